@@ -1,0 +1,30 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
+import { clientConfig } from '../shared/clients';
+import { ConfigVars, loadConfig } from '../shared/config';
+import { createCounter, createLogger } from '../shared/observability';
+import { onPostAuthentication } from './core';
+
+const config = loadConfig({
+  STATE_MACHINE_ARN: ConfigVars.arn('states'),
+  ONBOARDING_VERSION: ConfigVars.onboardingVersion(),
+});
+const log = createLogger('post-authentication');
+const metrics = createCounter('post-authentication');
+// Cognito waits 5 s for the trigger and retries it up to 3 times; stay far inside that.
+const sfn = new SFNClient(clientConfig({ connectionTimeoutMs: 500, requestTimeoutMs: 1_200, maxAttempts: 2 }));
+
+/** Cognito post-authentication trigger: returns the event unchanged, always. */
+export const handler = async (event: PostAuthenticationTriggerEvent): Promise<PostAuthenticationTriggerEvent> => {
+  try {
+    await onPostAuthentication(event, {
+      sfn,
+      log,
+      metrics,
+      config: { stateMachineArn: config.STATE_MACHINE_ARN, onboardingVersion: config.ONBOARDING_VERSION, budgetMs: 3_000 },
+    });
+  } finally {
+    metrics.flush();
+  }
+  return event;
+};

@@ -1,0 +1,188 @@
+import { PublishCommand } from '@aws-sdk/client-iot-data-plane';
+import { z } from 'zod';
+import { classifyAwsError } from '../shared/aws-errors';
+import type { Log } from '../shared/observability';
+import { jsonDepth, SHADOW_LIMITS, thingNameProblem } from '../shared/shadow-limits';
+import type { UserAccessCache } from './access-cache';
+import { ApiError } from './api-errors';
+
+export interface CommandApiDeps {
+  readonly access: Pick<UserAccessCache, 'get'>;
+  readonly log: Log;
+  /** Public details a client needs to connect: the account's ATS data endpoint host and region. */
+  readonly config: { readonly iotEndpoint: string; readonly region: string };
+  /** Unique command ids (the shadow `clientToken`). */
+  readonly newCommandId: () => string;
+}
+
+export interface ApiResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** The fields of an HTTP API (payload 2.0) event with a JWT authorizer that the API reads. */
+const apiEventSchema = z.object({
+  routeKey: z.string(),
+  pathParameters: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional(),
+  requestContext: z.object({
+    requestId: z.string(),
+    authorizer: z
+      .object({
+        jwt: z.object({ claims: z.record(z.string(), z.unknown()) }),
+      })
+      .optional(),
+  }),
+});
+
+type ApiEvent = z.infer<typeof apiEventSchema>;
+
+export const Routes = {
+  PublishCommand: 'POST /devices/{thingName}/commands',
+  GetCredentials: 'GET /iot/credentials',
+} as const;
+
+/** Handles one API request; every failure becomes a JSON error with a stable code. */
+export async function handleApiRequest(event: unknown, deps: CommandApiDeps): Promise<ApiResponse> {
+  const parsed = apiEventSchema.safeParse(event);
+  if (!parsed.success) {
+    deps.log.error('Not an HTTP API payload 2.0 event', { issues: parsed.error.issues.map((i) => i.message) });
+    return errorResponse(new ApiError('InvalidCommand', 'Malformed request event'));
+  }
+  const request = parsed.data;
+  try {
+    const caller = callerOf(request);
+    switch (request.routeKey) {
+      case Routes.PublishCommand:
+        return await publishCommand(request, caller, deps);
+      case Routes.GetCredentials:
+        return await getCredentials(caller, deps);
+      default:
+        throw new ApiError('RouteNotFound', `No route ${request.routeKey}`);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) {
+      const level = error.status >= 500 ? 'error' : 'warn';
+      deps.log[level]('Request rejected', {
+        requestId: request.requestContext.requestId,
+        code: error.code,
+        message: error.message,
+        cause: describeCause(error.cause),
+      });
+      return errorResponse(error);
+    }
+    deps.log.error('Unexpected failure', { requestId: request.requestContext.requestId, cause: describeCause(error) });
+    return errorResponse(new ApiError('UpstreamFailure', 'The request failed unexpectedly; retry later'));
+  }
+}
+
+interface Caller {
+  readonly sub: string;
+  readonly username: string;
+}
+
+function callerOf(request: ApiEvent): Caller {
+  const claims = request.requestContext.authorizer?.jwt.claims ?? {};
+  const sub = claims.sub;
+  // ID tokens carry `cognito:username`, access tokens `username`.
+  const username = claims['cognito:username'] ?? claims.username;
+  if (typeof sub !== 'string' || sub === '' || typeof username !== 'string' || username === '') {
+    throw new ApiError('Unauthenticated', 'A Cognito ID or access token for this user pool is required');
+  }
+  return { sub, username };
+}
+
+async function getCredentials(caller: Caller, deps: CommandApiDeps): Promise<ApiResponse> {
+  const access = await deps.access.get(caller.sub, caller.username);
+  return json(200, {
+    identityId: access.identityId,
+    token: access.token,
+    tokenExpiresAt: new Date(access.tokenExpiresAt).toISOString(),
+    iotEndpoint: deps.config.iotEndpoint,
+    region: deps.config.region,
+  });
+}
+
+async function publishCommand(request: ApiEvent, caller: Caller, deps: CommandApiDeps): Promise<ApiResponse> {
+  const thingName = request.pathParameters?.thingName ?? '';
+  validateThingName(thingName);
+  const desired = parseDesiredState(request);
+  const commandId = deps.newCommandId();
+  const topic = `$aws/things/${thingName}/shadow/update`;
+  const payload = JSON.stringify({ state: { desired }, clientToken: commandId });
+  if (Buffer.byteLength(payload) > SHADOW_LIMITS.payloadBytes) {
+    throw new ApiError('CommandTooLarge', `The shadow update is over the ${SHADOW_LIMITS.payloadBytes}-byte MQTT payload limit`);
+  }
+
+  const access = await deps.access.get(caller.sub, caller.username);
+  try {
+    await access.iotData.send(new PublishCommand({ topic, qos: 1, payload: new TextEncoder().encode(payload) }));
+  } catch (error) {
+    const kind = classifyAwsError(error);
+    if (kind === 'denied') {
+      throw new ApiError('PublishDenied', `Your IoT policy does not allow publishing to ${thingName}`, { cause: error });
+    }
+    if (kind === 'throttled') throw new ApiError('Throttled', 'AWS IoT is throttling publishes; retry with backoff', { cause: error });
+    throw new ApiError('UpstreamFailure', 'AWS IoT did not accept the publish; retry later', { cause: error });
+  }
+  deps.log.info('Command published', { requestId: request.requestContext.requestId, commandId, thingName, identityId: access.identityId });
+  return json(202, { commandId, thingName, topic });
+}
+
+function validateThingName(thingName: string) {
+  const problem = thingNameProblem(thingName);
+  if (problem === 'wildcard') {
+    throw new ApiError('InvalidThingName', `Thing name "${thingName}" contains an MQTT wildcard (+, # or *); name one thing`);
+  }
+  if (problem === 'reserved') {
+    throw new ApiError('InvalidThingName', `Thing name "${thingName}" contains a reserved topic character (/ or $)`);
+  }
+  if (problem === 'pattern') {
+    throw new ApiError('InvalidThingName', 'Thing name must be 1-128 characters of a-z A-Z 0-9 : _ -');
+  }
+}
+
+function parseDesiredState(request: ApiEvent): Record<string, unknown> {
+  if (request.body === undefined || request.body === '') {
+    throw new ApiError('InvalidCommand', 'The request body must be a JSON object: the desired state, e.g. {"power":"OFF"}');
+  }
+  const text = request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError('InvalidCommand', 'The request body is not valid JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiError('InvalidCommand', 'The desired state must be a JSON object, e.g. {"power":"OFF"}');
+  }
+  if (Object.keys(value).length === 0) {
+    throw new ApiError('InvalidCommand', 'The desired state is empty; name at least one field');
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  if (bytes > SHADOW_LIMITS.stateBytes) {
+    throw new ApiError('CommandTooLarge', `The desired state is ${bytes} bytes; the shadow limit is ${SHADOW_LIMITS.stateBytes}`);
+  }
+  const depth = jsonDepth(value);
+  if (depth > SHADOW_LIMITS.stateDepth) {
+    throw new ApiError('InvalidCommand', `The desired state is nested ${depth} levels deep; the shadow limit is ${SHADOW_LIMITS.stateDepth}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function json(statusCode: number, body: unknown): ApiResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function errorResponse(error: ApiError): ApiResponse {
+  return json(error.status, { error: error.code, message: error.message });
+}
+
+function describeCause(cause: unknown): unknown {
+  if (cause instanceof Error) {
+    return { name: cause.name, message: cause.message, ...(cause.cause ? { cause: describeCause(cause.cause) } : {}) };
+  }
+  return cause;
+}

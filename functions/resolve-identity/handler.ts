@@ -1,0 +1,14 @@
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { clientConfig } from '../shared/clients';
+import { ConfigVars, loadConfig } from '../shared/config';
+import { resolveIdentity } from './core';
+
+const config = loadConfig({
+  IDENTITY_POOL_ID: ConfigVars.identityPoolId(),
+  DEVELOPER_PROVIDER_NAME: ConfigVars.providerName(),
+});
+const cognitoIdentity = new CognitoIdentityClient(clientConfig());
+const pool = { identityPoolId: config.IDENTITY_POOL_ID, developerProviderName: config.DEVELOPER_PROVIDER_NAME };
+
+/** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
+export const handler = async (event: unknown) => resolveIdentity(event, { cognitoIdentity, pool });

@@ -1,0 +1,52 @@
+/**
+ * Errors with stable names. The names are a contract: the ASL's `Retry`/`Catch` `ErrorEquals`
+ * match on them (Step Functions uses a Lambda error's `errorType`, which is the thrown error's
+ * `name`), the sandbox's Step Functions emulator does the same, and operators grep logs for them.
+ */
+export const ErrorNames = {
+  Configuration: 'ConfigurationError',
+  InvalidInput: 'InvalidInput',
+  UpstreamThrottled: 'UpstreamThrottled',
+  UpstreamUnavailable: 'UpstreamUnavailable',
+  UpstreamRejected: 'UpstreamRejected',
+} as const;
+
+export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
+
+/** Errors the onboarding workflow retries (see `statemachines/onboarding.asl.json`). */
+export const RETRYABLE_ERROR_NAMES: readonly ErrorName[] = [
+  ErrorNames.UpstreamThrottled,
+  ErrorNames.UpstreamUnavailable,
+];
+
+abstract class NamedError extends Error {
+  abstract override readonly name: ErrorName;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A required setting is missing or malformed; raised once, at cold start. */
+export class ConfigurationError extends NamedError {
+  override readonly name = ErrorNames.Configuration;
+}
+
+/** The event or request does not have the expected shape. Never retried. */
+export class InvalidInputError extends NamedError {
+  override readonly name = ErrorNames.InvalidInput;
+}
+
+/** An AWS dependency throttled the call. Retried with backoff. */
+export class UpstreamThrottledError extends NamedError {
+  override readonly name = ErrorNames.UpstreamThrottled;
+}
+
+/** An AWS dependency failed transiently (5xx, timeout, network). Retried with backoff. */
+export class UpstreamUnavailableError extends NamedError {
+  override readonly name = ErrorNames.UpstreamUnavailable;
+}
+
+/** An AWS dependency refused the call for a reason retrying will not fix. */
+export class UpstreamRejectedError extends NamedError {
+  override readonly name = ErrorNames.UpstreamRejected;
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** User attributes the workflow writes; app clients can read them but not write them. */
+export const ONBOARDED_ATTRIBUTE = 'custom:iot_onboarded';
+export const IDENTITY_ID_ATTRIBUTE = 'custom:identity_id';
+
+/** Execution input. Deterministic for a user and version, so duplicate starts are no-ops. */
+export const onboardingInputSchema = z.object({
+  username: z.string().min(1).max(128),
+  sub: z.uuid(),
+  onboardingVersion: z.string().regex(/^[A-Za-z0-9_.-]{1,16}$/),
+});
+export type OnboardingInput = z.infer<typeof onboardingInputSchema>;
+
+const EXECUTION_NAME_PREFIX = 'onboard-';
+
+/**
+ * `onboard-<sub>-v<version>`: the same for every sign-in of a user at a version, so Cognito's
+ * retries and concurrent sign-ins cannot start a second execution (StartExecution with a
+ * running execution's name and input returns that execution; with a closed one it fails with
+ * ExecutionAlreadyExists). At most 80 characters (StartExecution's name limit).
+ */
+export function executionName(sub: string, onboardingVersion: string): string {
+  return `${EXECUTION_NAME_PREFIX}${sub}-v${onboardingVersion}`;
+}
+
+/**
+ * The name of the execution that replaces one which can no longer be redriven. Derived from the
+ * closed execution's stop time, so concurrent sign-ins that find the same closed execution
+ * converge on one replacement.
+ */
+export function replacementExecutionName(closedName: string, stoppedAt: Date): string {
+  const base = closedName.replace(/-r\d+$/, '');
+  return `${base}-r${Math.floor(stoppedAt.getTime() / 1000)}`;
+}
+
+/** Parses an execution name back to the user's `sub` (for operators' tables). */
+export function subFromExecutionName(name: string): string | undefined {
+  return /^onboard-([0-9a-f-]{36})-v/.exec(name)?.[1];
+}
+
+/** The welcome written to the user's own shadow (thing name = identity id). */
+export function welcomeReportedState(username: string, onboardingVersion: string) {
+  return {
+    welcome: {
+      message: `Welcome to AWS IoT Core, ${username}`,
+      onboardingVersion,
+    },
+  };
+}
