@@ -1,0 +1,26 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IotOnboardingStack } from './iot-onboarding-stack';
+
+/** Builds the app with cdk-nag's AwsSolutions checks registered (a finding fails synthesis). */
+export function buildApp(app: App = new App()): { app: App; stack: IotOnboardingStack } {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const context = (key: string) => {
+    const value: unknown = app.node.tryGetContext(key);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const onboardingVersion = context('onboardingVersion');
+  const devicePrefix = context('devicePrefix');
+  const iotDataEndpoint = context('iotDataEndpoint');
+  const stack = new IotOnboardingStack(app, context('stackName') ?? 'IotOnboarding', {
+    ...(onboardingVersion ? { onboardingVersion } : {}),
+    ...(devicePrefix ? { devicePrefix } : {}),
+    ...(iotDataEndpoint ? { iotDataEndpoint } : {}),
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  return { app, stack };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildApp().app.synth();
+}

@@ -1,0 +1,84 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Routes } from '../../functions/publish-command/core';
+import { ProductFunction } from './function';
+import type { IotAccess } from './iot-access';
+
+export interface CommandApiProps {
+  readonly userPool: IUserPool;
+  readonly appClient: IUserPoolClient;
+  readonly access: IotAccess;
+  readonly iotDataEndpoint: string;
+  /** Stage throttling. Default 50 requests/s, burst 100. */
+  readonly throttle?: ThrottleSettings;
+}
+
+/**
+ * The HTTP API: `POST /devices/{thingName}/commands` and `GET /iot/credentials`, both behind a
+ * JWT authorizer on the user pool and app client, served by one Lambda that publishes with
+ * the caller's own identity credentials (so IoT enforces the user's role and policy).
+ */
+export class CommandApi extends Construct {
+  readonly api: HttpApi;
+  readonly handler: ProductFunction;
+
+  constructor(scope: Construct, id: string, props: CommandApiProps) {
+    super(scope, id);
+    this.handler = new ProductFunction(this, 'Handler', {
+      source: 'publish-command',
+      description: 'Command API: publishes device commands and hands out IoT credentials for the caller\'s identity.',
+      environment: {
+        USER_POOL_ID: props.userPool.userPoolId,
+        IDENTITY_POOL_ID: props.access.identityPool.ref,
+        DEVELOPER_PROVIDER_NAME: props.access.developerProviderName,
+        IOT_DATA_ENDPOINT: props.iotDataEndpoint,
+      },
+    });
+    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [props.userPool.userPoolArn] }));
+    props.access.grantResolveIdentity(this.handler);
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    this.api = new HttpApi(this, 'Api', { description: 'IoT onboarding command API', createDefaultStage: false });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            sub: '$context.authorizer.claims.sub',
+            latencyMs: '$context.responseLatency',
+            error: '$context.error.message',
+          }),
+        ),
+      },
+    });
+
+    const authorizer = new HttpUserPoolAuthorizer('UserPool', props.userPool, { userPoolClients: [props.appClient] });
+    const integration = new HttpLambdaIntegration('Handler', this.handler);
+    for (const routeKey of Object.values(Routes)) {
+      const [method, path] = routeKey.split(' ') as [keyof typeof HttpMethod, string];
+      this.api.addRoutes({ path, methods: [HttpMethod[method]], integration, authorizer });
+    }
+  }
+
+  get url(): string {
+    return this.api.apiEndpoint;
+  }
+
+  addOutputs(): void {
+    new CfnOutput(this, 'ApiUrl', { key: 'ApiUrl', value: this.api.apiEndpoint });
+  }
+}

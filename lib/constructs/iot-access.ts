@@ -1,0 +1,105 @@
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnIdentityPool, CfnIdentityPoolRoleAttachment } from 'aws-cdk-lib/aws-cognito';
+import { Effect, FederatedPrincipal, PolicyDocument, PolicyStatement, Role, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { CfnPolicy } from 'aws-cdk-lib/aws-iot';
+import { Construct } from 'constructs';
+import { acknowledge, nagAccount, nagRegion } from '../nag';
+import { DEFAULT_DEVICE_PREFIX, iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy';
+
+export interface IotAccessProps {
+  /** Developer provider name of the identity pool. Default `iot-onboarding.<stack name>`. */
+  readonly developerProviderName?: string;
+  /** Thing-name prefix of the devices users may command. Default `device_`. */
+  readonly devicePrefix?: string;
+}
+
+/**
+ * What a user's Cognito identity may do in IoT Core: the identity pool (developer-authenticated
+ * identities only: no user-pool provider, no unauthenticated identities), its authenticated
+ * IAM role and the `AWS::IoT::Policy` attached to each identity. Role and policy are rendered
+ * from the one template, because IoT allows a Cognito identity an action only when both do.
+ */
+export class IotAccess extends Construct {
+  readonly identityPool: CfnIdentityPool;
+  readonly authenticatedRole: Role;
+  readonly iotPolicy: CfnPolicy;
+  readonly policyName: string;
+  readonly developerProviderName: string;
+  readonly devicePrefix: string;
+
+  constructor(scope: Construct, id: string, props: IotAccessProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.devicePrefix = props.devicePrefix ?? DEFAULT_DEVICE_PREFIX;
+    this.developerProviderName = props.developerProviderName ?? `iot-onboarding.${stack.stackName}`;
+    const scopeForPolicy = { partition: stack.partition, region: stack.region, account: stack.account, devicePrefix: this.devicePrefix };
+
+    this.identityPool = new CfnIdentityPool(this, 'IdentityPool', {
+      allowUnauthenticatedIdentities: false,
+      allowClassicFlow: false,
+      developerProviderName: this.developerProviderName,
+    });
+
+    this.authenticatedRole = new Role(this, 'AuthenticatedRole', {
+      description: 'Cognito identities of onboarded users: the IoT permissions of the policy template (dual authorization).',
+      assumedBy: new FederatedPrincipal(
+        'cognito-identity.amazonaws.com',
+        {
+          StringEquals: { 'cognito-identity.amazonaws.com:aud': this.identityPool.ref },
+          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+        },
+        'sts:AssumeRoleWithWebIdentity',
+      ),
+      inlinePolicies: {
+        IotUserAccess: new PolicyDocument({
+          statements: iotPolicyStatements(scopeForPolicy).map(
+            (s) => new PolicyStatement({ effect: Effect.ALLOW, actions: [...s.Action], resources: [...s.Resource] }),
+          ),
+        }),
+      },
+    });
+
+    // One acknowledgement per wildcard resource of the template, named as cdk-nag prints it.
+    const asNagPrints = { partition: '<AWS::Partition>', region: nagRegion(this), account: nagAccount(this), devicePrefix: this.devicePrefix };
+    for (const resource of new Set(iotPolicyStatements(asNagPrints, '<cognito-identity.amazonaws.com:sub>').flatMap((s) => s.Resource))) {
+      if (!resource.includes('*')) continue;
+      acknowledge(
+        this.authenticatedRole,
+        `IAM5[Resource::${resource}]`,
+        'Topic wildcard of the shared IoT policy template (own shadow topics, device shadows and presence by prefix); IoT allows only what both this role and the attached IoT policy allow.',
+      );
+    }
+
+    new CfnIdentityPoolRoleAttachment(this, 'Roles', {
+      identityPoolId: this.identityPool.ref,
+      roles: { authenticated: this.authenticatedRole.roleArn },
+    });
+
+    this.policyName = `${stack.stackName}-user-iot`;
+    this.iotPolicy = new CfnPolicy(this, 'IotPolicy', {
+      policyName: this.policyName,
+      policyDocument: iotPolicyDocument(scopeForPolicy),
+    });
+  }
+
+  /** Lets a function resolve users' developer identities (GetOpenIdTokenForDeveloperIdentity). */
+  grantResolveIdentity(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['cognito-identity:GetOpenIdTokenForDeveloperIdentity'],
+        resources: [this.identityPoolArn],
+      }),
+    );
+  }
+
+  get identityPoolArn(): string {
+    return Stack.of(this).formatArn({ service: 'cognito-identity', resource: 'identitypool', resourceName: this.identityPool.ref });
+  }
+
+  /** Stack outputs a client or operator needs. */
+  addOutputs(): void {
+    new CfnOutput(this, 'IdentityPoolId', { key: 'IdentityPoolId', value: this.identityPool.ref });
+    new CfnOutput(this, 'DeveloperProviderName', { key: 'DeveloperProviderName', value: this.developerProviderName });
+    new CfnOutput(this, 'IotPolicyName', { key: 'IotPolicyName', value: this.policyName });
+  }
+}

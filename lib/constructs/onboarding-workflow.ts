@@ -1,0 +1,142 @@
+import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { acknowledge, nagAccount, nagRegion } from '../nag';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { ProductFunction } from './function';
+import type { IotAccess } from './iot-access';
+
+export interface OnboardingWorkflowProps {
+  readonly userPool: IUserPool;
+  readonly access: IotAccess;
+  /** The account's IoT data endpoint URL (`https://<id>-ats.iot.<region>.amazonaws.com`). */
+  readonly iotDataEndpoint: string;
+  /**
+   * Onboarding version. Users whose `custom:iot_onboarded` differs are onboarded again at their
+   * next sign-in; bump it after changing the policy template. Default `1`.
+   */
+  readonly onboardingVersion?: string;
+  /** Execution log retention. Default one month. */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The onboarding workflow: the Standard state machine from `statemachines/onboarding.asl.json`
+ * (placeholders filled from the typed substitution map), its two Lambda tasks, and the
+ * post-authentication trigger that starts it. Wire the trigger with
+ * `UserDirectory.onPostAuthentication(workflow.trigger)`.
+ */
+export class OnboardingWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly trigger: ProductFunction;
+  readonly resolveIdentity: ProductFunction;
+  readonly publishWelcome: ProductFunction;
+  readonly onboardingVersion: string;
+
+  constructor(scope: Construct, id: string, props: OnboardingWorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.onboardingVersion = props.onboardingVersion ?? '1';
+
+    this.resolveIdentity = new ProductFunction(this, 'ResolveIdentity', {
+      source: 'resolve-identity',
+      description: 'Onboarding task: resolves a user-pool sub to its Cognito developer identity.',
+      environment: {
+        IDENTITY_POOL_ID: props.access.identityPool.ref,
+        DEVELOPER_PROVIDER_NAME: props.access.developerProviderName,
+      },
+    });
+    props.access.grantResolveIdentity(this.resolveIdentity);
+
+    this.publishWelcome = new ProductFunction(this, 'PublishWelcome', {
+      source: 'publish-welcome',
+      description: 'Onboarding task: writes the welcome to the user\'s shadow once per onboarding version.',
+      environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
+    });
+    const userShadows = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${stack.region}:*` });
+    this.publishWelcome.addToRolePolicy(
+      new PolicyStatement({ actions: ['iot:GetThingShadow', 'iot:UpdateThingShadow'], resources: [userShadows] }),
+    );
+    acknowledge(
+      this.publishWelcome.role!,
+      `IAM5[Resource::arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
+      'User shadows are named by identity id (region:guid) and created at onboarding; the wildcard is limited to identity-shaped thing names.',
+    );
+
+    const logGroup = new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `/aws/vendedlogs/states/${stack.stackName}-onboarding`,
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    // A fixed name lets the trigger know the ARN without a reference to the state machine: the
+    // definition references the user pool, and the user pool references the trigger.
+    const stateMachineName = `${stack.stackName}-onboarding`;
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromString(
+        renderOnboardingDefinition({
+          ResolveIdentityFunctionArn: this.resolveIdentity.functionArn,
+          PublishWelcomeFunctionArn: this.publishWelcome.functionArn,
+          IotPolicyName: props.access.policyName,
+          UserPoolId: props.userPool.userPoolId,
+        }),
+      ),
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+      timeout: Duration.hours(1),
+    });
+    this.stateMachine.node.addDependency(props.access.iotPolicy);
+    // Unqualified ARNs only: the ASL invokes $LATEST, so no `:*` version wildcard is granted.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.resolveIdentity.functionArn, this.publishWelcome.functionArn],
+      }),
+    );
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:AdminUpdateUserAttributes'],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
+    // iot:AttachPolicy has no resource type for a Cognito identity target (Service Authorization
+    // Reference, AWS IoT); the ASL names the one policy it attaches.
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['iot:AttachPolicy'], resources: ['*'] }));
+    acknowledge(
+      this.stateMachine.role,
+      'IAM5[Resource::*]',
+      'iot:AttachPolicy to a Cognito identity and the X-Ray/log-delivery actions have no IAM resource type; the definition attaches only the product policy.',
+    );
+
+    const stateMachineArn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.trigger = new ProductFunction(this, 'PostAuthentication', {
+      source: 'post-authentication',
+      description: 'Cognito post-authentication trigger: starts (or redrives) the onboarding workflow; never fails a sign-in.',
+      timeout: Duration.seconds(5),
+      environment: { STATE_MACHINE_ARN: stateMachineArn, ONBOARDING_VERSION: this.onboardingVersion },
+    });
+    this.trigger.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }));
+    const executions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachineName}:onboard-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.trigger.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:DescribeExecution', 'states:RedriveExecution'], resources: [executions] }),
+    );
+    acknowledge(
+      this.trigger.role!,
+      `IAM5[Resource::arn:<AWS::Partition>:states:${nagRegion(this)}:${nagAccount(this)}:execution:${stateMachineName}:onboard-*]`,
+      'The trigger describes and redrives only onboarding executions of this state machine (names onboard-<sub>-v<version>).',
+    );
+  }
+
+  addOutputs(): void {
+    new CfnOutput(this, 'StateMachineArn', { key: 'StateMachineArn', value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OnboardingVersion', { key: 'OnboardingVersion', value: this.onboardingVersion });
+  }
+}

@@ -1,0 +1,95 @@
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StringAttribute,
+  UserPool,
+  UserPoolClient,
+  UserPoolOperation,
+  type IUserPool,
+} from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../functions/shared/onboarding';
+
+export interface UserDirectoryProps {
+  /** Removal policy of the user pool. Default RETAIN (users outlive the stack). */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Let users sign themselves up. Default true. */
+  readonly selfSignUpEnabled?: boolean;
+  /** Cognito feature plan. Default ESSENTIALS; PLUS adds threat protection at a per-user price. */
+  readonly featurePlan?: FeaturePlan;
+}
+
+const customName = (attribute: string) => attribute.replace(/^custom:/, '');
+
+/**
+ * The user pool and the app client. The workflow's two custom attributes
+ * (`custom:iot_onboarded`, `custom:identity_id`) are readable by the app client and writable
+ * only by the backend (AdminUpdateUserAttributes). The client has a secret and allows
+ * USER_PASSWORD_AUTH (the first source article's backend flow) and SRP.
+ */
+export class UserDirectory extends Construct {
+  readonly userPool: UserPool;
+  readonly appClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: UserDirectoryProps = {}) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: props.selfSignUpEnabled ?? true,
+      signInAliases: { username: true, email: true },
+      autoVerify: { email: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: { minLength: 8, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      featurePlan: props.featurePlan ?? FeaturePlan.ESSENTIALS,
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      customAttributes: {
+        [customName(ONBOARDED_ATTRIBUTE)]: new StringAttribute({ minLen: 1, maxLen: 16, mutable: true }),
+        [customName(IDENTITY_ID_ATTRIBUTE)]: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      deletionProtection: (props.removalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN,
+    });
+
+    if ((props.featurePlan ?? FeaturePlan.ESSENTIALS) !== FeaturePlan.PLUS) {
+      acknowledge(this.userPool, 'COG8', 'Threat protection (PLUS plan) is priced per monthly active user; teams opt in with the featurePlan prop.');
+    }
+    acknowledge(
+      this.userPool,
+      'COG2',
+      'MFA is optional (TOTP): backends and devices sign in with USER_PASSWORD_AUTH as in the source article; teams can require it.',
+    );
+
+    const standard = { email: true, emailVerified: true, preferredUsername: true };
+    this.appClient = this.userPool.addClient('AppClient', {
+      generateSecret: true,
+      authFlows: { userPassword: true, userSrp: true },
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes(standard)
+        .withCustomAttributes(customName(ONBOARDED_ATTRIBUTE), customName(IDENTITY_ID_ATTRIBUTE)),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, preferredUsername: true }),
+    });
+  }
+
+  /** Runs `fn` after every successful sign-in (Cognito's post-authentication trigger). */
+  onPostAuthentication(fn: IFunction): void {
+    this.userPool.addTrigger(UserPoolOperation.POST_AUTHENTICATION, fn);
+  }
+
+  get pool(): IUserPool {
+    return this.userPool;
+  }
+
+  addOutputs(): void {
+    new CfnOutput(this, 'UserPoolId', { key: 'UserPoolId', value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { key: 'UserPoolClientId', value: this.appClient.userPoolClientId });
+  }
+}

@@ -1,0 +1,60 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { CommandApi } from './constructs/command-api';
+import { IotAccess } from './constructs/iot-access';
+import { IotDataEndpoint } from './constructs/iot-endpoint';
+import { OnboardingWorkflow } from './constructs/onboarding-workflow';
+import { UserDirectory } from './constructs/user-directory';
+
+export interface IotOnboardingStackProps extends StackProps {
+  /** Onboarding version; bump to re-onboard every user at their next sign-in. Default `1`. */
+  readonly onboardingVersion?: string;
+  /** Thing-name prefix of the devices users may command. Default `device_`. */
+  readonly devicePrefix?: string;
+  /** Developer provider name of the identity pool. Default `iot-onboarding.<stack name>`. */
+  readonly developerProviderName?: string;
+  /** IoT data endpoint URL; default is looked up in the account at deploy time. */
+  readonly iotDataEndpoint?: string;
+  /** User pool removal policy. Default RETAIN. */
+  readonly userPoolRemovalPolicy?: RemovalPolicy;
+}
+
+/** The whole product: users, their IoT access, the onboarding workflow and the command API. */
+export class IotOnboardingStack extends Stack {
+  readonly users: UserDirectory;
+  readonly access: IotAccess;
+  readonly onboarding: OnboardingWorkflow;
+  readonly commands: CommandApi;
+
+  constructor(scope: Construct, id: string, props: IotOnboardingStackProps = {}) {
+    super(scope, id, props);
+    const iotDataEndpoint = props.iotDataEndpoint ?? new IotDataEndpoint(this, 'IotDataEndpoint').url;
+
+    this.users = new UserDirectory(this, 'Users', {
+      ...(props.userPoolRemovalPolicy ? { removalPolicy: props.userPoolRemovalPolicy } : {}),
+    });
+    this.access = new IotAccess(this, 'IotAccess', {
+      ...(props.devicePrefix ? { devicePrefix: props.devicePrefix } : {}),
+      ...(props.developerProviderName ? { developerProviderName: props.developerProviderName } : {}),
+    });
+    this.onboarding = new OnboardingWorkflow(this, 'Onboarding', {
+      userPool: this.users.userPool,
+      access: this.access,
+      iotDataEndpoint,
+      ...(props.onboardingVersion ? { onboardingVersion: props.onboardingVersion } : {}),
+    });
+    this.users.onPostAuthentication(this.onboarding.trigger);
+    this.commands = new CommandApi(this, 'Commands', {
+      userPool: this.users.userPool,
+      appClient: this.users.appClient,
+      access: this.access,
+      iotDataEndpoint,
+    });
+
+    this.users.addOutputs();
+    this.access.addOutputs();
+    this.onboarding.addOutputs();
+    this.commands.addOutputs();
+  }
+}
