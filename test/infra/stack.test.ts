@@ -1,0 +1,225 @@
+import { App } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/app';
+import { iotPolicyDocument } from '../../functions/shared/iot-policy';
+import { actionsOfRole, joined, logicalIdOf, statementsOfRole, synthesize } from './synth';
+
+let s: ReturnType<typeof synthesize>;
+beforeAll(() => {
+  s = synthesize();
+});
+
+const X_RAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const roleOfFunction = (fragment: string) => {
+  const fnId = logicalIdOf(s.resources, 'AWS::Lambda::Function', fragment);
+  return (s.resources[fnId]?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+};
+
+describe('user directory', () => {
+  it('wires the post-authentication trigger to the onboarding trigger function', () => {
+    const triggerId = logicalIdOf(s.resources, 'AWS::Lambda::Function', 'OnboardingPostAuthentication');
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PostAuthentication: { 'Fn::GetAtt': [triggerId, 'Arn'] } },
+    });
+    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [triggerId, 'Arn'] },
+      Principal: 'cognito-idp.amazonaws.com',
+    });
+  });
+
+  it('lets the app client read the onboarding attributes but not write them', () => {
+    const client = Object.values(s.resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient');
+    const read = client?.Properties?.ReadAttributes as string[];
+    const write = client?.Properties?.WriteAttributes as string[];
+    expect(read).toEqual(expect.arrayContaining(['custom:iot_onboarded', 'custom:identity_id']));
+    expect(write.filter((a) => a.startsWith('custom:'))).toEqual([]);
+  });
+
+  it('gives the app client a secret and USER_PASSWORD_AUTH plus SRP', () => {
+    s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: true,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+    });
+  });
+});
+
+describe('identity pool and IoT access', () => {
+  it('has only the developer provider: no user-pool provider, no unauthenticated identities', () => {
+    const pool = Object.values(s.resources).find((r) => r.Type === 'AWS::Cognito::IdentityPool');
+    expect(pool?.Properties).toMatchObject({ AllowUnauthenticatedIdentities: false, DeveloperProviderName: 'iot-onboarding.IotOnboarding' });
+    expect(pool?.Properties?.CognitoIdentityProviders).toBeUndefined();
+    expect(pool?.Properties?.SupportedLoginProviders).toBeUndefined();
+  });
+
+  it('gives the authenticated role exactly the IoT policy template\'s statements (dual authorization)', () => {
+    const roleId = logicalIdOf(s.resources, 'AWS::IAM::Role', 'IotAccessAuthenticatedRole');
+    const policy = Object.values(s.resources).find((r) => r.Type === 'AWS::IoT::Policy');
+    const iotStatements = (policy?.Properties?.PolicyDocument as { Statement: unknown[] }).Statement;
+    const roleStatements = statementsOfRole(s.resources, roleId);
+    const normalize = (st: unknown[]) =>
+      st.map((x) => {
+        const { Effect, Action, Resource } = x as { Effect: string; Action: string | string[]; Resource: unknown };
+        return { Effect, Action: [Action].flat().sort(), Resource: [Resource].flat().map(joined).sort() };
+      });
+    expect(normalize(roleStatements)).toEqual(normalize(iotStatements));
+    expect(iotStatements).toHaveLength(iotPolicyDocument({ region: 'r', account: 'a' }).Statement.length);
+  });
+
+  it('lets only authenticated identities of this pool assume the role', () => {
+    const roleId = logicalIdOf(s.resources, 'AWS::IAM::Role', 'IotAccessAuthenticatedRole');
+    const poolId = logicalIdOf(s.resources, 'AWS::Cognito::IdentityPool', 'IdentityPool');
+    expect(s.resources[roleId]?.Properties?.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: 'cognito-identity.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: poolId } },
+            'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+          },
+        },
+      ],
+    });
+  });
+
+  it('scopes the IoT policy\'s connect to the identity\'s own client id', () => {
+    const policy = Object.values(s.resources).find((r) => r.Type === 'AWS::IoT::Policy');
+    const connect = (policy?.Properties?.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement.find(
+      (st) => [st.Action].flat().includes('iot:Connect'),
+    );
+    expect([connect?.Resource].flat().map(joined)).toEqual([expect.stringMatching(/:client\/\$\{cognito-identity\.amazonaws\.com:sub\}$/)]);
+  });
+});
+
+describe('onboarding workflow', () => {
+  it('is a Standard state machine with ALL logging and X-Ray tracing', () => {
+    s.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('has a fully substituted definition that names the real functions, policy and pool', () => {
+    const sm = Object.values(s.resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    const definition = joined(sm?.Properties?.DefinitionString);
+    expect(definition).not.toContain('${');
+    const resolveId = logicalIdOf(s.resources, 'AWS::Lambda::Function', 'OnboardingResolveIdentity');
+    const poolId = logicalIdOf(s.resources, 'AWS::Cognito::UserPool', 'UsersUserPool');
+    const compact = definition.replace(/\s+/g, '');
+    expect(compact).toContain(`"FunctionName":"<{"Fn::GetAtt":["${resolveId}","Arn"]}>"`);
+    expect(compact).toContain(`"UserPoolId":"<{"Ref":"${poolId}"}>"`);
+    expect(compact).toContain('"PolicyName":"IotOnboarding-user-iot"');
+  });
+
+  it('lets the state machine invoke its two tasks, attach the policy and update users, nothing more', () => {
+    const sm = Object.values(s.resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    const roleId = (sm?.Properties?.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    expect(actionsOfRole(s.resources, roleId).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))).toEqual([
+      'cognito-idp:AdminUpdateUserAttributes',
+      'iot:AttachPolicy',
+      'lambda:InvokeFunction',
+    ]);
+    const invoke = statementsOfRole(s.resources, roleId).find((st) => st.Action === 'lambda:InvokeFunction');
+    expect((invoke?.Resource as unknown[]).map(joined).join()).not.toContain(':*');
+  });
+
+  it('lets the trigger start, describe and redrive onboarding executions only', () => {
+    const roleId = roleOfFunction('OnboardingPostAuthentication');
+    expect(actionsOfRole(s.resources, roleId)).toEqual(
+      [...LOGS, 'states:DescribeExecution', 'states:RedriveExecution', 'states:StartExecution', ...X_RAY].sort(),
+    );
+    const redrive = statementsOfRole(s.resources, roleId).find((st) => [st.Action].flat().includes('states:RedriveExecution'));
+    expect(joined(redrive?.Resource)).toMatch(/:execution:.*-onboarding:onboard-\*$/);
+  });
+
+  it('keeps the trigger inside Cognito\'s 5-second limit and tells it the onboarding version', () => {
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 5,
+      Environment: { Variables: Match.objectLike({ ONBOARDING_VERSION: '1', STATE_MACHINE_ARN: Match.anyValue() }) },
+    });
+  });
+
+  it('lets ResolveIdentity only resolve developer identities of this pool', () => {
+    const roleId = roleOfFunction('OnboardingResolveIdentity');
+    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-identity:GetOpenIdTokenForDeveloperIdentity', ...X_RAY].sort());
+  });
+
+  it('lets PublishWelcome only read and update thing shadows', () => {
+    const roleId = roleOfFunction('OnboardingPublishWelcome');
+    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'iot:GetThingShadow', 'iot:UpdateThingShadow', ...X_RAY].sort());
+  });
+});
+
+describe('command API', () => {
+  it('puts the user-pool JWT authorizer on both routes', () => {
+    const authorizerId = logicalIdOf(s.resources, 'AWS::ApiGatewayV2::Authorizer', 'Commands');
+    for (const routeKey of ['POST /devices/{thingName}/commands', 'GET /iot/credentials']) {
+      s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey,
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+      });
+    }
+    const clientId = logicalIdOf(s.resources, 'AWS::Cognito::UserPoolClient', 'AppClient');
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Audience: [{ Ref: clientId }], Issuer: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
+    });
+  });
+
+  it('throttles the stage', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+  });
+
+  it('lets the handler read users and resolve identities, but not publish as itself', () => {
+    const roleId = roleOfFunction('CommandsHandler');
+    expect(actionsOfRole(s.resources, roleId)).toEqual(
+      [...LOGS, 'cognito-identity:GetOpenIdTokenForDeveloperIdentity', 'cognito-idp:AdminGetUser', ...X_RAY].sort(),
+    );
+  });
+});
+
+describe('stack', () => {
+  it('outputs what clients and operators need', () => {
+    const outputs = Object.keys(s.template.toJSON().Outputs as object);
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'UserPoolId',
+        'UserPoolClientId',
+        'IdentityPoolId',
+        'DeveloperProviderName',
+        'IotPolicyName',
+        'StateMachineArn',
+        'OnboardingVersion',
+        'ApiUrl',
+      ]),
+    );
+  });
+
+  it('grants no role a wildcard action', () => {
+    const actions = Object.keys(s.resources)
+      .filter((id) => s.resources[id]?.Type === 'AWS::IAM::Role')
+      .flatMap((id) => actionsOfRole(s.resources, id));
+    expect(actions.filter((a) => a.endsWith('*'))).toEqual([]);
+  });
+
+  it('synthesizes with zero unacknowledged cdk-nag findings', () => {
+    const { app } = buildApp(new App());
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('fails synthesis when a finding is not acknowledged', () => {
+    const { app, stack } = buildApp(new App());
+    new Role(stack, 'Unreviewed', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }),
+    );
+    expect(() => app.synth()).toThrow();
+  });
+});

@@ -1,0 +1,53 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../lib/app';
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+
+/** Synthesizes the product app once per test file (bundling included) with cdk-nag registered. */
+export function synthesize(context: Record<string, string> = {}) {
+  const { app, stack } = buildApp(new App({ context }));
+  app.synth();
+  const template = Template.fromStack(stack);
+  const resources = template.toJSON().Resources as Record<string, Resource>;
+  return { app, stack, template, resources };
+}
+
+export function logicalIdOf(resources: Record<string, Resource>, type: string, pathFragment: string): string {
+  const ids = Object.keys(resources).filter((id) => resources[id]?.Type === type && id.includes(pathFragment));
+  if (ids.length !== 1) throw new Error(`expected one ${type} matching ${pathFragment}, found ${ids.join(', ') || 'none'}`);
+  return ids[0] as string;
+}
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every statement a role gets, inline or from AWS::IAM::Policy resources attached to it. */
+export function statementsOfRole(resources: Record<string, Resource>, roleId: string): Statement[] {
+  const role = resources[roleId];
+  const inline = ((role?.Properties?.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>) ?? []).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+  const attached = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .filter((r) => (r.Properties?.Roles as Array<{ Ref?: string }>).some((ref) => ref.Ref === roleId))
+    .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+  return [...inline, ...attached];
+}
+
+export function actionsOfRole(resources: Record<string, Resource>, roleId: string): string[] {
+  return statementsOfRole(resources, roleId)
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+    .sort();
+}
+
+/** Joins an Fn::Join (as CDK renders token strings) with `<ref>` markers for the references. */
+export function joined(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (!join) return `<${JSON.stringify(value)}>`;
+  return join[1].map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part)}>`)).join(join[0]);
+}

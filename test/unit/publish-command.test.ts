@@ -1,0 +1,167 @@
+import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../functions/publish-command/api-errors';
+import { handleApiRequest, Routes } from '../../functions/publish-command/core';
+import { silentLog } from '../../functions/shared/observability';
+import { awsError, IDENTITY_ID, SUB } from './fixtures';
+
+const iotMock = mockClient(IoTDataPlaneClient);
+const iotData = new IoTDataPlaneClient({ region: 'us-east-1' });
+
+let accessResult: () => Promise<unknown>;
+const deps = {
+  access: { get: () => accessResult() as never },
+  log: silentLog,
+  config: { iotEndpoint: 'abc-ats.iot.us-east-1.amazonaws.com', region: 'us-east-1' },
+  newCommandId: () => 'cmd-1',
+};
+
+function event(overrides: { routeKey?: string; thingName?: string; body?: string; claims?: Record<string, unknown> | null; base64?: boolean } = {}) {
+  return {
+    version: '2.0',
+    routeKey: overrides.routeKey ?? Routes.PublishCommand,
+    pathParameters: { thingName: overrides.thingName ?? 'device_kitchen' },
+    body: overrides.body ?? '{"power":"OFF"}',
+    isBase64Encoded: overrides.base64 ?? false,
+    requestContext: {
+      requestId: 'req-1',
+      ...(overrides.claims === null ? {} : { authorizer: { jwt: { claims: overrides.claims ?? { sub: SUB, 'cognito:username': 'alice', token_use: 'id' } } } }),
+    },
+  };
+}
+
+async function call(e: unknown) {
+  const response = await handleApiRequest(e, deps);
+  return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
+}
+
+describe('command API', () => {
+  beforeEach(() => {
+    iotMock.reset();
+    accessResult = async () => ({ identityId: IDENTITY_ID, token: 'tok', tokenExpiresAt: Date.parse('2030-01-01'), credentialsExpireAt: 0, iotData });
+  });
+
+  it('publishes the desired state to the thing\'s shadow update topic with QoS 1 and answers 202', async () => {
+    iotMock.on(PublishCommand).resolves({});
+    const { status, body } = await call(event());
+    expect(status).toBe(202);
+    expect(body).toEqual({ commandId: 'cmd-1', thingName: 'device_kitchen', topic: '$aws/things/device_kitchen/shadow/update' });
+    const input = iotMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.topic).toBe('$aws/things/device_kitchen/shadow/update');
+    expect(input?.qos).toBe(1);
+    expect(JSON.parse(new TextDecoder().decode(input?.payload as Uint8Array))).toEqual({ state: { desired: { power: 'OFF' } }, clientToken: 'cmd-1' });
+  });
+
+  it('accepts a base64-encoded body', async () => {
+    iotMock.on(PublishCommand).resolves({});
+    const { status } = await call(event({ body: Buffer.from('{"power":"ON"}').toString('base64'), base64: true }));
+    expect(status).toBe(202);
+  });
+
+  it('accepts access tokens, which carry `username` instead of `cognito:username`', async () => {
+    iotMock.on(PublishCommand).resolves({});
+    expect((await call(event({ claims: { sub: SUB, username: 'alice', token_use: 'access' } }))).status).toBe(202);
+  });
+
+  it.each([
+    ['a wildcard', 'device_+', /wildcard/],
+    ['a multi-level wildcard', 'device_#', /wildcard/],
+    ['a reserved character', 'device_a$b', /reserved/],
+    ['a name over 128 characters', 'd'.repeat(129), /1-128 characters/],
+    ['an empty name', '', /1-128 characters/],
+  ])('rejects a thing name with %s as 400 InvalidThingName', async (_label, thingName, message) => {
+    const { status, body } = await call(event({ thingName }));
+    expect(status).toBe(400);
+    expect(body.error).toBe('InvalidThingName');
+    expect(body.message).toMatch(message);
+    expect(iotMock.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['no body', '', /must be a JSON object/],
+    ['invalid JSON', '{power:', /not valid JSON/],
+    ['an array', '[1,2]', /must be a JSON object/],
+    ['a string', '"OFF"', /must be a JSON object/],
+    ['null', 'null', /must be a JSON object/],
+    ['an empty object', '{}', /empty/],
+    ['state nested 7 levels deep', JSON.stringify({ a: { b: { c: { d: { e: { f: { g: 1 } } } } } } }), /7 levels deep; the shadow limit is 6/],
+  ])('rejects %s as 400 InvalidCommand', async (_label, body, message) => {
+    const response = await call(event({ body }));
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('InvalidCommand');
+    expect(response.body.message).toMatch(message);
+  });
+
+  it('rejects a desired state over the 8 KB shadow limit as 400 CommandTooLarge', async () => {
+    const { status, body } = await call(event({ body: JSON.stringify({ blob: 'x'.repeat(8200) }) }));
+    expect(status).toBe(400);
+    expect(body.error).toBe('CommandTooLarge');
+    expect(body.message).toMatch(/8192/);
+  });
+
+  it('answers 401 Unauthenticated when the request carries no authorizer claims', async () => {
+    const { status, body } = await call(event({ claims: null }));
+    expect(status).toBe(401);
+    expect(body.error).toBe('Unauthenticated');
+  });
+
+  it('answers 403 PublishDenied when IoT Core refuses the publish, without the AWS message', async () => {
+    iotMock.on(PublishCommand).rejects(awsError('ForbiddenException', 403, 'internal policy detail'));
+    const { status, body } = await call(event({ thingName: 'other_thing' }));
+    expect(status).toBe(403);
+    expect(body.error).toBe('PublishDenied');
+    expect(JSON.stringify(body)).not.toContain('internal policy detail');
+  });
+
+  it('answers 409 NotOnboarded when the user has no IoT identity yet', async () => {
+    accessResult = async () => {
+      throw new ApiError('NotOnboarded', 'not yet');
+    };
+    const { status, body } = await call(event());
+    expect(status).toBe(409);
+    expect(body.error).toBe('NotOnboarded');
+  });
+
+  it('answers 429 Throttled when IoT Core throttles', async () => {
+    iotMock.on(PublishCommand).rejects(awsError('ThrottlingException', 429));
+    expect((await call(event())).body.error).toBe('Throttled');
+  });
+
+  it('answers 502 UpstreamFailure on an IoT Core 5xx, without the AWS message', async () => {
+    iotMock.on(PublishCommand).rejects(awsError('InternalFailureException', 500, 'stack trace here'));
+    const { status, body } = await call(event());
+    expect(status).toBe(502);
+    expect(body.error).toBe('UpstreamFailure');
+    expect(JSON.stringify(body)).not.toContain('stack trace');
+  });
+
+  it('answers 502 for an unexpected failure rather than leaking it', async () => {
+    accessResult = async () => {
+      throw new TypeError('boom at line 3');
+    };
+    const { status, body } = await call(event());
+    expect(status).toBe(502);
+    expect(JSON.stringify(body)).not.toContain('boom');
+  });
+
+  it('answers 404 RouteNotFound for an unknown route', async () => {
+    expect((await call(event({ routeKey: 'DELETE /devices/{thingName}' }))).status).toBe(404);
+  });
+
+  it('answers 400 for an event that is not an HTTP API request', async () => {
+    expect((await call({ hello: 'world' })).status).toBe(400);
+  });
+
+  it('returns the caller\'s identity, OpenID token and the IoT endpoint on GET /iot/credentials', async () => {
+    const { status, body } = await call(event({ routeKey: Routes.GetCredentials, body: '' }));
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      identityId: IDENTITY_ID,
+      token: 'tok',
+      tokenExpiresAt: '2030-01-01T00:00:00.000Z',
+      iotEndpoint: 'abc-ats.iot.us-east-1.amazonaws.com',
+      region: 'us-east-1',
+    });
+  });
+});

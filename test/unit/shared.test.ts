@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { classifyAwsError } from '../../functions/shared/aws-errors';
+import { COGNITO_IDENTITY_VARIABLE, iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy';
+import { executionName, replacementExecutionName, subFromExecutionName } from '../../functions/shared/onboarding';
+import { jsonDepth, thingNameProblem } from '../../functions/shared/shadow-limits';
+import { renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { awsError, SUB } from './fixtures';
+
+const scope = { region: 'eu-west-1', account: '123456789012' };
+
+describe('IoT policy template', () => {
+  it('lets an identity connect only with its own identity id as client id', () => {
+    const connect = iotPolicyStatements(scope).find((s) => s.Action.includes('iot:Connect'));
+    expect(connect?.Resource).toEqual([`arn:aws:iot:eu-west-1:123456789012:client/${COGNITO_IDENTITY_VARIABLE}`]);
+  });
+
+  it('scopes topics to the identity\'s own shadow, device shadows by prefix and their presence', () => {
+    const resources = iotPolicyStatements({ ...scope, devicePrefix: 'lamp_' }).flatMap((s) => s.Resource);
+    expect(resources).toContain(`arn:aws:iot:eu-west-1:123456789012:topic/$aws/things/${COGNITO_IDENTITY_VARIABLE}/shadow/*`);
+    expect(resources).toContain('arn:aws:iot:eu-west-1:123456789012:topicfilter/$aws/things/lamp_*/shadow/*');
+    expect(resources).toContain('arn:aws:iot:eu-west-1:123456789012:topic/$aws/events/presence/connected/lamp_*');
+    expect(resources.every((r) => !r.endsWith(':topic/*') && !r.endsWith(':*'))).toBe(true);
+  });
+
+  it('renders a literal identity id for the custom authorizer', () => {
+    const doc = iotPolicyDocument(scope, 'eu-west-1:abc');
+    expect(JSON.stringify(doc)).not.toContain('${');
+    expect(doc.Statement[0]?.Resource).toEqual(['arn:aws:iot:eu-west-1:123456789012:client/eu-west-1:abc']);
+  });
+
+  it('refuses a device prefix with wildcards', () => {
+    expect(() => iotPolicyStatements({ ...scope, devicePrefix: 'dev*' })).toThrow(/no wildcards/);
+  });
+});
+
+describe('onboarding execution names', () => {
+  it('are deterministic per user and version and within the 80-character limit', () => {
+    const name = executionName(SUB, '1234567890abcdef');
+    expect(name).toBe(executionName(SUB, '1234567890abcdef'));
+    expect(name.length).toBeLessThanOrEqual(80);
+    expect(subFromExecutionName(name)).toBe(SUB);
+  });
+
+  it('derive replacements from the closed execution, not from each other', () => {
+    const stopped = new Date('2026-01-01T00:00:00Z');
+    const first = replacementExecutionName(executionName(SUB, '1'), stopped);
+    expect(first).toBe(`onboard-${SUB}-v1-r1767225600`);
+    expect(replacementExecutionName(first, new Date('2026-01-02T00:00:00Z'))).toBe(`onboard-${SUB}-v1-r1767312000`);
+  });
+});
+
+describe('onboarding definition', () => {
+  const substitutions = {
+    ResolveIdentityFunctionArn: 'arn:aws:lambda:us-east-1:1:function:resolve',
+    PublishWelcomeFunctionArn: 'arn:aws:lambda:us-east-1:1:function:welcome',
+    IotPolicyName: 'policy',
+    UserPoolId: 'us-east-1_abc',
+  };
+
+  it('fills every placeholder', () => {
+    const rendered = renderOnboardingDefinition(substitutions);
+    expect(rendered).not.toContain('${');
+    expect(JSON.parse(rendered).States.AttachPolicy.Parameters.PolicyName).toBe('policy');
+  });
+
+  it('refuses to render with a placeholder left without a value, naming it', () => {
+    const { UserPoolId: _omitted, ...partial } = substitutions;
+    expect(() => renderOnboardingDefinition(partial as never)).toThrow(/UserPoolId/);
+  });
+});
+
+describe('AWS error classification', () => {
+  it.each([
+    ['ThrottlingException', 400, 'throttled'],
+    ['TooManyRequestsException', 429, 'throttled'],
+    ['ForbiddenException', 403, 'denied'],
+    ['ResourceNotFoundException', 404, 'notFound'],
+    ['ConflictException', 409, 'conflict'],
+    ['InternalFailureException', 500, 'unavailable'],
+    ['InvalidRequestException', 400, 'invalid'],
+  ])('classifies %s (%i) as %s', (name, status, kind) => {
+    expect(classifyAwsError(awsError(name, status))).toBe(kind);
+  });
+
+  it('classifies a network failure as unavailable', () => {
+    expect(classifyAwsError(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe('unavailable');
+  });
+});
+
+describe('shadow limits', () => {
+  it('counts depth as the shadow service does', () => {
+    expect(jsonDepth({ a: 1 })).toBe(1);
+    expect(jsonDepth({ a: { b: [1, { c: 2 }] } })).toBe(4);
+  });
+
+  it('names why a thing name cannot be used', () => {
+    expect(thingNameProblem('device_1')).toBeUndefined();
+    expect(thingNameProblem('us-east-1:abc')).toBeUndefined();
+    expect(thingNameProblem('a/b')).toBe('reserved');
+    expect(thingNameProblem('a+')).toBe('wildcard');
+    expect(thingNameProblem('a b')).toBe('pattern');
+  });
+});
