@@ -1,0 +1,32 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { clientConfig } from '../shared/clients';
+import { ConfigVars, loadConfig } from '../shared/config';
+import { createLogger } from '../shared/observability';
+import { authorizeConnect } from './core';
+import { z } from 'zod';
+
+const config = loadConfig({
+  USER_POOL_ID: ConfigVars.userPoolId(),
+  APP_CLIENT_ID: z.string().min(1),
+  APP_CLIENT_SECRET: z.string().min(1),
+  AWS_REGION: ConfigVars.region(),
+  AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'expected a 12-digit account id'),
+  DEVICE_PREFIX: ConfigVars.thingPrefix(),
+});
+// Verifies ID tokens locally; the pool's JWKS is fetched once per container and cached.
+const verifier = CognitoJwtVerifier.create({ userPoolId: config.USER_POOL_ID, tokenUse: 'id', clientId: config.APP_CLIENT_ID });
+const deps = {
+  verifier,
+  cognitoIdp: new CognitoIdentityProviderClient(clientConfig({ requestTimeoutMs: 2_000 })),
+  log: createLogger('iot-authorizer'),
+  now: Date.now,
+  config: {
+    clientId: config.APP_CLIENT_ID,
+    clientSecret: config.APP_CLIENT_SECRET,
+    policyScope: { region: config.AWS_REGION, account: config.AWS_ACCOUNT_ID, devicePrefix: config.DEVICE_PREFIX },
+  },
+};
+
+/** AWS IoT Core custom authorizer (signing disabled; MQTT username/password). */
+export const handler = async (event: unknown) => authorizeConnect(event, deps);

@@ -1,0 +1,181 @@
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { createHmac } from 'node:crypto';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { authorizeConnect, principalIdFor } from '../../functions/iot-authorizer/core';
+import { iotPolicyDocument } from '../../functions/shared/iot-policy';
+import { silentLog } from '../../functions/shared/observability';
+import { awsError, IDENTITY_ID, SUB } from './fixtures';
+
+const idpMock = mockClient(CognitoIdentityProviderClient);
+const POOL = 'us-east-1_TestPool1';
+const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`;
+const CLIENT_ID = 'authorizerclient123';
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+const scope = { region: 'us-east-1', account: '123456789012', devicePrefix: 'device_' };
+
+let privateKey: CryptoKey;
+let otherKey: CryptoKey;
+let jwk: JWK;
+
+async function idToken(claims: Record<string, unknown> = {}, options: { key?: CryptoKey; expiresInS?: number } = {}) {
+  const iat = Math.floor(NOW / 1000);
+  return new SignJWT({
+    sub: SUB,
+    aud: CLIENT_ID,
+    token_use: 'id',
+    'cognito:username': 'alice',
+    'custom:identity_id': IDENTITY_ID,
+    auth_time: iat,
+    ...claims,
+  })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setIssuer(ISSUER)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (options.expiresInS ?? 3600))
+    .sign(options.key ?? privateKey);
+}
+
+function verifier() {
+  const v = CognitoJwtVerifier.create({ userPoolId: POOL, tokenUse: 'id', clientId: CLIENT_ID });
+  v.cacheJwks({ keys: [{ ...jwk, kid: 'k1', alg: 'RS256', use: 'sig' }] } as never);
+  // aws-jwt-verify checks exp against the real clock; the tests pin "now" for the session length.
+  return { verify: (token: string) => v.verify(token, { graceSeconds: 10 ** 9 }) as Promise<Record<string, unknown>> };
+}
+
+const deps = () => ({
+  verifier: verifier(),
+  cognitoIdp: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
+  log: silentLog,
+  now: () => NOW,
+  config: { clientId: CLIENT_ID, clientSecret: 'client-secret', policyScope: scope },
+});
+
+const connect = (username: string, password: string | Buffer) => ({
+  protocols: ['mqtt'],
+  protocolData: {
+    mqtt: { username, password: Buffer.from(password).toString('base64'), clientId: IDENTITY_ID },
+  },
+  connectionMetadata: { id: 'c1' },
+});
+
+describe('IoT custom authorizer', () => {
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    privateKey = pair.privateKey as CryptoKey;
+    otherKey = (await generateKeyPair('RS256')).privateKey as CryptoKey;
+    jwk = await exportJWK(pair.publicKey);
+  });
+  beforeEach(() => idpMock.reset());
+
+  it('authorizes a valid ID token without calling Cognito', async () => {
+    const response = await authorizeConnect(connect('alice', await idToken()), deps());
+    expect(response.isAuthenticated).toBe(true);
+    expect(idpMock.calls()).toHaveLength(0);
+  });
+
+  it('answers the user\'s own policy from the shared template, no wider', async () => {
+    const response = await authorizeConnect(connect('alice', await idToken()), deps());
+    expect(response.policyDocuments).toHaveLength(1);
+    expect(JSON.parse(response.policyDocuments[0] as string)).toEqual(iotPolicyDocument(scope, IDENTITY_ID));
+    expect(response.policyDocuments[0]).not.toContain('${');
+    expect((response.policyDocuments[0] as string).length).toBeLessThanOrEqual(2048);
+  });
+
+  it('answers an alphanumeric principalId and a session that ends with the token', async () => {
+    const response = await authorizeConnect(connect('alice', await idToken({}, { expiresInS: 1800 })), deps());
+    expect(response.principalId).toMatch(/^[a-zA-Z0-9]{1,128}$/);
+    expect(response.principalId).toBe(principalIdFor(SUB));
+    expect(response.disconnectAfterInSeconds).toBe(1800);
+    expect(response.refreshAfterInSeconds).toBeGreaterThanOrEqual(300);
+    expect(response.refreshAfterInSeconds).toBeLessThanOrEqual(1800);
+  });
+
+  it('strips the device SDK\'s suffix from the username', async () => {
+    const username = 'alice?x-amz-customauthorizer-name=CognitoAuthorizer&SDK=NodeJSv2&Version=1.28.0';
+    expect((await authorizeConnect(connect(username, await idToken()), deps())).isAuthenticated).toBe(true);
+  });
+
+  it('authorizes a valid password through InitiateAuth with SECRET_HASH', async () => {
+    idpMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: await idToken() } });
+    const response = await authorizeConnect(connect('alice', 'Correct-Horse-1'), deps());
+    expect(response.isAuthenticated).toBe(true);
+    expect(idpMock.commandCalls(InitiateAuthCommand)[0]?.args[0].input).toEqual({
+      ClientId: CLIENT_ID,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: {
+        USERNAME: 'alice',
+        PASSWORD: 'Correct-Horse-1',
+        SECRET_HASH: createHmac('sha256', 'client-secret').update(`alice${CLIENT_ID}`).digest('base64'),
+      },
+    });
+  });
+
+  it('denies a wrong password', async () => {
+    idpMock.on(InitiateAuthCommand).rejects(awsError('NotAuthorizedException', 400, 'Incorrect username or password.'));
+    const response = await authorizeConnect(connect('alice', 'wrong'), deps());
+    expect(response).toMatchObject({ isAuthenticated: false, policyDocuments: [] });
+  });
+
+  it('denies when Cognito is unavailable rather than letting the client in', async () => {
+    idpMock.on(InitiateAuthCommand).rejects(awsError('InternalErrorException', 500));
+    expect((await authorizeConnect(connect('alice', 'pw'), deps())).isAuthenticated).toBe(false);
+  });
+
+  it('denies an expired token', async () => {
+    const response = await authorizeConnect(connect('alice', await idToken({}, { expiresInS: -60 })), deps());
+    expect(response.isAuthenticated).toBe(false);
+  });
+
+  it('denies a token that expires before the 300-second minimum session', async () => {
+    expect((await authorizeConnect(connect('alice', await idToken({}, { expiresInS: 120 })), deps())).isAuthenticated).toBe(false);
+  });
+
+  it('denies a token signed by another key', async () => {
+    expect((await authorizeConnect(connect('alice', await idToken({}, { key: otherKey })), deps())).isAuthenticated).toBe(false);
+  });
+
+  it('denies a token from another app client', async () => {
+    expect((await authorizeConnect(connect('alice', await idToken({ aud: 'someoneelse' })), deps())).isAuthenticated).toBe(false);
+  });
+
+  it('denies a token from another user pool', async () => {
+    const foreign = await new SignJWT({ sub: SUB, aud: CLIENT_ID, token_use: 'id', 'cognito:username': 'alice' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool')
+      .setIssuedAt(NOW / 1000)
+      .setExpirationTime(NOW / 1000 + 3600)
+      .sign(privateKey);
+    expect((await authorizeConnect(connect('alice', foreign), deps())).isAuthenticated).toBe(false);
+  });
+
+  it('denies an access token where an ID token is expected', async () => {
+    expect((await authorizeConnect(connect('alice', await idToken({ token_use: 'access' })), deps())).isAuthenticated).toBe(false);
+  });
+
+  it('denies a token of another user than the MQTT username', async () => {
+    expect((await authorizeConnect(connect('mallory', await idToken()), deps())).isAuthenticated).toBe(false);
+  });
+
+  it('denies a user not onboarded yet (no identity id in the token)', async () => {
+    expect((await authorizeConnect(connect('alice', await idToken({ 'custom:identity_id': undefined })), deps())).isAuthenticated).toBe(false);
+  });
+
+  it.each([
+    ['an empty password', { username: 'alice', password: '' }],
+    ['a password that is not base64', { username: 'alice', password: 'not base64!' }],
+    ['an oversized password', { username: 'alice', password: Buffer.alloc(9000, 'a').toString('base64') }],
+    ['an empty username', { username: '?SDK=x', password: Buffer.from('pw').toString('base64') }],
+  ])('denies %s without calling Cognito', async (_label, mqtt) => {
+    const response = await authorizeConnect({ protocolData: { mqtt } }, deps());
+    expect(response.isAuthenticated).toBe(false);
+    expect(idpMock.calls()).toHaveLength(0);
+  });
+
+  it('denies a malformed event', async () => {
+    expect((await authorizeConnect({ protocolData: {} }, deps())).isAuthenticated).toBe(false);
+    expect((await authorizeConnect(null, deps())).isAuthenticated).toBe(false);
+  });
+});
