@@ -3,7 +3,8 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CommandApi } from './constructs/command-api';
 import { IotAccess } from './constructs/iot-access';
-import { IotDataEndpoint } from './constructs/iot-endpoint';
+import { IotCustomAuthorizer } from './constructs/iot-custom-authorizer';
+import { acknowledgeCustomResourceProvider, IotDataEndpoint } from './constructs/iot-endpoint';
 import { OnboardingWorkflow } from './constructs/onboarding-workflow';
 import { UserDirectory } from './constructs/user-directory';
 
@@ -26,6 +27,7 @@ export class IotOnboardingStack extends Stack {
   readonly access: IotAccess;
   readonly onboarding: OnboardingWorkflow;
   readonly commands: CommandApi;
+  readonly customAuthorizer: IotCustomAuthorizer;
 
   constructor(scope: Construct, id: string, props: IotOnboardingStackProps = {}) {
     super(scope, id, props);
@@ -52,9 +54,18 @@ export class IotOnboardingStack extends Stack {
       iotDataEndpoint,
     });
 
+    this.customAuthorizer = new IotCustomAuthorizer(this, 'CustomAuthorizer', {
+      userPool: this.users.userPool,
+      appClient: this.users.appClient,
+      access: this.access,
+    });
+
+    acknowledgeCustomResourceProvider(this);
+
     this.users.addOutputs();
     this.access.addOutputs();
     this.onboarding.addOutputs();
     this.commands.addOutputs();
+    this.customAuthorizer.addOutputs();
   }
 }

@@ -1,8 +1,22 @@
-import { Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { acknowledge } from '../nag';
 
 /** Construct id of CDK's AwsCustomResource singleton provider function. */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+/**
+ * Acknowledges the managed policy of CDK's AwsCustomResource provider (a singleton shared by
+ * every AwsCustomResource of the stack). Call once, after all constructs are added.
+ */
+export function acknowledgeCustomResourceProvider(stack: Stack): void {
+  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+  if (!provider) return;
+  acknowledge(
+    provider,
+    'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'CDK\'s AwsCustomResource provider runs at deployment only and writes nothing but its own logs.',
+  );
+}
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
@@ -31,14 +45,6 @@ export class IotDataEndpoint extends Construct {
     this.host = lookup.getResponseField('endpointAddress');
     this.url = `https://${this.host}`;
     acknowledge(lookup, 'IAM5[Resource::*]', 'iot:DescribeEndpoint has no resource-level permissions.');
-    // The provider function is a CDK singleton shared by every AwsCustomResource of the stack.
-    const provider = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-    if (provider) {
-      acknowledge(
-        provider,
-        'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        'CDK\'s AwsCustomResource provider runs once per deployment and only writes its own logs.',
-      );
-    }
+
   }
 }

@@ -223,3 +223,48 @@ describe('stack', () => {
     expect(() => app.synth()).toThrow();
   });
 });
+
+describe('IoT custom authorizer', () => {
+  it('is active, with signing disabled, backed by the authorizer function', () => {
+    const fnId = logicalIdOf(s.resources, 'AWS::Lambda::Function', 'CustomAuthorizerHandler');
+    s.template.hasResourceProperties('AWS::IoT::Authorizer', {
+      AuthorizerName: 'IotOnboarding-cognito',
+      SigningDisabled: true,
+      Status: 'ACTIVE',
+      AuthorizerFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+    });
+  });
+
+  it('lets IoT invoke the function only for this authorizer', () => {
+    const fnId = logicalIdOf(s.resources, 'AWS::Lambda::Function', 'CustomAuthorizerHandler');
+    const authorizerId = logicalIdOf(s.resources, 'AWS::IoT::Authorizer', 'CustomAuthorizer');
+    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Principal: 'iot.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [authorizerId, 'Arn'] },
+    });
+    const permissions = Object.values(s.resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties?.FunctionName).includes(fnId),
+    );
+    expect(permissions).toHaveLength(1);
+  });
+
+  it('lets the authorizer function only sign users in', () => {
+    const roleId = roleOfFunction('CustomAuthorizerHandler');
+    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-idp:InitiateAuth', ...X_RAY].sort());
+  });
+
+  it('outputs the authorizer name', () => {
+    expect(Object.keys(s.template.toJSON().Outputs as object)).toContain('CustomAuthorizerName');
+  });
+});
+
+describe('stack options', () => {
+  it('synthesizes without the endpoint lookup when the IoT data endpoint is given', () => {
+    const withEndpoint = synthesize({ iotDataEndpoint: 'https://abc-ats.iot.us-east-1.amazonaws.com', onboardingVersion: '7' });
+    expect(Object.values(withEndpoint.resources).some((r) => r.Type === 'Custom::AWS' && JSON.stringify(r).includes('describeEndpoint'))).toBe(false);
+    withEndpoint.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ONBOARDING_VERSION: '7' }) },
+    });
+  });
+});
