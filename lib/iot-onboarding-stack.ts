@@ -5,7 +5,9 @@ import { CommandApi } from './constructs/command-api';
 import { IotAccess } from './constructs/iot-access';
 import { IotCustomAuthorizer } from './constructs/iot-custom-authorizer';
 import { acknowledgeCustomResourceProvider, IotDataEndpoint } from './constructs/iot-endpoint';
+import { OnboardingAlarms } from './constructs/onboarding-alarms';
 import { OnboardingWorkflow } from './constructs/onboarding-workflow';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { UserDirectory } from './constructs/user-directory';
 
 export interface IotOnboardingStackProps extends StackProps {
@@ -17,6 +19,8 @@ export interface IotOnboardingStackProps extends StackProps {
   readonly developerProviderName?: string;
   /** IoT data endpoint URL; default is looked up in the account at deploy time. */
   readonly iotDataEndpoint?: string;
+  /** SNS topic the operational alarms notify. Default: none. */
+  readonly alarmTopic?: ITopic;
   /** User pool removal policy. Default RETAIN. */
   readonly userPoolRemovalPolicy?: RemovalPolicy;
 }
@@ -28,6 +32,7 @@ export class IotOnboardingStack extends Stack {
   readonly onboarding: OnboardingWorkflow;
   readonly commands: CommandApi;
   readonly customAuthorizer: IotCustomAuthorizer;
+  readonly alarms: OnboardingAlarms;
 
   constructor(scope: Construct, id: string, props: IotOnboardingStackProps = {}) {
     super(scope, id, props);
@@ -60,6 +65,12 @@ export class IotOnboardingStack extends Stack {
       access: this.access,
     });
 
+    this.alarms = new OnboardingAlarms(this, 'Alarms', {
+      stateMachine: this.onboarding.stateMachine,
+      executionLogs: this.onboarding.executionLogs,
+      trigger: this.onboarding.trigger,
+      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
+    });
     acknowledgeCustomResourceProvider(this);
 
     this.users.addOutputs();

@@ -35,6 +35,7 @@ export class OnboardingWorkflow extends Construct {
   readonly resolveIdentity: ProductFunction;
   readonly publishWelcome: ProductFunction;
   readonly onboardingVersion: string;
+  readonly executionLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: OnboardingWorkflowProps) {
     super(scope, id);
@@ -66,10 +67,10 @@ export class OnboardingWorkflow extends Construct {
       'User shadows are named by identity id (region:guid) and created at onboarding; the wildcard is limited to identity-shaped thing names.',
     );
 
-    const logGroup = new LogGroup(this, 'ExecutionLogs', {
+    const logGroup = (this.executionLogs = new LogGroup(this, 'ExecutionLogs', {
       logGroupName: `/aws/vendedlogs/states/${stack.stackName}-onboarding`,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-    });
+    }));
     // A fixed name lets the trigger know the ARN without a reference to the state machine: the
     // definition references the user pool, and the user pool references the trigger.
     const stateMachineName = `${stack.stackName}-onboarding`;

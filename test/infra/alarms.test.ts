@@ -1,0 +1,60 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { IotOnboardingStack } from '../../lib/iot-onboarding-stack';
+import { logicalIdOf, synthesize } from './synth';
+
+let s: ReturnType<typeof synthesize>;
+beforeAll(() => {
+  s = synthesize({ iotDataEndpoint: 'https://abc-ats.iot.us-east-1.amazonaws.com' });
+});
+
+const alarms = () => Object.values(s.resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+const metricsOf = (alarm: { Properties?: Record<string, unknown> }) =>
+  JSON.stringify((alarm.Properties?.Metrics as unknown[]) ?? alarm.Properties);
+
+describe('operational alarms', () => {
+  it('alarms on onboarding executions that failed, timed out or were aborted', () => {
+    const smId = logicalIdOf(s.resources, 'AWS::StepFunctions::StateMachine', 'Onboarding');
+    const alarm = alarms().find((a) => metricsOf(a).includes('ExecutionsFailed'));
+    expect(metricsOf(alarm ?? {})).toContain('ExecutionsTimedOut');
+    expect(metricsOf(alarm ?? {})).toContain('ExecutionsAborted');
+    expect(metricsOf(alarm ?? {})).toContain(smId);
+    expect(alarm?.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+  });
+
+  it('alarms on trigger errors, counted or crashed', () => {
+    const alarm = alarms().find((a) => metricsOf(a).includes('OnboardingTriggerErrors'));
+    expect(metricsOf(alarm ?? {})).toContain('"Namespace":"IotOnboarding"');
+    expect(metricsOf(alarm ?? {})).toContain('"MetricName":"Errors"');
+    expect(alarm?.Properties?.Threshold).toBe(1);
+  });
+
+  it('counts throttled AttachPolicy attempts from the execution log and alarms on sustained throttling', () => {
+    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.type = "TaskFailed") && ($.details.error = "Iot.ThrottlingException") }',
+      MetricTransformations: [Match.objectLike({ MetricName: 'AttachPolicyThrottled', MetricNamespace: 'IotOnboarding', MetricValue: '1' })],
+    });
+    const alarm = alarms().find((a) => a.Properties?.MetricName === 'AttachPolicyThrottled');
+    expect(alarm?.Properties?.Threshold).toBe(100);
+  });
+
+  it('notifies nobody unless a topic is given', () => {
+    expect(alarms().every((a) => a.Properties?.AlarmActions === undefined)).toBe(true);
+  });
+
+  it('notifies the given SNS topic on alarm and recovery', () => {
+    const app = new App();
+    const topicStack = new Stack(app, 'Ops');
+    const topic = new Topic(topicStack, 'Pager');
+    const stack = new IotOnboardingStack(app, 'WithTopic', { alarmTopic: topic, iotDataEndpoint: 'https://x-ats.iot.us-east-1.amazonaws.com' });
+    const withTopic = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const topicAlarms = Object.values(withTopic).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(topicAlarms).toHaveLength(3);
+    for (const alarm of topicAlarms) {
+      expect(alarm.Properties.AlarmActions).toHaveLength(1);
+      expect(alarm.Properties.OKActions).toHaveLength(1);
+    }
+  });
+});
