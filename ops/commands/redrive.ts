@@ -1,0 +1,80 @@
+import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { replacementExecutionName } from '../../functions/shared/onboarding';
+import type { Clients, Targets } from '../context';
+import { ExitCodes, describeAwsFailure, table, type Output } from '../output';
+import { CLOSED_UNSUCCESSFUL, listExecutions } from './executions';
+
+export interface RedriveOptions {
+  readonly executionArns: string[];
+  readonly allFailed: boolean;
+  readonly sinceMs: number;
+  /** Redrives per second. Default 5. */
+  readonly rate: number;
+  /** Start executions that can no longer be redriven afresh (same input, replacement name). */
+  readonly restart: boolean;
+  /** Injectable for tests; waits between calls to hold the rate. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+type Outcome =
+  | { executionArn: string; result: 'redriven' }
+  | { executionArn: string; result: 'restarted'; newExecutionArn: string }
+  | { executionArn: string; result: 'skipped'; reason: string }
+  | { executionArn: string; result: 'error'; reason: string };
+
+/** `redrive <arn…> | --all-failed`: rate-limited redrives with a summary. */
+export async function redriveCommand(clients: Clients, targets: Targets, out: Output, options: RedriveOptions) {
+  const arns = options.allFailed
+    ? (await listExecutions(clients, targets.stateMachineArn, CLOSED_UNSUCCESSFUL, new Date(Date.now() - options.sinceMs)))
+        .map((e) => e.executionArn)
+        .filter((a): a is string => typeof a === 'string')
+    : options.executionArns;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const interval = 1000 / Math.max(options.rate, 0.001);
+  const outcomes: Outcome[] = [];
+  let last = 0;
+  for (const [index, executionArn] of arns.entries()) {
+    const wait = last + interval - performance.now();
+    if (index > 0 && wait > 0) await sleep(wait);
+    last = performance.now();
+    outcomes.push(await redriveOne(clients, executionArn, options.restart));
+    if (arns.length > 1) out.progress(`redrive ${index + 1}/${arns.length}`);
+  }
+  const count = (result: Outcome['result']) => outcomes.filter((o) => o.result === result).length;
+  const summary = { redriven: count('redriven'), restarted: count('restarted'), skipped: count('skipped'), errors: count('error'), outcomes };
+  out.result(summary, () =>
+    [
+      arns.length === 0 ? 'Nothing to redrive.' : table(['EXECUTION', 'RESULT', 'DETAIL'], outcomes.map((o) => [o.executionArn.split(':').slice(-1)[0], o.result, detail(o)])),
+      `redriven ${summary.redriven}, restarted ${summary.restarted}, skipped ${summary.skipped}, errors ${summary.errors}`,
+    ].join('\n'),
+  );
+  return { summary, exitCode: summary.errors > 0 ? ExitCodes.Failed : summary.skipped > 0 ? ExitCodes.Denied : ExitCodes.Ok };
+}
+
+function detail(o: Outcome): string {
+  if (o.result === 'restarted') return o.newExecutionArn.split(':').slice(-1)[0] ?? '';
+  return 'reason' in o ? o.reason : '';
+}
+
+async function redriveOne(clients: Clients, executionArn: string, restart: boolean): Promise<Outcome> {
+  try {
+    await clients.sfn.send(new RedriveExecutionCommand({ executionArn }));
+    return { executionArn, result: 'redriven' };
+  } catch (error) {
+    if ((error as Error).name !== 'ExecutionNotRedrivable') return { executionArn, result: 'error', reason: describeAwsFailure(error) };
+    if (!restart) return { executionArn, result: 'skipped', reason: `not redrivable: ${(error as Error).message} (use --restart)` };
+  }
+  try {
+    const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status === 'RUNNING' || execution.status === 'SUCCEEDED') {
+      return { executionArn, result: 'skipped', reason: `execution is ${execution.status}` };
+    }
+    const name = replacementExecutionName(execution.name ?? '', execution.stopDate ?? new Date());
+    const started = await clients.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: execution.stateMachineArn, name, input: execution.input }),
+    );
+    return { executionArn, result: 'restarted', newExecutionArn: started.executionArn ?? name };
+  } catch (error) {
+    return { executionArn, result: 'error', reason: describeAwsFailure(error) };
+  }
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IoTClient } from '@aws-sdk/client-iot';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { clientConfig } from '../functions/shared/clients';
+import { CliError } from './output';
+
+/** The deployment the CLI operates on: stack outputs, or the same values from flags or env. */
+export interface Targets {
+  readonly stateMachineArn: string;
+  readonly userPoolId: string;
+  readonly identityPoolId: string;
+  readonly developerProviderName: string;
+  readonly iotPolicyName: string;
+  readonly onboardingVersion: string;
+  readonly devicePrefix: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+export interface Clients {
+  readonly sfn: Pick<SFNClient, 'send'>;
+  readonly cognitoIdp: Pick<CognitoIdentityProviderClient, 'send'>;
+  readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
+  readonly iot: Pick<IoTClient, 'send'>;
+}
+
+/** Stack output keys (lib/) → target fields, and the env variables that can stand in for them. */
+const SOURCES: Record<keyof Omit<Targets, 'region' | 'account' | 'devicePrefix'>, { output: string; env: string }> = {
+  stateMachineArn: { output: 'StateMachineArn', env: 'IOT_ONBOARDING_STATE_MACHINE_ARN' },
+  userPoolId: { output: 'UserPoolId', env: 'IOT_ONBOARDING_USER_POOL_ID' },
+  identityPoolId: { output: 'IdentityPoolId', env: 'IOT_ONBOARDING_IDENTITY_POOL_ID' },
+  developerProviderName: { output: 'DeveloperProviderName', env: 'IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME' },
+  iotPolicyName: { output: 'IotPolicyName', env: 'IOT_ONBOARDING_POLICY_NAME' },
+  onboardingVersion: { output: 'OnboardingVersion', env: 'IOT_ONBOARDING_VERSION' },
+};
+
+export interface TargetOptions {
+  readonly stack?: string;
+  readonly outputsFile?: string;
+  readonly region?: string;
+}
+
+/**
+ * Finds the deployment: `--stack` reads CloudFormation outputs, `--outputs-file` reads
+ * `cdk deploy --outputs-file` JSON (the sandbox writes one too), and the IOT_ONBOARDING_*
+ * variables fill or override single values.
+ */
+export async function resolveTargets(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<Targets> {
+  let outputs: Record<string, string> = {};
+  if (options.stack) outputs = await stackOutputs(options.stack, options.region);
+  else if (options.outputsFile) outputs = outputsFromFile(options.outputsFile);
+  else if (env.IOT_ONBOARDING_OUTPUTS_FILE) outputs = outputsFromFile(env.IOT_ONBOARDING_OUTPUTS_FILE);
+
+  const value = (key: keyof typeof SOURCES): string => {
+    const source = SOURCES[key];
+    const found = env[source.env] ?? outputs[source.output];
+    if (!found) {
+      throw new CliError(
+        `Cannot find ${key}: pass --stack <name>, --outputs-file <file>, or set ${source.env}`,
+      );
+    }
+    return found;
+  };
+  const stateMachineArn = value('stateMachineArn');
+  const arnParts = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:.+$/.exec(stateMachineArn);
+  if (!arnParts) throw new CliError(`"${stateMachineArn}" is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`);
+  return {
+    stateMachineArn,
+    userPoolId: value('userPoolId'),
+    identityPoolId: value('identityPoolId'),
+    developerProviderName: value('developerProviderName'),
+    iotPolicyName: value('iotPolicyName'),
+    onboardingVersion: value('onboardingVersion'),
+    devicePrefix: env.IOT_ONBOARDING_DEVICE_PREFIX ?? outputs.DevicePrefix ?? 'device_',
+    region: arnParts[1] as string,
+    account: arnParts[2] as string,
+  };
+}
+
+async function stackOutputs(stackName: string, region: string | undefined): Promise<Record<string, string>> {
+  const cfn = new CloudFormationClient(clientConfig(region ? { region } : {}));
+  const out = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+  const stack = out.Stacks?.[0];
+  if (!stack) throw new CliError(`Stack ${stackName} not found`);
+  return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+}
+
+function outputsFromFile(path: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CliError(`Cannot read outputs file ${path}: ${(error as Error).message}`);
+  }
+  // `cdk deploy --outputs-file` writes { "<StackName>": { "<OutputKey>": "<value>" } }.
+  const stacks = Object.values(parsed as Record<string, unknown>);
+  const first = stacks[0];
+  if (stacks.length !== 1 || typeof first !== 'object' || first === null) {
+    throw new CliError(`Outputs file ${path} must hold exactly one stack's outputs`);
+  }
+  return first as Record<string, string>;
+}
+
+/** SDK clients for the CLI: default credential chain, endpoint variables honoured. */
+export function createClients(region: string): Clients {
+  const config = clientConfig({ region, requestTimeoutMs: 10_000, maxAttempts: 5 });
+  return {
+    sfn: new SFNClient(config),
+    cognitoIdp: new CognitoIdentityProviderClient(config),
+    cognitoIdentity: new CognitoIdentityClient(config),
+    iot: new IoTClient(config),
+  };
+}
