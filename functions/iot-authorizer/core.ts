@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { iotPolicyDocument, type PolicyScope } from '../shared/iot-policy';
 import { IDENTITY_ID_ATTRIBUTE } from '../shared/onboarding';
 import type { Log } from '../shared/observability';
@@ -42,12 +42,12 @@ export const MAX_PASSWORD_BYTES = 8 * 1024;
 const eventSchema = z.object({
   protocolData: z.object({
     mqtt: z.object({
-      username: z.string().min(1),
-      password: z.string().min(1),
-      clientId: z.string().optional(),
+      username: z.string().check(z.minLength(1)),
+      password: z.string().check(z.minLength(1)),
+      clientId: z.optional(z.string()),
     }),
   }),
-  connectionMetadata: z.object({ id: z.string() }).optional(),
+  connectionMetadata: z.optional(z.object({ id: z.string() })),
 });
 
 export type DenyReason =

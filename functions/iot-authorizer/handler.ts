@@ -4,14 +4,14 @@ import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createLogger } from '../shared/observability';
 import { authorizeConnect } from './core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const config = loadConfig({
   USER_POOL_ID: ConfigVars.userPoolId(),
-  APP_CLIENT_ID: z.string().min(1),
-  APP_CLIENT_SECRET: z.string().min(1),
+  APP_CLIENT_ID: z.string().check(z.minLength(1)),
+  APP_CLIENT_SECRET: z.string().check(z.minLength(1)),
   AWS_REGION: ConfigVars.region(),
-  AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'expected a 12-digit account id'),
+  AWS_ACCOUNT_ID: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id')),
   DEVICE_PREFIX: ConfigVars.thingPrefix(),
 });
 // Verifies ID tokens locally; the pool's JWKS is fetched once per container and cached.

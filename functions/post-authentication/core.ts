@@ -5,7 +5,7 @@ import {
   StartExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   executionName,
   ONBOARDED_ATTRIBUTE,
@@ -28,16 +28,14 @@ export interface PostAuthenticationDeps {
 
 /** The part of Cognito's post-authentication event the trigger reads; the rest passes through. */
 const postAuthenticationEventSchema = z.object({
-  triggerSource: z.string().startsWith('PostAuthentication_'),
-  userPoolId: z.string().min(1),
-  userName: z.string().min(1),
+  triggerSource: z.string().check(z.startsWith('PostAuthentication_')),
+  userPoolId: z.string().check(z.minLength(1)),
+  userName: z.string().check(z.minLength(1)),
   request: z.object({
-    userAttributes: z
-      .object({
-        sub: z.uuid(),
-        [ONBOARDED_ATTRIBUTE]: z.string().optional(),
-      })
-      .loose(),
+    userAttributes: z.looseObject({
+      sub: z.uuid(),
+      [ONBOARDED_ATTRIBUTE]: z.optional(z.string()),
+    }),
   }),
 });
 

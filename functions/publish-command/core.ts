@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-iot-data-plane';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { classifyAwsError } from '../shared/aws-errors';
 import type { Log } from '../shared/observability';
 import { jsonDepth, SHADOW_LIMITS, thingNameProblem } from '../shared/shadow-limits';
@@ -24,16 +24,16 @@ export interface ApiResponse {
 /** The fields of an HTTP API (payload 2.0) event with a JWT authorizer that the API reads. */
 const apiEventSchema = z.object({
   routeKey: z.string(),
-  pathParameters: z.record(z.string(), z.string()).optional(),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().optional(),
+  pathParameters: z.optional(z.record(z.string(), z.string())),
+  body: z.optional(z.string()),
+  isBase64Encoded: z.optional(z.boolean()),
   requestContext: z.object({
     requestId: z.string(),
-    authorizer: z
-      .object({
+    authorizer: z.optional(
+      z.object({
         jwt: z.object({ claims: z.record(z.string(), z.unknown()) }),
-      })
-      .optional(),
+      }),
+    ),
   }),
 });
 

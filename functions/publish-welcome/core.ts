@@ -1,5 +1,5 @@
 import { GetThingShadowCommand, UpdateThingShadowCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { classifyAwsError, toUpstreamError } from '../shared/aws-errors';
 import { InvalidInputError, UpstreamUnavailableError } from '../shared/errors';
 import { welcomeReportedState } from '../shared/onboarding';
@@ -11,9 +11,9 @@ export interface PublishWelcomeDeps {
 }
 
 const inputSchema = z.object({
-  identityId: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/, 'expected an Identity ID (region:guid)'),
-  username: z.string().min(1),
-  onboardingVersion: z.string().min(1),
+  identityId: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/, 'expected an Identity ID (region:guid)')),
+  username: z.string().check(z.minLength(1)),
+  onboardingVersion: z.string().check(z.minLength(1)),
 });
 
 interface ShadowDocument {

@@ -1,5 +1,5 @@
 import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidInputError } from '../shared/errors';
 import { resolveDeveloperIdentity, type IdentityPoolRef } from '../shared/identity';
 

@@ -1,14 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConfigurationError } from './errors';
 
 /**
  * Reads and checks a function's environment once, at cold start. A missing or malformed
  * variable fails with its name and what was expected, never later with `undefined`.
  */
-export function loadConfig<S extends z.ZodRawShape>(
+export function loadConfig<S extends Record<string, z.ZodMiniType<unknown, unknown>>>(
   shape: S,
   env: Record<string, string | undefined> = process.env,
-): z.infer<z.ZodObject<S>> {
+): z.infer<z.ZodMiniObject<S>> {
   const parsed = z.object(shape).safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
@@ -23,13 +23,13 @@ export function loadConfig<S extends z.ZodRawShape>(
 /** Common variable schemas, so every function spells the same setting the same way. */
 export const ConfigVars = {
   arn: (service: string) =>
-    z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+`), `expected an ${service} ARN`),
-  identityPoolId: () => z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/, 'expected region:guid'),
-  userPoolId: () => z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, 'expected region_id'),
-  region: () => z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1'),
-  url: () => z.url({ message: 'expected an https URL' }),
+    z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+`), `expected an ${service} ARN`)),
+  identityPoolId: () => z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/, 'expected region:guid')),
+  userPoolId: () => z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, 'expected region_id')),
+  region: () => z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1')),
+  url: () => z.url({ error: 'expected an https URL' }),
   onboardingVersion: () =>
-    z.string().regex(/^[A-Za-z0-9_.-]{1,16}$/, 'expected 1-16 characters of A-Z a-z 0-9 _ . -'),
-  providerName: () => z.string().regex(/^[\w._-]{1,128}$/, 'expected a developer provider name'),
-  thingPrefix: () => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ -'),
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,16}$/, 'expected 1-16 characters of A-Z a-z 0-9 _ . -')),
+  providerName: () => z.string().check(z.regex(/^[\w._-]{1,128}$/, 'expected a developer provider name')),
+  thingPrefix: () => z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ -')),
 } as const;

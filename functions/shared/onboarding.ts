@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** User attributes the workflow writes; app clients can read them but not write them. */
 export const ONBOARDED_ATTRIBUTE = 'custom:iot_onboarded';
@@ -6,9 +6,9 @@ export const IDENTITY_ID_ATTRIBUTE = 'custom:identity_id';
 
 /** Execution input. Deterministic for a user and version, so duplicate starts are no-ops. */
 export const onboardingInputSchema = z.object({
-  username: z.string().min(1).max(128),
+  username: z.string().check(z.minLength(1), z.maxLength(128)),
   sub: z.uuid(),
-  onboardingVersion: z.string().regex(/^[A-Za-z0-9_.-]{1,16}$/),
+  onboardingVersion: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,16}$/)),
 });
 export type OnboardingInput = z.infer<typeof onboardingInputSchema>;
 

@@ -17,7 +17,7 @@ export interface ProductFunctionProps extends Omit<NodejsFunctionProps, 'entry' 
 /**
  * A product Lambda with the project's defaults: Node.js 24 on arm64, X-Ray active, its own log
  * group (one month) and a role that may write only to that log group (no managed policy), and a
- * minified esbuild bundle (local esbuild, no Docker) that includes the pinned AWS SDK clients.
+ * minified ESM esbuild bundle (local esbuild, no Docker) that includes the pinned AWS SDK clients.
  */
 export class ProductFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ProductFunctionProps) {
@@ -52,7 +52,11 @@ export class ProductFunction extends NodejsFunction {
         minify: true,
         sourceMap: false,
         target: 'node22',
-        format: OutputFormat.CJS,
+        // ESM with `module` entry points lets esbuild tree-shake the SDK's dist-es builds
+        // (measured: about a third smaller than CJS); the banner gives CJS dependencies `require`.
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         externalModules: [],
         forceDockerBundling: false,
         ...bundling,

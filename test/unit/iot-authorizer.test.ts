@@ -16,6 +16,7 @@ const CLIENT_ID = 'authorizerclient123';
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const scope = { region: 'us-east-1', account: '123456789012', devicePrefix: 'device_' };
 
+type CryptoKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 let privateKey: CryptoKey;
 let otherKey: CryptoKey;
 let jwk: JWK;
