@@ -1,0 +1,220 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CredentialStore, IssuedCredentials } from '../credentials';
+import type { FaultInjector } from '../faults';
+import { AwsServiceError, parseJsonBody, sendError, sendJson, startHttpServer, type StartedServer } from '../http';
+import { verifySignedRequest } from '../sigv4';
+import { evaluatePolicies } from './authorization';
+import { policyArn, type IotRegistry, type StoredPolicy } from './registry';
+
+/**
+ * The AWS IoT control plane (policies and their attachments) over its real REST-JSON protocol,
+ * so `@aws-sdk/client-iot` works unmodified with `endpoint` / `AWS_ENDPOINT_URL_IOT`. Routes and
+ * member names are those of the SDK's operation schemas (client-iot `AttachPolicy$` etc.):
+ *
+ *   CreatePolicy          POST   /policies/{policyName}            { policyDocument, tags }
+ *   GetPolicy             GET    /policies/{policyName}
+ *   DeletePolicy          DELETE /policies/{policyName}
+ *   ListPolicies          GET    /policies?marker&pageSize&isAscendingOrder
+ *   AttachPolicy          PUT    /target-policies/{policyName}     { target }
+ *   DetachPolicy          POST   /target-policies/{policyName}     { target }
+ *   ListAttachedPolicies  POST   /attached-policies/{target}?recursive&marker&pageSize
+ *   ListTargetsForPolicy  POST   /policy-targets/{policyName}?marker&pageSize
+ *   DescribeEndpoint      GET    /endpoint?endpointType=iot:Data-ATS
+ *
+ * Every request must carry a valid SigV4 signature for signing name `iot`. The backend principal
+ * may call everything; a Cognito identity only what its role's IAM policy allows (IoT control
+ * plane actions are authorized by IAM alone).
+ */
+export interface IotControlPlaneOptions {
+  readonly registry: IotRegistry;
+  readonly store: CredentialStore;
+  readonly faults: FaultInjector;
+  /** What DescribeEndpoint answers for `iot:Data` / `iot:Data-ATS` (host[:port], no scheme). */
+  readonly dataEndpointHost: string;
+  readonly now?: () => number;
+  readonly port?: number;
+}
+
+type Operation =
+  | 'CreatePolicy'
+  | 'GetPolicy'
+  | 'DeletePolicy'
+  | 'ListPolicies'
+  | 'AttachPolicy'
+  | 'DetachPolicy'
+  | 'ListAttachedPolicies'
+  | 'ListTargetsForPolicy'
+  | 'DescribeEndpoint';
+
+interface Route {
+  readonly operation: Operation;
+  /** The path label, percent-decoded. */
+  readonly label?: string;
+}
+
+function route(method: string, path: string): Route | undefined {
+  const [, first, second, ...rest] = path.split('/');
+  if (rest.length > 0) return undefined;
+  const label = second === undefined || second === '' ? undefined : decodeLabel(second);
+  const withLabel = (operation: Operation): Route | undefined => (label === undefined ? undefined : { operation, label });
+  switch (`${method} ${first}`) {
+    case 'POST policies':
+      return withLabel('CreatePolicy');
+    case 'GET policies':
+      return label === undefined ? { operation: 'ListPolicies' } : { operation: 'GetPolicy', label };
+    case 'DELETE policies':
+      return withLabel('DeletePolicy');
+    case 'PUT target-policies':
+      return withLabel('AttachPolicy');
+    case 'POST target-policies':
+      return withLabel('DetachPolicy');
+    case 'POST attached-policies':
+      return withLabel('ListAttachedPolicies');
+    case 'POST policy-targets':
+      return withLabel('ListTargetsForPolicy');
+    case 'GET endpoint':
+      return label === undefined ? { operation: 'DescribeEndpoint' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function decodeLabel(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AwsServiceError(400, 'InvalidRequestException', `Malformed path label: ${raw}`);
+  }
+}
+
+/** Starts the control plane; `url` is what `AWS_ENDPOINT_URL_IOT` should be set to. */
+export async function startIotControlPlane(opts: IotControlPlaneOptions): Promise<StartedServer> {
+  const { registry, store, faults } = opts;
+
+  return startHttpServer(async (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const found = route(req.method ?? 'GET', url.pathname);
+      if (!found) throw new AwsServiceError(404, 'UnknownOperationException', `No IoT operation at ${req.method} ${url.pathname}`);
+      const caller = verifySignedRequest(
+        { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
+        store,
+        { service: 'iot', ...(opts.now ? { now: opts.now } : {}) },
+      );
+      const fault = faults.check(`iot:${found.operation}`);
+      // The IoT control plane models ThrottlingException as HTTP 400 (AWS IoT API Reference, e.g.
+      // AttachPolicy errors); the SDK retries it by name. The data plane uses 429.
+      if (fault?.kind === 'throttle') throw new AwsServiceError(400, 'ThrottlingException', 'Rate exceeded');
+      if (fault?.kind === 'internal') throw new AwsServiceError(500, 'InternalFailureException', 'An unexpected error has occurred (injected fault)');
+      checkIam(caller, found, registry);
+      sendJson(res, 200, handle(found, url.searchParams, body));
+    } catch (error) {
+      sendIotError(res, error);
+    }
+  }, opts.port);
+
+  function handle({ operation, label = '' }: Route, query: URLSearchParams, body: Buffer): unknown {
+    const int = (name: string) => {
+      const v = query.get(name);
+      return v === null ? undefined : Number(v);
+    };
+    const marker = query.get('marker') ?? undefined;
+    switch (operation) {
+      case 'CreatePolicy': {
+        const input = parseJsonBody(body);
+        const document = input.policyDocument;
+        if (typeof document !== 'string') throw new AwsServiceError(400, 'InvalidRequestException', 'policyDocument is required');
+        const p = registry.createPolicy(label, document);
+        return { policyName: p.policyName, policyArn: p.policyArn, policyDocument: p.policyDocument, policyVersionId: '1' };
+      }
+      case 'GetPolicy': {
+        const p = registry.getPolicy(label);
+        return {
+          policyName: p.policyName,
+          policyArn: p.policyArn,
+          policyDocument: p.policyDocument,
+          defaultVersionId: '1',
+          // REST-JSON timestamps default to epoch seconds.
+          creationDate: p.createdAt.getTime() / 1000,
+          lastModifiedDate: p.lastModifiedAt.getTime() / 1000,
+          generationId: p.generationId,
+        };
+      }
+      case 'DeletePolicy':
+        registry.deletePolicy(label);
+        return {};
+      case 'ListPolicies': {
+        const page = registry.listPolicies(marker, int('pageSize'), query.get('isAscendingOrder') !== 'false');
+        return { policies: page.items.map(summary), ...(page.nextMarker ? { nextMarker: page.nextMarker } : {}) };
+      }
+      case 'AttachPolicy':
+      case 'DetachPolicy': {
+        const target = parseJsonBody(body).target;
+        if (typeof target !== 'string') throw new AwsServiceError(400, 'InvalidRequestException', 'target is required');
+        if (operation === 'AttachPolicy') registry.attachPolicy(label, target);
+        else registry.detachPolicy(label, target);
+        return {};
+      }
+      case 'ListAttachedPolicies': {
+        // `recursive` (thing-group inheritance) has no meaning here: the sandbox has no groups.
+        const page = registry.listAttachedPolicies(label, marker, int('pageSize'));
+        return { policies: page.items.map(summary), ...(page.nextMarker ? { nextMarker: page.nextMarker } : {}) };
+      }
+      case 'ListTargetsForPolicy': {
+        const page = registry.listTargetsForPolicy(label, marker, int('pageSize'));
+        return { targets: page.items, ...(page.nextMarker ? { nextMarker: page.nextMarker } : {}) };
+      }
+      case 'DescribeEndpoint': {
+        // Absent endpointType means the legacy `iot:Data` endpoint (DescribeEndpoint API reference).
+        const type = query.get('endpointType') ?? 'iot:Data';
+        if (type !== 'iot:Data' && type !== 'iot:Data-ATS') {
+          throw new AwsServiceError(400, 'InvalidRequestException', `Endpoint type ${type} is not emulated by the sandbox (only iot:Data and iot:Data-ATS)`);
+        }
+        return { endpointAddress: opts.dataEndpointHost };
+      }
+    }
+  }
+}
+
+function summary(p: StoredPolicy) {
+  return { policyName: p.policyName, policyArn: p.policyArn };
+}
+
+/**
+ * Control-plane calls are authorized by IAM only: a Cognito identity needs its role to allow
+ * `iot:<Operation>` on the policy ARN (or `*` for list/describe operations).
+ */
+function checkIam(caller: IssuedCredentials, found: Route, registry: IotRegistry): void {
+  const principal = caller.principal;
+  if (principal.kind === 'backend') return;
+  const resource =
+    found.label !== undefined && found.operation !== 'ListAttachedPolicies'
+      ? policyArn(found.label)
+      : '*';
+  const policies = registry.context.rolePolicies(principal.roleArn) ?? [];
+  const verdict = evaluatePolicies(policies, `iot:${found.operation}`, resource, { identityId: principal.identityId });
+  if (verdict.effect !== 'allow') {
+    throw new AwsServiceError(
+      403,
+      'AccessDeniedException',
+      `User: ${principal.roleArn}/${principal.identityId} is not authorized to perform: iot:${found.operation} on resource: ${resource}`,
+    );
+  }
+}
+
+/** sendError, plus the extra members some IoT errors carry (ResourceAlreadyExistsException: resourceId, resourceArn). */
+function sendIotError(res: ServerResponse, error: unknown): void {
+  if (error instanceof AwsServiceError && ('resourceArn' in error || 'resourceId' in error)) {
+    const extra = error as AwsServiceError & { resourceId?: string; resourceArn?: string };
+    const text = JSON.stringify({ __type: error.type, message: error.message, resourceId: extra.resourceId, resourceArn: extra.resourceArn });
+    res.writeHead(error.status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      'x-amzn-errortype': error.type,
+      'x-amzn-requestid': crypto.randomUUID(),
+    });
+    res.end(text);
+    return;
+  }
+  sendError(res, error, 'rest-json');
+}

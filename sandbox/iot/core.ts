@@ -1,0 +1,163 @@
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { DEFAULT_DEVICE_PREFIX } from '../../functions/shared/iot-policy';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
+import type { CredentialStore } from '../credentials';
+import type { FaultInjector } from '../faults';
+import {
+  authorize,
+  type AuthorizationDecision,
+  type AuthorizationRequest,
+  type NamedPolicy,
+  type PolicyDocumentLike,
+} from './authorization';
+import { startIotBroker, type CustomAuthenticationInput, type DeviceAuthentication } from './broker';
+import type { IotPrincipal } from './authorization';
+import { startIotControlPlane } from './control-plane';
+import { startIotDataPlane } from './data-plane';
+import { createIotRegistry } from './registry';
+import { createShadowEngine } from './shadows';
+
+export interface IotCoreOptions {
+  readonly store: CredentialStore;
+  readonly faults: FaultInjector;
+  /** Clock for SigV4 checks, shadow timestamps and lifecycle events. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Fixed ports; each defaults to an ephemeral one. `dataPlane` also serves MQTT over WebSocket at /mqtt. */
+  readonly ports?: { readonly controlPlane?: number; readonly dataPlane?: number; readonly mqtt?: number };
+  /**
+   * Plain-TCP devices (the stand-in for X.509 certificates). Default: client ids starting with
+   * `device_` connect with {@link deviceCertificatePolicy}. `false` refuses every TCP client
+   * that no custom authorizer accepts.
+   */
+  readonly devices?: DeviceAuthentication | false;
+  /** Custom-authorizer hook (see broker.ts). */
+  readonly customAuthenticate?: (input: CustomAuthenticationInput) => Promise<IotPrincipal | undefined>;
+  /** Optional TLS listeners (`wss://` and `mqtts://`) with the given key and certificate (PEM). */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly wssPort?: number; readonly mqttsPort?: number };
+  /** Every authorization denial with its reason: the sandbox's answer to AWS IoT's AUTHORIZATION_FAILURE log line. */
+  readonly onDenied?: (event: { source: 'mqtt' | 'http'; clientId?: string; decision: AuthorizationDecision }) => void;
+}
+
+/**
+ * The policy a `device_*` TCP client connects with: its own client id, its own shadow topics.
+ * `${iot:ClientId}` keeps it per-device, like a policy attached to each device's certificate.
+ */
+export function deviceCertificatePolicy(prefix: string = DEFAULT_DEVICE_PREFIX): NamedPolicy {
+  const arn = (resource: string) => `arn:aws:iot:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:${resource}`;
+  const ownShadow = '$aws/things/${iot:ClientId}/shadow/*';
+  const document: PolicyDocumentLike = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['iot:Connect'], Resource: [arn(`client/${prefix}*`)] },
+      { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: [arn(`topic/${ownShadow}`)] },
+      { Effect: 'Allow', Action: ['iot:Subscribe'], Resource: [arn(`topicfilter/${ownShadow}`)] },
+    ],
+  };
+  return { name: 'sandbox-device-certificate-policy', document };
+}
+
+/**
+ * Starts the emulated AWS IoT Core: control plane, data plane (REST + MQTT over WebSocket on one
+ * port, like the account's ATS data endpoint), MQTT over TCP, the shadow service and the
+ * authorization engine, all sharing one state.
+ */
+export async function startIotCore(opts: IotCoreOptions) {
+  const registry = createIotRegistry(opts.now ? { now: opts.now } : {});
+  const shadows = createShadowEngine(opts.now ? { now: opts.now } : {});
+  const decide = (request: AuthorizationRequest) => authorize(request, registry.context);
+  const devices: DeviceAuthentication | undefined =
+    opts.devices === false ? undefined : (opts.devices ?? { clientIdPrefix: DEFAULT_DEVICE_PREFIX, policies: [deviceCertificatePolicy()] });
+
+  const broker = await startIotBroker({
+    store: opts.store,
+    shadows,
+    authorize: decide,
+    ...(devices ? { devices } : {}),
+    ...(opts.customAuthenticate ? { customAuthenticate: opts.customAuthenticate } : {}),
+    onDenied: ({ clientId, decision }) => opts.onDenied?.({ source: 'mqtt', clientId, decision }),
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.ports?.mqtt !== undefined ? { tcpPort: opts.ports.mqtt } : {}),
+  });
+
+  const dataPlane = await startIotDataPlane({
+    store: opts.store,
+    faults: opts.faults,
+    shadows,
+    authorize: decide,
+    publish: (m) => broker.publish(m),
+    onDenied: (decision) => opts.onDenied?.({ source: 'http', decision }),
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.ports?.dataPlane !== undefined ? { port: opts.ports.dataPlane } : {}),
+  });
+  dataPlane.server.on('upgrade', broker.handleUpgrade);
+  const dataEndpointHost = `127.0.0.1:${dataPlane.port}`;
+
+  const controlPlane = await startIotControlPlane({
+    registry,
+    store: opts.store,
+    faults: opts.faults,
+    dataEndpointHost,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.ports?.controlPlane !== undefined ? { port: opts.ports.controlPlane } : {}),
+  });
+
+  let wss: HttpsServer | undefined;
+  let mqtts: TlsServer | undefined;
+  if (opts.tls) {
+    const { key, cert } = opts.tls;
+    wss = createHttpsServer({ key, cert }, (_req, res) => {
+      res.writeHead(404).end();
+    });
+    wss.on('upgrade', broker.handleUpgrade);
+    mqtts = createTlsServer({ key, cert }, (socket) => broker.handleConnection(socket));
+    await listen(wss, opts.tls.wssPort ?? 0);
+    await listen(mqtts, opts.tls.mqttsPort ?? 0);
+  }
+  const portOf = (server: HttpsServer | TlsServer | undefined) => (server ? (server.address() as AddressInfo).port : undefined);
+  const wssPort = portOf(wss);
+  const mqttsPort = portOf(mqtts);
+
+  return {
+    /** `AWS_ENDPOINT_URL_IOT`. */
+    controlPlaneUrl: controlPlane.url,
+    /** `AWS_ENDPOINT_URL_IOT_DATA_PLANE` / the functions' `IOT_DATA_ENDPOINT`. */
+    dataPlaneUrl: dataPlane.url,
+    /** What DescribeEndpoint returns: host:port of the data endpoint (REST and WebSocket). */
+    dataEndpointHost,
+    mqttUrl: broker.mqttUrl,
+    wsUrl: `ws://${dataEndpointHost}${broker.wsPath}`,
+    ...(wssPort !== undefined ? { wssUrl: `wss://127.0.0.1:${wssPort}${broker.wsPath}` } : {}),
+    ...(mqttsPort !== undefined ? { mqttsUrl: `mqtts://127.0.0.1:${mqttsPort}` } : {}),
+    registry,
+    shadows,
+    broker,
+    /** Declares the IAM policy of a role (the identity pool's authenticated role). */
+    setRolePolicy: (roleArn: string, document: PolicyDocumentLike | string) => registry.setRolePolicy(roleArn, document),
+    /** The engine over this instance's policies (diagnose, TestAuthorization). */
+    authorize: decide,
+    async close(): Promise<void> {
+      await broker.close();
+      await Promise.all([
+        dataPlane.close(),
+        controlPlane.close(),
+        ...[wss, mqtts].map((s) => (s ? closeServer(s) : Promise.resolve())),
+      ]);
+    },
+  };
+}
+
+export type IotCore = Awaited<ReturnType<typeof startIotCore>>;
+
+function listen(server: HttpsServer | TlsServer, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function closeServer(server: HttpsServer | TlsServer): Promise<void> {
+  if ('closeAllConnections' in server) server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

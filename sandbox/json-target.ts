@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultInjector } from './faults';
+import { AwsServiceError, parseJsonBody, sendError, sendJson, type RequestHandler } from './http';
+
+/** One emulated operation of an AWS JSON 1.0/1.1 service (`X-Amz-Target: <prefix>.<Operation>`). */
+export type JsonOperation = (input: Record<string, unknown>, request: { req: IncomingMessage; body: Buffer }) => Promise<unknown> | unknown;
+
+export interface JsonTargetOptions {
+  /** The X-Amz-Target prefix, e.g. `AWSCognitoIdentityProviderService`. */
+  readonly targetPrefix: string;
+  /** The IAM service prefix fault rules use, e.g. `cognito-idp` (rules are `cognito-idp:SignUp`). */
+  readonly faultPrefix: string;
+  readonly faults: FaultInjector;
+  readonly operations: Readonly<Record<string, JsonOperation>>;
+  /** Response content type, e.g. `application/x-amz-json-1.1`. */
+  readonly contentType: string;
+  /** Requests that are not JSON-target calls (GET endpoints); return true when answered. */
+  readonly other?: (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<boolean> | boolean;
+}
+
+/**
+ * Dispatches AWS JSON protocol calls: resolves the operation from X-Amz-Target, applies the fault
+ * rule first (throttling → TooManyRequestsException, HTTP 429 as both Cognito service models
+ * declare it; injected failure → InternalErrorException, 500), then answers the result or the
+ * error in the protocol's `__type` form.
+ */
+export function jsonTargetHandler(opts: JsonTargetOptions): RequestHandler {
+  return async (req, body, res) => {
+    try {
+      if (opts.other && (await opts.other(req, body, res))) return;
+      const target = req.headers['x-amz-target'];
+      const operationName = typeof target === 'string' && target.startsWith(`${opts.targetPrefix}.`) ? target.slice(opts.targetPrefix.length + 1) : undefined;
+      if (req.method !== 'POST' || operationName === undefined) {
+        throw new AwsServiceError(400, 'UnknownOperationException', `Missing or unknown X-Amz-Target (expected ${opts.targetPrefix}.<Operation>)`);
+      }
+      const operation = Object.hasOwn(opts.operations, operationName) ? opts.operations[operationName] : undefined;
+      if (!operation) throw new AwsServiceError(400, 'UnknownOperationException', `Operation ${operationName} is not supported by the sandbox`);
+      const fault = opts.faults.check(`${opts.faultPrefix}:${operationName}`);
+      if (fault?.kind === 'throttle') throw new AwsServiceError(429, 'TooManyRequestsException', 'Rate exceeded');
+      if (fault?.kind === 'internal') throw new AwsServiceError(500, 'InternalErrorException', 'An internal error occurred (injected fault)');
+      const result = await operation(parseJsonBody(body), { req, body });
+      sendJson(res, 200, result ?? {}, opts.contentType);
+    } catch (error) {
+      sendError(res, error, 'json', opts.contentType);
+    }
+  };
+}
+
+/**
+ * Request validation in the services' own words: a missing member is reported as Cognito does,
+ * "1 validation error detected: Value null at 'username' failed to satisfy constraint: Member
+ * must not be null" (InvalidParameterException).
+ */
+export function invalidParameter(message: string): AwsServiceError {
+  return new AwsServiceError(400, 'InvalidParameterException', message);
+}
+
+function memberName(field: string): string {
+  return field.charAt(0).toLowerCase() + field.slice(1);
+}
+
+export function requireString(input: Record<string, unknown>, field: string): string {
+  const value = input[field];
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (value === undefined || value === null) {
+    throw invalidParameter(`1 validation error detected: Value null at '${memberName(field)}' failed to satisfy constraint: Member must not be null`);
+  }
+  throw invalidParameter(`1 validation error detected: Value at '${memberName(field)}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+}
+
+export function optionalString(input: Record<string, unknown>, field: string): string | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalidParameter(`Value at '${memberName(field)}' must be a string`);
+  return value;
+}
+
+export function optionalNumber(input: Record<string, unknown>, field: string): number | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidParameter(`Value at '${memberName(field)}' must be a number`);
+  return value;
+}
+
+export function optionalBoolean(input: Record<string, unknown>, field: string): boolean | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw invalidParameter(`Value at '${memberName(field)}' must be a boolean`);
+  return value;
+}
+
+/** A JSON object of string values (`Logins`, `AuthParameters`, `ClientMetadata`). */
+export function stringMap(input: Record<string, unknown>, field: string): Record<string, string> | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidParameter(`Value at '${memberName(field)}' must be a map of strings`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') throw invalidParameter(`Value at '${memberName(field)}.${k}' must be a string`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Epoch seconds, the JSON protocols' default timestamp format. */
+export function epochSeconds(ms: number): number {
+  return ms / 1000;
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/**
+ * The parts of an Amazon States Language (JSONPath) definition the sandbox reads itself. The
+ * full definition is validated by aws-local-stepfunctions (asl-validator) when it is run.
+ */
+
+/**
+ * Retrier fields as Step Functions accepts them at CreateStateMachine ("Handling errors in Step
+ * Functions workflows", retrier fields). asl-validator 3.16, which aws-local-stepfunctions runs,
+ * lists neither `MaxDelaySeconds` nor `JitterStrategy`: its schema lets unknown retrier fields
+ * through, so the ASL passes its default validation (no option needed), but a typo such as
+ * `"JitterStrategy": "FUL"` would pass too. This schema closes that gap; aws-local-stepfunctions
+ * honours both fields at run time (delay clamped to MaxDelaySeconds, FULL = random in [0, delay]).
+ */
+const retrierSchema = z
+  .object({
+    ErrorEquals: z.array(z.string().min(1)).min(1),
+    IntervalSeconds: z.number().int().min(1).max(99_999_999).optional(),
+    MaxAttempts: z.number().int().min(0).max(99_999_999).optional(),
+    BackoffRate: z.number().min(1).optional(),
+    MaxDelaySeconds: z.number().int().min(1).max(31_622_400).optional(),
+    JitterStrategy: z.enum(['FULL', 'NONE']).optional(),
+  })
+  .strict();
+
+export type AslRetrier = z.infer<typeof retrierSchema>;
+
+export interface AslState {
+  readonly Type: string;
+  readonly Resource?: string;
+  readonly Parameters?: unknown;
+  readonly Retry?: readonly AslRetrier[];
+  readonly TimeoutSeconds?: number;
+  readonly HeartbeatSeconds?: number;
+  readonly Iterator?: AslStates;
+  readonly ItemProcessor?: AslStates;
+  readonly Branches?: readonly AslStates[];
+  readonly [field: string]: unknown;
+}
+
+export interface AslStates {
+  readonly StartAt: string;
+  readonly States: Readonly<Record<string, AslState>>;
+  readonly [field: string]: unknown;
+}
+
+export interface AslDefinition extends AslStates {
+  readonly TimeoutSeconds?: number;
+}
+
+const statesSchema: z.ZodType<AslStates> = z.lazy(() =>
+  z
+    .object({
+      StartAt: z.string().min(1),
+      States: z.record(z.string().min(1).max(80), stateSchema),
+    })
+    .loose(),
+);
+
+const stateSchema: z.ZodType<AslState> = z.lazy(() =>
+  z
+    .object({
+      Type: z.string(),
+      Resource: z.string().optional(),
+      Retry: z.array(retrierSchema).optional(),
+      TimeoutSeconds: z.number().int().positive().optional(),
+      HeartbeatSeconds: z.number().int().positive().optional(),
+      Iterator: statesSchema.optional(),
+      ItemProcessor: statesSchema.optional(),
+      Branches: z.array(statesSchema).optional(),
+    })
+    .loose(),
+);
+
+const definitionSchema = statesSchema;
+
+/** Parses a definition (object or JSON text); throws listing every problem found. */
+export function parseDefinition(definition: unknown): AslDefinition {
+  const value: unknown = typeof definition === 'string' ? JSON.parse(definition) : definition;
+  const parsed = definitionSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`Invalid state machine definition: ${issues.join('; ')}`);
+  }
+  if (!(parsed.data.StartAt in parsed.data.States)) {
+    throw new Error(`Invalid state machine definition: StartAt '${parsed.data.StartAt}' is not a state`);
+  }
+  return parsed.data;
+}
+
+/** Every Task state of the definition, nested Map/Parallel states included, by state name. */
+export function taskStates(states: AslStates): Map<string, AslState & { readonly Resource: string }> {
+  const found = new Map<string, AslState & { readonly Resource: string }>();
+  const visit = (scope: AslStates): void => {
+    for (const [name, state] of Object.entries(scope.States)) {
+      if (state.Type === 'Task' && typeof state.Resource === 'string') found.set(name, { ...state, Resource: state.Resource });
+      if (state.Iterator) visit(state.Iterator);
+      if (state.ItemProcessor) visit(state.ItemProcessor);
+      for (const branch of state.Branches ?? []) visit(branch);
+    }
+  };
+  visit(states);
+  return found;
+}
+
+/** Every state name that has a `Retry` field, nested states included. */
+export function retryableStateNames(states: AslStates): string[] {
+  const names: string[] = [];
+  const visit = (scope: AslStates): void => {
+    for (const [name, state] of Object.entries(scope.States)) {
+      if (state.Retry && state.Retry.length > 0) names.push(name);
+      if (state.Iterator) visit(state.Iterator);
+      if (state.ItemProcessor) visit(state.ItemProcessor);
+      for (const branch of state.Branches ?? []) visit(branch);
+    }
+  };
+  visit(states);
+  return names;
+}
+
+/** The same definition starting at another top-level state (how a redrive resumes). */
+export function withStartAt(definition: AslDefinition, startAt: string): AslDefinition {
+  if (!(startAt in definition.States)) throw new Error(`No top-level state named '${startAt}' to start at`);
+  return { ...definition, StartAt: startAt };
+}
+
+/**
+ * `resourceType`/`resource` as Step Functions reports them in TaskScheduled and the other task
+ * events: `arn:aws:states:::lambda:invoke` → lambda / invoke,
+ * `arn:aws:states:::aws-sdk:iot:attachPolicy` → aws-sdk:iot / attachPolicy.
+ */
+export function describeResource(resourceArn: string): { resourceType: string; resource: string } {
+  const integration = /^arn:aws[a-z-]*:states:::(.+)$/.exec(resourceArn)?.[1];
+  if (integration) {
+    const parts = integration.split(':');
+    const resource = parts.pop() ?? integration;
+    return { resourceType: parts.join(':'), resource };
+  }
+  return { resourceType: 'unknown', resource: resourceArn };
+}

@@ -1,0 +1,267 @@
+import './polyfill';
+import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { parseDefinition, retryableStateNames, taskStates, withStartAt, type AslDefinition } from './definition';
+
+type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+type RetryIntervalOverrides = NonNullable<NonNullable<RunOptions['overrides']>['retryIntervalOverrides']>;
+
+/** The events aws-local-stepfunctions reports (StateEntered, StateFailed, ExecutionSucceeded…). */
+export type LibraryEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+interface TaskEventBase {
+  readonly timestamp: number;
+  readonly stateName: string;
+  /** The Task's Resource ARN. */
+  readonly resource: string;
+}
+
+/**
+ * Task lifecycle events the library does not report, recorded around each task call so the
+ * service can write AWS's TaskScheduled/TaskStarted/TaskSucceeded/TaskFailed history events
+ * (TaskSucceeded carries the raw result, before ResultSelector/ResultPath).
+ */
+export type TaskEvent =
+  | (TaskEventBase & { readonly type: 'TaskScheduled'; readonly parameters: unknown; readonly timeoutSeconds?: number; readonly heartbeatSeconds?: number })
+  | (TaskEventBase & { readonly type: 'TaskStarted' })
+  | (TaskEventBase & { readonly type: 'TaskSucceeded'; readonly output: unknown })
+  | (TaskEventBase & { readonly type: 'TaskFailed' | 'TaskTimedOut'; readonly error: string; readonly cause: string });
+
+export type RuntimeEvent = LibraryEvent | TaskEvent;
+
+export interface RunDefinitionOptions {
+  /** Task implementations by state name (see `createTaskHandlers`). */
+  readonly handlers: TaskHandlers;
+  /** Start at this top-level state instead of the definition's StartAt (how redrive resumes). */
+  readonly startAt?: string;
+  /**
+   * Retry waits in ms instead of the ASL's backoff (tests, benchmarks): one number for every
+   * state with a Retry, or per state name (a number, or one per retrier).
+   */
+  readonly retryIntervalOverrides?: number | RetryIntervalOverrides;
+  /** Called for every event, in order, as it happens. */
+  readonly onEvent?: (event: RuntimeEvent) => void;
+  /** Context object fields (`$$.Execution.Id`, `$$.Execution.Name`, `$$.StateMachine…`). */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /** Aborting stops the execution (status ABORTED), as StopExecution does. */
+  readonly signal?: AbortSignal;
+  /** Clock for event timestamps (ms). Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+export interface StateRecord {
+  readonly name: string;
+  readonly input: unknown;
+  readonly output?: unknown;
+}
+
+export interface RunResult {
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  /** The top-level state the execution stopped in (the one whose StateFailed ended it). */
+  readonly failedState?: string;
+  /** The input that state received: what a redrive runs it with again. */
+  readonly failedStateInput?: unknown;
+  /** States that completed, in order, with their input and output. */
+  readonly succeededStates: readonly StateRecord[];
+  readonly events: readonly RuntimeEvent[];
+  /** State entries plus retry attempts: what a Standard workflow is billed for. */
+  readonly stateTransitions: number;
+}
+
+const CLOSING_EVENTS: ReadonlySet<RuntimeEvent['type']> = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimeout']);
+
+/** Lets every event the library has queued so far reach the consumer (they arrive via microtasks). */
+const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const validated = new Set<string>();
+
+/**
+ * Validates a definition the way aws-local-stepfunctions does (asl-validator), once per distinct
+ * definition: validation costs 150-400 ms, a run of the onboarding workflow about 1 ms. Runs
+ * then skip it — which also lets a redrive start at a later state, a copy asl-validator would
+ * reject because the states before the new StartAt are unreachable.
+ */
+export function validateDefinition(definition: AslDefinition): void {
+  const key = JSON.stringify(definition);
+  if (validated.has(key)) return;
+  new StateMachine(definition as unknown as StateMachineDefinition);
+  validated.add(key);
+}
+
+/** The Error and Cause the library derives from a thrown error (`name`, `cause ?? message`). */
+export function errorInfo(error: unknown): { error: string; cause: string } {
+  if (!(error instanceof Error)) return { error: 'Error', cause: String(error) };
+  const cause: unknown = error.cause ?? error.message;
+  return { error: error.name, cause: typeof cause === 'string' ? cause : JSON.stringify(cause) ?? String(cause) };
+}
+
+function expandRetryOverrides(
+  definition: AslDefinition,
+  overrides: RunDefinitionOptions['retryIntervalOverrides'],
+): RetryIntervalOverrides | undefined {
+  if (typeof overrides !== 'number') return overrides;
+  return Object.fromEntries(retryableStateNames(definition).map((name) => [name, overrides]));
+}
+
+/**
+ * Runs a definition with aws-local-stepfunctions and reports how it ended, with an event log
+ * in which the library's events are interleaved with task lifecycle events. Never rejects for
+ * an execution failure (that is a FAILED result); rejects for a definition it cannot run.
+ */
+export async function runDefinition(definition: unknown, input: unknown, options: RunDefinitionOptions): Promise<RunResult> {
+  const parsed = parseDefinition(definition);
+  validateDefinition(parsed);
+  const runnable = options.startAt ? withStartAt(parsed, options.startAt) : parsed;
+  const machine = new StateMachine(runnable as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
+  const now = options.now ?? Date.now;
+  const tasks = taskStates(parsed);
+  const events: RuntimeEvent[] = [];
+  // Once the execution is stopped (aborted, timed out, closed) a task call still in flight
+  // records nothing more, as in AWS, where its result is discarded.
+  let stopped = false;
+  const emit = (event: RuntimeEvent): void => {
+    if (CLOSING_EVENTS.has(event.type)) stopped = true;
+    events.push(event);
+    options.onEvent?.(event);
+  };
+  const emitTask = (event: TaskEvent): void => {
+    if (!stopped) emit(event);
+  };
+
+  // Attempts whose task call has not settled, per state: a States.Timeout closes them.
+  const open = new Map<string, Set<number>>();
+  let attempts = 0;
+  const settle = (stateName: string, attempt: number): boolean => open.get(stateName)?.delete(attempt) ?? false;
+
+  const handlers: TaskHandlers = {};
+  for (const [stateName, handler] of Object.entries(options.handlers)) {
+    const state = tasks.get(stateName);
+    const resource = state?.Resource ?? 'unknown';
+    handlers[stateName] = async (parameters) => {
+      await drained();
+      // A stopped execution schedules no more tasks; the library discards whatever this returns.
+      if (stopped) throw abortedError();
+      const attempt = ++attempts;
+      const pending = open.get(stateName) ?? new Set<number>();
+      open.set(stateName, pending.add(attempt));
+      emitTask({
+        type: 'TaskScheduled',
+        timestamp: now(),
+        stateName,
+        resource,
+        parameters,
+        ...(state?.TimeoutSeconds !== undefined ? { timeoutSeconds: state.TimeoutSeconds } : {}),
+        ...(state?.HeartbeatSeconds !== undefined ? { heartbeatSeconds: state.HeartbeatSeconds } : {}),
+      });
+      emitTask({ type: 'TaskStarted', timestamp: now(), stateName, resource });
+      try {
+        const output = await handler(parameters);
+        if (settle(stateName, attempt)) emitTask({ type: 'TaskSucceeded', timestamp: now(), stateName, resource, output });
+        return output;
+      } catch (error) {
+        if (settle(stateName, attempt)) emitTask({ type: 'TaskFailed', timestamp: now(), stateName, resource, ...errorInfo(error) });
+        throw error;
+      }
+    };
+  }
+
+  const retryIntervalOverrides = expandRetryOverrides(parsed, options.retryIntervalOverrides);
+  const run = machine.run(input as Parameters<StateMachine['run']>[0], {
+    overrides: { taskResourceLocalHandlers: handlers, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
+    noThrowOnAbort: true,
+    ...(options.context ? { context: options.context } : {}),
+  });
+  const onAbort = () => {
+    // The library queues ExecutionAborted now but delivers it later: a task settling in between
+    // must not be recorded.
+    stopped = true;
+    run.abort();
+  };
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const consumed = (async () => {
+    for await (const event of run.eventLogs) {
+      if (event.type === 'StateFailed' && event.Error === 'States.Timeout') {
+        // The library gave up on the task call (its TimeoutSeconds): AWS records TaskTimedOut.
+        const pending = open.get(event.state.name);
+        for (const attempt of pending ?? []) {
+          pending?.delete(attempt);
+          const resource = tasks.get(event.state.name)?.Resource ?? 'unknown';
+          emitTask({ type: 'TaskTimedOut', timestamp: now(), stateName: event.state.name, resource, ...errorInfo(timeoutError()) });
+        }
+      }
+      emit({ ...event, timestamp: now() });
+    }
+  })();
+  try {
+    await run.result;
+  } catch {
+    // The failure is in the event log (ExecutionFailed / ExecutionTimeout).
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  await consumed;
+  return summarize(events);
+}
+
+function abortedError(): Error {
+  const error = new Error('The execution was stopped before this task was scheduled.');
+  error.name = 'States.Aborted';
+  return error;
+}
+
+function timeoutError(): Error {
+  const error = new Error('Task timed out.');
+  error.name = 'States.Timeout';
+  return error;
+}
+
+function summarize(events: readonly RuntimeEvent[]): RunResult {
+  let stateTransitions = 0;
+  const succeededStates: StateRecord[] = [];
+  let lastFailed: { name: string; input: unknown } | undefined;
+  let current: { name: string; input: unknown } | undefined;
+  for (const event of events) {
+    if (event.type === 'StateEntered') {
+      stateTransitions++;
+      current = { name: event.state.name, input: event.state.input };
+    } else if (event.type === 'StateRetried') {
+      stateTransitions++;
+    } else if (event.type === 'StateExited') {
+      succeededStates.push({ name: event.state.name, input: event.state.input, output: event.state.output });
+    } else if (event.type === 'StateFailed') {
+      lastFailed = { name: event.state.name, input: event.state.input };
+    }
+  }
+  const last = events.findLast((e) => CLOSING_EVENTS.has(e.type));
+  const base = { events, stateTransitions, succeededStates };
+  switch (last?.type) {
+    case 'ExecutionSucceeded':
+      return { ...base, status: 'SUCCEEDED', output: last.output };
+    case 'ExecutionFailed': {
+      const { error, cause } = errorInfo(Object.assign(new Error(), { name: last.Error, cause: last.Cause }));
+      return {
+        ...base,
+        status: 'FAILED',
+        error,
+        cause,
+        ...(lastFailed ? { failedState: lastFailed.name, failedStateInput: lastFailed.input } : {}),
+      };
+    }
+    case 'ExecutionTimeout':
+      return {
+        ...base,
+        status: 'TIMED_OUT',
+        error: 'States.Timeout',
+        cause: 'The execution ran longer than the state machine TimeoutSeconds.',
+        ...(current ? { failedState: current.name, failedStateInput: current.input } : {}),
+      };
+    case 'ExecutionAborted':
+      return { ...base, status: 'ABORTED', ...(current ? { failedState: current.name, failedStateInput: current.input } : {}) };
+    default:
+      throw new Error(`State machine run ended without a closing event (last: ${last?.type ?? 'none'})`);
+  }
+}
