@@ -85,11 +85,16 @@ interface Caller {
 
 function callerOf(request: ApiEvent): Caller {
   const claims = request.requestContext.authorizer?.jwt.claims ?? {};
+  // The JWT authorizer checks signature, issuer, audience/client_id and expiry; it also lets an
+  // access token through (its client_id matches). The API takes ID tokens only: they name the
+  // user (`cognito:username`) and are what the client flow hands out.
+  if (claims.token_use !== 'id') {
+    throw new ApiError('Unauthenticated', `Send the user's Cognito ID token (token_use "id"); this token's token_use is "${String(claims.token_use ?? 'missing')}"`);
+  }
   const sub = claims.sub;
-  // ID tokens carry `cognito:username`, access tokens `username`.
-  const username = claims['cognito:username'] ?? claims.username;
+  const username = claims['cognito:username'];
   if (typeof sub !== 'string' || sub === '' || typeof username !== 'string' || username === '') {
-    throw new ApiError('Unauthenticated', 'A Cognito ID or access token for this user pool is required');
+    throw new ApiError('Unauthenticated', 'The ID token has no sub or cognito:username claim');
   }
   return { sub, username };
 }

@@ -12,7 +12,6 @@ import type {
   StartExecutionOutput,
   StopExecutionOutput,
 } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
 import { SANDBOX_ACCOUNT } from '../config';
 import { SfnErrors } from './api-errors';
 import { executionArn, invalidNameReason, isExecutionArn, isStateMachineArn, stateMachineArn } from './arns';
@@ -26,6 +25,7 @@ import {
 } from './executions';
 import { ExecutionHistory } from './history';
 import { paginate } from './pagination';
+import { parse } from './requests';
 import { runDefinition, validateDefinition, type RunDefinitionOptions, type RunResult, type RuntimeEvent } from './runner';
 import type { TaskHandlers } from './task-runtime';
 
@@ -61,46 +61,6 @@ export interface ExecutionEventNotice {
 export interface BackendOptions {
   readonly now: () => number;
   readonly retryIntervalOverrides?: RunDefinitionOptions['retryIntervalOverrides'];
-}
-
-const arnMember = z.string().min(1).max(256);
-const schemas = {
-  StartExecution: z.object({
-    stateMachineArn: arnMember,
-    name: z.string().optional(),
-    input: z.string().max(262_144).optional(),
-    traceHeader: z.string().optional(),
-  }),
-  DescribeExecution: z.object({ executionArn: arnMember, includedData: z.string().optional() }),
-  ListExecutions: z.object({
-    stateMachineArn: arnMember,
-    statusFilter: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']).optional(),
-    redriveFilter: z.enum(['REDRIVEN', 'NOT_REDRIVEN']).optional(),
-    maxResults: z.number().optional(),
-    nextToken: z.string().optional(),
-  }),
-  GetExecutionHistory: z.object({
-    executionArn: arnMember,
-    maxResults: z.number().optional(),
-    reverseOrder: z.boolean().optional(),
-    nextToken: z.string().optional(),
-    includeExecutionData: z.boolean().optional(),
-  }),
-  RedriveExecution: z.object({ executionArn: arnMember, clientToken: z.string().min(1).max(64).optional() }),
-  StopExecution: z.object({ executionArn: arnMember, error: z.string().max(256).optional(), cause: z.string().max(32_768).optional() }),
-  DescribeStateMachine: z.object({ stateMachineArn: arnMember }),
-  ListStateMachines: z.object({ maxResults: z.number().optional(), nextToken: z.string().optional() }),
-} as const;
-
-export type OperationName = keyof typeof schemas;
-
-function parse<K extends OperationName>(operation: K, input: unknown): z.infer<(typeof schemas)[K]> {
-  const parsed = schemas[operation].safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `'${i.path.join('.')}': ${i.message}`);
-    throw SfnErrors.validation(`${issues.length} validation error(s) detected: ${issues.join('; ')}`);
-  }
-  return parsed.data as z.infer<(typeof schemas)[K]>;
 }
 
 function withoutExecutionData(event: HistoryEvent): HistoryEvent {

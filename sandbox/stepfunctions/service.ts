@@ -5,7 +5,8 @@ import type { FaultInjector } from '../faults';
 import { parseJsonBody, sendError, startHttpServer } from '../http';
 import { verifySignedRequest } from '../sigv4';
 import { SfnErrors } from './api-errors';
-import { StepFunctionsBackend, type ExecutionEventNotice, type OperationName, type StateMachineRegistration } from './backend';
+import { StepFunctionsBackend, type ExecutionEventNotice, type StateMachineRegistration } from './backend';
+import type { OperationName } from './requests';
 import type { RunDefinitionOptions } from './runner';
 
 export type { ExecutionEventNotice, StateMachineRegistration } from './backend';

@@ -212,5 +212,16 @@ describe('task runtime (aws-local-stepfunctions with local task bindings)', () =
       signal: controller.signal,
     });
     expect(result).toMatchObject({ status: 'ABORTED', failedState: 'ResolveIdentity', failedStateInput: INPUT });
+    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(0);
+  });
+
+  it('records TaskTimedOut and fails with States.Timeout when a task outlives its TimeoutSeconds', async () => {
+    const timed = structuredClone(DEFINITION) as { States: { ResolveIdentity: Record<string, unknown> } };
+    timed.States.ResolveIdentity.TimeoutSeconds = 1;
+    const { bindings } = lambdas({ resolve: () => new Promise<never>(() => undefined) });
+    const result = await runDefinition(timed, INPUT, { handlers: createTaskHandlers(timed, { lambdas: bindings, sdk }) });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout', failedState: 'ResolveIdentity' });
+    expect(result.events.map((e) => e.type)).toContain('TaskTimedOut');
+    expect(result.events.map((e) => e.type)).not.toContain('TaskSucceeded');
   });
 });

@@ -59,9 +59,11 @@ describe('command API', () => {
     expect(status).toBe(202);
   });
 
-  it('accepts access tokens, which carry `username` instead of `cognito:username`', async () => {
-    iotMock.on(PublishCommand).resolves({});
-    expect((await call(event({ claims: { sub: SUB, username: 'alice', token_use: 'access' } }))).status).toBe(202);
+  it('answers 401 for an access token, naming the token use it expects', async () => {
+    const { status, body } = await call(event({ claims: { sub: SUB, username: 'alice', token_use: 'access' } }));
+    expect(status).toBe(401);
+    expect(body.message).toMatch(/ID token \(token_use "id"\).*"access"/);
+    expect(iotMock.calls()).toHaveLength(0);
   });
 
   it.each([

@@ -1,0 +1,232 @@
+import './stepfunctions/polyfill';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IoTClient } from '@aws-sdk/client-iot';
+import { iotPolicyDocument } from '../functions/shared/iot-policy';
+import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../functions/shared/onboarding';
+import { renderOnboardingDefinition } from '../statemachines/onboarding';
+import { startCognitoIdentity } from './cognito-identity';
+import { startCognitoIdp } from './cognito-idp';
+import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
+import { CredentialStore } from './credentials';
+import { FaultInjector } from './faults';
+import { startHttpApi } from './http-api';
+import { startIotCore } from './iot/core';
+import { startLambdaRuntime, type FunctionSpec } from './lambda';
+import { startStepFunctions } from './stepfunctions/service';
+import { createTaskHandlers, type RunDefinitionOptions } from './stepfunctions/task-runtime';
+
+export interface SandboxOptions {
+  /** Onboarding version the trigger enforces. Default `1`. */
+  readonly onboardingVersion?: string;
+  /** Device thing-name prefix of the policy template. Default `device_`. */
+  readonly devicePrefix?: string;
+  /** Retry waits of the state machine in ms instead of the ASL's backoff (tests). Default: real backoff. */
+  readonly retryIntervalOverrides?: RunDefinitionOptions['retryIntervalOverrides'];
+  /** Log level of the functions (Powertools). Default `WARN`. */
+  readonly functionLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Fixed ports (for `--serve`); default ephemeral. */
+  readonly ports?: { readonly api?: number; readonly iotData?: number; readonly mqtt?: number };
+  /** Where to write a `cdk deploy --outputs-file`-style JSON of the sandbox stack's outputs. */
+  readonly outputsFile?: string;
+}
+
+/** Names the sandbox gives its "stack" resources, mirroring lib/ for the stack name below. */
+export const SANDBOX_STACK = 'IotOnboarding';
+const STATE_MACHINE_NAME = `${SANDBOX_STACK}-onboarding`;
+const POLICY_NAME = `${SANDBOX_STACK}-user-iot`;
+const DEVELOPER_PROVIDER = `iot-onboarding.${SANDBOX_STACK}`;
+const AUTHENTICATED_ROLE_ARN = `arn:aws:iam::${SANDBOX_ACCOUNT}:role/${SANDBOX_STACK}-AuthenticatedRole`;
+const functionArn = (name: string) => `arn:aws:lambda:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:function:${SANDBOX_STACK}-${name}`;
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+/**
+ * Starts every emulated service on loopback and deploys the product into it the way the CDK
+ * stack does: user pool + app client, identity pool + role, IoT policy, state machine from the
+ * real ASL, the real handlers (bundled as deployed), the trigger and the HTTP API.
+ */
+export async function startSandbox(options: SandboxOptions = {}) {
+  const onboardingVersion = options.onboardingVersion ?? '1';
+  const devicePrefix = options.devicePrefix ?? 'device_';
+  const store = new CredentialStore();
+  const faults = new FaultInjector();
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    // Cognito user pool: the directory and its app client (secret, USER_PASSWORD_AUTH).
+    const idp = await startCognitoIdp({ faults, store });
+    closers.push(() => idp.close());
+    const customAttributes = [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE].map((a) => a.replace(/^custom:/, ''));
+    const pool = idp.createUserPool({ name: `${SANDBOX_STACK}-users`, customAttributes, readOnlyAttributes: customAttributes });
+    const client = idp.createAppClient(pool.userPoolId, { generateSecret: true });
+    if (!client.clientSecret) throw new Error('the sandbox app client was created without a secret');
+
+    // Identity pool (developer provider only) and IoT Core with the policy template.
+    const identity = await startCognitoIdentity({ store, faults });
+    closers.push(() => identity.close());
+    const { identityPoolId } = identity.createIdentityPool({ developerProviderName: DEVELOPER_PROVIDER, authenticatedRoleArn: AUTHENTICATED_ROLE_ARN });
+    const iot = await startIotCore({
+      store,
+      faults,
+      ports: { ...(options.ports?.iotData ? { dataPlane: options.ports.iotData } : {}), ...(options.ports?.mqtt ? { mqtt: options.ports.mqtt } : {}) },
+    });
+    closers.push(() => iot.close());
+    const policyDocument = iotPolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT, devicePrefix });
+    iot.setRolePolicy(AUTHENTICATED_ROLE_ARN, policyDocument);
+    iot.registry.createPolicy(POLICY_NAME, JSON.stringify(policyDocument));
+
+    const sfn = await startStepFunctions({
+      faults,
+      store,
+      ...(options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
+    });
+    closers.push(() => sfn.close());
+
+    // The functions, with the environment CDK gives them (lib/constructs).
+    const base = {
+      AWS_REGION: SANDBOX_REGION,
+      AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_SFN: sfn.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY: identity.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: idp.url,
+      AWS_ENDPOINT_URL_IOT: iot.controlPlaneUrl,
+      AWS_ENDPOINT_URL_IOT_DATA_PLANE: iot.dataPlaneUrl,
+      POWERTOOLS_LOG_LEVEL: options.functionLogLevel ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    const stateMachineArn = `arn:aws:states:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
+    const specs: Record<string, FunctionSpec> = {
+      'post-authentication': {
+        source: 'post-authentication',
+        environment: { ...base, STATE_MACHINE_ARN: stateMachineArn, ONBOARDING_VERSION: onboardingVersion },
+      },
+      'resolve-identity': {
+        source: 'resolve-identity',
+        environment: { ...base, IDENTITY_POOL_ID: identityPoolId, DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER },
+      },
+      'publish-welcome': { source: 'publish-welcome', environment: { ...base, IOT_DATA_ENDPOINT: iot.dataPlaneUrl } },
+      'publish-command': {
+        source: 'publish-command',
+        environment: {
+          ...base,
+          USER_POOL_ID: pool.userPoolId,
+          IDENTITY_POOL_ID: identityPoolId,
+          DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
+          IOT_DATA_ENDPOINT: iot.dataPlaneUrl,
+        },
+      },
+    };
+    const lambda = await startLambdaRuntime(specs);
+    closers.push(() => lambda.close());
+
+    const definition = renderOnboardingDefinition({
+      ResolveIdentityFunctionArn: functionArn('resolve-identity'),
+      PublishWelcomeFunctionArn: functionArn('publish-welcome'),
+      IotPolicyName: POLICY_NAME,
+      UserPoolId: pool.userPoolId,
+    });
+    const sdkConfig = { region: SANDBOX_REGION, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 };
+    const registered = sfn.registerStateMachine({
+      name: STATE_MACHINE_NAME,
+      definition,
+      roleArn: `arn:aws:iam::${SANDBOX_ACCOUNT}:role/${SANDBOX_STACK}-OnboardingRole`,
+      handlers: createTaskHandlers(JSON.parse(definition), {
+        lambdas: {
+          [functionArn('resolve-identity')]: (payload) => lambda.invoke('resolve-identity', payload),
+          [functionArn('publish-welcome')]: (payload) => lambda.invoke('publish-welcome', payload),
+        },
+        sdk: {
+          iot: new IoTClient({ ...sdkConfig, endpoint: iot.controlPlaneUrl }),
+          cognitoidentityprovider: new CognitoIdentityProviderClient({ ...sdkConfig, endpoint: idp.url }),
+        },
+      }),
+    });
+    if (registered.stateMachineArn !== stateMachineArn) {
+      throw new Error(`state machine ARN ${registered.stateMachineArn} differs from the trigger's ${stateMachineArn}`);
+    }
+    idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
+
+    const api = await startHttpApi({
+      ...(options.ports?.api ? { port: options.ports.api } : {}),
+      jwt: { issuer: pool.issuer, audience: [client.clientId], jwks: () => idp.jwks(pool.userPoolId) },
+      routes: ['POST /devices/{thingName}/commands', 'GET /iot/credentials'].map((routeKey) => ({
+        routeKey,
+        authorize: true,
+        handler: (event) => lambda.invoke('publish-command', event) as never,
+      })),
+    });
+    closers.push(() => api.close());
+
+    /** The stack outputs (lib/), as `cdk deploy --outputs-file` writes them. */
+    const outputs = {
+      UserPoolId: pool.userPoolId,
+      UserPoolClientId: client.clientId,
+      IdentityPoolId: identityPoolId,
+      DeveloperProviderName: DEVELOPER_PROVIDER,
+      IotPolicyName: POLICY_NAME,
+      StateMachineArn: stateMachineArn,
+      OnboardingVersion: onboardingVersion,
+      ApiUrl: api.url,
+      IotDataEndpoint: iot.dataEndpointHost,
+      DevicePrefix: devicePrefix,
+    };
+    if (options.outputsFile) {
+      mkdirSync(dirname(options.outputsFile), { recursive: true });
+      writeFileSync(options.outputsFile, `${JSON.stringify({ [SANDBOX_STACK]: outputs }, null, 2)}\n`);
+    }
+    /** What a client, the AWS CLI or the admin CLI needs to talk to the sandbox. */
+    const env = {
+      AWS_REGION: SANDBOX_REGION,
+      AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_SFN: sfn.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY: identity.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: idp.url,
+      AWS_ENDPOINT_URL_IOT: iot.controlPlaneUrl,
+      AWS_ENDPOINT_URL_IOT_DATA_PLANE: iot.dataPlaneUrl,
+      IOT_ONBOARDING_STATE_MACHINE_ARN: stateMachineArn,
+      IOT_ONBOARDING_USER_POOL_ID: pool.userPoolId,
+      IOT_ONBOARDING_IDENTITY_POOL_ID: identityPoolId,
+      IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
+      IOT_ONBOARDING_POLICY_NAME: POLICY_NAME,
+      IOT_ONBOARDING_VERSION: onboardingVersion,
+      IOT_ONBOARDING_DEVICE_PREFIX: devicePrefix,
+    };
+
+    return {
+      region: SANDBOX_REGION,
+      account: SANDBOX_ACCOUNT,
+      outputs,
+      env,
+      userPool: { userPoolId: pool.userPoolId, clientId: client.clientId, clientSecret: client.clientSecret, issuer: pool.issuer },
+      endpoints: {
+        api: api.url,
+        cognitoIdp: idp.url,
+        cognitoIdentity: identity.url,
+        iotControlPlane: iot.controlPlaneUrl,
+        iotDataPlane: iot.dataPlaneUrl,
+        iotDataHost: iot.dataEndpointHost,
+        mqttWebSocket: iot.wsUrl,
+        mqttTcp: iot.mqttUrl,
+        stepFunctions: sfn.url,
+      },
+      stateMachineArn,
+      identityPoolId,
+      developerProviderName: DEVELOPER_PROVIDER,
+      policyName: POLICY_NAME,
+      authenticatedRoleArn: AUTHENTICATED_ROLE_ARN,
+      faults,
+      store,
+      services: { idp, identity, iot, sfn, api, lambda },
+      async close() {
+        for (const close of closers.reverse()) await close().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
