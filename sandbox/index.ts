@@ -30,6 +30,8 @@ export interface SandboxOptions {
   readonly ports?: { readonly api?: number; readonly iotData?: number; readonly mqtt?: number };
   /** Where to write a `cdk deploy --outputs-file`-style JSON of the sandbox stack's outputs. */
   readonly outputsFile?: string;
+  /** The sandbox's clock (ms): token and credential expiry, signature dates. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** Names the sandbox gives its "stack" resources, mirroring lib/ for the stack name below. */
@@ -50,12 +52,13 @@ export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 export async function startSandbox(options: SandboxOptions = {}) {
   const onboardingVersion = options.onboardingVersion ?? '1';
   const devicePrefix = options.devicePrefix ?? 'device_';
-  const store = new CredentialStore();
+  const now = options.now ?? Date.now;
+  const store = new CredentialStore(now);
   const faults = new FaultInjector();
   const closers: Array<() => Promise<void>> = [];
   try {
     // Cognito user pool: the directory and its app client (secret, USER_PASSWORD_AUTH).
-    const idp = await startCognitoIdp({ faults, store });
+    const idp = await startCognitoIdp({ faults, store, now });
     closers.push(() => idp.close());
     const customAttributes = [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE].map((a) => a.replace(/^custom:/, ''));
     const pool = idp.createUserPool({ name: `${SANDBOX_STACK}-users`, customAttributes, readOnlyAttributes: customAttributes });
@@ -63,12 +66,13 @@ export async function startSandbox(options: SandboxOptions = {}) {
     if (!client.clientSecret) throw new Error('the sandbox app client was created without a secret');
 
     // Identity pool (developer provider only) and IoT Core with the policy template.
-    const identity = await startCognitoIdentity({ store, faults });
+    const identity = await startCognitoIdentity({ store, faults, now });
     closers.push(() => identity.close());
     const { identityPoolId } = identity.createIdentityPool({ developerProviderName: DEVELOPER_PROVIDER, authenticatedRoleArn: AUTHENTICATED_ROLE_ARN });
     const iot = await startIotCore({
       store,
       faults,
+      now,
       ports: { ...(options.ports?.iotData ? { dataPlane: options.ports.iotData } : {}), ...(options.ports?.mqtt ? { mqtt: options.ports.mqtt } : {}) },
     });
     closers.push(() => iot.close());
@@ -79,6 +83,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     const sfn = await startStepFunctions({
       faults,
       store,
+      now,
       ...(options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
     });
     closers.push(() => sfn.close());
@@ -150,6 +155,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
 
     const api = await startHttpApi({
+      now,
       ...(options.ports?.api ? { port: options.ports.api } : {}),
       jwt: { issuer: pool.issuer, audience: [client.clientId], jwks: () => idp.jwks(pool.userPoolId) },
       routes: ['POST /devices/{thingName}/commands', 'GET /iot/credentials'].map((routeKey) => ({

@@ -1,0 +1,58 @@
+import { DetachPolicyCommand } from '@aws-sdk/client-iot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closed, startHarness, within, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h?.close());
+
+describe('IoT authorization of Cognito identities in the sandbox', () => {
+  it('refuses an identity without the attached policy even though its role allows the connect', async () => {
+    const user = await h.onboardedUser('detached');
+    await h.iot.send(new DetachPolicyCommand({ policyName: h.sandbox.policyName, target: user.access.identityId }));
+    await expect(h.connect(user.access, user.credentials)).rejects.toThrow(/Not authorized|Connection refused/i);
+  });
+
+  it('refuses a client id other than the identity id', async () => {
+    const user = await h.onboardedUser('clientid');
+    await expect(h.connect(user.access, user.credentials, 'my-phone')).rejects.toThrow(/Not authorized|Connection refused/i);
+  });
+
+  it('does not let user A subscribe to user B\'s shadow', async () => {
+    const a = await h.onboardedUser('alice');
+    const b = await h.onboardedUser('bob');
+    const mqtt = await h.connect(a.access, a.credentials);
+    // mqtt.js rejects a SUBACK that refuses any filter; the packet still carries each grant.
+    const refusal = await mqtt
+      .subscribeAsync([`$aws/things/${a.access.identityId}/shadow/update/accepted`, `$aws/things/${b.access.identityId}/shadow/update/accepted`], { qos: 1 })
+      .then(() => undefined, (error: { packet?: { granted?: number[] } }) => error);
+    expect(refusal?.packet?.granted).toEqual([1, 128]);
+  });
+
+  it('disconnects user A when it publishes to user B\'s shadow', async () => {
+    const a = await h.onboardedUser('alice');
+    const b = await h.onboardedUser('bob');
+    const mqtt = await h.connect(a.access, a.credentials);
+    const gone = closed(mqtt);
+    void mqtt.publishAsync(`$aws/things/${b.access.identityId}/shadow/update`, JSON.stringify({ state: { desired: { x: 1 } } }), { qos: 1 }).catch(() => undefined);
+    await within(gone, 5_000, 'disconnect after an unauthorized publish');
+  });
+
+  it('answers 403 to a command for a thing outside the user\'s policy', async () => {
+    const user = await h.onboardedUser('outside');
+    await expect(h.app.sendCommand(user.tokens.idToken, 'thermostat_1', { target: 21 })).rejects.toMatchObject({ status: 403, code: 'PublishDenied' });
+  });
+
+  it('answers 403 to a command for another user\'s own shadow', async () => {
+    const a = await h.onboardedUser('alice');
+    const b = await h.onboardedUser('bob');
+    await expect(h.app.sendCommand(a.tokens.idToken, b.access.identityId, { x: 1 })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('answers 400 to a wildcard thing name before touching IoT', async () => {
+    const user = await h.onboardedUser('wild');
+    await expect(h.app.sendCommand(user.tokens.idToken, 'device_+', { power: 'ON' })).rejects.toMatchObject({ status: 400, code: 'InvalidThingName' });
+  });
+});

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IoTClient } from '@aws-sdk/client-iot';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { MqttClient } from 'mqtt';
+import { executionArnFor } from '../../../functions/post-authentication/core';
+import { executionName } from '../../../functions/shared/onboarding';
+import { AppClient, type IotAccess, type Tokens } from '../../../sandbox/client';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/index';
+
+/** One sandbox per test file, real clients only, and the users a test needs. */
+export async function startHarness(options: SandboxOptions = {}) {
+  const sandbox = await startSandbox({ retryIntervalOverrides: 0, functionLogLevel: 'SILENT', ...options });
+  const backend = {
+    region: sandbox.region,
+    credentials: { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY },
+  };
+  const sfn = new SFNClient({ ...backend, endpoint: sandbox.endpoints.stepFunctions });
+  const iot = new IoTClient({ ...backend, endpoint: sandbox.endpoints.iotControlPlane });
+  const idp = new CognitoIdentityProviderClient({ ...backend, endpoint: sandbox.endpoints.cognitoIdp });
+  const app = new AppClient({
+    region: sandbox.region,
+    clientId: sandbox.userPool.clientId,
+    clientSecret: sandbox.userPool.clientSecret,
+    apiUrl: sandbox.endpoints.api,
+    cognitoIdpEndpoint: sandbox.endpoints.cognitoIdp,
+    cognitoIdentityEndpoint: sandbox.endpoints.cognitoIdentity,
+    mqttScheme: 'ws',
+  });
+  const mqttClients: MqttClient[] = [];
+
+  const harness = {
+    sandbox,
+    sfn,
+    iot,
+    idp,
+    app,
+    password: 'Harness-Passw0rd!',
+    /** Signs up and confirms a new user (no sign-in yet, so not onboarded). */
+    async newUser(prefix = 'user'): Promise<string> {
+      const username = `${prefix}-${randomUUID().slice(0, 8)}`;
+      await app.signUp(username, harness.password, `${username}@example.com`);
+      const code = sandbox.services.idp.confirmationCode(sandbox.userPool.userPoolId, username);
+      if (!code) throw new Error('no confirmation code');
+      await app.confirmSignUp(username, code);
+      return username;
+    },
+    subOf(tokens: Tokens): string {
+      return JSON.parse(Buffer.from(tokens.idToken.split('.')[1] ?? '', 'base64url').toString('utf8')).sub as string;
+    },
+    executionArn(sub: string): string {
+      return executionArnFor(sandbox.stateMachineArn, executionName(sub, sandbox.outputs.OnboardingVersion));
+    },
+    /** Signs in and waits for the onboarding execution that sign-in started to close. */
+    async signInAndOnboard(username: string) {
+      const tokens = await app.signIn(username, harness.password);
+      const executionArn = harness.executionArn(harness.subOf(tokens));
+      const status = await sandbox.services.sfn.waitForExecution(executionArn);
+      return { tokens, executionArn, status };
+    },
+    /** A fully onboarded user with fresh tokens, IoT access and credentials. */
+    async onboardedUser(prefix = 'user') {
+      const username = await harness.newUser(prefix);
+      const { status } = await harness.signInAndOnboard(username);
+      if (status !== 'SUCCEEDED') throw new Error(`onboarding of ${username} ended ${status}`);
+      const tokens = await app.signIn(username, harness.password);
+      const access = await app.iotAccess(tokens.idToken);
+      const credentials = await app.credentials(access);
+      return { username, tokens, access, credentials, sub: harness.subOf(tokens) };
+    },
+    async connect(access: IotAccess, credentials: Parameters<AppClient['connectMqtt']>[1], clientId?: string) {
+      const client = await app.connectMqtt(clientId ? { ...access, identityId: clientId } : access, credentials);
+      mqttClients.push(client);
+      return client;
+    },
+    track(client: MqttClient) {
+      mqttClients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(mqttClients.map((c) => c.endAsync(true).catch(() => undefined)));
+      for (const c of [sfn, iot, idp, app.idp, app.identity]) c.destroy();
+      await sandbox.close();
+    },
+  };
+  return harness;
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+export type { Sandbox };
+
+/** Rejects after `ms` unless `promise` settles first: for clients that never settle on denial. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves when the client's connection closes. */
+export function closed(client: MqttClient): Promise<void> {
+  return new Promise((resolve) => (client.disconnected ? resolve() : client.once('close', () => resolve())));
+}
