@@ -3,7 +3,7 @@ import type { Principal } from '../credentials';
 
 /**
  * The AWS IoT Core authorization engine of the sandbox. The broker, the REST data plane, the
- * operator's `diagnose` command and (later) `TestAuthorization` all ask it the same question:
+ * operator's `diagnose` command and `TestAuthorization` all ask it the same question:
  * may this principal perform this IoT action on this resource ARN, and if not, why?
  *
  * Mirrored AWS behaviour (AWS IoT Core developer guide):
@@ -106,6 +106,8 @@ export interface AuthorizationContext {
 export type AuthorizationReason =
   | 'allowed'
   | 'no-identity'
+  /** A custom authorizer refused the connection or answered something AWS IoT would reject. */
+  | 'custom-auth-refused'
   | 'iot-policy-explicit-deny'
   | 'role-explicit-deny'
   | 'no-policy-attached'

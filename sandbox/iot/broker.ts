@@ -9,6 +9,7 @@ import type { CredentialStore } from '../credentials';
 import type { AwsServiceError } from '../http';
 import { verifyPresignedUrl } from '../sigv4';
 import { iotArn, type AuthorizationDecision, type AuthorizationRequest, type IotPrincipal, type NamedPolicy } from './authorization';
+import { realTimers, tlsFacts, type CustomAuthConnectInput, type CustomAuthOutcome, type SandboxTimers } from './custom-auth';
 import { parseShadowRequestTopic, type ShadowEngine } from './shadows';
 
 /**
@@ -20,7 +21,16 @@ import { parseShadowRequestTopic, type ShadowEngine } from './shadows';
  *    expired date refuses the upgrade with HTTP 403. The connection's identity is the signer's.
  *  - TCP: AWS authenticates these with X.509 client certificates, which the sandbox does not
  *    emulate. A client id starting with a configured device prefix gets a `device` principal
- *    carrying the configured device policies; any other TCP client is refused (CONNACK 5).
+ *    carrying the configured device policies. Other plain-TCP clients go to the custom
+ *    authorizer when one is active (a sandbox convenience: AWS has no plaintext listener), else
+ *    they are refused (CONNACK 5).
+ *  - TLS (`handleConnection` with a TLS socket): ALPN `mqtt` is AWS IoT's port-443 custom
+ *    authentication endpoint, so only the custom authorizer decides; without ALPN it is the
+ *    port-8883 X.509 endpoint, so only devices are accepted ("Protocols, port mappings, and
+ *    authentication").
+ *  - Custom authentication (see custom-auth.ts): the authorizer's answer becomes a `custom`
+ *    principal evaluated against exactly its policy documents; the session is refreshed at
+ *    refreshAfterInSeconds and closed at disconnectAfterInSeconds (CUSTOMAUTH_TTL_EXPIRATION).
  *  - CONNECT → iot:Connect on `client/<clientId>`; PUBLISH → iot:Publish on `topic/<topic>`
  *    (denied: the connection is closed, as AWS IoT disconnects a client on an unauthorized
  *    publish); SUBSCRIBE → iot:Subscribe on `topicfilter/<filter>` (denied: SUBACK 0x80 for that
@@ -29,9 +39,7 @@ import { parseShadowRequestTopic, type ShadowEngine } from './shadows';
  *    shadow engine, whose accepted/rejected/delta/documents messages the broker publishes.
  *  - Lifecycle events on `$aws/events/presence/{connected|disconnected}/{clientId}`.
  *
- * Extension points: `customAuthenticate` (a later custom authorizer: MQTT username/password →
- * principal with its own policy documents) and `listen(server)` style attachment of the
- * WebSocket upgrade and TLS sockets (`handleUpgrade`, `handleConnection`).
+ * Servers attach through `handleUpgrade` (WebSocket) and `handleConnection` (TLS sockets).
  */
 
 /** Plain-TCP devices: the stand-in for X.509 certificates with an attached IoT policy. */
@@ -42,13 +50,11 @@ export interface DeviceAuthentication {
   readonly policies: readonly NamedPolicy[];
 }
 
-export interface CustomAuthenticationInput {
-  readonly clientId: string;
-  readonly username: string | undefined;
-  readonly password: Buffer | undefined;
-  readonly transport: 'tcp' | 'websocket';
-  /** The WebSocket upgrade request (query parameters, headers), when there was one. */
-  readonly request?: IncomingMessage;
+/** The custom authorizers of the endpoint (custom-auth.ts `createAuthorizerRegistry`). */
+export interface CustomAuthentication {
+  /** False when no authorizer is ACTIVE: unsigned clients are then refused outright. */
+  available(): boolean;
+  authenticate(input: CustomAuthConnectInput): Promise<CustomAuthOutcome>;
 }
 
 export interface BrokerOptions {
@@ -57,10 +63,12 @@ export interface BrokerOptions {
   readonly authorize: (request: AuthorizationRequest) => AuthorizationDecision;
   readonly devices?: DeviceAuthentication;
   /**
-   * Custom-authorizer hook: called for TCP connects that are not devices and for WebSocket
-   * upgrades that carry no SigV4 query. Returns the principal, or undefined to refuse.
+   * Custom authorizers: asked for WebSocket clients without SigV4, TLS clients with ALPN `mqtt`
+   * and plain-TCP clients that are not devices.
    */
-  readonly customAuthenticate?: (input: CustomAuthenticationInput) => Promise<IotPrincipal | undefined>;
+  readonly customAuth?: CustomAuthentication;
+  /** Session deadlines and refreshes of custom-authorized connections. Default: Node timers. */
+  readonly timers?: SandboxTimers;
   /** Every denial, with the engine's reason (AWS only logs these; the sandbox lets you see them). */
   readonly onDenied?: (event: { clientId: string; decision: AuthorizationDecision }) => void;
   /** Every refused WebSocket upgrade (signature problems), for logs. */
@@ -79,14 +87,28 @@ type DisconnectReason =
   | 'CONNECTION_LOST'
   | 'DUPLICATE_CLIENTID'
   | 'MQTT_KEEP_ALIVE_TIMEOUT'
-  | 'SERVER_INITIATED_DISCONNECT';
+  | 'SERVER_INITIATED_DISCONNECT'
+  | 'CUSTOMAUTH_TTL_EXPIRATION';
 
 interface Connection {
-  readonly principal: IotPrincipal;
+  /** Replaced when a custom authorizer's refresh answers new policies. */
+  principal: IotPrincipal;
   readonly sessionIdentifier: string;
   readonly versionNumber: number;
   readonly ipAddress: string | undefined;
   disconnectReason?: DisconnectReason;
+  /** Cancels the pending refresh / disconnect timers of a custom-authorized session. */
+  readonly timers: Array<() => void>;
+  ended: boolean;
+}
+
+type AuthenticatedOutcome = Extract<CustomAuthOutcome, { authenticated: true }>;
+
+/** Who a CONNECT is, or why it was refused before policies were consulted. */
+interface Identification {
+  readonly principal?: IotPrincipal;
+  readonly session?: AuthenticatedOutcome;
+  readonly refusal?: string;
 }
 
 /** AWS IoT Core client id limit ("AWS IoT Core message broker quotas": 128 bytes). */
@@ -100,6 +122,7 @@ const authError = (message: string, returnCode: number): AuthenticateError =>
 /** Starts the broker's TCP listener; WebSocket upgrades arrive through `handleUpgrade`. */
 export async function startIotBroker(opts: BrokerOptions) {
   const now = opts.now ?? Date.now;
+  const timers = opts.timers ?? realTimers;
   const wsPath = opts.wsPath ?? '/mqtt';
   const devicePrefix = opts.devices?.clientIdPrefix ?? 'device_';
   /** Principals established at WebSocket upgrade time, keyed by the upgrade request. */
@@ -108,6 +131,8 @@ export async function startIotBroker(opts: BrokerOptions) {
   /** Connected clients by id: to tell a DUPLICATE_CLIENTID takeover apart from other closes. */
   const connected = new Map<string, Client>();
   const versions = new Map<string, number>();
+  /** Custom-authorized connections with pending timers, so close() can cancel them. */
+  const sessions = new Set<Connection>();
   let closing = false;
 
   const deny = (client: Client | { id: string }, decision: AuthorizationDecision) => {
@@ -122,17 +147,84 @@ export async function startIotBroker(opts: BrokerOptions) {
     return decision;
   };
 
-  async function identify(client: Client, username: string | undefined, password: Buffer | undefined): Promise<IotPrincipal | undefined> {
+  async function customAuthenticate(
+    client: Client,
+    credentials: { username: string | undefined; password: Buffer | undefined },
+    transport: { request?: IncomingMessage; secure: boolean; serverName?: string },
+  ): Promise<Identification> {
+    if (!opts.customAuth?.available()) return {};
+    const outcome = await opts.customAuth.authenticate({ clientId: client.id, ...credentials, ...transport });
+    return outcome.authenticated ? { principal: outcome.principal, session: outcome } : { refusal: outcome.detail };
+  }
+
+  async function identify(client: Client, username: string | undefined, password: Buffer | undefined): Promise<Identification> {
     const request = client.req;
     if (request) {
       const signed = upgradePrincipals.get(request);
-      if (signed) return signed;
-      return opts.customAuthenticate?.({ clientId: client.id, username, password, transport: 'websocket', request });
+      if (signed) return { principal: signed };
+      const { secure, serverName } = tlsFacts(request.socket);
+      return customAuthenticate(client, { username, password }, { request, secure, ...(serverName ? { serverName } : {}) });
+    }
+    const tls = tlsFacts(client.conn);
+    if (tls.secure && tls.alpn === 'mqtt') {
+      // Port 443 with ALPN "mqtt" is custom authentication only: no certificate stand-in here.
+      return customAuthenticate(client, { username, password }, { secure: true, ...(tls.serverName ? { serverName: tls.serverName } : {}) });
     }
     if (opts.devices && client.id.startsWith(devicePrefix)) {
-      return { kind: 'device', deviceId: client.id, policies: opts.devices.policies };
+      return { principal: { kind: 'device', deviceId: client.id, policies: opts.devices.policies } };
     }
-    return opts.customAuthenticate?.({ clientId: client.id, username, password, transport: 'tcp' });
+    if (tls.secure) {
+      return { refusal: 'MQTT over TLS without ALPN "mqtt" is the X.509 certificate endpoint (AWS port 8883); custom authentication needs ALPN "mqtt"' };
+    }
+    return customAuthenticate(client, { username, password }, { secure: false });
+  }
+
+  /**
+   * Runs a custom-authorized session: policies are refreshed every refreshAfterInSeconds (a
+   * refresh that fails authentication disconnects with AUTH_ERROR) and the connection is closed
+   * disconnectAfterInSeconds after CONNECT, whatever later refreshes answer.
+   */
+  function startSession(client: Client, info: Connection, first: AuthenticatedOutcome): void {
+    const lifetimeMs = first.disconnectAfterInSeconds * 1000;
+    const end = (reason: DisconnectReason) => {
+      if (info.ended) return;
+      info.disconnectReason = reason;
+      stopSession(info);
+      client.close();
+    };
+    let elapsedMs = 0;
+    const scheduleRefresh = (current: AuthenticatedOutcome) => {
+      const delayMs = current.refreshAfterInSeconds * 1000;
+      if (elapsedMs + delayMs >= lifetimeMs) return;
+      info.timers.push(
+        timers.setTimeout(() => {
+          elapsedMs += delayMs;
+          current.refresh().then(
+            (next) => {
+              if (info.ended) return;
+              if (next.authenticated) {
+                info.principal = next.principal;
+                scheduleRefresh(next);
+                return;
+              }
+              deny(client, { allowed: false, reason: 'custom-auth-refused', detail: `policy refresh: ${next.detail}` });
+              end('AUTH_ERROR');
+            },
+            () => end('AUTH_ERROR'),
+          );
+        }, delayMs),
+      );
+    };
+    sessions.add(info);
+    info.timers.push(timers.setTimeout(() => end('CUSTOMAUTH_TTL_EXPIRATION'), lifetimeMs));
+    scheduleRefresh(first);
+    client.conn.once('close', () => stopSession(info));
+  }
+
+  function stopSession(info: Connection): void {
+    info.ended = true;
+    for (const cancel of info.timers.splice(0)) cancel();
+    sessions.delete(info);
   }
 
   const aedes = new Aedes({
@@ -145,7 +237,13 @@ export async function startIotBroker(opts: BrokerOptions) {
         return;
       }
       identify(client, username ?? undefined, password ?? undefined).then(
-        (principal) => {
+        ({ principal, session, refusal }) => {
+          if (refusal !== undefined) {
+            // The authorizer refused (isAuthenticated false, invalid answer, failure): CONNACK 5.
+            deny(client, { allowed: false, reason: 'custom-auth-refused', detail: refusal });
+            done(authError(refusal, NOT_AUTHORIZED), null);
+            return;
+          }
           const decision = opts.authorize({ principal, action: 'iot:Connect', resource: iotArn('client', client.id), clientId: client.id });
           if (!principal || !decision.allowed) {
             deny(client, decision);
@@ -161,12 +259,16 @@ export async function startIotBroker(opts: BrokerOptions) {
           }
           const versionNumber = versions.get(client.id) ?? 0;
           versions.set(client.id, versionNumber + 1);
-          connections.set(client, {
+          const info: Connection = {
             principal,
             sessionIdentifier: randomUUID(),
             versionNumber,
             ipAddress: remoteAddress(client),
-          });
+            timers: [],
+            ended: false,
+          };
+          connections.set(client, info);
+          if (session) startSession(client, info, session);
           done(null, true);
         },
         (error: unknown) => done(authError(`authentication failed: ${String(error)}`, NOT_AUTHORIZED), null),
@@ -343,7 +445,7 @@ export async function startIotBroker(opts: BrokerOptions) {
         refuse(socket, 403, 'Forbidden');
         return;
       }
-    } else if (!opts.customAuthenticate) {
+    } else if (!opts.customAuth?.available()) {
       opts.onUpgradeRefused?.({ url, error: new Error('no SigV4 query parameters and no custom authorizer configured') });
       refuse(socket, 403, 'Forbidden');
       return;
@@ -376,6 +478,7 @@ export async function startIotBroker(opts: BrokerOptions) {
     },
     async close(): Promise<void> {
       closing = true;
+      for (const info of [...sessions]) stopSession(info);
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       for (const client of wss.clients) client.terminate();
       wss.close();

@@ -4,7 +4,9 @@ import type { FaultInjector } from '../faults';
 import { AwsServiceError, parseJsonBody, sendError, sendJson, startHttpServer, type StartedServer } from '../http';
 import { verifySignedRequest } from '../sigv4';
 import { evaluatePolicies } from './authorization';
+import { testInvokeEvent, type AuthorizerDescription, type AuthorizerRegistry, type AuthorizerSettings, type AuthorizerStatus } from './custom-auth';
 import { policyArn, type IotRegistry, type StoredPolicy } from './registry';
+import { parseTestAuthorizationInput, testAuthorization } from './test-authorization';
 
 /**
  * The AWS IoT control plane (policies and their attachments) over its real REST-JSON protocol,
@@ -20,10 +22,18 @@ import { policyArn, type IotRegistry, type StoredPolicy } from './registry';
  *   ListAttachedPolicies  POST   /attached-policies/{target}?recursive&marker&pageSize
  *   ListTargetsForPolicy  POST   /policy-targets/{policyName}?marker&pageSize
  *   DescribeEndpoint      GET    /endpoint?endpointType=iot:Data-ATS
+ *   TestAuthorization     POST   /test-authorization?clientId      { principal, authInfos, policyNamesToAdd, policyNamesToSkip }
+ *   CreateAuthorizer      POST   /authorizer/{authorizerName}      { authorizerFunctionArn, status, signingDisabled, tokenKeyName }
+ *   DescribeAuthorizer    GET    /authorizer/{authorizerName}
+ *   UpdateAuthorizer      PUT    /authorizer/{authorizerName}      { status, authorizerFunctionArn, tokenKeyName }
+ *   TestInvokeAuthorizer  POST   /authorizer/{authorizerName}/test { token, httpContext, mqttContext, tlsContext }
+ *   SetDefaultAuthorizer  POST   /default-authorizer               { authorizerName }
+ *   DescribeDefaultAuthorizer GET /default-authorizer
  *
  * Every request must carry a valid SigV4 signature for signing name `iot`. The backend principal
  * may call everything; a Cognito identity only what its role's IAM policy allows (IoT control
- * plane actions are authorized by IAM alone).
+ * plane actions are authorized by IAM alone), and never the operator-only operations
+ * (TestAuthorization, authorizers).
  */
 export interface IotControlPlaneOptions {
   readonly registry: IotRegistry;
@@ -31,6 +41,8 @@ export interface IotControlPlaneOptions {
   readonly faults: FaultInjector;
   /** What DescribeEndpoint answers for `iot:Data` / `iot:Data-ATS` (host[:port], no scheme). */
   readonly dataEndpointHost: string;
+  /** The endpoint's custom authorizers; without it the authorizer operations answer 404. */
+  readonly authorizers?: AuthorizerRegistry;
   readonly now?: () => number;
   readonly port?: number;
 }
@@ -44,7 +56,25 @@ type Operation =
   | 'DetachPolicy'
   | 'ListAttachedPolicies'
   | 'ListTargetsForPolicy'
-  | 'DescribeEndpoint';
+  | 'DescribeEndpoint'
+  | 'TestAuthorization'
+  | 'CreateAuthorizer'
+  | 'DescribeAuthorizer'
+  | 'UpdateAuthorizer'
+  | 'TestInvokeAuthorizer'
+  | 'SetDefaultAuthorizer'
+  | 'DescribeDefaultAuthorizer';
+
+/** Operator tools: the sandbox serves them to the backend credentials only. */
+const BACKEND_ONLY: ReadonlySet<Operation> = new Set<Operation>([
+  'TestAuthorization',
+  'CreateAuthorizer',
+  'DescribeAuthorizer',
+  'UpdateAuthorizer',
+  'TestInvokeAuthorizer',
+  'SetDefaultAuthorizer',
+  'DescribeDefaultAuthorizer',
+]);
 
 interface Route {
   readonly operation: Operation;
@@ -54,6 +84,9 @@ interface Route {
 
 function route(method: string, path: string): Route | undefined {
   const [, first, second, ...rest] = path.split('/');
+  if (method === 'POST' && first === 'authorizer' && second && rest.length === 1 && rest[0] === 'test') {
+    return { operation: 'TestInvokeAuthorizer', label: decodeLabel(second) };
+  }
   if (rest.length > 0) return undefined;
   const label = second === undefined || second === '' ? undefined : decodeLabel(second);
   const withLabel = (operation: Operation): Route | undefined => (label === undefined ? undefined : { operation, label });
@@ -74,6 +107,18 @@ function route(method: string, path: string): Route | undefined {
       return withLabel('ListTargetsForPolicy');
     case 'GET endpoint':
       return label === undefined ? { operation: 'DescribeEndpoint' } : undefined;
+    case 'POST test-authorization':
+      return label === undefined ? { operation: 'TestAuthorization' } : undefined;
+    case 'POST authorizer':
+      return withLabel('CreateAuthorizer');
+    case 'GET authorizer':
+      return withLabel('DescribeAuthorizer');
+    case 'PUT authorizer':
+      return withLabel('UpdateAuthorizer');
+    case 'POST default-authorizer':
+      return label === undefined ? { operation: 'SetDefaultAuthorizer' } : undefined;
+    case 'GET default-authorizer':
+      return label === undefined ? { operation: 'DescribeDefaultAuthorizer' } : undefined;
     default:
       return undefined;
   }
@@ -107,13 +152,18 @@ export async function startIotControlPlane(opts: IotControlPlaneOptions): Promis
       if (fault?.kind === 'throttle') throw new AwsServiceError(400, 'ThrottlingException', 'Rate exceeded');
       if (fault?.kind === 'internal') throw new AwsServiceError(500, 'InternalFailureException', 'An unexpected error has occurred (injected fault)');
       checkIam(caller, found, registry);
-      sendJson(res, 200, handle(found, url.searchParams, body));
+      sendJson(res, 200, await handle(found, url.searchParams, body));
     } catch (error) {
       sendIotError(res, error);
     }
   }, opts.port);
 
-  function handle({ operation, label = '' }: Route, query: URLSearchParams, body: Buffer): unknown {
+  const authorizerRegistry = (): AuthorizerRegistry => {
+    if (!opts.authorizers) throw new AwsServiceError(404, 'ResourceNotFoundException', 'This sandbox IoT endpoint has no custom authorizers');
+    return opts.authorizers;
+  };
+
+  async function handle({ operation, label = '' }: Route, query: URLSearchParams, body: Buffer): Promise<unknown> {
     const int = (name: string) => {
       const v = query.get(name);
       return v === null ? undefined : Number(v);
@@ -172,8 +222,104 @@ export async function startIotControlPlane(opts: IotControlPlaneOptions): Promis
         }
         return { endpointAddress: opts.dataEndpointHost };
       }
+      case 'TestAuthorization':
+        return testAuthorization(parseTestAuthorizationInput(parseJsonBody(body), query.get('clientId') ?? undefined), registry);
+      case 'CreateAuthorizer': {
+        const d = authorizerRegistry().createAuthorizer(label, authorizerSettings(parseJsonBody(body)));
+        return { authorizerName: d.authorizerName, authorizerArn: d.authorizerArn };
+      }
+      case 'UpdateAuthorizer': {
+        const d = authorizerRegistry().updateAuthorizer(label, authorizerSettings(parseJsonBody(body)));
+        return { authorizerName: d.authorizerName, authorizerArn: d.authorizerArn };
+      }
+      case 'DescribeAuthorizer':
+        return { authorizerDescription: describeAuthorizer(authorizerRegistry().describeAuthorizer(label)) };
+      case 'SetDefaultAuthorizer': {
+        const name = parseJsonBody(body).authorizerName;
+        if (typeof name !== 'string') throw new AwsServiceError(400, 'InvalidRequestException', 'authorizerName is required');
+        const d = authorizerRegistry().setDefaultAuthorizer(name);
+        return { authorizerName: d.authorizerName, authorizerArn: d.authorizerArn };
+      }
+      case 'DescribeDefaultAuthorizer':
+        return { authorizerDescription: describeAuthorizer(authorizerRegistry().describeDefaultAuthorizer()) };
+      case 'TestInvokeAuthorizer':
+        return testInvokeAuthorizer(authorizerRegistry(), label, parseJsonBody(body));
     }
   }
+}
+
+function describeAuthorizer(d: AuthorizerDescription) {
+  return {
+    authorizerName: d.authorizerName,
+    authorizerArn: d.authorizerArn,
+    authorizerFunctionArn: d.authorizerFunctionArn,
+    ...(d.tokenKeyName !== undefined ? { tokenKeyName: d.tokenKeyName } : {}),
+    status: d.status,
+    signingDisabled: d.signingDisabled,
+    enableCachingForHttp: d.enableCachingForHttp,
+    creationDate: d.creationDate.getTime() / 1000,
+    lastModifiedDate: d.lastModifiedDate.getTime() / 1000,
+  };
+}
+
+function authorizerSettings(input: Record<string, unknown>): AuthorizerSettings {
+  const str = (name: string): string | undefined => {
+    const v = input[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw new AwsServiceError(400, 'InvalidRequestException', `${name} must be a string`);
+    return v;
+  };
+  const bool = (name: string): boolean | undefined => {
+    const v = input[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'boolean') throw new AwsServiceError(400, 'InvalidRequestException', `${name} must be a boolean`);
+    return v;
+  };
+  const functionArn = str('authorizerFunctionArn');
+  const status = str('status');
+  const tokenKeyName = str('tokenKeyName');
+  const signingDisabled = bool('signingDisabled');
+  const caching = bool('enableCachingForHttp');
+  const keys = input.tokenSigningPublicKeys;
+  return {
+    ...(functionArn !== undefined ? { authorizerFunctionArn: functionArn } : {}),
+    ...(status !== undefined ? { status: status as AuthorizerStatus } : {}),
+    ...(tokenKeyName !== undefined ? { tokenKeyName } : {}),
+    ...(signingDisabled !== undefined ? { signingDisabled } : {}),
+    ...(caching !== undefined ? { enableCachingForHttp: caching } : {}),
+    ...(keys && typeof keys === 'object' ? { tokenSigningPublicKeys: keys as Record<string, string> } : {}),
+  };
+}
+
+/**
+ * TestInvokeAuthorizer: invokes the authorizer with an event built from the given contexts and
+ * answers its response; an answer IoT would reject is InvalidResponseException (API reference).
+ */
+async function testInvokeAuthorizer(authorizers: AuthorizerRegistry, name: string, input: Record<string, unknown>) {
+  const record = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const http = record(input.httpContext);
+  const mqtt = record(input.mqttContext);
+  const tls = record(input.tlsContext);
+  const token = text(input.token);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record(http?.headers) ?? {})) if (typeof v === 'string') headers[k] = v;
+  const optional = <K extends string>(key: K, v: string | undefined) => (v !== undefined ? ({ [key]: v } as Record<K, string>) : {});
+  const event = testInvokeEvent({
+    ...(token !== undefined ? { token } : {}),
+    ...(http ? { httpContext: { headers, ...optional('queryString', text(http.queryString)) } } : {}),
+    ...(mqtt
+      ? { mqttContext: { ...optional('username', text(mqtt.username)), ...optional('password', text(mqtt.password)), ...optional('clientId', text(mqtt.clientId)) } }
+      : {}),
+    ...(tls ? { tlsContext: optional('serverName', text(tls.serverName)) } : {}),
+  });
+  const result = await authorizers.invoke(name, event);
+  if (result.ok) {
+    const { isAuthenticated, principalId, policyDocuments, refreshAfterInSeconds, disconnectAfterInSeconds } = result.response;
+    return { isAuthenticated, principalId, policyDocuments, refreshAfterInSeconds, disconnectAfterInSeconds };
+  }
+  if (result.kind === 'not-authenticated') return { isAuthenticated: false };
+  throw new AwsServiceError(400, 'InvalidResponseException', result.detail);
 }
 
 function summary(p: StoredPolicy) {
@@ -187,6 +333,9 @@ function summary(p: StoredPolicy) {
 function checkIam(caller: IssuedCredentials, found: Route, registry: IotRegistry): void {
   const principal = caller.principal;
   if (principal.kind === 'backend') return;
+  if (BACKEND_ONLY.has(found.operation)) {
+    throw new AwsServiceError(403, 'AccessDeniedException', `User: ${principal.roleArn}/${principal.identityId} is not authorized to perform: iot:${found.operation} (the sandbox serves it to the backend credentials only)`);
+  }
   const resource =
     found.label !== undefined && found.operation !== 'ListAttachedPolicies'
       ? policyArn(found.label)

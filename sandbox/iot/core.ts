@@ -1,5 +1,6 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { DEFAULT_DEVICE_PREFIX } from '../../functions/shared/iot-policy';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
@@ -12,9 +13,9 @@ import {
   type NamedPolicy,
   type PolicyDocumentLike,
 } from './authorization';
-import { startIotBroker, type CustomAuthenticationInput, type DeviceAuthentication } from './broker';
-import type { IotPrincipal } from './authorization';
+import { startIotBroker, type DeviceAuthentication } from './broker';
 import { startIotControlPlane } from './control-plane';
+import { createAuthorizerRegistry, type RegisterAuthorizerInput, type SandboxTimers } from './custom-auth';
 import { startIotDataPlane } from './data-plane';
 import { createIotRegistry } from './registry';
 import { createShadowEngine } from './shadows';
@@ -32,10 +33,26 @@ export interface IotCoreOptions {
    * that no custom authorizer accepts.
    */
   readonly devices?: DeviceAuthentication | false;
-  /** Custom-authorizer hook (see broker.ts). */
-  readonly customAuthenticate?: (input: CustomAuthenticationInput) => Promise<IotPrincipal | undefined>;
-  /** Optional TLS listeners (`wss://` and `mqtts://`) with the given key and certificate (PEM). */
-  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly wssPort?: number; readonly mqttsPort?: number };
+  /**
+   * Timers of custom-authorized sessions (refreshAfterInSeconds, disconnectAfterInSeconds) and of
+   * the 5-second authorizer timeout. Default: Node's timers. Tests inject their own to make
+   * deadlines pass without waiting.
+   */
+  readonly timers?: SandboxTimers;
+  /**
+   * Optional TLS listeners with the given key and certificate (PEM), for example from
+   * `createSandboxTlsMaterial()` (tls.ts): `wss://` (MQTT over WebSocket, SigV4 or custom
+   * authorizer) and `mqtts://` (MQTT over TLS: ALPN `mqtt` = custom authorizer, as on AWS IoT's
+   * port 443; no ALPN = the device stand-in, as on port 8883). `caPem` is only passed through to
+   * the result for clients to trust.
+   */
+  readonly tls?: {
+    readonly key: string | Buffer;
+    readonly cert: string | Buffer;
+    readonly caPem?: string;
+    readonly wssPort?: number;
+    readonly mqttsPort?: number;
+  };
   /** Every authorization denial with its reason: the sandbox's answer to AWS IoT's AUTHORIZATION_FAILURE log line. */
   readonly onDenied?: (event: { source: 'mqtt' | 'http'; clientId?: string; decision: AuthorizationDecision }) => void;
 }
@@ -67,6 +84,7 @@ export async function startIotCore(opts: IotCoreOptions) {
   const registry = createIotRegistry(opts.now ? { now: opts.now } : {});
   const shadows = createShadowEngine(opts.now ? { now: opts.now } : {});
   const decide = (request: AuthorizationRequest) => authorize(request, registry.context);
+  const authorizers = createAuthorizerRegistry({ ...(opts.now ? { now: opts.now } : {}), ...(opts.timers ? { timers: opts.timers } : {}) });
   const devices: DeviceAuthentication | undefined =
     opts.devices === false ? undefined : (opts.devices ?? { clientIdPrefix: DEFAULT_DEVICE_PREFIX, policies: [deviceCertificatePolicy()] });
 
@@ -75,7 +93,11 @@ export async function startIotCore(opts: IotCoreOptions) {
     shadows,
     authorize: decide,
     ...(devices ? { devices } : {}),
-    ...(opts.customAuthenticate ? { customAuthenticate: opts.customAuthenticate } : {}),
+    customAuth: {
+      available: () => authorizers.hasActiveAuthorizer(),
+      authenticate: (input) => authorizers.authenticate(input),
+    },
+    ...(opts.timers ? { timers: opts.timers } : {}),
     onDenied: ({ clientId, decision }) => opts.onDenied?.({ source: 'mqtt', clientId, decision }),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ports?.mqtt !== undefined ? { tcpPort: opts.ports.mqtt } : {}),
@@ -99,19 +121,27 @@ export async function startIotCore(opts: IotCoreOptions) {
     store: opts.store,
     faults: opts.faults,
     dataEndpointHost,
+    authorizers,
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ports?.controlPlane !== undefined ? { port: opts.ports.controlPlane } : {}),
   });
 
   let wss: HttpsServer | undefined;
   let mqtts: TlsServer | undefined;
+  const tlsSockets = new Set<Duplex>();
   if (opts.tls) {
     const { key, cert } = opts.tls;
     wss = createHttpsServer({ key, cert }, (_req, res) => {
       res.writeHead(404).end();
     });
     wss.on('upgrade', broker.handleUpgrade);
-    mqtts = createTlsServer({ key, cert }, (socket) => broker.handleConnection(socket));
+    // "MQTT | Custom authentication | 443 | ALPN mqtt": a client offering other ALPN names fails
+    // the handshake; one offering none is treated like port 8883 (see broker.ts).
+    mqtts = createTlsServer({ key, cert, ALPNProtocols: ['mqtt'] }, (socket) => {
+      tlsSockets.add(socket);
+      socket.on('close', () => tlsSockets.delete(socket));
+      broker.handleConnection(socket);
+    });
     await listen(wss, opts.tls.wssPort ?? 0);
     await listen(mqtts, opts.tls.mqttsPort ?? 0);
   }
@@ -129,8 +159,18 @@ export async function startIotCore(opts: IotCoreOptions) {
     mqttUrl: broker.mqttUrl,
     wsUrl: `ws://${dataEndpointHost}${broker.wsPath}`,
     ...(wssPort !== undefined ? { wssUrl: `wss://127.0.0.1:${wssPort}${broker.wsPath}` } : {}),
-    ...(mqttsPort !== undefined ? { mqttsUrl: `mqtts://127.0.0.1:${mqttsPort}` } : {}),
+    ...(mqttsPort !== undefined ? { mqttsUrl: `mqtts://127.0.0.1:${mqttsPort}`, tlsPort: mqttsPort } : {}),
+    ...(wssPort !== undefined ? { wssPort } : {}),
+    /** The CA clients must trust for `mqtts://` and `wss://` (as given in `tls.caPem`). */
+    ...(opts.tls?.caPem !== undefined ? { caPem: opts.tls.caPem } : {}),
     registry,
+    /** The endpoint's custom authorizers (CreateAuthorizer & co. operate on the same state). */
+    authorizers,
+    /**
+     * Registers a custom authorizer backed by an in-process handler (the Lambda stand-in); with
+     * `makeDefault` it also becomes the endpoint's default authorizer.
+     */
+    registerAuthorizer: (input: RegisterAuthorizerInput) => authorizers.registerAuthorizer(input),
     shadows,
     broker,
     /** Declares the IAM policy of a role (the identity pool's authenticated role). */
@@ -139,6 +179,7 @@ export async function startIotCore(opts: IotCoreOptions) {
     authorize: decide,
     async close(): Promise<void> {
       await broker.close();
+      for (const socket of tlsSockets) socket.destroy();
       await Promise.all([
         dataPlane.close(),
         controlPlane.close(),

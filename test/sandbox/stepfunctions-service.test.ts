@@ -21,7 +21,7 @@ import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
 import { startStepFunctions, type ExecutionEventNotice, type StepFunctionsService } from '../../sandbox/stepfunctions/service';
 import { createTaskHandlers, type LambdaFunction } from '../../sandbox/stepfunctions/task-runtime';
-import { renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { attemptsFor, renderOnboardingDefinition } from '../../statemachines/onboarding';
 import { postAuthEvent, recordingCounter, recordingLog, SUB } from '../unit/fixtures';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:resolve-identity';
@@ -261,8 +261,8 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
       expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'Iot.ThrottlingException' } });
       expect(events.at(-2)).toMatchObject({ type: 'TaskFailed', taskFailedEventDetails: { resource: 'attachPolicy' } });
       expect(events.filter((e) => e.type === 'TaskStateEntered').at(-1)?.stateEnteredEventDetails?.name).toBe('AttachPolicy');
-      // 1 attempt + 10 retries of the throttling retrier.
-      expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(11);
+      // 1 attempt + the throttling retrier's MaxAttempts.
+      expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(attemptsFor(DEFINITION, 'AttachPolicy', 'Iot.ThrottlingException'));
     });
 
     it('redrives at the failed state: ResolveIdentity runs once overall and the execution succeeds', async () => {

@@ -8,7 +8,7 @@ import { publishWelcome } from '../../functions/publish-welcome/core';
 import { resolveIdentity } from '../../functions/resolve-identity/core';
 import { silentLog } from '../../functions/shared/observability';
 import { createTaskHandlers, runDefinition } from '../../sandbox/stepfunctions/task-runtime';
-import { renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { attemptsFor, renderOnboardingDefinition } from '../../statemachines/onboarding';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:resolve-identity';
 const WELCOME_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:publish-welcome';
@@ -119,7 +119,8 @@ describe('onboarding workflow (real ASL, real task cores)', () => {
     expect(result.status).toBe('FAILED');
     expect(result.failedState).toBe('AttachPolicy');
     expect(result.error).toBe('Iot.ThrottlingException');
-    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(11);
+    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(attemptsFor(JSON.stringify(DEFINITION), 'AttachPolicy', 'Iot.ThrottlingException'));
+    expect(attemptsFor(JSON.stringify(DEFINITION), 'AttachPolicy', 'Iot.ThrottlingException')).toBeGreaterThan(10);
     expect(idpMock.commandCalls(AdminUpdateUserAttributesCommand)).toHaveLength(0);
     expect(result.failedStateInput).toMatchObject({ identity: { identityId: IDENTITY_ID } });
   });

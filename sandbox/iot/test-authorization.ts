@@ -1,0 +1,139 @@
+import { AwsServiceError } from '../http';
+import { evaluatePolicies, type IotAction } from './authorization';
+import type { IotRegistry, StoredPolicy } from './registry';
+
+/**
+ * IoT `TestAuthorization` ("Tests if a specified principal is authorized to perform an AWS IoT
+ * action on a specified resource", AWS IoT API Reference), on the sandbox's policy engine.
+ *
+ * Like AWS, it evaluates the AWS IoT policies attached to the principal (plus policyNamesToAdd,
+ * minus policyNamesToSkip) and nothing else: a Cognito identity's IAM role, which IoT also
+ * checks at connect/publish time (dual authorization), is not part of the answer. The principal
+ * of a Cognito identity is its identity id (`region:guid`), which also resolves
+ * `${cognito-identity.amazonaws.com:sub}`; the `clientId` query parameter resolves
+ * `${iot:ClientId}`.
+ */
+
+export type AuthActionType = 'PUBLISH' | 'SUBSCRIBE' | 'RECEIVE' | 'CONNECT' | 'RETAIN';
+
+const ACTIONS: Readonly<Record<AuthActionType, IotAction>> = {
+  PUBLISH: 'iot:Publish',
+  SUBSCRIBE: 'iot:Subscribe',
+  RECEIVE: 'iot:Receive',
+  CONNECT: 'iot:Connect',
+  RETAIN: 'iot:RetainPublish',
+};
+
+export interface TestAuthorizationInput {
+  readonly principal?: string;
+  /** Accepted and ignored: the sandbox has one identity pool per principal at most. */
+  readonly cognitoIdentityPoolId?: string;
+  readonly clientId?: string;
+  readonly authInfos: ReadonlyArray<{ readonly actionType: AuthActionType; readonly resources: readonly string[] }>;
+  readonly policyNamesToAdd?: readonly string[];
+  readonly policyNamesToSkip?: readonly string[];
+}
+
+interface PolicyRef {
+  readonly policyName: string;
+  readonly policyArn: string;
+}
+
+export interface AuthResult {
+  readonly authInfo: { readonly actionType: AuthActionType; readonly resources: readonly string[] };
+  readonly allowed: { readonly policies: PolicyRef[] };
+  readonly denied: { readonly implicitDeny: { readonly policies: PolicyRef[] }; readonly explicitDeny: { readonly policies: PolicyRef[] } };
+  readonly authDecision: 'ALLOWED' | 'EXPLICIT_DENY' | 'IMPLICIT_DENY';
+  readonly missingContextValues: string[];
+}
+
+/** "AuthInfos: Minimum number of 1 item. Maximum number of 10 items." */
+const MAX_AUTH_INFOS = 10;
+/** A Cognito identity id (`us-east-1:guid`), as opposed to a certificate or thing-group ARN. */
+const COGNITO_IDENTITY_ID = /^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]+$/;
+
+const invalid = (message: string) => new AwsServiceError(400, 'InvalidRequestException', message);
+
+/** Parses the REST-JSON body of TestAuthorization (plus the `clientId` query parameter). */
+export function parseTestAuthorizationInput(body: Record<string, unknown>, clientId: string | undefined): TestAuthorizationInput {
+  const optionalString = (name: string): string | undefined => {
+    const v = body[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw invalid(`${name} must be a string`);
+    return v;
+  };
+  const names = (name: string): string[] | undefined => {
+    const v = body[name];
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string')) throw invalid(`${name} must be a list of policy names`);
+    return v;
+  };
+  const infos = body.authInfos;
+  if (!Array.isArray(infos) || infos.length < 1 || infos.length > MAX_AUTH_INFOS) {
+    throw invalid(`authInfos must hold 1 to ${MAX_AUTH_INFOS} items`);
+  }
+  const authInfos = infos.map((info: unknown, i) => {
+    const { actionType, resources } = (info ?? {}) as { actionType?: unknown; resources?: unknown };
+    if (typeof actionType !== 'string' || !(actionType in ACTIONS)) {
+      throw invalid(`authInfos[${i}].actionType must be one of ${Object.keys(ACTIONS).join(', ')}`);
+    }
+    if (!Array.isArray(resources) || resources.length === 0 || !resources.every((r): r is string => typeof r === 'string')) {
+      throw invalid(`authInfos[${i}].resources must be a non-empty list of resource ARNs`);
+    }
+    return { actionType: actionType as AuthActionType, resources };
+  });
+  const principal = optionalString('principal');
+  const poolId = optionalString('cognitoIdentityPoolId');
+  const add = names('policyNamesToAdd');
+  const skip = names('policyNamesToSkip');
+  return {
+    authInfos,
+    ...(principal !== undefined ? { principal } : {}),
+    ...(poolId !== undefined ? { cognitoIdentityPoolId: poolId } : {}),
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(add ? { policyNamesToAdd: add } : {}),
+    ...(skip ? { policyNamesToSkip: skip } : {}),
+  };
+}
+
+/** Answers TestAuthorization: one authResult per authInfo, in order. */
+export function testAuthorization(input: TestAuthorizationInput, registry: IotRegistry): { authResults: AuthResult[] } {
+  const skip = new Set(input.policyNamesToSkip ?? []);
+  const byName = new Map<string, StoredPolicy>();
+  if (input.principal !== undefined) {
+    for (const p of registry.listAttachedPolicies(input.principal).items) byName.set(p.policyName, p);
+  }
+  // Unknown names → ResourceNotFoundException, as for any other policy operation.
+  for (const name of input.policyNamesToAdd ?? []) byName.set(name, registry.getPolicy(name));
+  const policies = [...byName.values()].filter((p) => !skip.has(p.policyName));
+
+  const identityId = input.principal !== undefined && COGNITO_IDENTITY_ID.test(input.principal) ? input.principal : undefined;
+  const values = { ...(identityId !== undefined ? { identityId } : {}), ...(input.clientId !== undefined ? { clientId: input.clientId } : {}) };
+  const ref = (p: StoredPolicy): PolicyRef => ({ policyName: p.policyName, policyArn: p.policyArn });
+
+  const authResults = input.authInfos.map((authInfo): AuthResult => {
+    const action = ACTIONS[authInfo.actionType];
+    // Each policy on its own, so the answer can name which policies allowed and which denied.
+    const verdicts = policies.map((policy) => ({
+      policy,
+      effects: authInfo.resources.map((resource) => evaluatePolicies([{ name: policy.policyName, document: policy.parsed }], action, resource, values).effect),
+    }));
+    const explicitDeny = verdicts.filter((v) => v.effects.includes('deny'));
+    const everyResourceAllowed = authInfo.resources.every((_r, i) => verdicts.some((v) => v.effects[i] === 'allow'));
+    const authDecision = explicitDeny.length > 0 ? 'EXPLICIT_DENY' : everyResourceAllowed ? 'ALLOWED' : 'IMPLICIT_DENY';
+    const allowing = verdicts.filter((v) => v.effects.includes('allow'));
+    const notAllowing = authDecision === 'IMPLICIT_DENY' ? verdicts.filter((v) => v.effects.some((e) => e !== 'allow')) : [];
+    return {
+      authInfo: { actionType: authInfo.actionType, resources: [...authInfo.resources] },
+      allowed: { policies: allowing.map((v) => ref(v.policy)) },
+      denied: {
+        implicitDeny: { policies: notAllowing.map((v) => ref(v.policy)) },
+        explicitDeny: { policies: explicitDeny.map((v) => ref(v.policy)) },
+      },
+      authDecision,
+      // Conditions are not evaluated by the sandbox engine, so no context value is ever missing.
+      missingContextValues: [],
+    };
+  });
+  return { authResults };
+}
