@@ -136,6 +136,11 @@ function decodeLabel(raw: string): string {
 export async function startIotControlPlane(opts: IotControlPlaneOptions): Promise<StartedServer> {
   const { registry, store, faults } = opts;
 
+  const authorizerRegistry = (): AuthorizerRegistry => {
+    if (!opts.authorizers) throw new AwsServiceError(404, 'ResourceNotFoundException', 'This sandbox IoT endpoint has no custom authorizers');
+    return opts.authorizers;
+  };
+
   return startHttpServer(async (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -157,11 +162,6 @@ export async function startIotControlPlane(opts: IotControlPlaneOptions): Promis
       sendIotError(res, error);
     }
   }, opts.port);
-
-  const authorizerRegistry = (): AuthorizerRegistry => {
-    if (!opts.authorizers) throw new AwsServiceError(404, 'ResourceNotFoundException', 'This sandbox IoT endpoint has no custom authorizers');
-    return opts.authorizers;
-  };
 
   async function handle({ operation, label = '' }: Route, query: URLSearchParams, body: Buffer): Promise<unknown> {
     const int = (name: string) => {

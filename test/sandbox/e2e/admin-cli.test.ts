@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+let dir: string;
+let outputsFile: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'admin-cli-'));
+  outputsFile = join(dir, 'outputs.json');
+  h = await startHarness({ outputsFile });
+});
+afterAll(async () => {
+  await h?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run admin -- …` as its own process (async: the sandbox serves from this one). */
+function admin(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  const sandboxEnv = Object.fromEntries(Object.entries(h.sandbox.env).filter(([k]) => !k.startsWith('IOT_ONBOARDING_')));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'ops/admin.ts', ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true', ...sandboxEnv, ...env, IOT_ONBOARDING_OUTPUTS_FILE: env.IOT_ONBOARDING_OUTPUTS_FILE ?? outputsFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const json = <T>(run: Run): T => {
+  if (run.code !== 0 && run.code !== 3) throw new Error(`admin exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+};
+
+describe('npm run admin against a running sandbox', () => {
+  const failedUsers: string[] = [];
+
+  it('lists onboardings that failed at AttachPolicy, with user, state, error and cause', async () => {
+    for (let i = 0; i < 3; i++) failedUsers.push(await h.newUser('outage'));
+    h.sandbox.faults.set('iot:AttachPolicy', { failNext: 15, failWith: 'internal' });
+    for (const username of failedUsers) expect((await h.signInAndOnboard(username)).status).toBe('FAILED');
+    h.sandbox.faults.set('iot:AttachPolicy', undefined);
+
+    const run = await admin(['failed', '--json']);
+    const failed = json<Array<{ username: string; failedState: string; error: string; cause: string; status: string }>>(run);
+    expect(failed.map((f) => f.username).sort()).toEqual([...failedUsers].sort());
+    for (const f of failed) {
+      expect(f).toMatchObject({ status: 'FAILED', failedState: 'AttachPolicy', error: 'Iot.InternalFailureException' });
+      expect(f.cause).toMatch(/injected fault.*Service: Iot, Status Code: 500/);
+    }
+    const table = await admin(['failed']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/USER\s+STATUS\s+FAILED STATE/);
+    expect(table.stdout).toContain('3 execution(s)');
+  });
+
+  it('redrives every failed execution to SUCCEEDED with no duplicate welcome', async () => {
+    const updatesBefore = h.sandbox.faults.stats('iot:UpdateThingShadow').calls;
+    const run = await admin(['redrive', '--all-failed', '--rate', '20', '--json']);
+    const summary = json<{ redriven: number; errors: number; skipped: number }>(run);
+    expect(summary).toMatchObject({ redriven: 3, errors: 0, skipped: 0 });
+    for (const username of failedUsers) {
+      const sub = (await h.app.signIn(username, h.password).then((t) => h.subOf(t)));
+      expect(await h.sandbox.services.sfn.waitForExecution(h.executionArn(sub))).toBe('SUCCEEDED');
+    }
+    expect(h.sandbox.faults.stats('iot:UpdateThingShadow').calls - updatesBefore).toBe(3);
+    expect(json<unknown[]>(await admin(['failed', '--json']))).toEqual([]);
+  });
+
+  it('shows the status of an onboarded user', async () => {
+    const user = await h.onboardedUser('status');
+    const status = json<Record<string, unknown>>(await admin(['status', '--username', user.username, '--json']));
+    expect(status).toMatchObject({
+      identityId: user.access.identityId,
+      onboardedVersion: '1',
+      attachedPolicies: [h.sandbox.policyName],
+      onboarded: true,
+      lastExecution: { status: 'SUCCEEDED' },
+    });
+  });
+
+  it('shows a user who never signed in as not onboarded, with no identity', async () => {
+    const username = await h.newUser('never');
+    const status = json<Record<string, unknown>>(await admin(['status', '--username', username, '--json']));
+    expect(status).toMatchObject({ identityId: null, onboarded: false, attachedPolicies: [], lastExecution: null });
+  });
+
+  it('diagnoses an onboarded user\'s connect as allowed', async () => {
+    const user = await h.onboardedUser('diag');
+    const run = await admin(['diagnose', '--username', user.username, '--action', 'connect', '--json']);
+    expect(run.code).toBe(0);
+    expect(json<Record<string, unknown>>(run)).toMatchObject({ allowed: true, cause: 'allowed' });
+  });
+
+  it('diagnoses a user never onboarded as having no identity', async () => {
+    const username = await h.newUser('diag-none');
+    const run = await admin(['diagnose', '--username', username, '--action', 'connect', '--json']);
+    expect(run.code).toBe(3);
+    expect(json<Record<string, unknown>>(run)).toMatchObject({ allowed: false, cause: 'no-identity' });
+  });
+
+  it('diagnoses a wrong client id', async () => {
+    const user = await h.onboardedUser('diag-client');
+    const run = await admin(['diagnose', '--username', user.username, '--action', 'connect', '--client-id', 'my-phone', '--json']);
+    expect(run.code).toBe(3);
+    expect(json<Record<string, unknown>>(run)).toMatchObject({ cause: 'client-id-mismatch' });
+  });
+
+  it('diagnoses a publish to a topic outside the IoT policy', async () => {
+    const user = await h.onboardedUser('diag-topic');
+    const run = await admin(['diagnose', '--username', user.username, '--action', 'publish', '--topic', '$aws/things/thermostat_1/shadow/update']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/^DENIED: The attached IoT policy .* does not allow iot:Publish on \$aws\/things\/thermostat_1\/shadow\/update/);
+  });
+
+  it('diagnoses a publish to the user\'s own shadow as allowed', async () => {
+    const user = await h.onboardedUser('diag-own');
+    const run = await admin(['diagnose', '--username', user.username, '--action', 'publish', '--topic', `$aws/things/${user.access.identityId}/shadow/update`, '--json']);
+    expect(json<Record<string, unknown>>(run)).toMatchObject({ allowed: true });
+  });
+
+  it.each([
+    ['an unknown command', ['frobnicate'], 2, /Unknown command "frobnicate"/],
+    ['a missing --username', ['status'], 2, /--username is required/],
+    ['a malformed execution ARN', ['redrive', 'arn:nope'], 2, /is not an execution ARN/],
+    ['an unknown user', ['status', '--username', 'nobody-here'], 1, /No user "nobody-here"/],
+    ['a bad duration', ['failed', '--since', 'yesterday'], 2, /is not a duration/],
+  ])('prints one line and exits non-zero for %s', async (_label, args, code, message) => {
+    const run = await admin(args);
+    expect(run.code).toBe(code);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports an execution that does not exist without a stack trace', async () => {
+    const arn = h.executionArn('00000000-0000-4000-8000-000000000000');
+    const run = await admin(['redrive', arn]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/errors 1/);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('says clearly when there are no AWS credentials', async () => {
+    const run = await admin(['failed'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_CONFIG_FILE: join(dir, 'none') });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: No AWS credentials found/);
+  });
+
+  it('says which target is missing when it cannot find the deployment', async () => {
+    const run = await admin(['failed'], { IOT_ONBOARDING_OUTPUTS_FILE: join(dir, 'missing.json') });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Cannot read outputs file/);
+  });
+});
