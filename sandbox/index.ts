@@ -89,7 +89,8 @@ export async function startSandbox(options: SandboxOptions = {}) {
     closers.push(() => sfn.close());
 
     // The functions, with the environment CDK gives them (lib/constructs).
-    const base = {
+    // How every SDK client (the functions', the AWS CLI's, the admin CLI's) reaches the sandbox.
+    const awsEnv = {
       AWS_REGION: SANDBOX_REGION,
       AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
@@ -98,6 +99,9 @@ export async function startSandbox(options: SandboxOptions = {}) {
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: idp.url,
       AWS_ENDPOINT_URL_IOT: iot.controlPlaneUrl,
       AWS_ENDPOINT_URL_IOT_DATA_PLANE: iot.dataPlaneUrl,
+    };
+    const base = {
+      ...awsEnv,
       POWERTOOLS_LOG_LEVEL: options.functionLogLevel ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -185,14 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     }
     /** What a client, the AWS CLI or the admin CLI needs to talk to the sandbox. */
     const env = {
-      AWS_REGION: SANDBOX_REGION,
-      AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_SFN: sfn.url,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY: identity.url,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: idp.url,
-      AWS_ENDPOINT_URL_IOT: iot.controlPlaneUrl,
-      AWS_ENDPOINT_URL_IOT_DATA_PLANE: iot.dataPlaneUrl,
+      ...awsEnv,
       IOT_ONBOARDING_STATE_MACHINE_ARN: stateMachineArn,
       IOT_ONBOARDING_USER_POOL_ID: pool.userPoolId,
       IOT_ONBOARDING_IDENTITY_POOL_ID: identityPoolId,

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AttachPolicyCommand,
   CreatePolicyCommand,
@@ -16,13 +16,13 @@ import {
 import { ForbiddenException, GetThingShadowCommand, IoTDataPlaneClient, PublishCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import type { SourceData } from '@smithy/types';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
 import { CredentialStore } from '../../sandbox/credentials';
+import { Sha256 } from '../../sandbox/sigv4';
 import { FaultInjector } from '../../sandbox/faults';
 import type { AuthorizationDecision } from '../../sandbox/iot/authorization';
 import { startIotCore, type IotCore } from '../../sandbox/iot/core';
@@ -31,25 +31,6 @@ const REGION = 'us-east-1';
 const ROLE = 'arn:aws:iam::000000000000:role/sandbox-authenticated';
 const POLICY = 'iot-onboarding-user';
 const template = iotPolicyDocument({ region: REGION, account: '000000000000' });
-
-/** SHA-256 / HMAC-SHA-256 for @smithy/signature-v4, on node:crypto. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
-
-function bytes(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-}
 
 let core: IotCore;
 let store: CredentialStore;
