@@ -76,9 +76,11 @@ export function deviceCertificatePolicy(prefix: string = DEFAULT_DEVICE_PREFIX):
 }
 
 /**
- * Starts the emulated AWS IoT Core: control plane, data plane (REST + MQTT over WebSocket on one
- * port, like the account's ATS data endpoint), MQTT over TCP, the shadow service and the
- * authorization engine, all sharing one state.
+ * Starts the emulated AWS IoT Core: control plane (policies, TestAuthorization, custom
+ * authorizers), data plane (REST + MQTT over WebSocket on one port, like the account's ATS data
+ * endpoint), MQTT over TCP, optional TLS listeners, the shadow service and the authorization
+ * engine, all sharing one state. Custom authorizers are added with `registerAuthorizer` (or
+ * CreateAuthorizer on a function bound with `authorizers.registerFunction`).
  */
 export async function startIotCore(opts: IotCoreOptions) {
   const registry = createIotRegistry(opts.now ? { now: opts.now } : {});

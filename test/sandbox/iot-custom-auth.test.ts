@@ -102,6 +102,8 @@ async function connectTls(clientId: string, extra: IClientOptions = {}): Promise
 }
 
 async function connectWss(clientId: string, url: string, headers: Record<string, string> = {}): Promise<MqttClient> {
+  // ws hands its options on to tls.connect: `servername` sends SNI although the URL is an IP.
+  const wsOptions = { headers, servername: 'localhost' };
   const client = await connectAsync(url, {
     clientId,
     username: 'alice',
@@ -110,7 +112,7 @@ async function connectWss(clientId: string, url: string, headers: Record<string,
     reconnectPeriod: 0,
     connectTimeout: 5_000,
     ca: caPem,
-    wsOptions: { headers, servername: 'localhost' },
+    wsOptions,
   });
   openClients.push(client);
   return client;
