@@ -13,6 +13,7 @@ import { CredentialStore } from './credentials';
 import { FaultInjector } from './faults';
 import { startHttpApi } from './http-api';
 import { startIotCore } from './iot/core';
+import { createSandboxTlsMaterial } from './iot/tls';
 import { startLambdaRuntime, type FunctionSpec } from './lambda';
 import { startStepFunctions } from './stepfunctions/service';
 import { createTaskHandlers, type RunDefinitionOptions } from './stepfunctions/task-runtime';
@@ -39,6 +40,7 @@ export const SANDBOX_STACK = 'IotOnboarding';
 const STATE_MACHINE_NAME = `${SANDBOX_STACK}-onboarding`;
 const POLICY_NAME = `${SANDBOX_STACK}-user-iot`;
 const DEVELOPER_PROVIDER = `iot-onboarding.${SANDBOX_STACK}`;
+const AUTHORIZER_NAME = `${SANDBOX_STACK}-cognito`;
 const AUTHENTICATED_ROLE_ARN = `arn:aws:iam::${SANDBOX_ACCOUNT}:role/${SANDBOX_STACK}-AuthenticatedRole`;
 const functionArn = (name: string) => `arn:aws:lambda:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:function:${SANDBOX_STACK}-${name}`;
 
@@ -69,10 +71,12 @@ export async function startSandbox(options: SandboxOptions = {}) {
     const identity = await startCognitoIdentity({ store, faults, now });
     closers.push(() => identity.close());
     const { identityPoolId } = identity.createIdentityPool({ developerProviderName: DEVELOPER_PROVIDER, authenticatedRoleArn: AUTHENTICATED_ROLE_ARN });
+    const tls = await createSandboxTlsMaterial();
     const iot = await startIotCore({
       store,
       faults,
       now,
+      tls,
       ports: { ...(options.ports?.iotData ? { dataPlane: options.ports.iotData } : {}), ...(options.ports?.mqtt ? { mqtt: options.ports.mqtt } : {}) },
     });
     closers.push(() => iot.close());
@@ -117,6 +121,18 @@ export async function startSandbox(options: SandboxOptions = {}) {
         environment: { ...base, IDENTITY_POOL_ID: identityPoolId, DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER },
       },
       'publish-welcome': { source: 'publish-welcome', environment: { ...base, IOT_DATA_ENDPOINT: iot.dataPlaneUrl } },
+      'iot-authorizer': {
+        source: 'iot-authorizer',
+        environment: {
+          ...base,
+          USER_POOL_ID: pool.userPoolId,
+          APP_CLIENT_ID: client.clientId,
+          APP_CLIENT_SECRET: client.clientSecret,
+          AWS_ACCOUNT_ID: SANDBOX_ACCOUNT,
+          DEVICE_PREFIX: devicePrefix,
+          COGNITO_JWKS_URI: pool.jwksUri,
+        },
+      },
       'publish-command': {
         source: 'publish-command',
         environment: {
@@ -157,6 +173,13 @@ export async function startSandbox(options: SandboxOptions = {}) {
       throw new Error(`state machine ARN ${registered.stateMachineArn} differs from the trigger's ${stateMachineArn}`);
     }
     idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
+    // The second source article's path: MQTT username/password checked by the real authorizer.
+    iot.registerAuthorizer({
+      name: AUTHORIZER_NAME,
+      signingDisabled: true,
+      functionArn: functionArn('iot-authorizer'),
+      handler: (event) => lambda.invoke('iot-authorizer', event),
+    });
 
     const api = await startHttpApi({
       now,
@@ -181,6 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       OnboardingVersion: onboardingVersion,
       ApiUrl: api.url,
       IotDataEndpoint: iot.dataEndpointHost,
+      CustomAuthorizerName: AUTHORIZER_NAME,
       DevicePrefix: devicePrefix,
     };
     if (options.outputsFile) {
@@ -214,9 +238,16 @@ export async function startSandbox(options: SandboxOptions = {}) {
         iotDataHost: iot.dataEndpointHost,
         mqttWebSocket: iot.wsUrl,
         mqttTcp: iot.mqttUrl,
+        /** TLS: ALPN `mqtt` goes to the custom authorizer (AWS's port 443), no ALPN to devices (8883). */
+        mqttTls: iot.mqttsUrl ?? '',
+        mqttWebSocketTls: iot.wssUrl ?? '',
+        tlsPort: iot.tlsPort ?? 0,
         stepFunctions: sfn.url,
       },
       stateMachineArn,
+      /** PEM of the CA the sandbox's TLS listeners are signed by: clients trust it instead of Amazon Root CA. */
+      caPem: tls.caPem,
+      authorizerName: AUTHORIZER_NAME,
       identityPoolId,
       developerProviderName: DEVELOPER_PROVIDER,
       policyName: POLICY_NAME,

@@ -70,6 +70,8 @@ function serve(sb: Sandbox) {
     `  HTTP API                ${sb.endpoints.api}   (POST /devices/{thingName}/commands, GET /iot/credentials)`,
     `  IoT data + MQTT/WS      ${sb.endpoints.iotDataPlane}   (WebSocket: ${sb.endpoints.mqttWebSocket}, SigV4)`,
     `  MQTT/TCP (devices)      ${sb.endpoints.mqttTcp}   (client ids ${sb.outputs.DevicePrefix}*)`,
+    `  MQTT/TLS                ${sb.endpoints.mqttTls}   (ALPN "mqtt": custom authorizer ${sb.authorizerName}; trust the CA below)`,
+    `  MQTT/WebSocket TLS      ${sb.endpoints.mqttWebSocketTls}`,
     `  Cognito user pools      ${sb.endpoints.cognitoIdp}`,
     `  Cognito identity        ${sb.endpoints.cognitoIdentity}`,
     `  IoT control plane       ${sb.endpoints.iotControlPlane}`,
@@ -82,6 +84,9 @@ function serve(sb: Sandbox) {
     '',
     'Point the AWS CLI, an SDK or the admin CLI at the sandbox:',
     ...Object.entries(sb.env).map(([k, v]) => `  export ${k}=${v}`),
+    '',
+    'CA certificate of the TLS listeners:',
+    sb.caPem.trim(),
     '',
     'Then e.g.: npm run admin -- failed   |   aws stepfunctions list-executions --state-machine-arn $IOT_ONBOARDING_STATE_MACHINE_ARN',
     'Ctrl-C stops the sandbox.',
@@ -167,6 +172,27 @@ async function demo(sb: Sandbox) {
   const denied = await app.sendCommand(fresh.idToken, 'thermostat_1', { target: 21 }).catch((error: Error) => error);
   step(`12. A command to a thing outside the policy is refused: ${denied instanceof Error ? denied.message : 'UNEXPECTEDLY ACCEPTED'}`);
   if (!(denied instanceof Error)) throw new Error('a command outside the policy was accepted');
+
+  // The second article's path: no identity pool on the client, just MQTT username/password over
+  // TLS with ALPN "mqtt", checked by the custom authorizer against the user pool.
+  const tlsUrl = new URL(sb.endpoints.mqttTls);
+  const custom = await connectAsync({
+    protocol: 'mqtts',
+    host: 'localhost',
+    port: Number(tlsUrl.port),
+    ca: sb.caPem,
+    ALPNProtocols: ['mqtt'],
+    clientId: access.identityId,
+    username: `${username}?x-amz-customauthorizer-name=${sb.authorizerName}`,
+    password,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
+  await custom.subscribeAsync(`${shadowTopic}/update/accepted`, { qos: 1 });
+  const accepted = nextMessage(custom, `${shadowTopic}/update/accepted`);
+  await custom.publishAsync(`${shadowTopic}/update`, JSON.stringify({ state: { reported: { via: 'custom-authorizer' } } }), { qos: 1 });
+  step(`13. Connected through the custom authorizer (username/password, TLS + ALPN mqtt) and updated its shadow to version ${String((await accepted).version)}`);
+  await custom.endAsync();
 
   await mqtt.endAsync();
   await device.endAsync();

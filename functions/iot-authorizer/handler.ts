@@ -13,9 +13,15 @@ const config = loadConfig({
   AWS_REGION: ConfigVars.region(),
   AWS_ACCOUNT_ID: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id')),
   DEVICE_PREFIX: ConfigVars.thingPrefix(),
+  COGNITO_JWKS_URI: z.optional(z.url()),
 });
 // Verifies ID tokens locally; the pool's JWKS is fetched once per container and cached.
 const verifier = CognitoJwtVerifier.create({ userPoolId: config.USER_POOL_ID, tokenUse: 'id', clientId: config.APP_CLIENT_ID });
+// Unset on AWS. The offline sandbox serves its pool's JWKS over http, which aws-jwt-verify's
+// fetcher refuses (https only), so the sandbox names it here and it is loaded at cold start.
+if (config.COGNITO_JWKS_URI) {
+  verifier.cacheJwks((await (await fetch(config.COGNITO_JWKS_URI)).json()) as Parameters<typeof verifier.cacheJwks>[0]);
+}
 const deps = {
   verifier,
   cognitoIdp: new CognitoIdentityProviderClient(clientConfig({ requestTimeoutMs: 2_000 })),
