@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AttachPolicyCommand, CreatePolicyCommand, IoTClient } from '@aws-sdk/client-iot';
 import { auth, iot, mqtt } from 'aws-iot-device-sdk-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,35 +8,22 @@ import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
 import type { AuthorizationDecision } from '../../sandbox/iot/authorization';
 import { startIotCore, type IotCore } from '../../sandbox/iot/core';
+import { createSandboxTlsMaterial } from '../../sandbox/iot/tls';
 
 const REGION = 'us-east-1';
 const ROLE = 'arn:aws:iam::000000000000:role/sandbox-authenticated';
 const template = iotPolicyDocument({ region: REGION, account: '000000000000' });
 
-/** A throwaway CA and a localhost server certificate it signed (openssl CLI). */
-function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=sandbox-test-ca',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
-  execFileSync('sh', ['-c', 'printf "subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n" > ext.cnf'], { cwd: dir });
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'ext.cnf');
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  return { ca: read('ca.pem'), key: read('server.key'), cert: read('server.pem') };
-}
-
 let core: IotCore;
 let store: CredentialStore;
 let ca: string;
-let certDir: string;
 const denials: AuthorizationDecision[] = [];
 
 beforeAll(async () => {
-  certDir = mkdtempSync(join(tmpdir(), 'iot-sdk-'));
-  const certs = makeCertificates(certDir);
-  ca = certs.ca;
+  const tls = await createSandboxTlsMaterial();
+  ca = tls.caPem;
   store = new CredentialStore();
-  core = await startIotCore({ store, faults: new FaultInjector(), tls: { key: certs.key, cert: certs.cert }, onDenied: ({ decision }) => denials.push(decision) });
+  core = await startIotCore({ store, faults: new FaultInjector(), tls, onDenied: ({ decision }) => denials.push(decision) });
   core.setRolePolicy(ROLE, template);
   const control = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS });
   await control.send(new CreatePolicyCommand({ policyName: 'user', policyDocument: JSON.stringify(template) }));
@@ -49,7 +32,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await core?.close();
-  rmSync(certDir, { recursive: true, force: true });
 });
 
 async function identity(attach: boolean) {
