@@ -185,3 +185,8 @@ export function nextMessage(client: MqttClient, topic: string, matches: (payload
     client.on('message', onMessage);
   });
 }
+
+/** Resolves when the client's connection closes (a broker drops a client on a denied publish). */
+export function closed(client: MqttClient): Promise<void> {
+  return new Promise((resolve) => (client.disconnected ? resolve() : client.once('close', () => resolve())));
+}

@@ -21,6 +21,7 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
+import { closed, nextMessage } from '../../sandbox/client';
 import { CredentialStore } from '../../sandbox/credentials';
 import { Sha256 } from '../../sandbox/sigv4';
 import { FaultInjector } from '../../sandbox/faults';
@@ -74,21 +75,7 @@ async function connect(url: string, clientId: string, extra: IClientOptions = {}
   return client;
 }
 
-/** Resolves with the payload of the next message on `topic`. */
-function nextMessage(client: MqttClient, topic: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const onMessage = (t: string, payload: Buffer) => {
-      if (t !== topic) return;
-      client.off('message', onMessage);
-      resolve(JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
-    };
-    client.on('message', onMessage);
-  });
-}
 
-function closed(client: MqttClient): Promise<void> {
-  return new Promise((resolve) => (client.disconnected ? resolve() : client.once('close', () => resolve())));
-}
 
 beforeAll(async () => {
   store = new CredentialStore();

@@ -11,6 +11,7 @@ import {
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
+import { closed, nextMessage } from '../../sandbox/client';
 import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
 import { iotArn, type AuthorizationDecision } from '../../sandbox/iot/authorization';
@@ -118,20 +119,7 @@ async function connectWss(clientId: string, url: string, headers: Record<string,
   return client;
 }
 
-function closed(client: MqttClient): Promise<void> {
-  return new Promise((resolve) => (client.disconnected ? resolve() : client.once('close', () => resolve())));
-}
 
-function nextMessage(client: MqttClient, topic: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const onMessage = (t: string, payload: Buffer) => {
-      if (t !== topic) return;
-      client.off('message', onMessage);
-      resolve(JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
-    };
-    client.on('message', onMessage);
-  });
-}
 
 beforeAll(async () => {
   const tls = await createSandboxTlsMaterial();

@@ -98,7 +98,4 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Resolves when the client's connection closes. */
-export function closed(client: MqttClient): Promise<void> {
-  return new Promise((resolve) => (client.disconnected ? resolve() : client.once('close', () => resolve())));
-}
+export { closed } from '../../../sandbox/client';
