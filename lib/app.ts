@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IotLogLevel } from './constructs/iot-logging';
 import { IotOnboardingStack } from './iot-onboarding-stack';
 
 /** Builds the app with cdk-nag's AwsSolutions checks registered (a finding fails synthesis). */
@@ -12,10 +13,15 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
   const onboardingVersion = context('onboardingVersion');
   const devicePrefix = context('devicePrefix');
   const iotDataEndpoint = context('iotDataEndpoint');
+  const iotLogLevel = context('iotLogLevel');
+  if (iotLogLevel && !['ERROR', 'WARN', 'INFO', 'DEBUG'].includes(iotLogLevel)) {
+    throw new Error(`Context iotLogLevel "${iotLogLevel}" is invalid: expected ERROR, WARN, INFO or DEBUG`);
+  }
   const stack = new IotOnboardingStack(app, context('stackName') ?? 'IotOnboarding', {
     ...(onboardingVersion ? { onboardingVersion } : {}),
     ...(devicePrefix ? { devicePrefix } : {}),
     ...(iotDataEndpoint ? { iotDataEndpoint } : {}),
+    ...(iotLogLevel ? { iotLogLevel: iotLogLevel as IotLogLevel } : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   return { app, stack };

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { CommandApi } from './constructs/command-api';
 import { IotAccess } from './constructs/iot-access';
 import { IotCustomAuthorizer } from './constructs/iot-custom-authorizer';
+import { IotLogging, type IotLogLevel } from './constructs/iot-logging';
 import { acknowledgeCustomResourceProvider, IotDataEndpoint } from './constructs/iot-endpoint';
 import { OnboardingAlarms } from './constructs/onboarding-alarms';
 import { OnboardingWorkflow } from './constructs/onboarding-workflow';
@@ -19,6 +20,8 @@ export interface IotOnboardingStackProps extends StackProps {
   readonly developerProviderName?: string;
   /** IoT data endpoint URL; default is looked up in the account at deploy time. */
   readonly iotDataEndpoint?: string;
+  /** Turn on AWS IoT Core logging (AWSIotLogsV2) at this level. Account-wide; default off. */
+  readonly iotLogLevel?: IotLogLevel;
   /** SNS topic the operational alarms notify. Default: none. */
   readonly alarmTopic?: ITopic;
   /** User pool removal policy. Default RETAIN. */
@@ -71,6 +74,7 @@ export class IotOnboardingStack extends Stack {
       trigger: this.onboarding.trigger,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
+    if (props.iotLogLevel) new IotLogging(this, 'IotLogging', { level: props.iotLogLevel });
     acknowledgeCustomResourceProvider(this);
 
     this.users.addOutputs();

@@ -58,3 +58,24 @@ describe('operational alarms', () => {
     }
   });
 });
+
+describe('IoT logging', () => {
+  it('is off unless asked for (it is account-wide)', () => {
+    expect(Object.values(s.resources).some((r) => r.Type === 'AWS::IoT::Logging')).toBe(false);
+  });
+
+  it('sends IoT Core logs to AWSIotLogsV2 at the requested level, with a role scoped to that group', () => {
+    const withLogs = synthesize({ iotDataEndpoint: 'https://abc-ats.iot.us-east-1.amazonaws.com', iotLogLevel: 'ERROR' });
+    withLogs.template.hasResourceProperties('AWS::IoT::Logging', { DefaultLogLevel: 'ERROR' });
+    const roleId = logicalIdOf(withLogs.resources, 'AWS::IAM::Role', 'IotLoggingRole');
+    const statements = JSON.stringify(withLogs.resources[roleId]?.Properties?.Policies);
+    expect(statements).toContain('log-group:AWSIotLogsV2:*');
+    expect(withLogs.resources[roleId]?.Properties?.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [{ Principal: { Service: 'iot.amazonaws.com' } }],
+    });
+  });
+
+  it('refuses an unknown log level', () => {
+    expect(() => synthesize({ iotLogLevel: 'LOUD' })).toThrow(/iotLogLevel "LOUD" is invalid/);
+  });
+});
