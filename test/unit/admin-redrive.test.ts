@@ -1,0 +1,60 @@
+import { DescribeExecutionCommand, ExecutionNotRedrivable, RedriveExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { redriveCommand } from '../../ops/commands/redrive';
+import { ExitCodes, type Output } from '../../ops/output';
+import { SUB } from './fixtures';
+
+const sfnMock = mockClient(SFNClient);
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:IotOnboarding-onboarding';
+const ARN = `arn:aws:states:us-east-1:123456789012:execution:IotOnboarding-onboarding:onboard-${SUB}-v1`;
+const INPUT = JSON.stringify({ username: 'alice', sub: SUB, onboardingVersion: '1' });
+const clients = { sfn: new SFNClient({ region: 'us-east-1' }) } as never;
+const targets = { stateMachineArn: MACHINE } as never;
+const quiet: Output = { json: true, result() {}, progress() {} };
+const options = { executionArns: [ARN], allFailed: false, sinceMs: 86_400_000, rate: 50, restart: false, sleep: async () => {} };
+const tooOld = () => new ExecutionNotRedrivable({ message: 'Execution is older than 14 days', $metadata: {} });
+
+describe('admin redrive', () => {
+  beforeEach(() => sfnMock.reset());
+
+  it('redrives a redrivable execution', async () => {
+    sfnMock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+    const { summary, exitCode } = await redriveCommand(clients, targets, quiet, options);
+    expect(summary).toMatchObject({ redriven: 1, skipped: 0, errors: 0 });
+    expect(exitCode).toBe(ExitCodes.Ok);
+  });
+
+  it('skips an execution too old to redrive and says to use --restart', async () => {
+    sfnMock.on(RedriveExecutionCommand).rejects(tooOld());
+    const { summary, exitCode } = await redriveCommand(clients, targets, quiet, options);
+    expect(summary.outcomes[0]).toMatchObject({ result: 'skipped', reason: expect.stringContaining('--restart') });
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(exitCode).toBe(ExitCodes.Denied);
+  });
+
+  it('with --restart starts it afresh with the same input under a name derived from its stop time', async () => {
+    const stopDate = new Date('2026-01-01T00:00:00Z');
+    sfnMock.on(RedriveExecutionCommand).rejects(tooOld());
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED', name: `onboard-${SUB}-v1`, stateMachineArn: MACHINE, input: INPUT, stopDate, executionArn: ARN, startDate: stopDate });
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${ARN}-r1767225600`, startDate: new Date() });
+    const { summary } = await redriveCommand(clients, targets, quiet, { ...options, restart: true });
+    expect(summary).toMatchObject({ restarted: 1, errors: 0 });
+    expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({ stateMachineArn: MACHINE, name: `onboard-${SUB}-v1-r1767225600`, input: INPUT });
+  });
+
+  it('holds the rate: waits between redrives', async () => {
+    sfnMock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+    const waits: number[] = [];
+    await redriveCommand(clients, targets, quiet, { ...options, executionArns: [ARN, `${ARN}x`, `${ARN}y`], rate: 2, sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toHaveLength(2);
+    for (const ms of waits) expect(ms).toBeGreaterThan(400);
+  });
+
+  it('counts an AWS failure as an error, not a skip', async () => {
+    sfnMock.on(RedriveExecutionCommand).rejects(Object.assign(new Error('gone'), { name: 'ExecutionDoesNotExist' }));
+    const { summary, exitCode } = await redriveCommand(clients, targets, quiet, options);
+    expect(summary).toMatchObject({ errors: 1 });
+    expect(exitCode).toBe(ExitCodes.Failed);
+  });
+});
