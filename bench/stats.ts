@@ -7,3 +7,21 @@ export function percentile(samples: readonly number[], p: number): number {
 }
 
 export const median = (samples: readonly number[]) => percentile(samples, 50);
+
+export interface Distribution {
+  readonly samples: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** Median, p99 and maximum of a set of samples (ms), rounded to µs for the report. */
+export function distribution(samples: readonly number[]): Distribution {
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    samples: samples.length,
+    p50: round(percentile(samples, 50)),
+    p99: round(percentile(samples, 99)),
+    max: round(samples.length === 0 ? Number.NaN : Math.max(...samples)),
+  };
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IoTDataPlaneClient, type PublishCommand } from '@aws-sdk/client-iot-data-plane';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { UserAccessCache } from '../functions/publish-command/access-cache';
+import { handleApiRequest, Routes } from '../functions/publish-command/core';
+import { clientConfig } from '../functions/shared/clients';
+import { silentLog } from '../functions/shared/observability';
+import { ApiRequestError } from '../sandbox/client';
+import { within } from './concurrency';
+import { awaitMessage, BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
+import { distribution, median, type Distribution } from './stats';
+
+export interface CommandOptions {
+  /** Sequential API-to-device samples. */
+  readonly samples: number;
+  /** Length of each sustained-rate run. */
+  readonly sustainMs: number;
+  /** Caller counts of the sustained-rate runs. */
+  readonly callers: readonly number[];
+  /** In-process handler calls for the overhead figure. */
+  readonly handlerCalls: number;
+}
+
+export interface SustainedRate {
+  readonly callers: number;
+  readonly perSecond: number;
+  readonly ok: number;
+  readonly errors: number;
+  readonly errorCodes: Readonly<Record<string, number>>;
+}
+
+export interface CommandFigures {
+  /** POST /devices/device_bench/commands sent to the delta received by the device. */
+  readonly apiToDeviceMs: Distribution;
+  readonly sustained: readonly SustainedRate[];
+  readonly apiRequests: number;
+  readonly getCredentialsCalls: number;
+  readonly credentialCacheHitRate: number;
+  /** handleApiRequest in-process, warm cache: whole call, the IoT publish's send(), and the difference. */
+  readonly handler: { readonly totalMs: Distribution; readonly sendMs: Distribution; readonly overheadMs: Distribution; readonly overheadMedianMs: number };
+}
+
+const DEVICE = 'device_bench';
+const DELTA_TOPIC = `$aws/things/${DEVICE}/shadow/update/delta`;
+const DELTA_TIMEOUT_MS = 5_000;
+
+/**
+ * The command path: one onboarded user commands a simulated device (plain MQTT/TCP, as devices
+ * connect in the sandbox) through the HTTP API, for latency, sustained rate and the credential
+ * cache; then the handler core in-process, to separate its own time from the publish round trip.
+ */
+export async function benchCommands(options: CommandOptions): Promise<CommandFigures> {
+  const fixture = await startBenchSandbox();
+  const { sandbox, app } = fixture;
+  let device: MqttClient | undefined;
+  try {
+    progress('commands: onboarding one user and connecting device_bench');
+    const [username] = await fixture.createUsers(1, 1, 'commander');
+    if (!username) throw new Error('no user created');
+    const tokens = await app.signIn(username, BENCH_PASSWORD);
+    const status = await within(sandbox.services.sfn.waitForExecution(fixture.executionArnOf(tokens)), 30_000, 'onboarding');
+    if (status !== 'SUCCEEDED') throw new Error(`onboarding of the commanding user ended ${status}`);
+    device = await connectAsync(sandbox.endpoints.mqttTcp, { clientId: DEVICE, protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 5_000 });
+    await device.subscribeAsync(DELTA_TOPIC, { qos: 1 });
+    const connected = device;
+
+    const credentialsBefore = sandbox.faults.stats('cognito-identity:GetCredentialsForIdentity').calls;
+    let apiRequests = 0;
+
+    progress(`commands: ${options.samples} sequential commands, API to device delta`);
+    const latencies: number[] = [];
+    for (let seq = 0; seq < options.samples; seq++) {
+      // A new value each time: the shadow publishes a delta only for a desired change.
+      const delta = awaitMessage(connected, DELTA_TOPIC, (m) => (m.state as { seq?: unknown } | undefined)?.seq === seq, DELTA_TIMEOUT_MS);
+      const started = performance.now();
+      apiRequests++;
+      await app.sendCommand(tokens.idToken, DEVICE, { seq, power: seq % 2 === 0 ? 'ON' : 'OFF' });
+      await delta;
+      latencies.push(performance.now() - started);
+    }
+
+    const sustained: SustainedRate[] = [];
+    for (const callers of options.callers) {
+      progress(`commands: sustained rate, ${callers} caller(s) for ${options.sustainMs / 1000} s`);
+      const run = await sustain(fixture, tokens.idToken, callers, options.sustainMs);
+      apiRequests += run.ok + run.errors;
+      sustained.push(run);
+    }
+    const getCredentialsCalls = sandbox.faults.stats('cognito-identity:GetCredentialsForIdentity').calls - credentialsBefore;
+
+    progress(`commands: ${options.handlerCalls} in-process handler calls with a warm cache`);
+    const handler = await handlerOverhead(fixture, tokens.idToken, username, options.handlerCalls);
+
+    return {
+      apiToDeviceMs: distribution(latencies),
+      sustained,
+      apiRequests,
+      getCredentialsCalls,
+      credentialCacheHitRate: 1 - getCredentialsCalls / apiRequests,
+      handler,
+    };
+  } finally {
+    await device?.endAsync(true).catch(() => undefined);
+    await fixture.close();
+  }
+}
+
+/** `callers` loops sending commands back to back until `durationMs` is up; any 2xx counts. */
+async function sustain(fixture: BenchSandbox, idToken: string, callers: number, durationMs: number): Promise<SustainedRate> {
+  const errorCodes: Record<string, number> = {};
+  let ok = 0;
+  let errors = 0;
+  // A hard cap on requests per caller as well as the clock: the loop is bounded either way.
+  const maxPerCaller = 1_000_000;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    Array.from({ length: callers }, async (_, caller) => {
+      for (let i = 0; i < maxPerCaller && performance.now() < deadline; i++) {
+        try {
+          await fixture.app.sendCommand(idToken, DEVICE, { caller, i });
+          ok++;
+        } catch (error) {
+          errors++;
+          const code = error instanceof ApiRequestError ? `${error.status} ${error.code}` : (error as Error).name;
+          errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  return { callers, perSecond: (ok / elapsed) * 1000, ok, errors, errorCodes };
+}
+
+/**
+ * handleApiRequest in-process, wired as functions/publish-command/handler.ts wires it (same
+ * client settings, pointed at the sandbox), with the IoT client's send() timed: what the handler
+ * adds on top of the publish round trip once a user's access is cached.
+ */
+async function handlerOverhead(fixture: BenchSandbox, idToken: string, username: string, calls: number) {
+  const { sandbox } = fixture;
+  const tuning = { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, region: sandbox.region };
+  const backend = { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY };
+  const cognitoIdp = new CognitoIdentityProviderClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.cognitoIdp, credentials: backend }));
+  const cognitoIdentity = new CognitoIdentityClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.cognitoIdentity, credentials: backend }));
+  const iotClients: IoTDataPlaneClient[] = [];
+  let lastSendMs = Number.NaN;
+  const access = new UserAccessCache({
+    cognitoIdp,
+    cognitoIdentity,
+    iotDataFor: (credentials) => {
+      const client = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotDataPlane, credentials }));
+      iotClients.push(client);
+      return {
+        send: ((command: PublishCommand) => {
+          const started = performance.now();
+          return client.send(command).finally(() => {
+            lastSendMs = performance.now() - started;
+          });
+        }) as IoTDataPlaneClient['send'],
+      };
+    },
+    now: Date.now,
+    userPoolId: sandbox.userPool.userPoolId,
+    pool: { identityPoolId: sandbox.identityPoolId, developerProviderName: sandbox.developerProviderName },
+  });
+  const deps = { access, log: silentLog, config: { iotEndpoint: sandbox.endpoints.iotDataHost, region: sandbox.region }, newCommandId: randomUUID };
+  const sub = subOf({ idToken, accessToken: '' });
+  const event = (seq: number) => ({
+    version: '2.0',
+    routeKey: Routes.PublishCommand,
+    rawPath: `/devices/${DEVICE}/commands`,
+    pathParameters: { thingName: DEVICE },
+    body: JSON.stringify({ bench: seq }),
+    isBase64Encoded: false,
+    requestContext: { requestId: randomUUID(), authorizer: { jwt: { claims: { sub, 'cognito:username': username, token_use: 'id' }, scopes: null } } },
+  });
+  try {
+    const total: number[] = [];
+    const send: number[] = [];
+    const overhead: number[] = [];
+    // The first calls fill the cache (AdminGetUser, GetOpenIdToken…, GetCredentials…) and warm the JIT.
+    const warmUp = 20;
+    for (let i = 0; i < warmUp + calls; i++) {
+      lastSendMs = Number.NaN;
+      const started = performance.now();
+      const response = await handleApiRequest(event(i), deps);
+      const elapsed = performance.now() - started;
+      if (response.statusCode !== 202) throw new Error(`handler answered ${response.statusCode}: ${response.body}`);
+      if (i < warmUp) continue;
+      total.push(elapsed);
+      send.push(lastSendMs);
+      overhead.push(elapsed - lastSendMs);
+    }
+    if (access.stats.misses !== 1) throw new Error(`expected one cache miss, saw ${access.stats.misses}`);
+    return { totalMs: distribution(total), sendMs: distribution(send), overheadMs: distribution(overhead), overheadMedianMs: median(overhead) };
+  } finally {
+    for (const client of [cognitoIdp, cognitoIdentity, ...iotClients]) client.destroy();
+  }
+}

@@ -1,0 +1,140 @@
+import type { ExecutionStatus } from '@aws-sdk/client-sfn';
+import type { AppClient, Tokens } from '../sandbox/client';
+import { callsBetween, snapshotCalls, type CallCounts } from './aws-calls';
+import { failureSummary, mapLimit, rejected, within } from './concurrency';
+import { BENCH_PASSWORD, closeAppClient, newAppClient, progress, startBenchSandbox } from './fixture';
+
+export interface StormOptions {
+  readonly users: number;
+  /** AttachPolicy throttle (calls per second) for the storm. */
+  readonly tps: number;
+  /** Sign-ins in flight at once; `users` or more fires them all at once. */
+  readonly concurrency: number;
+}
+
+export interface StormFigures {
+  readonly users: number;
+  readonly tps: number;
+  /** How the sign-ins were fired. */
+  readonly firing: string;
+  /** First sign-in sent to the last sign-in answered. */
+  readonly signInsMs: number;
+  /** First sign-in sent to the last onboarding execution closed. */
+  readonly durationMs: number;
+  readonly floorMs: number;
+  readonly targetMs: number;
+  readonly onboarded: number;
+  readonly failedExecutions: number;
+  /** Executions still running at the phase's time limit (aborted when the sandbox closes). */
+  readonly unfinished: number;
+  readonly signInFailures: number;
+  readonly missingExecutions: number;
+  readonly failureMessages: readonly string[];
+  readonly attachPolicy: { readonly calls: number; readonly throttled: number; readonly callsPerUser: number };
+  readonly executionsStarted: number;
+  /** Welcome shadow updates beyond one per onboarded user. */
+  readonly duplicateWelcomes: number;
+  readonly calls: CallCounts;
+  readonly transitions: number;
+  /** Resident set size of the bench process (which hosts the sandbox) right after the storm. */
+  readonly rssBytes: number;
+}
+
+function named(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/** The SDK's Node HTTP handler keeps 50 sockets per client; more requests would queue in its agent. */
+const SOCKETS_PER_CLIENT = 50;
+const TERMINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
+
+/**
+ * N new users sign in at once while AttachPolicy is throttled at Q TPS, on a sandbox with the
+ * ASL's real backoff: how long until every onboarding has closed, and whether any failed or
+ * welcomed a user twice.
+ */
+export async function benchStorm(options: StormOptions): Promise<StormFigures> {
+  const { users, tps } = options;
+  const concurrency = Math.min(users, options.concurrency);
+  // No retryIntervalOverrides: the storm measures the ASL's own backoff against the quota.
+  const fixture = await startBenchSandbox();
+  const { sandbox } = fixture;
+  // One app client per 50 sign-ins in flight, so each has its own socket instead of queueing in the SDK's agent.
+  const clients: AppClient[] = Array.from({ length: Math.ceil(concurrency / SOCKETS_PER_CLIENT) }, () => newAppClient(sandbox));
+  const floorMs = (users / tps) * 1000;
+  const limitMs = Math.max(30_000, 3 * floorMs);
+  try {
+    progress(`storm: creating ${users} users (not timed, 20 at a time)`);
+    const names = await fixture.createUsers(users, 20, 'storm');
+
+    sandbox.faults.set('iot:AttachPolicy', { throttleTps: tps });
+    sandbox.faults.resetStats();
+    const machine = sandbox.stateMachineArn;
+    const executionsBefore = sandbox.services.sfn.stats.executions;
+    const transitionsBefore = sandbox.services.sfn.stats.transitions;
+    const before = snapshotCalls(sandbox.faults);
+    let lastClosedAt = 0;
+    const unsubscribe = sandbox.services.sfn.onExecutionEvent((notice) => {
+      if (notice.stateMachineArn === machine && notice.event.type && TERMINAL.has(notice.event.type)) lastClosedAt = performance.now();
+    });
+
+    const firing = concurrency >= users ? `all ${users} at once` : `${concurrency} in flight at a time`;
+    progress(`storm: ${users} sign-ins, ${firing}, AttachPolicy throttled at ${tps} TPS (floor ${(floorMs / 1000).toFixed(1)} s, limit ${(limitMs / 1000).toFixed(0)} s)`);
+    const started = performance.now();
+    const deadline = started + limitMs;
+    const remaining = () => Math.max(1, deadline - performance.now());
+    // The sign-ins hold a concurrency slot; the executions they start are awaited outside it.
+    const closes: Array<Promise<ExecutionStatus>> = [];
+    const signIns = await mapLimit(names, concurrency, async (username, i) => {
+      const client = clients[i % clients.length] as AppClient;
+      let tokens: Tokens;
+      try {
+        tokens = await within(client.signIn(username, BENCH_PASSWORD), remaining(), `sign-in of ${username}`);
+      } catch (error) {
+        throw named('SignInFailed', `sign-in failed: ${(error as Error).message}`);
+      }
+      // Async wrapper: a malformed token would otherwise throw synchronously, outside the catch.
+      const execution = (async () => sandbox.services.sfn.waitForExecution(fixture.executionArnOf(tokens)))().catch((error: Error) => {
+        // The trigger never fails a sign-in: when it could not start the execution, there is none.
+        throw named('NoExecution', `no execution: ${error.message}`);
+      });
+      closes.push(within(execution, remaining(), 'execution close'));
+    });
+    const signInsMs = performance.now() - started;
+    const results = [...signIns.filter((r) => r.status === 'rejected'), ...(await Promise.allSettled(closes))];
+    unsubscribe();
+    const rssBytes = process.memoryUsage().rss;
+    const calls = callsBetween(before, snapshotCalls(sandbox.faults));
+    const statuses = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failures = rejected(results);
+    const onboarded = statuses.filter((s) => s === 'SUCCEEDED').length;
+    const count = (name: string) => failures.filter((f) => f instanceof Error && f.name === name).length;
+    const attach = sandbox.faults.stats('iot:AttachPolicy');
+    progress(`storm: ${onboarded}/${users} onboarded in ${((lastClosedAt - started) / 1000).toFixed(1)} s`);
+    return {
+      users,
+      tps,
+      firing: `${firing} (${clients.length} SDK client${clients.length === 1 ? '' : 's'} × ${SOCKETS_PER_CLIENT} sockets)`,
+      signInsMs,
+      durationMs: (lastClosedAt || performance.now()) - started,
+      floorMs,
+      targetMs: 1.2 * floorMs,
+      onboarded,
+      failedExecutions: statuses.filter((s) => s !== 'SUCCEEDED').length,
+      // What is neither a failed sign-in nor a missing execution is an execution still open at the limit.
+      unfinished: failures.length - count('SignInFailed') - count('NoExecution'),
+      signInFailures: count('SignInFailed'),
+      missingExecutions: count('NoExecution'),
+      failureMessages: failureSummary(failures),
+      attachPolicy: { calls: attach.calls, throttled: attach.throttled, callsPerUser: attach.calls / users },
+      executionsStarted: sandbox.services.sfn.stats.executions - executionsBefore,
+      duplicateWelcomes: Math.max(0, (calls['iot:UpdateThingShadow'] ?? 0) - onboarded),
+      calls,
+      transitions: sandbox.services.sfn.stats.transitions - transitionsBefore,
+      rssBytes,
+    };
+  } finally {
+    for (const client of clients) closeAppClient(client);
+    await fixture.close();
+  }
+}
