@@ -14,15 +14,7 @@ export function progress(text: string): void {
 }
 
 export function newAppClient(sandbox: Sandbox): AppClient {
-  return new AppClient({
-    region: sandbox.region,
-    clientId: sandbox.userPool.clientId,
-    clientSecret: sandbox.userPool.clientSecret,
-    apiUrl: sandbox.endpoints.api,
-    cognitoIdpEndpoint: sandbox.endpoints.cognitoIdp,
-    cognitoIdentityEndpoint: sandbox.endpoints.cognitoIdentity,
-    mqttScheme: 'ws',
-  });
+  return new AppClient(sandbox.appConfig);
 }
 
 export function closeAppClient(app: AppClient): void {
@@ -30,11 +22,8 @@ export function closeAppClient(app: AppClient): void {
   app.identity.destroy();
 }
 
-export function subOf(tokens: Tokens): string {
-  const claims = JSON.parse(Buffer.from(tokens.idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
-  if (typeof claims.sub !== 'string') throw new Error('the ID token has no sub claim');
-  return claims.sub;
-}
+import { subOf } from '../sandbox/client';
+export { subOf };
 
 /**
  * A sandbox for one phase: functions silent (their log lines would land on stdout, which `--json`

@@ -53,6 +53,18 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** The claims of a JWT, unverified: for reading what the app was just given, never for trusting it. */
+export function jwtClaims(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** The user-pool `sub` of the signed-in user. */
+export function subOf(tokens: Tokens): string {
+  const sub = jwtClaims(tokens.idToken).sub;
+  if (typeof sub !== 'string') throw new Error('the ID token has no sub claim');
+  return sub;
+}
+
 export function secretHash(username: string, clientId: string, clientSecret: string): string {
   return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
 }

@@ -6,6 +6,7 @@ import { IoTClient } from '@aws-sdk/client-iot';
 import { iotPolicyDocument } from '../functions/shared/iot-policy';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../functions/shared/onboarding';
 import { renderOnboardingDefinition } from '../statemachines/onboarding';
+import type { AppConfig } from './client';
 import { startCognitoIdentity } from './cognito-identity';
 import { startCognitoIdp } from './cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
@@ -223,9 +224,21 @@ export async function startSandbox(options: SandboxOptions = {}) {
       IOT_ONBOARDING_DEVICE_PREFIX: devicePrefix,
     };
 
+    /** How an app (sandbox/client.ts) reaches this sandbox. */
+    const appConfig: AppConfig = {
+      region: SANDBOX_REGION,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      apiUrl: api.url,
+      cognitoIdpEndpoint: idp.url,
+      cognitoIdentityEndpoint: identity.url,
+      mqttScheme: 'ws',
+    };
+
     return {
       region: SANDBOX_REGION,
       account: SANDBOX_ACCOUNT,
+      appConfig,
       outputs,
       env,
       userPool: { userPoolId: pool.userPoolId, clientId: client.clientId, clientSecret: client.clientSecret, issuer: pool.issuer },

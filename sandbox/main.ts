@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { connectAsync } from 'mqtt';
 import { executionArnFor } from '../functions/post-authentication/core';
 import { executionName } from '../functions/shared/onboarding';
-import { AppClient, nextMessage } from './client';
+import { AppClient, nextMessage, subOf } from './client';
 import { startSandbox, type Sandbox } from './index';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -101,15 +101,7 @@ function serve(sb: Sandbox) {
 
 async function demo(sb: Sandbox) {
   step(`Sandbox ready: Cognito user pool + identity pool, IoT Core (broker, shadows), Step Functions, HTTP API on 127.0.0.1`);
-  const app = new AppClient({
-    region: sb.region,
-    clientId: sb.userPool.clientId,
-    clientSecret: sb.userPool.clientSecret,
-    apiUrl: sb.endpoints.api,
-    cognitoIdpEndpoint: sb.endpoints.cognitoIdp,
-    cognitoIdentityEndpoint: sb.endpoints.cognitoIdentity,
-    mqttScheme: 'ws',
-  });
+  const app = new AppClient(sb.appConfig);
   const username = 'alice';
   const password = 'Sandbox-Passw0rd!';
 
@@ -130,7 +122,7 @@ async function demo(sb: Sandbox) {
     }
   });
   const tokens = await app.signIn(username, password);
-  const sub = JSON.parse(Buffer.from(tokens.idToken.split('.')[1] ?? '', 'base64url').toString('utf8')).sub as string;
+  const sub = subOf(tokens);
   const executionArn = executionArnFor(sb.stateMachineArn, executionName(sub, sb.outputs.OnboardingVersion));
   step(`2. Signed in (InitiateAuth USER_PASSWORD_AUTH); the post-authentication trigger started ${executionArn.split(':').pop()}`);
   const status = await sb.services.sfn.waitForExecution(executionArn);

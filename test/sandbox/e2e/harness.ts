@@ -5,7 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { MqttClient } from 'mqtt';
 import { executionArnFor } from '../../../functions/post-authentication/core';
 import { executionName } from '../../../functions/shared/onboarding';
-import { AppClient, type IotAccess, type Tokens } from '../../../sandbox/client';
+import { AppClient, subOf, type IotAccess } from '../../../sandbox/client';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/index';
 
 /** One sandbox per test file, real clients only, and the users a test needs. */
@@ -18,15 +18,7 @@ export async function startHarness(options: SandboxOptions = {}) {
   const sfn = new SFNClient({ ...backend, endpoint: sandbox.endpoints.stepFunctions });
   const iot = new IoTClient({ ...backend, endpoint: sandbox.endpoints.iotControlPlane });
   const idp = new CognitoIdentityProviderClient({ ...backend, endpoint: sandbox.endpoints.cognitoIdp });
-  const app = new AppClient({
-    region: sandbox.region,
-    clientId: sandbox.userPool.clientId,
-    clientSecret: sandbox.userPool.clientSecret,
-    apiUrl: sandbox.endpoints.api,
-    cognitoIdpEndpoint: sandbox.endpoints.cognitoIdp,
-    cognitoIdentityEndpoint: sandbox.endpoints.cognitoIdentity,
-    mqttScheme: 'ws',
-  });
+  const app = new AppClient(sandbox.appConfig);
   const mqttClients: MqttClient[] = [];
 
   const harness = {
@@ -45,9 +37,7 @@ export async function startHarness(options: SandboxOptions = {}) {
       await app.confirmSignUp(username, code);
       return username;
     },
-    subOf(tokens: Tokens): string {
-      return JSON.parse(Buffer.from(tokens.idToken.split('.')[1] ?? '', 'base64url').toString('utf8')).sub as string;
-    },
+    subOf,
     executionArn(sub: string): string {
       return executionArnFor(sandbox.stateMachineArn, executionName(sub, sandbox.outputs.OnboardingVersion));
     },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppClient } from '../../../sandbox/client';
+import { AppClient, jwtClaims } from '../../../sandbox/client';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+const claimsOf = jwtClaims;
 
 describe('the command API\'s JWT checks in the sandbox', () => {
   it('accepts the user\'s current ID token', async () => {
