@@ -21,6 +21,9 @@ export interface ProductFunctionProps extends Omit<NodejsFunctionProps, 'entry' 
  * minified ESM esbuild bundle (local esbuild, no Docker) that includes the pinned AWS SDK clients.
  */
 export class ProductFunction extends NodejsFunction {
+  /** The function's own execution role (logs to its log group only, until grants add more). */
+  readonly executionRole: Role;
+
   constructor(scope: Construct, id: string, props: ProductFunctionProps) {
     const { source, bundling, environment, logRetention, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention ?? RetentionDays.ONE_MONTH });
@@ -62,6 +65,7 @@ export class ProductFunction extends NodejsFunction {
       },
       ...rest,
     });
+    this.executionRole = role;
     // Tracing.ACTIVE grants xray:PutTraceSegments/PutTelemetryRecords, which have no resource type.
     acknowledge(role, 'IAM5[Resource::*]', 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions.');
   }

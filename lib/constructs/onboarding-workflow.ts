@@ -62,7 +62,7 @@ export class OnboardingWorkflow extends Construct {
       new PolicyStatement({ actions: ['iot:GetThingShadow', 'iot:UpdateThingShadow'], resources: [userShadows] }),
     );
     acknowledge(
-      this.publishWelcome.role!,
+      this.publishWelcome.executionRole,
       `IAM5[Resource::arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
       'User shadows are named by identity id (region:guid) and created at onboarding; the wildcard is limited to identity-shaped thing names.',
     );
@@ -130,7 +130,7 @@ export class OnboardingWorkflow extends Construct {
       new PolicyStatement({ actions: ['states:DescribeExecution', 'states:RedriveExecution'], resources: [executions] }),
     );
     acknowledge(
-      this.trigger.role!,
+      this.trigger.executionRole,
       `IAM5[Resource::arn:<AWS::Partition>:states:${nagRegion(this)}:${nagAccount(this)}:execution:${stateMachineName}:onboard-*]`,
       'The trigger describes and redrives only onboarding executions of this state machine (names onboard-<sub>-v<version>).',
     );
