@@ -121,9 +121,10 @@ async function ensureExecution(
     case 'PENDING_REDRIVE':
       return 'already-running';
     case 'SUCCEEDED':
-      // Succeeded but the attribute is not current: MarkOnboarded wrote an older version, or the
-      // user's attributes were reset. A fresh execution re-onboards.
-      break;
+      // This name is this version's onboarding: the user is onboarded, the event is just older
+      // than MarkOnboarded (Cognito retries a slow trigger with the original event). Starting a
+      // replacement here would onboard the user twice; operators re-run one with `admin onboard`.
+      return 'already-succeeded';
     default:
       if (execution.redriveStatus !== 'NOT_REDRIVABLE') {
         try {

@@ -59,6 +59,14 @@ describe('post-authentication trigger core', () => {
     expect(sfnMock.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
   });
 
+  it('leaves a succeeded execution of the same name alone, even when the event predates it', async () => {
+    sfnMock.on(StartExecutionCommand).rejects(alreadyExists());
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() });
+    expect(await onPostAuthentication(postAuthEvent(), deps())).toBe('already-succeeded');
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
+    expect(sfnMock.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
+  });
+
   it('redrives a failed execution of the same name', async () => {
     sfnMock.on(StartExecutionCommand).rejects(alreadyExists());
     sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED', redriveStatus: 'REDRIVABLE', executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() });
