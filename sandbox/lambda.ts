@@ -57,11 +57,15 @@ parentPort.on('message', async ({ id, event, requestId, functionName }) => {
 
 /**
  * Runs the product's Lambda handlers in-process, each bundled exactly as CDK deploys it
- * (lib/bundling.ts) and loaded in its own worker thread with its own environment: one warm
- * "container" per function. Worker threads give each function a private `process.env`, so the
- * handlers read their configuration and endpoint overrides just as in Lambda.
+ * (lib/bundling.ts). As in Lambda, an execution environment (here a worker thread with its own
+ * `process.env`) serves one invocation at a time: concurrent invocations scale out to more
+ * environments, up to `maxEnvironments` per function, and wait in a queue beyond that. Module
+ * scope (config check, client creation) runs once per environment: its cold start.
  */
-export async function startLambdaRuntime(functions: Record<string, FunctionSpec>, options: { timeoutMs?: number } = {}): Promise<LambdaRuntime> {
+export async function startLambdaRuntime(
+  functions: Record<string, FunctionSpec>,
+  options: { timeoutMs?: number; maxEnvironments?: number } = {},
+): Promise<LambdaRuntime> {
   const dir = mkdtempSync(join(tmpdir(), 'iot-onboarding-lambda-'));
   const entryPoints = Object.fromEntries(Object.entries(functions).map(([name, spec]) => [name, functionEntry(spec.source)]));
   await build({
@@ -77,17 +81,45 @@ export async function startLambdaRuntime(functions: Record<string, FunctionSpec>
   });
   const bootstrap = join(dir, 'bootstrap.mjs');
   writeFileSync(bootstrap, BOOTSTRAP);
+  const maxEnvironments = options.maxEnvironments ?? 4;
 
-  const workers = new Map<string, Worker>();
-  const pending = new Map<number, { functionName: string; resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  interface Invocation {
+    readonly id: number;
+    readonly event: unknown;
+    readonly resolve: (value: unknown) => void;
+    readonly reject: (error: Error) => void;
+  }
+  interface Environment {
+    readonly worker: Worker;
+    current?: Invocation;
+  }
+  const pools = new Map<string, { environments: Environment[]; queue: Invocation[] }>();
   const invocations: Record<string, number> = {};
   let nextId = 0;
 
-  const workerFor = (name: string): Worker => {
-    const existing = workers.get(name);
-    if (existing) return existing;
-    const spec = functions[name];
-    if (!spec) throw new FunctionError('ResourceNotFoundException', `Function not found: ${name}`);
+  const poolOf = (name: string) => {
+    let pool = pools.get(name);
+    if (!pool) {
+      pool = { environments: [], queue: [] };
+      pools.set(name, pool);
+    }
+    return pool;
+  };
+
+  const dispatch = (name: string) => {
+    const pool = poolOf(name);
+    while (pool.queue.length > 0) {
+      let environment = pool.environments.find((e) => !e.current);
+      if (!environment && pool.environments.length < maxEnvironments) environment = startEnvironment(name);
+      if (!environment) return;
+      const invocation = pool.queue.shift() as Invocation;
+      environment.current = invocation;
+      environment.worker.postMessage({ id: invocation.id, event: invocation.event, requestId: randomUUID(), functionName: name });
+    }
+  };
+
+  const startEnvironment = (name: string): Environment => {
+    const spec = functions[name] as FunctionSpec;
     const worker = new Worker(bootstrap, {
       env: { ...spec.environment },
       workerData: { bundle: join(dir, `${name}.mjs`), timeoutMs: options.timeoutMs ?? 10_000 },
@@ -95,39 +127,39 @@ export async function startLambdaRuntime(functions: Record<string, FunctionSpec>
       stderr: false,
     });
     worker.unref();
+    const environment: Environment = { worker };
+    const pool = poolOf(name);
+    pool.environments.push(environment);
     worker.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string } }) => {
-      const call = pending.get(message.id);
-      if (!call) return;
-      pending.delete(message.id);
-      if (message.ok) call.resolve(message.result);
-      else call.reject(new FunctionError(message.error?.name ?? 'Error', message.error?.message ?? 'unknown error'));
+      const invocation = environment.current;
+      if (!invocation || invocation.id !== message.id) return;
+      environment.current = undefined;
+      if (message.ok) invocation.resolve(message.result);
+      else invocation.reject(new FunctionError(message.error?.name ?? 'Error', message.error?.message ?? 'unknown error'));
+      dispatch(name);
     });
     worker.on('error', (error) => {
-      workers.delete(name);
-      for (const [id, call] of pending) {
-        if (call.functionName !== name) continue;
-        pending.delete(id);
-        call.reject(new FunctionError('Runtime.ExitError', `${name} crashed: ${error.message}`));
-      }
+      pool.environments.splice(pool.environments.indexOf(environment), 1);
+      environment.current?.reject(new FunctionError('Runtime.ExitError', `${name} crashed: ${error.message}`));
+      environment.current = undefined;
+      dispatch(name);
     });
-    workers.set(name, worker);
-    return worker;
+    return environment;
   };
 
   return {
     invocations,
     invoke(functionName, event) {
+      if (!functions[functionName]) return Promise.reject(new FunctionError('ResourceNotFoundException', `Function not found: ${functionName}`));
       invocations[functionName] = (invocations[functionName] ?? 0) + 1;
-      const worker = workerFor(functionName);
-      const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { functionName, resolve, reject });
-        worker.postMessage({ id, event, requestId: randomUUID(), functionName });
+        poolOf(functionName).queue.push({ id: nextId++, event, resolve, reject });
+        dispatch(functionName);
       });
     },
     async close() {
-      await Promise.all([...workers.values()].map((w) => w.terminate()));
-      workers.clear();
+      await Promise.all([...pools.values()].flatMap((p) => p.environments.map((e) => e.worker.terminate())));
+      pools.clear();
       rmSync(dir, { recursive: true, force: true });
     },
   };
