@@ -34,11 +34,6 @@ export function replacementExecutionName(closedName: string, stoppedAt: Date): s
   return `${base}-r${Math.floor(stoppedAt.getTime() / 1000)}`;
 }
 
-/** Parses an execution name back to the user's `sub` (for operators' tables). */
-export function subFromExecutionName(name: string): string | undefined {
-  return /^onboard-([0-9a-f-]{36})-v/.exec(name)?.[1];
-}
-
 /** The welcome written to the user's own shadow (thing name = identity id). */
 export function welcomeReportedState(username: string, onboardingVersion: string) {
   return {

@@ -74,10 +74,6 @@ export class CommandApi extends Construct {
     }
   }
 
-  get url(): string {
-    return this.api.apiEndpoint;
-  }
-
   addOutputs(): void {
     new CfnOutput(this, 'ApiUrl', { key: 'ApiUrl', value: this.api.apiEndpoint });
   }

@@ -8,7 +8,6 @@ import {
   UserPool,
   UserPoolClient,
   UserPoolOperation,
-  type IUserPool,
 } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -82,10 +81,6 @@ export class UserDirectory extends Construct {
   /** Runs `fn` after every successful sign-in (Cognito's post-authentication trigger). */
   onPostAuthentication(fn: IFunction): void {
     this.userPool.addTrigger(UserPoolOperation.POST_AUTHENTICATION, fn);
-  }
-
-  get pool(): IUserPool {
-    return this.userPool;
   }
 
   addOutputs(): void {

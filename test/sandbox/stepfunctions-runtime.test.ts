@@ -1,3 +1,4 @@
+import { attemptsFor } from '../support/asl';
 import {
   AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
@@ -9,7 +10,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, UpstreamThrottledError } from '../../functions/shared/errors';
 import { parseDefinition } from '../../sandbox/stepfunctions/definition';
 import { createTaskHandlers, runDefinition, type LambdaFunction } from '../../sandbox/stepfunctions/task-runtime';
-import { attemptsFor, OnboardingStates, renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { OnboardingStates, renderOnboardingDefinition } from '../../statemachines/onboarding';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:resolve-identity';
 const WELCOME_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:publish-welcome';

@@ -1,3 +1,4 @@
+import { attemptsFor } from '../support/asl';
 import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
 import {
@@ -21,7 +22,7 @@ import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
 import { startStepFunctions, type ExecutionEventNotice, type StepFunctionsService } from '../../sandbox/stepfunctions/service';
 import { createTaskHandlers, type LambdaFunction } from '../../sandbox/stepfunctions/task-runtime';
-import { attemptsFor, renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 import { postAuthEvent, recordingCounter, recordingLog, SUB } from '../unit/fixtures';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:resolve-identity';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAwsError } from '../../functions/shared/aws-errors';
+import { RETRYABLE_ERROR_NAMES } from '../../functions/shared/errors';
 import { COGNITO_IDENTITY_VARIABLE, iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy';
-import { executionName, replacementExecutionName, subFromExecutionName } from '../../functions/shared/onboarding';
+import { executionName, replacementExecutionName } from '../../functions/shared/onboarding';
 import { jsonDepth, thingNameProblem } from '../../functions/shared/shadow-limits';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 import { awsError, SUB } from './fixtures';
@@ -38,7 +39,6 @@ describe('onboarding execution names', () => {
     const name = executionName(SUB, '1234567890abcdef');
     expect(name).toBe(executionName(SUB, '1234567890abcdef'));
     expect(name.length).toBeLessThanOrEqual(80);
-    expect(subFromExecutionName(name)).toBe(SUB);
   });
 
   it('derive replacements from the closed execution, not from each other', () => {
@@ -61,6 +61,16 @@ describe('onboarding definition', () => {
     const rendered = renderOnboardingDefinition(substitutions);
     expect(rendered).not.toContain('${');
     expect(JSON.parse(rendered).States.AttachPolicy.Parameters.PolicyName).toBe('policy');
+  });
+
+  it('retries every Lambda task on exactly the retryable error names the handlers throw', () => {
+    const states = JSON.parse(renderOnboardingDefinition(substitutions)).States as Record<string, { Resource: string; Retry?: Array<{ ErrorEquals: string[] }> }>;
+    const lambdaTasks = Object.values(states).filter((state) => state.Resource === 'arn:aws:states:::lambda:invoke');
+    expect(lambdaTasks.length).toBeGreaterThan(0);
+    for (const task of lambdaTasks) {
+      const ours = (task.Retry ?? []).flatMap((r) => r.ErrorEquals).filter((name) => !name.includes('.'));
+      expect(ours.sort()).toEqual([...RETRYABLE_ERROR_NAMES].sort());
+    }
   });
 
   it('refuses to render with a placeholder left without a value, naming it', () => {

@@ -1,3 +1,4 @@
+import { attemptsFor } from '../support/asl';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
@@ -8,7 +9,7 @@ import { publishWelcome } from '../../functions/publish-welcome/core';
 import { resolveIdentity } from '../../functions/resolve-identity/core';
 import { silentLog } from '../../functions/shared/observability';
 import { createTaskHandlers, runDefinition } from '../../sandbox/stepfunctions/task-runtime';
-import { attemptsFor, renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:resolve-identity';
 const WELCOME_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:publish-welcome';

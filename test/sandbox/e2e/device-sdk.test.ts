@@ -69,6 +69,10 @@ describe('aws-iot-device-sdk-v2 against the sandbox', { timeout: 30_000 }, () =>
     const user = await h.onboardedUser('devsdk-id');
     const connection = sigv4Connection('someone-else', user.credentials);
     await expect(connection.connect()).rejects.toThrow();
+    // The same credentials, TLS and endpoint with the identity id as client id do connect.
+    const own = sigv4Connection(user.access.identityId, user.credentials);
+    await expect(own.connect()).resolves.toBe(false);
+    await own.disconnect();
   });
 
   it('connects through the custom authorizer with the user\'s password and publishes to its own shadow', async () => {

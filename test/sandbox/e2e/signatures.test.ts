@@ -43,7 +43,8 @@ describe('SigV4 on MQTT over WebSocket in the sandbox', () => {
 
   it('refuses a tampered query', async () => {
     const { url } = await signedUrl();
-    const tampered = url.replace(/X-Amz-Date=(\d{8})T(\d)/, (_m, d: string, h1: string) => `X-Amz-Date=${d}T${h1 === '0' ? '1' : '0'}`);
+    // A signed query parameter changed by one second: still inside its validity, only the signature breaks.
+    const tampered = url.replace(/X-Amz-Expires=300/, 'X-Amz-Expires=301');
     expect(tampered).not.toBe(url);
     expect(await upgradeStatus(tampered)).toBe(403);
   });
