@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import type { IssuedCredentials } from '../credentials';
+import type { CloudTrailListener } from './events';
 import type { IdpState, PoolRecord } from './state';
 import type { TriggerSettings } from './triggers';
 
@@ -16,5 +18,7 @@ export interface IdpContext {
   readonly tokenLifetimeSeconds: number;
   readonly triggers: TriggerSettings;
   /** IAM-authorized operations: throws unless the backend signed the request (wire.ts). */
-  readonly requireBackend: (request: OperationRequest, operation: string, p: PoolRecord) => void;
+  readonly requireBackend: (request: OperationRequest, operation: string, p: PoolRecord) => IssuedCredentials;
+  /** Where successful user-lifecycle calls are recorded (CloudTrail → EventBridge); replaceable. */
+  cloudTrail: { listener?: CloudTrailListener };
 }

@@ -4,6 +4,7 @@ import type { FaultInjector } from '../faults';
 import { adminOperations } from './admin-operations';
 import { authFlowOperations } from './auth-flows';
 import type { IdpContext } from './context';
+import type { CloudTrailListener } from './events';
 import { createAppClient, createUserPool, type CreateAppClientOptions, type CreateUserPoolOptions, type CreatedUserPool } from './pools';
 import { IdpState } from './state';
 import { TRIGGER_TIMEOUT_MS, type PostAuthenticationTrigger, type TriggerSettings } from './triggers';
@@ -12,6 +13,7 @@ import { backendVerifier, startIdpServer } from './wire';
 
 export type { CreateAppClientOptions, CreateUserPoolOptions, CreatedUserPool } from './pools';
 export type { PostAuthenticationTrigger } from './triggers';
+export type { CloudTrailListener } from './events';
 
 export interface CognitoIdpOptions {
   readonly faults: FaultInjector;
@@ -23,6 +25,8 @@ export interface CognitoIdpOptions {
   readonly tokenLifetimeSeconds?: number;
   /** The post-authentication Lambda trigger. */
   readonly onPostAuthentication?: PostAuthenticationTrigger;
+  /** Receives the CloudTrail record of each successful AdminDeleteUser, AdminDisableUser and DeleteUser. */
+  readonly onCloudTrail?: CloudTrailListener;
 }
 
 export interface CognitoIdpServer {
@@ -38,6 +42,8 @@ export interface CognitoIdpServer {
   setPostAuthenticationTrigger(trigger: PostAuthenticationTrigger | undefined): void;
   /** Cognito waits 5 s per trigger attempt; tests shorten it. */
   setTriggerTimeoutMs(ms: number): void;
+  /** Replaces (or with `undefined` removes) the CloudTrail listener. */
+  setCloudTrailListener(listener: CloudTrailListener | undefined): void;
 }
 
 /**
@@ -56,6 +62,7 @@ export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoI
     tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
     triggers,
     requireBackend: backendVerifier(opts.store ?? new CredentialStore(now), now),
+    cloudTrail: opts.onCloudTrail ? { listener: opts.onCloudTrail } : {},
   };
   const operations = { ...userOperations(ctx), ...authFlowOperations(ctx), ...adminOperations(ctx) };
   const server = await startIdpServer({ state, faults: opts.faults, operations, ...(opts.port !== undefined ? { port: opts.port } : {}) });
@@ -75,6 +82,10 @@ export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoI
     },
     setTriggerTimeoutMs(ms) {
       triggers.timeoutMs = ms;
+    },
+    setCloudTrailListener(listener) {
+      if (listener) ctx.cloudTrail.listener = listener;
+      else delete ctx.cloudTrail.listener;
     },
   };
 }

@@ -76,8 +76,10 @@ export class IdpState {
   readonly pools = new Map<string, PoolRecord>();
   readonly sessions = new Map<string, AuthSession>();
   readonly refreshGrants = new Map<string, RefreshGrant>();
-  /** `origin_jti` of every token family revoked (its user deleted): access tokens of it are refused. */
-  readonly revokedOrigins = new Set<string>();
+  /** `jti`s of the access tokens issued per user `sub`, so disabling or deleting the user can revoke them. */
+  private readonly accessTokens = new Map<string, Set<string>>();
+  /** Revoked access tokens (`jti`): AdminDisableUser "revokes all access tokens for the user", deletion ends all. */
+  private readonly revokedAccessTokens = new Set<string>();
 
   constructor(readonly now: () => number) {}
 
@@ -117,14 +119,28 @@ export class IdpState {
     return user;
   }
 
-  /** Removes the user and revokes their refresh tokens and every token issued from them. */
+  recordAccessToken(sub: string, jti: string): void {
+    const issued = this.accessTokens.get(sub) ?? new Set<string>();
+    issued.add(jti);
+    this.accessTokens.set(sub, issued);
+  }
+
+  isRevoked(jti: string): boolean {
+    return this.revokedAccessTokens.has(jti);
+  }
+
+  /** Revokes every access token issued to the user so far (later sign-ins get valid ones). */
+  revokeAccessTokens(user: UserRecord): void {
+    for (const jti of this.accessTokens.get(user.sub) ?? []) this.revokedAccessTokens.add(jti);
+    this.accessTokens.delete(user.sub);
+  }
+
+  /** Removes the user and revokes their refresh and access tokens; the username is free again (with a new `sub`). */
   deleteUser(p: PoolRecord, user: UserRecord): void {
     p.users.delete(user.username);
+    this.revokeAccessTokens(user);
     for (const [token, grant] of this.refreshGrants) {
-      if (grant.poolId === p.id && grant.sub === user.sub) {
-        this.refreshGrants.delete(token);
-        this.revokedOrigins.add(grant.originJti);
-      }
+      if (grant.poolId === p.id && grant.sub === user.sub) this.refreshGrants.delete(token);
     }
   }
 
@@ -145,11 +161,11 @@ export function attributeOutput(user: UserRecord, filter?: (name: string) => boo
   return [...user.attributes].filter(([name]) => !filter || filter(name)).map(([Name, Value]) => ({ Name, Value }));
 }
 
-/** The `UserType` of ListUsers and AdminCreateUser. */
-export function userOutput(user: UserRecord) {
+/** The `UserType` of ListUsers and AdminCreateUser; `attributesToGet` limits the attributes (ListUsers `AttributesToGet`). */
+export function userOutput(user: UserRecord, attributesToGet?: readonly string[]) {
   return {
     Username: user.username,
-    Attributes: attributeOutput(user),
+    Attributes: attributeOutput(user, attributesToGet && ((name) => attributesToGet.includes(name))),
     UserCreateDate: epochSeconds(user.createdAt),
     UserLastModifiedDate: epochSeconds(user.modifiedAt),
     Enabled: user.enabled,

@@ -3,7 +3,7 @@ import { decodeJwt, errors as joseErrors, type JWTPayload } from 'jose';
 import { issueUserPoolTokens } from '../cognito-tokens';
 import { isReadable } from './attributes';
 import type { IdpContext } from './context';
-import { notAuthorized, userNotFound } from './errors';
+import { USER_DISABLED, notAuthorized, userNotFound } from './errors';
 import type { AppClientRecord, IdpState, PoolRecord, RefreshGrant, UserRecord } from './state';
 
 /** Issues ID and access tokens (and, for a sign-in, a refresh token) as `AuthenticationResult`. */
@@ -22,6 +22,8 @@ export async function authenticationResult(ctx: IdpContext, p: PoolRecord, clien
     lifetimeSeconds: lifetime,
     originJti,
   });
+  const accessJti = decodeJwt(tokens.accessToken).jti;
+  if (accessJti) ctx.state.recordAccessToken(user.sub, accessJti);
   const result: Record<string, unknown> = { AccessToken: tokens.accessToken, ExpiresIn: lifetime, TokenType: 'Bearer', IdToken: tokens.idToken };
   if (!grant) {
     const refreshToken = randomBytes(96).toString('base64url');
@@ -48,15 +50,21 @@ async function verifiedAccessClaims(state: IdpState, accessToken: string): Promi
   }
 }
 
-/** The user an access token belongs to (GetUser, UpdateUserAttributes, DeleteUser). */
+/**
+ * The user an access token belongs to (GetUser, UpdateUserAttributes, DeleteUser). Tokens revoked
+ * by AdminDisableUser, DeleteUser or AdminDeleteUser are refused with NotAuthorizedException
+ * "Access Token has been revoked".
+ */
 export async function accessTokenUser(state: IdpState, accessToken: string): Promise<{ pool: PoolRecord; client: AppClientRecord; user: UserRecord }> {
   const { pool: p, claims } = await verifiedAccessClaims(state, accessToken);
   if (claims['token_use'] !== 'access' || typeof claims['username'] !== 'string' || typeof claims['client_id'] !== 'string') {
     throw notAuthorized('Invalid Access Token');
   }
+  if (typeof claims.jti === 'string' && state.isRevoked(claims.jti)) throw notAuthorized('Access Token has been revoked');
   const client = p.clients.get(claims['client_id']);
   const user = p.users.get(claims['username']);
   if (!client) throw notAuthorized('Invalid Access Token');
   if (!user || user.sub !== claims.sub) throw userNotFound();
+  if (!user.enabled) throw notAuthorized(USER_DISABLED);
   return { pool: p, client, user };
 }

@@ -3,6 +3,7 @@ import { optionalString, requireString, type JsonOperation } from '../json-targe
 import { applyAttributes, assertClientMayWrite, attributeList, isReadable } from './attributes';
 import type { IdpContext } from './context';
 import { notAuthorized, userNotFound } from './errors';
+import { recordUserCall } from './events';
 import { checkPasswordPolicy, checkSecretHash } from './passwords';
 import { attributeOutput, maskEmail } from './state';
 import { accessTokenUser } from './tokens';
@@ -69,5 +70,13 @@ export function userOperations(ctx: IdpContext): Record<string, JsonOperation> {
       return { Username: user.username, UserAttributes: attributeOutput(user, (name) => isReadable(client, name)) };
     },
     UpdateUserAttributes: (input) => updateUserAttributes(ctx, input),
+    // DeleteUser: "Allows a user to delete their own user profile" with their access token; the
+    // token (and every other token of the user) is revoked, so a second call is NotAuthorizedException.
+    DeleteUser: async (input, { req }) => {
+      const { pool: p, user } = await accessTokenUser(ctx.state, requireString(input, 'AccessToken'));
+      ctx.state.deleteUser(p, user);
+      recordUserCall(ctx.cloudTrail, 'DeleteUser', { pool: p, user, req, eventTime: ctx.now() });
+      return {};
+    },
   };
 }

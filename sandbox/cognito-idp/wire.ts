@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CredentialStore } from '../credentials';
+import type { CredentialStore, IssuedCredentials } from '../credentials';
 import type { FaultInjector } from '../faults';
 import { AwsServiceError, sendJson, startHttpServer, type StartedServer } from '../http';
 import { jsonTargetHandler, type JsonOperation } from '../json-target';
@@ -11,7 +11,7 @@ const JSON_11 = 'application/x-amz-json-1.1';
 
 /** IAM-authorized operations: the request must carry a valid SigV4 signature of the backend. */
 export function backendVerifier(store: CredentialStore, now: () => number) {
-  return ({ req, body }: OperationRequest, operation: string, p: PoolRecord): void => {
+  return ({ req, body }: OperationRequest, operation: string, p: PoolRecord): IssuedCredentials => {
     const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, store, { service: 'cognito-idp', now });
     if (caller.principal.kind !== 'backend') {
       // Identity-pool roles grant IoT access only; IAM would deny them the user pool admin API.
@@ -21,6 +21,7 @@ export function backendVerifier(store: CredentialStore, now: () => number) {
         `User: arn:aws:sts::000000000000:assumed-role/${caller.principal.roleArn.split('/').pop() ?? 'role'}/CognitoIdentityCredentials is not authorized to perform: cognito-idp:${operation} on resource: ${poolArn(p)}`,
       );
     }
+    return caller;
   };
 }
 
