@@ -12,6 +12,7 @@ import { startCognitoIdentity, type CognitoIdentityServer } from '../../sandbox/
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
 import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
+import { errorOf } from '../support/aws-error';
 
 const PROVIDER = 'login.sandbox.iot';
 const ROLE = 'arn:aws:iam::000000000000:role/iot-authenticated';
@@ -23,14 +24,6 @@ let users = 0;
 
 const newSub = () => `11111111-0000-4000-8000-${String(++users).padStart(12, '0')}`;
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 function openIdToken(userIdentifier: string, identityId?: string) {
   return backend.send(

@@ -13,6 +13,7 @@ import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
 import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
 import { startIotCore, type IotCore } from '../../sandbox/iot/core';
+import { errorOf } from '../support/aws-error';
 
 const REGION = 'us-east-1';
 const ROLE = 'arn:aws:iam::000000000000:role/sandbox-authenticated';
@@ -26,14 +27,6 @@ let data: IoTDataPlaneClient;
 const newIdentityId = () => `${REGION}:${randomUUID()}`;
 const shadowState = (value: number) => new TextEncoder().encode(JSON.stringify({ state: { reported: { value } } }));
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { name: (error as Error).name, status: (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function newPolicy(): Promise<string> {
   const policyName = `offboard-${randomUUID().slice(0, 8)}`;
@@ -154,7 +147,7 @@ describe('DeleteThingShadow and ListNamedShadowsForThing', () => {
     const own = new IoTDataPlaneClient({ region: REGION, endpoint: core.dataPlaneUrl, credentials: store.issueForIdentity(identityId, ROLE), maxAttempts: 1 });
     try {
       const error = await errorOf(own.send(new ListNamedShadowsForThingCommand({ thingName: `someone-else-${randomUUID().slice(0, 8)}` })));
-      expect(error).toEqual({ name: 'ForbiddenException', status: 403 });
+      expect(error).toMatchObject({ name: 'ForbiddenException', status: 403 });
     } finally {
       own.destroy();
     }
