@@ -142,6 +142,8 @@ export async function startSandbox(options: SandboxOptions = {}) {
           IDENTITY_POOL_ID: identityPoolId,
           DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
           IOT_DATA_ENDPOINT: iot.dataPlaneUrl,
+          STATE_MACHINE_ARN: stateMachineArn,
+          ONBOARDING_VERSION: onboardingVersion,
         },
       },
     };
