@@ -22,7 +22,7 @@ export interface UserAccess {
 
 export interface AccessCacheDeps {
   /** The trust rules (functions/shared/user-trust.ts), re-validated at most every few minutes. */
-  readonly trust: Pick<TrustCache, 'verify'>;
+  readonly trust: Pick<TrustCache, 'verify' | 'forget'>;
   readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
   /** Builds an IoT data-plane client that signs with the given identity credentials. */
   readonly iotDataFor: (credentials: IdentityCredentials) => Pick<IoTDataPlaneClient, 'send'>;
@@ -64,7 +64,11 @@ export class UserAccessCache {
 
   async get(sub: string, username: string): Promise<UserAccess> {
     const user = await this.deps.trust.verify({ sub, username }).catch(rethrowAsApiError);
-    if (!user.identityId || !user.onboardedVersion) throw new NotOnboardedError(user);
+    if (!user.identityId || !user.onboardedVersion) {
+      // Onboarding finishes within seconds: the retry must see the attributes it records.
+      this.deps.trust.forget(sub);
+      throw new NotOnboardedError(user);
+    }
     const cached = this.entries.get(sub);
     if (cached) {
       const access = await cached.catch(() => undefined);

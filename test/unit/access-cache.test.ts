@@ -139,6 +139,15 @@ describe('per-user access cache', () => {
     expect(identityMock.calls()).toHaveLength(0);
   });
 
+  it('asks the user pool again after NotOnboarded, so the retry sees the finished onboarding', async () => {
+    const { cache, now } = setup();
+    userPoolHas({ identityId: null, onboarded: null });
+    await expect(cache.get(SUB, 'alice')).rejects.toMatchObject({ code: 'NotOnboarded' });
+    onboardedUser(now);
+    await expect(cache.get(SUB, 'alice')).resolves.toMatchObject({ identityId: IDENTITY_ID });
+    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(2);
+  });
+
   it('answers Throttled when Cognito throttles, and asks again on the next request', async () => {
     const { cache } = setup();
     idpMock.on(AdminGetUserCommand).rejects(awsError('TooManyRequestsException', 400));
