@@ -78,7 +78,7 @@ describe('developer-authenticated identities', () => {
     expect(first.IdentityId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
     expect(second.IdentityId).toBe(first.IdentityId);
     expect(other.IdentityId).not.toBe(first.IdentityId);
-    expect(server.identities()).toContainEqual({ identityId: first.IdentityId, identityPoolId, logins: { [PROVIDER]: sub } });
+    expect(server.identities()).toContainEqual({ identityId: first.IdentityId, identityPoolId, logins: { [PROVIDER]: sub }, developerUserIdentifiers: [sub] });
   });
 
   it('issues an RS256 OpenID token for the identity with the Cognito identity claims', async () => {
