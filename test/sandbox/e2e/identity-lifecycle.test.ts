@@ -1,22 +1,114 @@
+import { CognitoIdentityClient, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { AdminDeleteUserCommand, AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetThingShadowCommand, IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRUST_DEFAULTS } from '../../../functions/shared/user-trust';
 import { ApiRequestError } from '../../../sandbox/client';
-import { startHarness, type Harness } from './harness';
+import { closed, startHarness, within, type Harness } from './harness';
 
 let h: Harness;
 let iotData: IoTDataPlaneClient;
+let identity: CognitoIdentityClient;
 beforeAll(async () => {
   h = await startHarness();
-  iotData = new IoTDataPlaneClient({
+  const backend = {
     region: h.sandbox.region,
-    endpoint: h.sandbox.endpoints.iotDataPlane,
     credentials: { accessKeyId: h.sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: h.sandbox.env.AWS_SECRET_ACCESS_KEY },
-  });
+  };
+  iotData = new IoTDataPlaneClient({ ...backend, endpoint: h.sandbox.endpoints.iotDataPlane });
+  identity = new CognitoIdentityClient({ ...backend, endpoint: h.sandbox.endpoints.cognitoIdentity });
 });
 afterAll(async () => {
   iotData?.destroy();
+  identity?.destroy();
   await h?.close();
+});
+
+const WINDOW_MS = TRUST_DEFAULTS.revalidateSeconds * 1000;
+
+/**
+ * Runs `body` with the sandbox clock moved past the trust window, then moves it back: the test's
+ * own SDK clients sign with the real time, which the sandbox accepts within SigV4's 5-minute skew.
+ */
+async function afterTheWindow(body: () => Promise<void>): Promise<void> {
+  h.sandbox.clock.advance(WINDOW_MS);
+  try {
+    await body();
+  } finally {
+    h.sandbox.clock.advance(-WINDOW_MS);
+  }
+}
+
+/** An MQTT connection through the custom authorizer (TLS, ALPN mqtt), the ID token as password. */
+async function connectWithToken(username: string, clientId: string, idToken: string): Promise<MqttClient> {
+  const client = await connectAsync({
+    protocol: 'mqtts',
+    host: 'localhost',
+    port: Number(new URL(h.sandbox.endpoints.mqttTls).port),
+    ca: h.sandbox.caPem,
+    ALPNProtocols: ['mqtt'],
+    clientId,
+    username: `${username}?x-amz-customauthorizer-name=${h.sandbox.authorizerName}`,
+    password: idToken,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 5_000,
+  });
+  return h.track(client);
+}
+
+describe('a user is trusted only while they exist', () => {
+  it('refuses a deleted user\'s token after their username is registered again, and links no login', async () => {
+    const username = `takeover-${Date.now().toString(36)}`;
+    await h.app.signUp(username, h.password, `${username}@example.com`);
+    await h.app.confirmSignUp(username, h.sandbox.services.idp.confirmationCode(h.sandbox.userPool.userPoolId, username) ?? '');
+    // A user who was never onboarded (their sign-in fell in a Step Functions outage) keeps a valid token.
+    h.sandbox.faults.set('states:StartExecution', { failNext: 10, failWith: 'internal' });
+    const stale = await h.app.signIn(username, h.password);
+    h.sandbox.faults.set('states:StartExecution', undefined);
+    await h.idp.send(new AdminDeleteUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: username }));
+
+    await h.app.signUp(username, h.password, `${username}@example.com`);
+    await h.app.confirmSignUp(username, h.sandbox.services.idp.confirmationCode(h.sandbox.userPool.userPoolId, username) ?? '');
+    const { status, tokens } = await h.signInAndOnboard(username);
+    expect(status).toBe('SUCCEEDED');
+    const newcomer = await h.app.iotAccess(tokens.idToken);
+
+    const refused = await refusal(h.app.iotAccess(stale.idToken));
+    expect(refused).toMatchObject({ status: 401, code: 'Unauthenticated' });
+    expect(refused.message).not.toContain(newcomer.identityId);
+    const logins = await identity.send(
+      new LookupDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, IdentityId: newcomer.identityId, MaxResults: 60 }),
+    );
+    expect(logins.DeveloperUserIdentifierList).toEqual([h.subOf(tokens)]);
+    await expect(refusal(h.app.sendCommand(stale.idToken, 'device_kitchen', { power: 'OFF' }))).resolves.toMatchObject({ status: 401 });
+  });
+
+  it('refuses a disabled user\'s API calls once the re-validation window has passed', async () => {
+    const user = await h.onboardedUser('disabled-api');
+    await h.idp.send(new AdminDisableUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: user.username }));
+    // Within the window the cached decision stands (the README states the window).
+    await expect(h.app.iotAccess(user.tokens.idToken)).resolves.toMatchObject({ identityId: user.access.identityId });
+    await afterTheWindow(async () => {
+      const refused = await refusal(h.app.iotAccess(user.tokens.idToken));
+      expect(refused).toMatchObject({ status: 401, code: 'Unauthenticated' });
+      expect(refused.message).toContain('This user is disabled');
+      await expect(refusal(h.app.sendCommand(user.tokens.idToken, 'device_kitchen', { power: 'OFF' }))).resolves.toMatchObject({ status: 401 });
+    });
+  });
+
+  it('drops a disabled user\'s custom-authorizer connection at the next policy refresh, and refuses them at connect', async () => {
+    const user = await h.onboardedUser('disabled-mqtt');
+    const client = await connectWithToken(user.username, user.access.identityId, user.tokens.idToken);
+    await h.idp.send(new AdminDisableUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: user.username }));
+    const dropped = closed(client);
+    await afterTheWindow(async () => {
+      await within(dropped, 5_000, 'the refresh-time disconnect');
+      await expect(connectWithToken(user.username, user.access.identityId, user.tokens.idToken)).rejects.toMatchObject({ code: 5 });
+    });
+  });
 });
 
 /** The API's answer to a request that must be refused, as the client sees it. */
