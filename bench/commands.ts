@@ -1,3 +1,4 @@
+import { checkUser, TrustCache } from '../functions/shared/user-trust';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -147,8 +148,9 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
   const cognitoIdentity = new CognitoIdentityClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.cognitoIdentity, credentials: backend }));
   const iotClients: IoTDataPlaneClient[] = [];
   let lastSendMs = Number.NaN;
+  const trust = new TrustCache({ check: (token) => checkUser(cognitoIdp, sandbox.userPool.userPoolId, token), now: Date.now });
   const access = new UserAccessCache({
-    cognitoIdp,
+    trust,
     cognitoIdentity,
     iotDataFor: (credentials) => {
       const client = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotDataPlane, credentials }));
@@ -163,10 +165,17 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
       };
     },
     now: Date.now,
-    userPoolId: sandbox.userPool.userPoolId,
     pool: { identityPoolId: sandbox.identityPoolId, developerProviderName: sandbox.developerProviderName },
   });
-  const deps = { access, log: silentLog, config: { iotEndpoint: sandbox.endpoints.iotDataHost, region: sandbox.region }, newCommandId: randomUUID };
+  const deps = {
+    access,
+    log: silentLog,
+    config: { iotEndpoint: sandbox.endpoints.iotDataHost, region: sandbox.region },
+    newCommandId: randomUUID,
+    ensureOnboarding: async () => {
+      throw new Error('the benchmark user is onboarded');
+    },
+  };
   const sub = subOf({ idToken, accessToken: '' });
   const event = (seq: number) => ({
     version: '2.0',

@@ -10,13 +10,20 @@ export interface FaultRule {
   readonly failNext?: number;
   /** The error the failing calls return; default is the service's internal-failure error. */
   readonly failWith?: 'throttle' | 'internal';
+  /**
+   * The next N calls take effect but their response is lost (the connection drops before the
+   * answer): what a client sees when a network path fails mid-request. Only operations that
+   * support it honour it (the IoT data plane's shadow operations); others ignore it.
+   */
+  readonly loseResponseNext?: number;
 }
 
-export type Fault = { readonly kind: 'throttle' | 'internal' };
+export type Fault = { readonly kind: 'throttle' | 'internal' | 'lose-response' };
 
 interface RuleState {
   rule: FaultRule;
   failuresLeft: number;
+  lossesLeft: number;
   tokens: number;
   refilledAt: number;
 }
@@ -33,7 +40,7 @@ export class FaultInjector {
       this.rules.delete(operation);
       return;
     }
-    this.rules.set(operation, { rule, failuresLeft: rule.failNext ?? 0, tokens: rule.throttleTps ?? 0, refilledAt: this.now() });
+    this.rules.set(operation, { rule, failuresLeft: rule.failNext ?? 0, lossesLeft: rule.loseResponseNext ?? 0, tokens: rule.throttleTps ?? 0, refilledAt: this.now() });
   }
 
   clear(): void {
@@ -51,6 +58,11 @@ export class FaultInjector {
       state.failuresLeft--;
       count.failed++;
       return { kind: state.rule.failWith ?? 'internal' };
+    }
+    if (state.lossesLeft > 0) {
+      state.lossesLeft--;
+      count.failed++;
+      return { kind: 'lose-response' };
     }
     const tps = state.rule.throttleTps;
     if (tps !== undefined) {

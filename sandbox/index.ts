@@ -8,6 +8,7 @@ import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../functions/shared/
 import { renderOnboardingDefinition } from '../statemachines/onboarding';
 import type { AppConfig } from './client';
 import { startCognitoIdentity } from './cognito-identity';
+import { SandboxClock } from './clock';
 import { startCognitoIdp } from './cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
 import { CredentialStore } from './credentials';
@@ -33,8 +34,12 @@ export interface SandboxOptions {
   readonly ports?: { readonly api?: number; readonly iotData?: number; readonly mqtt?: number };
   /** Where to write a `cdk deploy --outputs-file`-style JSON of the sandbox stack's outputs. */
   readonly outputsFile?: string;
-  /** The sandbox's clock (ms): token and credential expiry, signature dates. Default `Date.now`. */
-  readonly now?: () => number;
+  /**
+   * The sandbox's clock: token, credential and trust expiry, signature dates, session deadlines,
+   * in the emulators and in the Lambda handlers alike. Tests `advance()` it instead of sleeping.
+   * Default: a clock at real time.
+   */
+  readonly clock?: SandboxClock;
 }
 
 /** Names the sandbox gives its "stack" resources, mirroring lib/ for the stack name below. */
@@ -56,7 +61,8 @@ export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 export async function startSandbox(options: SandboxOptions = {}) {
   const onboardingVersion = options.onboardingVersion ?? '1';
   const devicePrefix = options.devicePrefix ?? 'device_';
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? new SandboxClock();
+  const now = clock.now;
   const store = new CredentialStore(now);
   const faults = new FaultInjector();
   const closers: Array<() => Promise<void>> = [];
@@ -80,6 +86,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       store,
       faults,
       now,
+      timers: clock.timers,
       tls,
       ports: { ...(options.ports?.iotData ? { dataPlane: options.ports.iotData } : {}), ...(options.ports?.mqtt ? { mqtt: options.ports.mqtt } : {}) },
     });
@@ -145,10 +152,12 @@ export async function startSandbox(options: SandboxOptions = {}) {
           IDENTITY_POOL_ID: identityPoolId,
           DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
           IOT_DATA_ENDPOINT: iot.dataPlaneUrl,
+          STATE_MACHINE_ARN: stateMachineArn,
+          ONBOARDING_VERSION: onboardingVersion,
         },
       },
     };
-    const lambda = await startLambdaRuntime(specs);
+    const lambda = await startLambdaRuntime(specs, { clockOffset: clock.sharedOffset });
     closers.push(() => lambda.close());
 
     const definition = renderOnboardingDefinition({
@@ -241,6 +250,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     return {
       region: SANDBOX_REGION,
       account: SANDBOX_ACCOUNT,
+      clock,
       appConfig,
       outputs,
       env,

@@ -76,10 +76,12 @@ function listNamedShadows(names: readonly string[], query: URLSearchParams, now:
 export async function startIotDataPlane(opts: IotDataPlaneOptions): Promise<StartedServer> {
   const { store, faults, shadows } = opts;
 
-  const checkFault = (operation: string) => {
+  /** Answers an injected fault; true when the operation must take effect and its response be lost. */
+  const checkFault = (operation: string): boolean => {
     const fault = faults.check(`iot:${operation}`);
     if (fault?.kind === 'throttle') throw new AwsServiceError(429, 'ThrottlingException', 'Rate exceeded');
     if (fault?.kind === 'internal') throw new AwsServiceError(500, 'InternalFailureException', 'Internal service failure (injected fault)');
+    return fault?.kind === 'lose-response';
   };
 
   const requireAllowed = (request: AuthorizationRequest) => {
@@ -114,7 +116,7 @@ export async function startIotDataPlane(opts: IotDataPlaneOptions): Promise<Star
         const shadowName = url.searchParams.get('name') ?? undefined;
         const caller = verify();
         const { action, operation: opName } = SHADOW_ACTIONS[operation];
-        checkFault(opName);
+        const loseResponse = checkFault(opName);
         requireAllowed({ principal: caller.principal, action, resource: iotArn('thing', thingName) });
         const result = shadows.handle({
           operation,
@@ -125,6 +127,10 @@ export async function startIotDataPlane(opts: IotDataPlaneOptions): Promise<Star
         });
         if (!result.ok) throw new AwsServiceError(result.error.code, result.error.errorType, result.error.message);
         await deliver(result.messages);
+        if (loseResponse) {
+          req.socket.destroy();
+          return;
+        }
         const text = JSON.stringify(result.document);
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': crypto.randomUUID() });
         res.end(text);
