@@ -1,25 +1,26 @@
+import {
+  evaluatePolicies,
+  iotResourceArn,
+  type IotResourceType,
+  type NamedPolicy,
+  type PolicyDocumentLike,
+  type RequestContext,
+} from '../../functions/shared/iot-policy-engine';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
 import type { Principal } from '../credentials';
 
+export type { NamedPolicy, PolicyDocumentLike, PolicyStatementLike } from '../../functions/shared/iot-policy-engine';
+
 /**
- * The AWS IoT Core authorization engine of the sandbox. The broker, the REST data plane, the
- * operator's `diagnose` command and `TestAuthorization` all ask it the same question:
- * may this principal perform this IoT action on this resource ARN, and if not, why?
+ * Who may do what in the sandbox's AWS IoT Core: the principals the sandbox knows, and the
+ * decision for one request with the first cause an operator should fix. Policy evaluation itself
+ * (resources, variables, conditions) is the product's engine, functions/shared/iot-policy-engine.
  *
- * Mirrored AWS behaviour (AWS IoT Core developer guide):
- *  - "AWS IoT Core policies" / "IAM policy evaluation logic": an explicit Deny wins over any
- *    Allow; without an Allow the request is denied (default deny).
- *  - "Authorization with Amazon Cognito identities" (cog-iot-policies): an authenticated Cognito
- *    identity needs BOTH the IAM policy of the identity pool's authenticated role AND an AWS IoT
- *    policy attached to the identity (AttachPolicy) to allow the action (dual authorization).
- *  - "AWS IoT Core policy variables": `*` matches any characters and `?` one character, the MQTT
- *    wildcards `+` and `#` are literals, and `${*}`, `${?}`, `${$}` stand for literal `*`, `?`, `$`.
- *    Neither wildcard stops at `/` (policy resources are strings, not topic levels).
- *
- * Not evaluated (documented in the README): `Condition` blocks, thing policy variables
- * (`${iot:Connection.Thing.*}`: the sandbox attaches no things to principals, so statements using
- * them never match), certificate variables, and IAM permission boundaries / SCPs / session
- * policies.
+ * Mirrored AWS behaviour: "Authorization with Amazon Cognito identities" (cog-iot-policies): an
+ * authenticated Cognito identity needs BOTH the IAM policy of the identity pool's authenticated
+ * role AND an AWS IoT policy attached to the identity (AttachPolicy) to allow the action (dual
+ * authorization). Not evaluated: certificate policy variables, IAM permission boundaries, SCPs,
+ * session policies.
  */
 
 /** The IoT data actions the sandbox authorizes. Policies may name others; they simply never match. */
@@ -32,33 +33,6 @@ export type IotAction =
   | 'iot:GetThingShadow'
   | 'iot:UpdateThingShadow'
   | 'iot:DeleteThingShadow';
-
-/**
- * A policy statement as AWS accepts it: `Action`/`Resource` may be a string or a list, and
- * `NotAction`/`NotResource` invert the match. Wider than functions/shared/iot-policy.ts so that
- * hand-written role policies (`"Action": "iot:*"`) are accepted too; the template's documents
- * are assignable to it.
- */
-export interface PolicyStatementLike {
-  readonly Sid?: string;
-  readonly Effect: string;
-  readonly Action?: string | readonly string[];
-  readonly NotAction?: string | readonly string[];
-  readonly Resource?: string | readonly string[];
-  readonly NotResource?: string | readonly string[];
-  readonly Condition?: unknown;
-}
-
-export interface PolicyDocumentLike {
-  readonly Version?: string;
-  readonly Statement: PolicyStatementLike | readonly PolicyStatementLike[];
-}
-
-/** A policy document with the name an operator knows it by (IoT policy name, role ARN, ...). */
-export interface NamedPolicy {
-  readonly name: string;
-  readonly document: PolicyDocumentLike;
-}
 
 /**
  * A client connected over plain MQTT/TCP. AWS authenticates those with X.509 certificates, which
@@ -125,137 +99,8 @@ export interface AuthorizationDecision {
 }
 
 /** The ARN of an IoT resource in the sandbox account, e.g. `iotArn('topic', 'a/b')`. */
-export function iotArn(
-  type: 'client' | 'topic' | 'topicfilter' | 'thing',
-  name: string,
-  scope: { region?: string; account?: string } = {},
-): string {
-  return `arn:aws:iot:${scope.region ?? SANDBOX_REGION}:${scope.account ?? SANDBOX_ACCOUNT}:${type}/${name}`;
-}
-
-/** Values the policy variables of one request resolve to. */
-interface VariableValues {
-  readonly identityId?: string;
-  readonly clientId?: string;
-}
-
-type Pattern = { readonly regex: RegExp } | undefined;
-
-const VARIABLE = /\$\{([^}]*)\}/g;
-
-/**
- * Compiles a policy string (after variable substitution) into an anchored regex, or undefined
- * when it names a variable that has no value for this request. IAM: "If the policy variable
- * cannot be resolved, the statement does not match" — a missing key never widens access.
- */
-function compile(pattern: string, values: VariableValues, caseInsensitive: boolean): Pattern {
-  let source = '';
-  let last = 0;
-  let unresolved = false;
-  const appendLiteral = (text: string) => {
-    for (const ch of text) {
-      if (ch === '*') source += '.*';
-      else if (ch === '?') source += '.';
-      else source += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-    }
-  };
-  for (const match of pattern.matchAll(VARIABLE)) {
-    appendLiteral(pattern.slice(last, match.index));
-    last = match.index + match[0].length;
-    const name = match[1] ?? '';
-    const value = resolveVariable(name, values);
-    if (value === undefined) {
-      unresolved = true;
-      break;
-    }
-    // Substituted values are literal: a client id containing `*` must not become a wildcard.
-    source += value.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-  }
-  if (unresolved) return undefined;
-  appendLiteral(pattern.slice(last));
-  return { regex: new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's') };
-}
-
-function resolveVariable(name: string, values: VariableValues): string | undefined {
-  switch (name) {
-    // IAM/IoT special characters ("IAM policy elements: Variables and tags").
-    case '*':
-      return '*';
-    case '?':
-      return '?';
-    case '$':
-      return '$';
-    // AWS replaces this with the caller's Cognito Identity ID (cog-iot-policies).
-    case 'cognito-identity.amazonaws.com:sub':
-      return values.identityId;
-    // "Basic AWS IoT Core policy variables": the MQTT client id of the connection.
-    case 'iot:ClientId':
-      return values.clientId;
-    default:
-      // Thing, certificate and other context variables are not emulated: unresolved.
-      return undefined;
-  }
-}
-
-function asList(value: string | readonly string[] | undefined): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  return typeof value === 'string' ? [value] : value;
-}
-
-function statements(document: PolicyDocumentLike): readonly PolicyStatementLike[] {
-  const s = document.Statement;
-  return Array.isArray(s) ? (s as readonly PolicyStatementLike[]) : [s as PolicyStatementLike];
-}
-
-function anyMatches(patterns: readonly string[], value: string, values: VariableValues, caseInsensitive: boolean): boolean {
-  return patterns.some((p) => compile(p, values, caseInsensitive)?.regex.test(value) ?? false);
-}
-
-/** Whether a statement applies to the action and resource (Effect aside). */
-function statementMatches(statement: PolicyStatementLike, action: string, resource: string, values: VariableValues): boolean {
-  // Action names are case-insensitive in IAM and IoT policies; resources are case-sensitive.
-  const actions = asList(statement.Action);
-  const notActions = asList(statement.NotAction);
-  const actionOk = actions
-    ? anyMatches(actions, action, values, true)
-    : notActions
-      ? !anyMatches(notActions, action, values, true)
-      : false;
-  if (!actionOk) return false;
-  const resources = asList(statement.Resource);
-  const notResources = asList(statement.NotResource);
-  return resources
-    ? anyMatches(resources, resource, values, false)
-    : notResources
-      ? !anyMatches(notResources, resource, values, false)
-      : false;
-}
-
-type PolicySetVerdict =
-  | { readonly effect: 'deny'; readonly policy: string; readonly sid?: string }
-  | { readonly effect: 'allow'; readonly policy: string }
-  | { readonly effect: 'none' };
-
-/** Evaluates one set of policies (all IoT policies of a principal, or all policies of a role). */
-export function evaluatePolicies(
-  policies: readonly NamedPolicy[],
-  action: string,
-  resource: string,
-  values: VariableValues,
-): PolicySetVerdict {
-  let allowedBy: string | undefined;
-  for (const policy of policies) {
-    for (const statement of statements(policy.document)) {
-      const effect = statement.Effect;
-      // Conditions are not evaluated. Conservative both ways: an Allow that depends on a
-      // condition does not grant, a Deny that depends on one still denies.
-      if (statement.Condition !== undefined && effect === 'Allow') continue;
-      if (!statementMatches(statement, action, resource, values)) continue;
-      if (effect === 'Deny') return { effect: 'deny', policy: policy.name, ...(statement.Sid ? { sid: statement.Sid } : {}) };
-      if (effect === 'Allow') allowedBy ??= policy.name;
-    }
-  }
-  return allowedBy === undefined ? { effect: 'none' } : { effect: 'allow', policy: allowedBy };
+export function iotArn(type: IotResourceType, name: string, scope: { region?: string; account?: string } = {}): string {
+  return iotResourceArn(type, name, { region: scope.region ?? SANDBOX_REGION, account: scope.account ?? SANDBOX_ACCOUNT });
 }
 
 const deny = (reason: AuthorizationReason, detail: string): AuthorizationDecision => ({ allowed: false, reason, detail });
@@ -293,7 +138,7 @@ function authorizeIdentity(
   context: AuthorizationContext,
 ): AuthorizationDecision {
   const { action, resource } = request;
-  const values: VariableValues = { identityId: principal.identityId, ...(request.clientId !== undefined ? { clientId: request.clientId } : {}) };
+  const values: RequestContext = { identityId: principal.identityId, ...(request.clientId !== undefined ? { clientId: request.clientId } : {}) };
   const who = `identity ${principal.identityId}`;
   const attached = context.attachedPolicies(principal.identityId);
   const rolePolicies = context.rolePolicies(principal.roleArn);
@@ -335,10 +180,10 @@ function authorizeWithPolicies(
   request: AuthorizationRequest,
   policies: readonly NamedPolicy[],
   who: string,
-  values: VariableValues,
+  values: RequestContext,
 ): AuthorizationDecision {
   const { action, resource } = request;
-  const withClient: VariableValues = { ...values, ...(request.clientId !== undefined ? { clientId: request.clientId } : {}) };
+  const withClient: RequestContext = { ...values, ...(request.clientId !== undefined ? { clientId: request.clientId } : {}) };
   if (policies.length === 0) return deny('no-policy-attached', `${action} on ${resource}: ${who} has no policy`);
   const verdict = evaluatePolicies(policies, action, resource, withClient);
   if (verdict.effect === 'deny') {
@@ -358,7 +203,7 @@ function authorizeWithPolicies(
 function clientIdMismatch(
   request: AuthorizationRequest,
   policies: readonly NamedPolicy[],
-  values: VariableValues,
+  values: RequestContext,
   identityId: string,
 ): AuthorizationDecision | undefined {
   if (request.action !== 'iot:Connect') return undefined;

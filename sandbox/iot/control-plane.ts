@@ -3,7 +3,7 @@ import type { CredentialStore, IssuedCredentials } from '../credentials';
 import type { FaultInjector } from '../faults';
 import { AwsServiceError, parseJsonBody, sendError, sendJson, startHttpServer, type StartedServer } from '../http';
 import { verifySignedRequest } from '../sigv4';
-import { evaluatePolicies } from './authorization';
+import { evaluatePolicies } from '../../functions/shared/iot-policy-engine';
 import { testInvokeEvent, type AuthorizerDescription, type AuthorizerRegistry, type AuthorizerSettings, type AuthorizerStatus } from './custom-auth';
 import { policyArn, type IotRegistry, type StoredPolicy } from './registry';
 import { parseTestAuthorizationInput, testAuthorization } from './test-authorization';

@@ -1,5 +1,6 @@
 import { AwsServiceError } from '../http';
-import { evaluatePolicies, type IotAction } from './authorization';
+import { evaluatePolicies } from '../../functions/shared/iot-policy-engine';
+import type { IotAction } from './authorization';
 import type { IotRegistry, StoredPolicy } from './registry';
 
 /**
@@ -131,7 +132,7 @@ export function testAuthorization(input: TestAuthorizationInput, registry: IotRe
         explicitDeny: { policies: explicitDeny.map((v) => ref(v.policy)) },
       },
       authDecision,
-      // Conditions are not evaluated by the sandbox engine, so no context value is ever missing.
+      // The sandbox does not report which condition keys were missing (AWS lists them here).
       missingContextValues: [],
     };
   });
