@@ -1,0 +1,43 @@
+import type { CredentialStore } from '../../credentials';
+import type { AwsServiceError } from '../../http';
+import type { AuthorizationDecision, AuthorizationRequest, NamedPolicy } from '../authorization';
+import type { CustomAuthConnectInput, CustomAuthOutcome, SandboxTimers } from '../custom-auth';
+import type { ShadowEngine } from '../shadows';
+
+/** Plain-TCP devices: the stand-in for X.509 certificates with an attached IoT policy. */
+export interface DeviceAuthentication {
+  /** Client ids starting with this prefix are accepted over TCP. Default `device_`. */
+  readonly clientIdPrefix?: string;
+  /** The policies such a device's "certificate" carries; `${iot:ClientId}` resolves to its client id. */
+  readonly policies: readonly NamedPolicy[];
+}
+
+/** The custom authorizers of the endpoint (custom-auth.ts `createAuthorizerRegistry`). */
+export interface CustomAuthentication {
+  /** False when no authorizer is ACTIVE: unsigned clients are then refused outright. */
+  available(): boolean;
+  authenticate(input: CustomAuthConnectInput): Promise<CustomAuthOutcome>;
+}
+
+export interface BrokerOptions {
+  readonly store: CredentialStore;
+  readonly shadows: ShadowEngine;
+  readonly authorize: (request: AuthorizationRequest) => AuthorizationDecision;
+  readonly devices?: DeviceAuthentication;
+  /**
+   * Custom authorizers: asked for WebSocket clients without SigV4, TLS clients with ALPN `mqtt`
+   * and plain-TCP clients that are not devices.
+   */
+  readonly customAuth?: CustomAuthentication;
+  /** Session deadlines and refreshes of custom-authorized connections. Default: Node timers. */
+  readonly timers?: SandboxTimers;
+  /** Every denial, with the engine's reason (AWS only logs these; the sandbox lets you see them). */
+  readonly onDenied?: (event: { clientId: string; decision: AuthorizationDecision }) => void;
+  /** Every refused WebSocket upgrade (signature problems), for logs. */
+  readonly onUpgradeRefused?: (event: { url: string; error: AwsServiceError | Error }) => void;
+  readonly now?: () => number;
+  /** TCP port for `mqtt://`; default ephemeral. */
+  readonly tcpPort?: number;
+  /** The path WebSocket clients connect to. Default `/mqtt` (the AWS IoT path). */
+  readonly wsPath?: string;
+}
