@@ -18,7 +18,9 @@ import { startIotControlPlane } from './control-plane';
 import { createAuthorizerRegistry, type RegisterAuthorizerInput, type SandboxTimers } from './custom-auth';
 import { startIotDataPlane } from './data-plane';
 import { createIotRegistry } from './registry';
+import { thingOperations } from './operations/things';
 import { createShadowEngine } from './shadows';
+import { createThingRegistry } from './things';
 
 export interface IotCoreOptions {
   readonly store: CredentialStore;
@@ -84,6 +86,7 @@ export function deviceCertificatePolicy(prefix: string = DEFAULT_DEVICE_PREFIX):
  */
 export async function startIotCore(opts: IotCoreOptions) {
   const registry = createIotRegistry(opts.now ? { now: opts.now } : {});
+  const things = createThingRegistry();
   const shadows = createShadowEngine(opts.now ? { now: opts.now } : {});
   const decide = (request: AuthorizationRequest) => authorize(request, registry.context);
   const authorizers = createAuthorizerRegistry({ ...(opts.now ? { now: opts.now } : {}), ...(opts.timers ? { timers: opts.timers } : {}) });
@@ -124,6 +127,7 @@ export async function startIotCore(opts: IotCoreOptions) {
     faults: opts.faults,
     dataEndpointHost,
     authorizers,
+    routers: [thingOperations(things)],
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ports?.controlPlane !== undefined ? { port: opts.ports.controlPlane } : {}),
   });
@@ -166,6 +170,8 @@ export async function startIotCore(opts: IotCoreOptions) {
     /** The CA clients must trust for `mqtts://` and `wss://` (as given in `tls.caPem`). */
     ...(opts.tls?.caPem !== undefined ? { caPem: opts.tls.caPem } : {}),
     registry,
+    /** The thing registry (CreateThing & co. operate on the same state). */
+    things,
     /** The endpoint's custom authorizers (CreateAuthorizer & co. operate on the same state). */
     authorizers,
     /**
