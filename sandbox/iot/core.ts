@@ -18,9 +18,12 @@ import { startIotControlPlane } from './control-plane';
 import { createAuthorizerRegistry, type RegisterAuthorizerInput, type SandboxTimers } from './custom-auth';
 import { startIotDataPlane } from './data-plane';
 import { createIotRegistry } from './registry';
+import { createCertificateRegistry, type CertificateAuthority } from './certificates';
+import { certificateOperations } from './operations/certificates';
 import { thingOperations } from './operations/things';
 import { createShadowEngine } from './shadows';
 import { createThingRegistry } from './things';
+import { createSandboxTlsMaterial } from './tls';
 
 export interface IotCoreOptions {
   readonly store: CredentialStore;
@@ -52,6 +55,8 @@ export interface IotCoreOptions {
     readonly key: string | Buffer;
     readonly cert: string | Buffer;
     readonly caPem?: string;
+    /** The CA's key: with `caPem`, it signs device certificates (else the sandbox makes its own CA). */
+    readonly caKey?: string;
     readonly wssPort?: number;
     readonly mqttsPort?: number;
   };
@@ -87,6 +92,11 @@ export function deviceCertificatePolicy(prefix: string = DEFAULT_DEVICE_PREFIX):
 export async function startIotCore(opts: IotCoreOptions) {
   const registry = createIotRegistry(opts.now ? { now: opts.now } : {});
   const things = createThingRegistry();
+  const certificates = createCertificateRegistry({
+    ca: deviceCa(opts.tls),
+    ...(opts.now ? { now: opts.now } : {}),
+    references: (arn) => ({ policies: registry.listAttachedPolicies(arn).items.length, things: things.listPrincipalThings(arn).length }),
+  });
   const shadows = createShadowEngine(opts.now ? { now: opts.now } : {});
   const decide = (request: AuthorizationRequest) => authorize(request, registry.context);
   const authorizers = createAuthorizerRegistry({ ...(opts.now ? { now: opts.now } : {}), ...(opts.timers ? { timers: opts.timers } : {}) });
@@ -127,7 +137,7 @@ export async function startIotCore(opts: IotCoreOptions) {
     faults: opts.faults,
     dataEndpointHost,
     authorizers,
-    routers: [thingOperations(things)],
+    routers: [thingOperations(things), certificateOperations(certificates)],
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ports?.controlPlane !== undefined ? { port: opts.ports.controlPlane } : {}),
   });
@@ -172,6 +182,8 @@ export async function startIotCore(opts: IotCoreOptions) {
     registry,
     /** The thing registry (CreateThing & co. operate on the same state). */
     things,
+    /** Device certificates (CreateKeysAndCertificate & co.). */
+    certificates,
     /** The endpoint's custom authorizers (CreateAuthorizer & co. operate on the same state). */
     authorizers,
     /**
@@ -198,6 +210,16 @@ export async function startIotCore(opts: IotCoreOptions) {
 }
 
 export type IotCore = Awaited<ReturnType<typeof startIotCore>>;
+
+/** The CA that signs device certificates: the TLS CA when given, else one made on first use. */
+function deviceCa(tls: IotCoreOptions['tls']): () => Promise<CertificateAuthority> {
+  if (tls?.caKey && tls.caPem) {
+    const ca = { key: tls.caKey, cert: tls.caPem };
+    return () => Promise.resolve(ca);
+  }
+  let made: Promise<CertificateAuthority> | undefined;
+  return () => (made ??= createSandboxTlsMaterial().then((m) => ({ key: m.caKey, cert: m.caPem })));
+}
 
 function listen(server: HttpsServer | TlsServer, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
