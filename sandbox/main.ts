@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
+import { IoTClient } from '@aws-sdk/client-iot';
 import { connectAsync } from 'mqtt';
 import { executionArnFor } from '../functions/post-authentication/core';
 import { executionName } from '../functions/shared/onboarding';
 import { AppClient, nextMessage, subOf } from './client';
+import { SANDBOX_BACKEND_CREDENTIALS } from './config';
+import { connectDevice, registerDevice } from './devices';
 import { startSandbox, type Sandbox } from './index';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -146,10 +149,14 @@ async function demo(sb: Sandbox) {
   const welcome = ((await shadow).state as { reported?: { welcome?: unknown } }).reported?.welcome;
   step(`7. Read the welcome shadow: ${JSON.stringify(welcome)}`);
 
-  // A simulated device: in the sandbox, devices connect over plain MQTT/TCP as device_* (AWS: X.509).
-  const device = await connectAsync(sb.endpoints.mqttTcp, { clientId: 'device_demo', protocolVersion: 4, reconnectPeriod: 0 });
+  // A simulated device, registered as an operator does (thing, certificate, device policy) and
+  // connected with its certificate over mutual TLS, as on AWS's port 8883.
+  const iot = new IoTClient({ region: sb.region, endpoint: sb.endpoints.iotControlPlane, credentials: SANDBOX_BACKEND_CREDENTIALS });
+  const registered = await registerDevice(iot, { thingName: 'device_demo', policyName: sb.devicePolicyName });
+  iot.destroy();
+  const device = await connectDevice(sb.endpoints.mqttTls, sb.caPem, registered);
   await device.subscribeAsync('$aws/things/device_demo/shadow/update/delta', { qos: 1 });
-  step('8. Simulated device "device_demo" connected and subscribed to its shadow delta');
+  step(`8. Registered "device_demo" (thing + certificate ${registered.certificateId.slice(0, 8)}…) and connected it over mutual TLS; subscribed to its shadow delta`);
   const delta = nextMessage(device, '$aws/things/device_demo/shadow/update/delta');
   const command = await app.sendCommand(fresh.idToken, 'device_demo', { power: 'OFF', brightness: 40 });
   step(`9. POST /devices/device_demo/commands {"power":"OFF","brightness":40} -> 202, command ${command.commandId.slice(0, 8)}…`);

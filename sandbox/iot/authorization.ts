@@ -1,6 +1,7 @@
 import {
   evaluatePolicies,
   iotResourceArn,
+  type ConnectionThing,
   type IotResourceType,
   type NamedPolicy,
   type PolicyDocumentLike,
@@ -35,14 +36,14 @@ export type IotAction =
   | 'iot:DeleteThingShadow';
 
 /**
- * A client connected over plain MQTT/TCP. AWS authenticates those with X.509 certificates, which
- * the sandbox does not emulate: the broker assigns this principal to configured device client ids
- * and evaluates the policies it carries (like an IoT policy attached to the certificate).
+ * A device authenticated by its X.509 client certificate (mutual TLS): AWS evaluates the IoT
+ * policies attached to the certificate ARN, with thing policy variables resolved for the thing
+ * attached to the certificate whose name is the client id.
  */
-export interface DevicePrincipal {
-  readonly kind: 'device';
-  readonly deviceId: string;
-  readonly policies: readonly NamedPolicy[];
+export interface CertificatePrincipal {
+  readonly kind: 'certificate';
+  readonly certificateId: string;
+  readonly certificateArn: string;
 }
 
 /**
@@ -57,7 +58,7 @@ export interface CustomAuthorizerPrincipal {
 }
 
 /** Every kind of caller the engine knows. `backend` and `identity` come from SigV4 credentials. */
-export type IotPrincipal = Principal | DevicePrincipal | CustomAuthorizerPrincipal;
+export type IotPrincipal = Principal | CertificatePrincipal | CustomAuthorizerPrincipal;
 
 export interface AuthorizationRequest {
   /** Undefined when the caller could not be identified at all. */
@@ -75,6 +76,11 @@ export interface AuthorizationContext {
   rolePolicies(roleArn: string): readonly NamedPolicy[] | undefined;
   /** The IoT policies attached to a target (a Cognito identity id, a certificate ARN, ...). */
   attachedPolicies(target: string): readonly NamedPolicy[];
+  /**
+   * The thing named by the client id, if it is attached to the principal (thing policy
+   * variables). Absent: no thing variable ever resolves.
+   */
+  connectionThing?(principal: string, clientId: string): { readonly thing?: ConnectionThing; readonly isAttached: boolean };
 }
 
 export type AuthorizationReason =
@@ -82,6 +88,8 @@ export type AuthorizationReason =
   | 'no-identity'
   /** A custom authorizer refused the connection or answered something AWS IoT would reject. */
   | 'custom-auth-refused'
+  /** No client certificate, or one the registry does not know or that is not ACTIVE. */
+  | 'certificate-refused'
   | 'iot-policy-explicit-deny'
   | 'role-explicit-deny'
   | 'no-policy-attached'
@@ -106,9 +114,21 @@ export function iotArn(type: IotResourceType, name: string, scope: { region?: st
 const deny = (reason: AuthorizationReason, detail: string): AuthorizationDecision => ({ allowed: false, reason, detail });
 
 /**
+ * The variables of one request: the client id and, for an MQTT client, the thing policy
+ * variables of the thing attached to `principal` whose name is the client id.
+ */
+function requestContext(request: AuthorizationRequest, principal: string | undefined, context: AuthorizationContext): RequestContext {
+  const { clientId } = request;
+  if (clientId === undefined) return {};
+  const thing = principal !== undefined ? context.connectionThing?.(principal, clientId) : undefined;
+  return { clientId, isAttached: thing?.isAttached ?? false, ...(thing?.thing ? { thing: thing.thing } : {}) };
+}
+
+/**
  * Decides one request. Backend principals (the sandbox's stand-in for the Lambda execution
- * roles) are allowed without evaluation; Cognito identities get dual authorization; device and
- * custom-authorizer principals are evaluated against the policies they carry.
+ * roles) are allowed without evaluation; Cognito identities get dual authorization; certificates
+ * are evaluated against the policies attached to them, custom-authorizer principals against the
+ * policies the authorizer answered.
  */
 export function authorize(request: AuthorizationRequest, context: AuthorizationContext): AuthorizationDecision {
   const { principal, action, resource } = request;
@@ -120,14 +140,19 @@ export function authorize(request: AuthorizationRequest, context: AuthorizationC
       return { allowed: true, reason: 'allowed', detail: `${action} on ${resource}: backend principal (execution role policies are not evaluated)` };
     case 'identity':
       return authorizeIdentity(request, principal, context);
-    case 'device':
-      return authorizeWithPolicies(request, principal.policies, `device ${principal.deviceId}`, {});
+    case 'certificate':
+      return authorizeWithPolicies(
+        request,
+        context.attachedPolicies(principal.certificateArn),
+        `certificate ${principal.certificateId}`,
+        requestContext(request, principal.certificateArn, context),
+      );
     case 'custom':
       return authorizeWithPolicies(
         request,
         principal.policyDocuments.map((document, i) => ({ name: `authorizer policy #${i + 1}`, document })),
         `custom-authorizer principal ${principal.principalId}`,
-        {},
+        requestContext(request, undefined, context),
       );
   }
 }
@@ -138,7 +163,7 @@ function authorizeIdentity(
   context: AuthorizationContext,
 ): AuthorizationDecision {
   const { action, resource } = request;
-  const values: RequestContext = { identityId: principal.identityId, ...(request.clientId !== undefined ? { clientId: request.clientId } : {}) };
+  const values: RequestContext = { ...requestContext(request, principal.identityId, context), identityId: principal.identityId };
   const who = `identity ${principal.identityId}`;
   const attached = context.attachedPolicies(principal.identityId);
   const rolePolicies = context.rolePolicies(principal.roleArn);
@@ -183,9 +208,8 @@ function authorizeWithPolicies(
   values: RequestContext,
 ): AuthorizationDecision {
   const { action, resource } = request;
-  const withClient: RequestContext = { ...values, ...(request.clientId !== undefined ? { clientId: request.clientId } : {}) };
   if (policies.length === 0) return deny('no-policy-attached', `${action} on ${resource}: ${who} has no policy`);
-  const verdict = evaluatePolicies(policies, action, resource, withClient);
+  const verdict = evaluatePolicies(policies, action, resource, values);
   if (verdict.effect === 'deny') {
     return deny('iot-policy-explicit-deny', `${action} on ${resource}: policy "${verdict.policy}" of ${who} explicitly denies it`);
   }

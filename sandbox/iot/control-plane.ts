@@ -6,6 +6,7 @@ import { verifySignedRequest } from '../sigv4';
 import { evaluatePolicies } from '../../functions/shared/iot-policy-engine';
 import { testInvokeEvent, type AuthorizerDescription, type AuthorizerRegistry, type AuthorizerSettings, type AuthorizerStatus } from './custom-auth';
 import { policyArn, type IotRegistry, type StoredPolicy } from './registry';
+import type { AuthorizationContext } from './authorization';
 import type { ControlPlaneRouter } from './operations/route';
 import { parseTestAuthorizationInput, testAuthorization } from './test-authorization';
 
@@ -46,6 +47,8 @@ export interface IotControlPlaneOptions {
   readonly authorizers?: AuthorizerRegistry;
   readonly now?: () => number;
   readonly port?: number;
+  /** Thing policy variables for TestAuthorization (the thing registry). */
+  readonly connectionThing?: AuthorizationContext['connectionThing'];
   /** Further operations (thing registry, certificates), tried before the policy routes. */
   readonly routers?: readonly ControlPlaneRouter[];
 }
@@ -229,7 +232,7 @@ export async function startIotControlPlane(opts: IotControlPlaneOptions): Promis
         return { endpointAddress: opts.dataEndpointHost };
       }
       case 'TestAuthorization':
-        return testAuthorization(parseTestAuthorizationInput(parseJsonBody(body), query.get('clientId') ?? undefined), registry);
+        return testAuthorization(parseTestAuthorizationInput(parseJsonBody(body), query.get('clientId') ?? undefined), registry, opts.connectionThing);
       case 'CreateAuthorizer': {
         const d = authorizerRegistry().createAuthorizer(label, authorizerSettings(parseJsonBody(body)));
         return { authorizerName: d.authorizerName, authorizerArn: d.authorizerArn };

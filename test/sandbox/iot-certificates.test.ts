@@ -88,7 +88,7 @@ describe('IoT certificates (client-iot)', () => {
     await iot.send(new UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' }));
     await iot.send(new AttachPolicyCommand({ policyName: 'device', target: certificateArn }));
     expect((await failure(iot.send(new DeleteCertificateCommand({ certificateId }))))?.name).toBe('DeleteConflictException');
-    const thingName = `cert-thing-${certificateId.slice(0, 8)}`;
+    const thingName = `cert-thing-${String(certificateId).slice(0, 8)}`;
     await iot.send(new CreateThingCommand({ thingName }));
     await iot.send(new AttachThingPrincipalCommand({ thingName, principal: certificateArn }));
     expect((await failure(iot.send(new DeleteCertificateCommand({ certificateId, forceDelete: true }))))?.name).toBe('DeleteConflictException');

@@ -1,25 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { AuthenticateError, Client } from 'aedes';
 import { iotArn, type IotPrincipal } from '../authorization';
+import { certificateIdOf } from '../certificates';
 import { tlsFacts } from '../custom-auth';
 import { startSession, type AuthenticatedOutcome } from './sessions';
 import type { BrokerState, Connection } from './state';
 
 /**
- * CONNECT: who the client is (SigV4 at upgrade, custom authorizer, device), then iot:Connect on
- * `client/<clientId>`. Transport rules ("Protocols, port mappings, and authentication"):
+ * CONNECT: who the client is (SigV4 at upgrade, custom authorizer, client certificate), then
+ * iot:Connect on `client/<clientId>`. Transport rules ("Protocols, port mappings, and
+ * authentication", https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html):
  * WebSocket = SigV4 or custom authorizer; TLS with ALPN `mqtt` = custom authorizer only (port
- * 443); TLS without ALPN = the X.509 endpoint (port 8883); plain TCP (a sandbox convenience) =
- * devices, else the custom authorizer.
+ * 443); TLS without ALPN = X.509 client certificates only (port 8883); plain TCP (a sandbox
+ * convenience, AWS has none) = the custom authorizer only. A client id alone is never a credential.
  */
 
 /** Who a CONNECT is, or why it was refused before policies were consulted. */
 interface Identification {
   readonly principal?: IotPrincipal;
   readonly session?: AuthenticatedOutcome;
-  readonly refusal?: string;
+  readonly refusal?: { readonly reason: 'custom-auth-refused' | 'certificate-refused'; readonly detail: string };
 }
 
 /** AWS IoT Core client id limit ("AWS IoT Core message broker quotas": 128 bytes). */
@@ -41,7 +44,24 @@ async function customAuthenticate(
   const customAuth = state.opts.customAuth;
   if (!customAuth?.available()) return {};
   const outcome = await customAuth.authenticate({ clientId: client.id, ...credentials, ...transport });
-  return outcome.authenticated ? { principal: outcome.principal, session: outcome } : { refusal: outcome.detail };
+  return outcome.authenticated ? { principal: outcome.principal, session: outcome } : { refusal: { reason: 'custom-auth-refused', detail: outcome.detail } };
+}
+
+const certificateRefusal = (detail: string): Identification => ({ refusal: { reason: 'certificate-refused', detail } });
+
+/**
+ * The X.509 endpoint: the TLS handshake requested a client certificate and verified its chain
+ * against the sandbox CA; the registry must know it (id = SHA-256 of the DER) and it must be ACTIVE.
+ */
+function certificateAuthenticate(state: BrokerState, socket: TLSSocket): Identification {
+  const peer = socket.getPeerCertificate();
+  if (!peer || !peer.raw) return certificateRefusal('no client certificate: the X.509 endpoint (TLS without ALPN "mqtt", AWS port 8883) requires one');
+  if (!socket.authorized) return certificateRefusal(`client certificate not signed by the sandbox CA (${String(socket.authorizationError)})`);
+  const certificateId = certificateIdOf(peer.raw);
+  const certificate = state.opts.certificates?.find(certificateId);
+  if (!certificate) return certificateRefusal(`certificate ${certificateId} is not registered`);
+  if (certificate.status !== 'ACTIVE') return certificateRefusal(`certificate ${certificateId} is ${certificate.status}`);
+  return { principal: { kind: 'certificate', certificateId, certificateArn: certificate.certificateArn } };
 }
 
 async function identify(state: BrokerState, client: Client, credentials: Credentials): Promise<Identification> {
@@ -57,13 +77,7 @@ async function identify(state: BrokerState, client: Client, credentials: Credent
     // Port 443 with ALPN "mqtt" is custom authentication only: no certificate stand-in here.
     return customAuthenticate(state, client, credentials, { secure: true, ...(tls.serverName ? { serverName: tls.serverName } : {}) });
   }
-  const devices = state.opts.devices;
-  if (devices && client.id.startsWith(devices.clientIdPrefix ?? 'device_')) {
-    return { principal: { kind: 'device', deviceId: client.id, policies: devices.policies } };
-  }
-  if (tls.secure) {
-    return { refusal: 'MQTT over TLS without ALPN "mqtt" is the X.509 certificate endpoint (AWS port 8883); custom authentication needs ALPN "mqtt"' };
-  }
+  if (tls.secure) return certificateAuthenticate(state, client.conn as TLSSocket);
   return customAuthenticate(state, client, credentials, { secure: false });
 }
 
@@ -84,9 +98,10 @@ type Done = (error: AuthenticateError | null, success: boolean | null) => void;
 
 function decide(state: BrokerState, client: Client, { principal, session, refusal }: Identification, done: Done): void {
   if (refusal !== undefined) {
-    // The authorizer refused (isAuthenticated false, invalid answer, failure): CONNACK 5.
-    state.deny(client, { allowed: false, reason: 'custom-auth-refused', detail: refusal });
-    done(authError(refusal, NOT_AUTHORIZED), null);
+    // The authorizer refused (isAuthenticated false, invalid answer, failure) or the certificate
+    // is missing, unknown or not ACTIVE: CONNACK 5.
+    state.deny(client, { allowed: false, ...refusal });
+    done(authError(refusal.detail, NOT_AUTHORIZED), null);
     return;
   }
   const decision = state.opts.authorize({ principal, action: 'iot:Connect', resource: iotArn('client', client.id), clientId: client.id });

@@ -9,10 +9,10 @@ import { MAX_CLIENT_ID_BYTES, authenticateHook } from './authentication';
 import { authorizeForwardHook, authorizePublishHook, authorizeSubscribeHook } from './authorization-hooks';
 import type { BrokerOptions } from './options';
 import { attachPresence } from './presence';
-import { stopSession } from './sessions';
+import { endConnection, stopSession } from './sessions';
 import { createBrokerState, type BrokerState } from './state';
 
-export type { BrokerOptions, CustomAuthentication, DeviceAuthentication } from './options';
+export type { BrokerOptions, CertificateLookup, CustomAuthentication } from './options';
 
 /**
  * The AWS IoT message broker of the sandbox: aedes (MQTT 3.1.1) with AWS IoT's authentication
@@ -93,6 +93,13 @@ export async function startIotBroker(opts: BrokerOptions) {
     /** The principal a connected client was authenticated as, for diagnostics. */
     principalOf(clientId: string): IotPrincipal | undefined {
       return state.principalOf(state.connected.get(clientId) ?? null);
+    },
+    /** Drops the live connections of a certificate (UpdateCertificate to INACTIVE or REVOKED). */
+    disconnectCertificate(certificateId: string): void {
+      for (const client of [...state.connected.values()]) {
+        const info = state.connections.get(client);
+        if (info?.principal.kind === 'certificate' && info.principal.certificateId === certificateId) endConnection(state, client, info, 'AUTH_ERROR');
+      }
     },
     async close(): Promise<void> {
       state.closing = true;

@@ -1,15 +1,13 @@
 import type { CredentialStore } from '../../credentials';
 import type { AwsServiceError } from '../../http';
-import type { AuthorizationDecision, AuthorizationRequest, NamedPolicy } from '../authorization';
+import type { AuthorizationDecision, AuthorizationRequest } from '../authorization';
 import type { CustomAuthConnectInput, CustomAuthOutcome, SandboxTimers } from '../custom-auth';
 import type { ShadowEngine } from '../shadows';
 
-/** Plain-TCP devices: the stand-in for X.509 certificates with an attached IoT policy. */
-export interface DeviceAuthentication {
-  /** Client ids starting with this prefix are accepted over TCP. Default `device_`. */
-  readonly clientIdPrefix?: string;
-  /** The policies such a device's "certificate" carries; `${iot:ClientId}` resolves to its client id. */
-  readonly policies: readonly NamedPolicy[];
+/** The device certificates the X.509 endpoint accepts (certificates.ts). */
+export interface CertificateLookup {
+  /** The registered certificate with this id (hex SHA-256 of the DER), if any. */
+  find(certificateId: string): { readonly certificateId: string; readonly certificateArn: string; readonly status: string } | undefined;
 }
 
 /** The custom authorizers of the endpoint (custom-auth.ts `createAuthorizerRegistry`). */
@@ -23,10 +21,11 @@ export interface BrokerOptions {
   readonly store: CredentialStore;
   readonly shadows: ShadowEngine;
   readonly authorize: (request: AuthorizationRequest) => AuthorizationDecision;
-  readonly devices?: DeviceAuthentication;
+  /** Device certificates: TLS clients without ALPN must present an ACTIVE one. Absent: none is accepted. */
+  readonly certificates?: CertificateLookup;
   /**
    * Custom authorizers: asked for WebSocket clients without SigV4, TLS clients with ALPN `mqtt`
-   * and plain-TCP clients that are not devices.
+   * and plain-TCP clients.
    */
   readonly customAuth?: CustomAuthentication;
   /** Session deadlines and refreshes of custom-authorized connections. Default: Node timers. */

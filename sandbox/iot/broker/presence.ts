@@ -16,8 +16,8 @@ export function principalIdentifier(principal: IotPrincipal): string {
       return 'backend';
     case 'identity':
       return principal.identityId;
-    case 'device':
-      return principal.deviceId;
+    case 'certificate':
+      return principal.certificateId;
     case 'custom':
       return principal.principalId;
   }

@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+
+/**
+ * The TLS listeners: `wss://` (MQTT over WebSocket, SigV4 or custom authorizer) and `mqtts://`
+ * (MQTT over TLS). On `mqtts://`, ALPN `mqtt` is AWS IoT's port-443 custom authentication; no
+ * ALPN is the port-8883 X.509 endpoint, so the handshake requests a client certificate and
+ * verifies it against `clientCa` (the broker then requires a registered, ACTIVE one). The
+ * handshake itself does not refuse a missing certificate, since ALPN `mqtt` clients have none.
+ */
+export interface TlsListenerOptions {
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  /** The CAs device certificates must chain to. */
+  readonly clientCa: readonly string[];
+  readonly wssPort?: number;
+  readonly mqttsPort?: number;
+  readonly handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  readonly handleConnection: (stream: Duplex) => void;
+}
+
+export async function startTlsListeners(opts: TlsListenerOptions) {
+  const { key, cert } = opts;
+  const sockets = new Set<Duplex>();
+  const wss: HttpsServer = createHttpsServer({ key, cert }, (_req, res) => {
+    res.writeHead(404).end();
+  });
+  wss.on('upgrade', opts.handleUpgrade);
+  // "MQTT | Custom authentication | 443 | ALPN mqtt": a client offering other ALPN names fails
+  // the handshake; one offering none is treated like port 8883 (broker/authentication.ts).
+  const mqtts: TlsServer = createTlsServer({ key, cert, ALPNProtocols: ['mqtt'], requestCert: true, rejectUnauthorized: false, ca: [...opts.clientCa] }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    opts.handleConnection(socket);
+  });
+  await listen(wss, opts.wssPort ?? 0);
+  await listen(mqtts, opts.mqttsPort ?? 0);
+  return {
+    wssPort: (wss.address() as AddressInfo).port,
+    mqttsPort: (mqtts.address() as AddressInfo).port,
+    async close(): Promise<void> {
+      for (const socket of sockets) socket.destroy();
+      wss.closeAllConnections();
+      await Promise.all([wss, mqtts].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    },
+  };
+}
+
+function listen(server: HttpsServer | TlsServer, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
