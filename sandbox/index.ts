@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTClient } from '@aws-sdk/client-iot';
+import type { IClientOptions } from 'mqtt';
 import { devicePolicyDocument } from '../functions/shared/device-policy';
 import { iotPolicyDocument } from '../functions/shared/iot-policy';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../functions/shared/onboarding';
@@ -12,6 +13,7 @@ import { startCognitoIdentity } from './cognito-identity';
 import { startCognitoIdp } from './cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
 import { CredentialStore } from './credentials';
+import { connectDevice, registerDevice, type DeviceCredentials } from './devices';
 import { FaultInjector } from './faults';
 import { startHttpApi } from './http-api';
 import { startIotCore } from './iot/core';
@@ -238,9 +240,16 @@ export async function startSandbox(options: SandboxOptions = {}) {
       mqttScheme: 'ws',
     };
 
+    const operatorIot = new IoTClient({ ...sdkConfig, endpoint: iot.controlPlaneUrl });
+    closers.push(async () => operatorIot.destroy());
+
     return {
       region: SANDBOX_REGION,
       account: SANDBOX_ACCOUNT,
+      /** Registers a device as an operator does, through the real SDK (thing, certificate, device policy). */
+      registerDevice: (thingName: string) => registerDevice(operatorIot, { thingName, policyName: DEVICE_POLICY_NAME }),
+      /** Connects a registered device with mqtt.js over mutual TLS (client id = thing name unless given). */
+      connectDevice: (device: DeviceCredentials, options?: IClientOptions) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options),
       appConfig,
       outputs,
       env,

@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
-import { IoTClient } from '@aws-sdk/client-iot';
 import { connectAsync } from 'mqtt';
 import { executionArnFor } from '../functions/post-authentication/core';
 import { executionName } from '../functions/shared/onboarding';
 import { AppClient, nextMessage, subOf } from './client';
-import { SANDBOX_BACKEND_CREDENTIALS } from './config';
-import { connectDevice, registerDevice } from './devices';
 import { startSandbox, type Sandbox } from './index';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -72,8 +69,8 @@ function serve(sb: Sandbox) {
     'Endpoints',
     `  HTTP API                ${sb.endpoints.api}   (POST /devices/{thingName}/commands, GET /iot/credentials)`,
     `  IoT data + MQTT/WS      ${sb.endpoints.iotDataPlane}   (WebSocket: ${sb.endpoints.mqttWebSocket}, SigV4)`,
-    `  MQTT/TCP (devices)      ${sb.endpoints.mqttTcp}   (client ids ${sb.outputs.DevicePrefix}*)`,
-    `  MQTT/TLS                ${sb.endpoints.mqttTls}   (ALPN "mqtt": custom authorizer ${sb.authorizerName}; trust the CA below)`,
+    `  MQTT/TCP                ${sb.endpoints.mqttTcp}   (custom authorizer ${sb.authorizerName} only)`,
+    `  MQTT/TLS                ${sb.endpoints.mqttTls}   (ALPN "mqtt": custom authorizer; no ALPN: device client certificate, policy ${sb.devicePolicyName}; trust the CA below)`,
     `  MQTT/WebSocket TLS      ${sb.endpoints.mqttWebSocketTls}`,
     `  Cognito user pools      ${sb.endpoints.cognitoIdp}`,
     `  Cognito identity        ${sb.endpoints.cognitoIdentity}`,
@@ -151,10 +148,8 @@ async function demo(sb: Sandbox) {
 
   // A simulated device, registered as an operator does (thing, certificate, device policy) and
   // connected with its certificate over mutual TLS, as on AWS's port 8883.
-  const iot = new IoTClient({ region: sb.region, endpoint: sb.endpoints.iotControlPlane, credentials: SANDBOX_BACKEND_CREDENTIALS });
-  const registered = await registerDevice(iot, { thingName: 'device_demo', policyName: sb.devicePolicyName });
-  iot.destroy();
-  const device = await connectDevice(sb.endpoints.mqttTls, sb.caPem, registered);
+  const registered = await sb.registerDevice('device_demo');
+  const device = await sb.connectDevice(registered);
   await device.subscribeAsync('$aws/things/device_demo/shadow/update/delta', { qos: 1 });
   step(`8. Registered "device_demo" (thing + certificate ${registered.certificateId.slice(0, 8)}…) and connected it over mutual TLS; subscribed to its shadow delta`);
   const delta = nextMessage(device, '$aws/things/device_demo/shadow/update/delta');
