@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { devicePolicyDocument } from '../../functions/shared/device-policy';
 import {
   conditionHolds,
   evaluatePolicies,
@@ -150,5 +151,30 @@ describe('IoT policy engine: conditions', () => {
     expect(verdict(doc, 'iot:Connect', client('lamp-1'), { clientId: 'lamp-1', isAttached: false })).toBe('none');
     const vault = { ...attachedLamp, thing: { ...lamp, attributes: { room: 'vault' } } };
     expect(verdict(doc, 'iot:Connect', client('lamp-1'), vault)).toBe('deny');
+  });
+});
+
+describe('device policy template through the engine', () => {
+  const document = devicePolicyDocument(scope);
+  const lampOf = (attributes: Record<string, string>): RequestContext => ({ clientId: 'lamp-1', isAttached: true, thing: { thingName: 'lamp-1', attributes } });
+  const claimed = lampOf({ owner: 'us-east-1:alice' });
+  const twin = (owner: string) => topic(`$aws/things/${owner}/shadow/name/lamp-1/update`);
+
+  it('lets a device connect only as its attached thing', () => {
+    expect(verdict(document, 'iot:Connect', client('lamp-1'), claimed)).toBe('allow');
+    expect(verdict(document, 'iot:Connect', client('lamp-2'), claimed)).toBe('none');
+    expect(verdict(document, 'iot:Connect', client('lamp-1'), { clientId: 'lamp-1', isAttached: false })).toBe('none');
+  });
+
+  it('gives a device its own classic shadow and no other', () => {
+    expect(verdict(document, 'iot:Publish', topic('$aws/things/lamp-1/shadow/update'), claimed)).toBe('allow');
+    expect(verdict(document, 'iot:Subscribe', iotResourceArn('topicfilter', '$aws/things/lamp-1/shadow/update/delta', scope), claimed)).toBe('allow');
+    expect(verdict(document, 'iot:Publish', topic('$aws/things/lamp-2/shadow/update'), claimed)).toBe('none');
+  });
+
+  it("reaches its twin in its owner's namespace only, and no twin while unclaimed", () => {
+    expect(verdict(document, 'iot:Publish', twin('us-east-1:alice'), claimed)).toBe('allow');
+    expect(verdict(document, 'iot:Publish', twin('us-east-1:bob'), claimed)).toBe('none');
+    expect(verdict(document, 'iot:Publish', twin('us-east-1:alice'), lampOf({}))).toBe('none');
   });
 });

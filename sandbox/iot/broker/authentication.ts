@@ -14,7 +14,8 @@ import type { BrokerState, Connection } from './state';
  * iot:Connect on `client/<clientId>`. Transport rules ("Protocols, port mappings, and
  * authentication", https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html):
  * WebSocket = SigV4 or custom authorizer; TLS with ALPN `mqtt` = custom authorizer only (port
- * 443); TLS without ALPN = X.509 client certificates only (port 8883); plain TCP (a sandbox
+ * 443); TLS with ALPN `x-amzn-mqtt-ca` (443) or without ALPN (8883) = X.509 client certificates
+ * only; plain TCP (a sandbox
  * convenience, AWS has none) = the custom authorizer only. A client id alone is never a credential.
  */
 
@@ -55,7 +56,7 @@ const certificateRefusal = (detail: string): Identification => ({ refusal: { rea
  */
 function certificateAuthenticate(state: BrokerState, socket: TLSSocket): Identification {
   const peer = socket.getPeerCertificate();
-  if (!peer || !peer.raw) return certificateRefusal('no client certificate: the X.509 endpoint (TLS without ALPN "mqtt", AWS port 8883) requires one');
+  if (!peer || !peer.raw) return certificateRefusal('no client certificate: the X.509 endpoint (TLS without ALPN "mqtt": AWS port 8883, or 443 with ALPN "x-amzn-mqtt-ca") requires one');
   if (!socket.authorized) return certificateRefusal(`client certificate not signed by the sandbox CA (${String(socket.authorizationError)})`);
   const certificateId = certificateIdOf(peer.raw);
   const certificate = state.opts.certificates?.find(certificateId);

@@ -6,8 +6,10 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 
 /**
  * The TLS listeners: `wss://` (MQTT over WebSocket, SigV4 or custom authorizer) and `mqtts://`
- * (MQTT over TLS). On `mqtts://`, ALPN `mqtt` is AWS IoT's port-443 custom authentication; no
- * ALPN is the port-8883 X.509 endpoint, so the handshake requests a client certificate and
+ * (MQTT over TLS). On `mqtts://`, ALPN `mqtt` is AWS IoT's port-443 custom authentication; ALPN
+ * `x-amzn-mqtt-ca` (port 443, what the device SDKs' mTLS builders offer) and no ALPN (port 8883)
+ * are the X.509 endpoint ("Protocols, port mappings, and authentication",
+ * https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html), so the handshake requests a client certificate and
  * verifies it against `clientCa` (the broker then requires a registered, ACTIVE one). The
  * handshake itself does not refuse a missing certificate, since ALPN `mqtt` clients have none.
  */
@@ -29,9 +31,9 @@ export async function startTlsListeners(opts: TlsListenerOptions) {
     res.writeHead(404).end();
   });
   wss.on('upgrade', opts.handleUpgrade);
-  // "MQTT | Custom authentication | 443 | ALPN mqtt": a client offering other ALPN names fails
-  // the handshake; one offering none is treated like port 8883 (broker/authentication.ts).
-  const mqtts: TlsServer = createTlsServer({ key, cert, ALPNProtocols: ['mqtt'], requestCert: true, rejectUnauthorized: false, ca: [...opts.clientCa] }, (socket) => {
+  // A client offering only other ALPN names fails the handshake (broker/authentication.ts picks
+  // the authentication by the negotiated name).
+  const mqtts: TlsServer = createTlsServer({ key, cert, ALPNProtocols: ['mqtt', 'x-amzn-mqtt-ca'], requestCert: true, rejectUnauthorized: false, ca: [...opts.clientCa] }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     opts.handleConnection(socket);
