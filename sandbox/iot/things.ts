@@ -105,6 +105,7 @@ export function createThingRegistry() {
   };
 
   return {
+    ...thingPrincipals(things, principals, require),
     createThing(thingName: string, input: { thingTypeName?: string; attributePayload?: AttributePayload } = {}): StoredThing {
       checkThingName(thingName);
       const attributes = { ...(input.attributePayload?.attributes ?? {}) };
@@ -157,6 +158,18 @@ export function createThingRegistry() {
         .sort((a, b) => (a.thingName < b.thingName ? -1 : a.thingName > b.thingName ? 1 : 0));
     },
 
+    clear(): void {
+      things.clear();
+      principals.clear();
+    },
+  };
+}
+
+export type ThingRegistry = ReturnType<typeof createThingRegistry>;
+
+/** Thing principals (AttachThingPrincipal & co.) and the thing policy variables they enable. */
+function thingPrincipals(things: ReadonlyMap<string, StoredThing>, principals: Map<string, Set<string>>, require: (thingName: string) => StoredThing) {
+  return {
     /** Idempotent. EXCLUSIVE_THING: the principal may not be attached to another thing. */
     attachThingPrincipal(thingName: string, principal: string, exclusive = false): void {
       require(thingName);
@@ -194,11 +207,5 @@ export function createThingRegistry() {
       };
     },
 
-    clear(): void {
-      things.clear();
-      principals.clear();
-    },
   };
 }
-
-export type ThingRegistry = ReturnType<typeof createThingRegistry>;
