@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTClient } from '@aws-sdk/client-iot';
+import type { IClientOptions } from 'mqtt';
+import { devicePolicyDocument } from '../functions/shared/device-policy';
 import { iotPolicyDocument } from '../functions/shared/iot-policy';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../functions/shared/onboarding';
 import { renderOnboardingDefinition } from '../statemachines/onboarding';
@@ -13,6 +15,7 @@ import { startCognitoIdp } from './cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
 import { CredentialStore } from './credentials';
 import { EventBus, cloudTrailEntry } from './eventbridge';
+import { connectDevice, registerDevice, type DeviceCredentials } from './devices';
 import { FaultInjector } from './faults';
 import { startHttpApi } from './http-api';
 import { startIotCore } from './iot/core';
@@ -46,6 +49,7 @@ export interface SandboxOptions {
 export const SANDBOX_STACK = 'IotOnboarding';
 const STATE_MACHINE_NAME = `${SANDBOX_STACK}-onboarding`;
 const POLICY_NAME = `${SANDBOX_STACK}-user-iot`;
+const DEVICE_POLICY_NAME = `${SANDBOX_STACK}-device-iot`;
 const DEVELOPER_PROVIDER = `iot-onboarding.${SANDBOX_STACK}`;
 const AUTHORIZER_NAME = `${SANDBOX_STACK}-cognito`;
 const AUTHENTICATED_ROLE_ARN = `arn:aws:iam::${SANDBOX_ACCOUNT}:role/${SANDBOX_STACK}-AuthenticatedRole`;
@@ -94,6 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     const policyDocument = iotPolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT, devicePrefix });
     iot.setRolePolicy(AUTHENTICATED_ROLE_ARN, policyDocument);
     iot.registry.createPolicy(POLICY_NAME, JSON.stringify(policyDocument));
+    iot.registry.createPolicy(DEVICE_POLICY_NAME, JSON.stringify(devicePolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT })));
 
     const sfn = await startStepFunctions({
       faults,
@@ -247,10 +252,17 @@ export async function startSandbox(options: SandboxOptions = {}) {
       mqttScheme: 'ws',
     };
 
+    const operatorIot = new IoTClient({ ...sdkConfig, endpoint: iot.controlPlaneUrl });
+    closers.push(async () => operatorIot.destroy());
+
     return {
       region: SANDBOX_REGION,
       account: SANDBOX_ACCOUNT,
       clock,
+      /** Registers a device as an operator does, through the real SDK (thing, certificate, device policy). */
+      registerDevice: (thingName: string) => registerDevice(operatorIot, { thingName, policyName: DEVICE_POLICY_NAME }),
+      /** Connects a registered device with mqtt.js over mutual TLS (client id = thing name unless given). */
+      connectDevice: (device: DeviceCredentials, options?: IClientOptions) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options),
       appConfig,
       outputs,
       env,
@@ -264,7 +276,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
         iotDataHost: iot.dataEndpointHost,
         mqttWebSocket: iot.wsUrl,
         mqttTcp: iot.mqttUrl,
-        /** TLS: ALPN `mqtt` goes to the custom authorizer (AWS's port 443), no ALPN to devices (8883). */
+        /** TLS: ALPN `mqtt` goes to the custom authorizer (AWS's port 443), no ALPN to devices with a client certificate (8883). */
         mqttTls: iot.mqttsUrl ?? '',
         mqttWebSocketTls: iot.wssUrl ?? '',
         tlsPort: iot.tlsPort ?? 0,
@@ -277,6 +289,8 @@ export async function startSandbox(options: SandboxOptions = {}) {
       identityPoolId,
       developerProviderName: DEVELOPER_PROVIDER,
       policyName: POLICY_NAME,
+      /** The device policy (functions/shared/device-policy.ts) that registered devices' certificates carry. */
+      devicePolicyName: DEVICE_POLICY_NAME,
       authenticatedRoleArn: AUTHENTICATED_ROLE_ARN,
       faults,
       store,

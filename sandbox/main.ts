@@ -69,8 +69,8 @@ function serve(sb: Sandbox) {
     'Endpoints',
     `  HTTP API                ${sb.endpoints.api}   (POST /devices/{thingName}/commands, GET /iot/credentials)`,
     `  IoT data + MQTT/WS      ${sb.endpoints.iotDataPlane}   (WebSocket: ${sb.endpoints.mqttWebSocket}, SigV4)`,
-    `  MQTT/TCP (devices)      ${sb.endpoints.mqttTcp}   (client ids ${sb.outputs.DevicePrefix}*)`,
-    `  MQTT/TLS                ${sb.endpoints.mqttTls}   (ALPN "mqtt": custom authorizer ${sb.authorizerName}; trust the CA below)`,
+    `  MQTT/TCP                ${sb.endpoints.mqttTcp}   (custom authorizer ${sb.authorizerName} only)`,
+    `  MQTT/TLS                ${sb.endpoints.mqttTls}   (ALPN "mqtt": custom authorizer; no ALPN: device client certificate, policy ${sb.devicePolicyName}; trust the CA below)`,
     `  MQTT/WebSocket TLS      ${sb.endpoints.mqttWebSocketTls}`,
     `  Cognito user pools      ${sb.endpoints.cognitoIdp}`,
     `  Cognito identity        ${sb.endpoints.cognitoIdentity}`,
@@ -146,10 +146,12 @@ async function demo(sb: Sandbox) {
   const welcome = ((await shadow).state as { reported?: { welcome?: unknown } }).reported?.welcome;
   step(`7. Read the welcome shadow: ${JSON.stringify(welcome)}`);
 
-  // A simulated device: in the sandbox, devices connect over plain MQTT/TCP as device_* (AWS: X.509).
-  const device = await connectAsync(sb.endpoints.mqttTcp, { clientId: 'device_demo', protocolVersion: 4, reconnectPeriod: 0 });
+  // A simulated device, registered as an operator does (thing, certificate, device policy) and
+  // connected with its certificate over mutual TLS, as on AWS's port 8883.
+  const registered = await sb.registerDevice('device_demo');
+  const device = await sb.connectDevice(registered);
   await device.subscribeAsync('$aws/things/device_demo/shadow/update/delta', { qos: 1 });
-  step('8. Simulated device "device_demo" connected and subscribed to its shadow delta');
+  step(`8. Registered "device_demo" (thing + certificate ${registered.certificateId.slice(0, 8)}…) and connected it over mutual TLS; subscribed to its shadow delta`);
   const delta = nextMessage(device, '$aws/things/device_demo/shadow/update/delta');
   const command = await app.sendCommand(fresh.idToken, 'device_demo', { power: 'OFF', brightness: 40 });
   step(`9. POST /devices/device_demo/commands {"power":"OFF","brightness":40} -> 202, command ${command.commandId.slice(0, 8)}…`);
