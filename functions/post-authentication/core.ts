@@ -12,6 +12,7 @@ import {
   replacementExecutionName,
   type OnboardingInput,
 } from '../shared/onboarding';
+import { TriggerMetrics } from '../shared/metrics';
 import type { Counter, Log } from '../shared/observability';
 
 export interface PostAuthenticationDeps {
@@ -49,13 +50,6 @@ export type OnboardingAction =
   | 'invalid-event'
   | 'failed';
 
-/** Metric names (CloudWatch alarms in lib/ watch `OnboardingTriggerErrors`). */
-export const TriggerMetrics = {
-  Errors: 'OnboardingTriggerErrors',
-  InvalidEvents: 'OnboardingTriggerInvalidEvents',
-  Started: 'OnboardingStarted',
-  Redriven: 'OnboardingRedriven',
-} as const;
 
 /** Replacement chains are short; this bounds the calls one sign-in can make. */
 const MAX_REPLACEMENTS = 2;
