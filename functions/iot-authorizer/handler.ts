@@ -2,6 +2,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { createLogger } from '../shared/observability';
 import { authorizeConnect } from './core';
 import * as z from 'zod/mini';
@@ -24,7 +25,7 @@ if (config.COGNITO_JWKS_URI) {
 }
 const deps = {
   verifier,
-  cognitoIdp: new CognitoIdentityProviderClient(clientConfig({ requestTimeoutMs: 2_000 })),
+  cognitoIdp: new CognitoIdentityProviderClient(clientConfig(FunctionBudgets.iotAuthorizer.sdk)),
   log: createLogger('iot-authorizer'),
   now: Date.now,
   config: {

@@ -5,6 +5,7 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { createLogger } from '../shared/observability';
 import { UserAccessCache } from './access-cache';
 import { handleApiRequest } from './core';
@@ -17,7 +18,7 @@ const config = loadConfig({
   AWS_REGION: ConfigVars.region(),
 });
 const log = createLogger('publish-command');
-const tuning = { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 };
+const tuning = FunctionBudgets.publishCommand.sdk;
 const access = new UserAccessCache({
   cognitoIdp: new CognitoIdentityProviderClient(clientConfig(tuning)),
   cognitoIdentity: new CognitoIdentityClient(clientConfig(tuning)),

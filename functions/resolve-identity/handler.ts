@@ -1,13 +1,14 @@
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { resolveIdentity } from './core';
 
 const config = loadConfig({
   IDENTITY_POOL_ID: ConfigVars.identityPoolId(),
   DEVELOPER_PROVIDER_NAME: ConfigVars.providerName(),
 });
-const cognitoIdentity = new CognitoIdentityClient(clientConfig());
+const cognitoIdentity = new CognitoIdentityClient(clientConfig(FunctionBudgets.resolveIdentity.sdk));
 const pool = { identityPoolId: config.IDENTITY_POOL_ID, developerProviderName: config.DEVELOPER_PROVIDER_NAME };
 
 /** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */

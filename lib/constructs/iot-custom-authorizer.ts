@@ -1,4 +1,4 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type { IUserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnAuthorizer } from 'aws-cdk-lib/aws-iot';
@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { FunctionBudgets } from '../../functions/shared/time-budgets';
 
 export interface IotCustomAuthorizerProps {
   readonly userPool: IUserPool;
@@ -32,6 +33,7 @@ export class IotCustomAuthorizer extends Construct {
     this.authorizerName = props.authorizerName ?? `${stack.stackName}-cognito`;
     this.handler = new ProductFunction(this, 'Handler', {
       source: 'iot-authorizer',
+      timeout: Duration.seconds(FunctionBudgets.iotAuthorizer.timeoutSeconds),
       description: 'IoT Core custom authorizer: authenticates MQTT username/password against the user pool.',
       environment: {
         USER_POOL_ID: props.userPool.userPoolId,

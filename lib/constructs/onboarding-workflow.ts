@@ -9,6 +9,7 @@ import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { FunctionBudgets } from '../../functions/shared/time-budgets';
 
 export interface OnboardingWorkflowProps {
   readonly userPool: IUserPool;
@@ -45,6 +46,7 @@ export class OnboardingWorkflow extends Construct {
 
     this.resolveIdentity = new ProductFunction(this, 'ResolveIdentity', {
       source: 'resolve-identity',
+      timeout: Duration.seconds(FunctionBudgets.resolveIdentity.timeoutSeconds),
       description: 'Onboarding task: resolves a user-pool sub to its Cognito developer identity.',
       environment: {
         IDENTITY_POOL_ID: props.access.identityPool.ref,
@@ -55,6 +57,7 @@ export class OnboardingWorkflow extends Construct {
 
     this.publishWelcome = new ProductFunction(this, 'PublishWelcome', {
       source: 'publish-welcome',
+      timeout: Duration.seconds(FunctionBudgets.publishWelcome.timeoutSeconds),
       description: 'Onboarding task: writes the welcome to the user\'s shadow once per onboarding version.',
       environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
     });
@@ -88,7 +91,8 @@ export class OnboardingWorkflow extends Construct {
       ),
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
-      timeout: Duration.hours(1),
+      // No `timeout` here: aws-cdk-lib ignores it for a definition from a string. The ASL's
+      // own TimeoutSeconds bounds each execution and each task.
     });
     this.stateMachine.node.addDependency(props.access.iotPolicy);
     // Unqualified ARNs only: the ASL invokes $LATEST, so no `:*` version wildcard is granted.
@@ -117,7 +121,7 @@ export class OnboardingWorkflow extends Construct {
     this.trigger = new ProductFunction(this, 'PostAuthentication', {
       source: 'post-authentication',
       description: 'Cognito post-authentication trigger: starts (or redrives) the onboarding workflow; never fails a sign-in.',
-      timeout: Duration.seconds(5),
+      timeout: Duration.seconds(FunctionBudgets.postAuthentication.timeoutSeconds),
       environment: { STATE_MACHINE_ARN: stateMachineArn, ONBOARDING_VERSION: this.onboardingVersion },
     });
     this.trigger.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }));
