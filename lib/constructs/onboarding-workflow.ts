@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { acknowledge, nagAccount, nagRegion } from '../nag';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -71,9 +71,12 @@ export class OnboardingWorkflow extends Construct {
       'User shadows are named by identity id (region:guid) and created at onboarding; the wildcard is limited to identity-shaped thing names.',
     );
 
+    // A fixed name that survived `cdk destroy` (RETAIN) would make the next deploy fail with
+    // ResourceAlreadyExists: the group is deleted with the stack.
     const logGroup = (this.executionLogs = new LogGroup(this, 'ExecutionLogs', {
       logGroupName: `/aws/vendedlogs/states/${stack.stackName}-onboarding`,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
     }));
     // A fixed name lets the trigger know the ARN without a reference to the state machine: the
     // definition references the user pool, and the user pool references the trigger.
