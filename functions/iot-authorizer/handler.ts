@@ -1,6 +1,7 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
@@ -34,10 +35,11 @@ const clientSecret = async (): Promise<string> => {
   if (typeof value !== 'string' || value === '') throw new Error(`Secret ${config.APP_CLIENT_SECRET_ID} has no string value`);
   return value;
 };
+const log = createLogger('iot-authorizer');
 const deps = {
   verifier,
   cognitoIdp: new CognitoIdentityProviderClient(clientConfig(FunctionBudgets.iotAuthorizer.sdk)),
-  log: createLogger('iot-authorizer'),
+  log,
   now: Date.now,
   config: {
     clientId: config.APP_CLIENT_ID,
@@ -47,4 +49,7 @@ const deps = {
 };
 
 /** AWS IoT Core custom authorizer (signing disabled; MQTT username/password). */
-export const handler = async (event: unknown) => authorizeConnect(event, deps);
+export const handler = async (event: unknown, context: Context) => {
+  log.addContext(context);
+  return authorizeConnect(event, deps);
+};

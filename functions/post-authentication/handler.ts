@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
+import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { FunctionBudgets } from '../shared/time-budgets';
@@ -17,7 +17,8 @@ const budget = FunctionBudgets.postAuthentication;
 const sfn = new SFNClient(clientConfig(budget.sdk));
 
 /** Cognito post-authentication trigger: returns the event unchanged, always. */
-export const handler = async (event: PostAuthenticationTriggerEvent): Promise<PostAuthenticationTriggerEvent> => {
+export const handler = async (event: PostAuthenticationTriggerEvent, context: Context): Promise<PostAuthenticationTriggerEvent> => {
+  log.addContext(context);
   try {
     await onPostAuthentication(event, {
       sfn,

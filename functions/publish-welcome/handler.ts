@@ -1,4 +1,5 @@
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import type { Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { FunctionBudgets } from '../shared/time-budgets';
@@ -11,4 +12,7 @@ const log = createLogger('publish-welcome');
 const iotData = new IoTDataPlaneClient(clientConfig({ ...FunctionBudgets.publishWelcome.sdk, endpoint: config.IOT_DATA_ENDPOINT }));
 
 /** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
-export const handler = async (event: unknown) => publishWelcome(event, { iotData, log });
+export const handler = async (event: unknown, context: Context) => {
+  log.addContext(context);
+  return publishWelcome(event, { iotData, log });
+};
