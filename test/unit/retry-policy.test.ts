@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorNames } from '../../functions/shared/errors';
-import { renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { onboardingDefinition } from './fixtures';
 
 /**
  * The retry policy, pinned as literals: these values carry the design (README, "Retry
  * taxonomy" and Performance), so changing one must be a decision that updates this test.
  */
-const definition = JSON.parse(
-  renderOnboardingDefinition({
-    ResolveIdentityFunctionArn: 'resolve-identity',
-    PublishWelcomeFunctionArn: 'publish-welcome',
-    IotPolicyName: 'policy',
-    UserPoolId: 'us-east-1_abc',
-  }),
-) as { States: Record<string, { Resource: string; Retry?: Array<{ ErrorEquals: string[] }> }> };
+const definition = onboardingDefinition<{ States: Record<string, { Resource: string; Retry?: Array<{ ErrorEquals: string[] }> }> }>();
 
 const LAMBDA_RETRY = [
   {

@@ -6,7 +6,7 @@ import {
   worstCaseCallMs,
   worstCaseInvocationMs,
 } from '../../functions/shared/time-budgets';
-import { renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { onboardingDefinition } from './fixtures';
 
 describe('time budgets', () => {
   it('adds attempts × (connect + request timeout) and the longest throttling backoffs', () => {
@@ -39,14 +39,7 @@ describe('time budgets', () => {
 
 type Retrier = { ErrorEquals: string[]; IntervalSeconds: number; BackoffRate: number; MaxAttempts: number; MaxDelaySeconds: number };
 type Task = { Resource: string; TimeoutSeconds?: number; Retry?: Retrier[]; Parameters: { FunctionName?: string } };
-const definition = JSON.parse(
-  renderOnboardingDefinition({
-    ResolveIdentityFunctionArn: 'resolve-identity',
-    PublishWelcomeFunctionArn: 'publish-welcome',
-    IotPolicyName: 'policy',
-    UserPoolId: 'us-east-1_abc',
-  }),
-) as { TimeoutSeconds?: number; States: Record<string, Task> };
+const definition = onboardingDefinition<{ TimeoutSeconds?: number; States: Record<string, Task> }>();
 
 /** Every attempt of every retrier runs to TimeoutSeconds, every wait is the longest. */
 function worstCaseStateSeconds(task: Task): number {
