@@ -47,14 +47,14 @@ export function worstCaseInvocationMs(budget: FunctionBudget): number {
 
 export const FunctionBudgets = {
   /**
-   * Cognito waits 5 s for the trigger. StartExecution, DescribeExecution, RedriveExecution and
-   * replacements share one 3,000 ms abort signal (a call: 2 × (500 + 1,200) + 1,000 = 4,400 ms,
-   * cut at 3,000): 3,000 ms < 5,000 ms.
+   * Cognito waits 5 s for the trigger. Up to 9 calls (StartExecution, DescribeExecution,
+   * RedriveExecution for the name and its 2 replacements) share one 3,000 ms abort signal
+   * (9 × (2 × (500 + 1,200) + 1,000) = 39,600 ms, cut at 3,000): 3,000 ms < 5,000 ms.
    */
   postAuthentication: {
     timeoutSeconds: 5,
     sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 1_200, maxAttempts: 2 },
-    sequentialCalls: 4,
+    sequentialCalls: 9,
     abortAfterMs: 3_000,
   },
   /**
