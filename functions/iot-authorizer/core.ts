@@ -21,7 +21,8 @@ export interface AuthorizerDeps {
   readonly now: () => number;
   readonly config: {
     readonly clientId: string;
-    readonly clientSecret: string;
+    /** The app client secret (SECRET_HASH), read only in password mode; the handler caches it. */
+    readonly clientSecret: () => Promise<string>;
     readonly policyScope: PolicyScope;
     /**
      * The trust re-validation window (seconds). It is also the policy refresh interval (at least
@@ -79,14 +80,16 @@ class Denied extends Error {
 
 /**
  * Authenticates an MQTT CONNECT against the user pool. The password is either a Cognito ID
- * token (verified locally against the pool's JWKS: no Cognito call per connect) or the user's
- * password (InitiateAuth USER_PASSWORD_AUTH with SECRET_HASH). Any failure answers
+ * token (verified locally against the pool's JWKS, then the trust rules: one AdminGetUser per
+ * user per re-validation window) or the user's password (InitiateAuth USER_PASSWORD_AUTH with
+ * SECRET_HASH). Any failure answers
  * `isAuthenticated: false`; success answers the user's own policy from the shared template.
  */
 export async function authorizeConnect(event: unknown, deps: AuthorizerDeps): Promise<AuthorizerResponse> {
   try {
     const { username, password } = parseCredentials(event);
-    const idToken = looksLikeJwt(password) ? password : await signIn(username, password, deps);
+    const tokenMode = looksLikeJwt(password);
+    const idToken = tokenMode ? password : await signIn(username, password, deps);
     let claims: Record<string, unknown>;
     try {
       claims = await deps.verifier.verify(idToken);
@@ -105,7 +108,10 @@ export async function authorizeConnect(event: unknown, deps: AuthorizerDeps): Pr
       throw new Denied('token-expires-too-soon', `The ID token expires in ${secondsLeft}s; IoT sessions last at least ${MIN_SESSION_S}s`);
     }
     const sub = String(claims.sub);
-    await requireTrusted(deps, { username, sub }, identityId);
+    // A password sign-in already proved the trust rules: InitiateAuth succeeds only for an existing,
+    // enabled, confirmed user and returns their current token (and the 5 s budget has no room for
+    // a second Cognito call). A presented token may be stale: ask the user pool (cached).
+    if (tokenMode) await requireTrusted(deps, { username, sub }, identityId);
     const disconnectAfterInSeconds = Math.min(secondsLeft, MAX_SESSION_S);
     deps.log.info('MQTT connect authorized', { username, identityId });
     return {
@@ -177,7 +183,8 @@ function looksLikeJwt(value: string): boolean {
 }
 
 async function signIn(username: string, password: string, deps: AuthorizerDeps): Promise<string> {
-  const { clientId, clientSecret } = deps.config;
+  const { clientId } = deps.config;
+  const clientSecret = await deps.config.clientSecret();
   const secretHash = createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
   try {
     const out = await deps.cognitoIdp.send(

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { createHmac } from 'node:crypto';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authorizeConnect, principalIdFor } from '../../functions/iot-authorizer/core';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { silentLog, type Log } from '../../functions/shared/observability';
@@ -43,8 +43,8 @@ async function idToken(claims: Record<string, unknown> = {}, options: { key?: Cr
 function verifier() {
   const v = CognitoJwtVerifier.create({ userPoolId: POOL, tokenUse: 'id', clientId: CLIENT_ID });
   v.cacheJwks({ keys: [{ ...jwk, kid: 'k1', alg: 'RS256', use: 'sig' }] } as never);
-  // aws-jwt-verify checks exp against the real clock; the tests pin "now" for the session length.
-  return { verify: (token: string) => v.verify(token, { graceSeconds: 10 ** 9 }) as Promise<Record<string, unknown>> };
+  // aws-jwt-verify checks exp against Date.now, which the tests pin to NOW (fake Date).
+  return { verify: (token: string) => v.verify(token) as Promise<Record<string, unknown>> };
 }
 
 /** AdminGetUser as the user pool answers it for alice, the token's user, unless a test says otherwise. */
@@ -63,25 +63,27 @@ function userPoolHas(overrides: { sub?: string; enabled?: boolean; status?: stri
 
 const REVALIDATE_S = 600;
 
-const deps = (options: { now?: () => number; log?: Log } = {}) => {
+/** The reasons the authorizer logged for its denials. */
+let denials: Array<{ reason: unknown; detail: unknown }> = [];
+const recordingLog: Log = {
+  ...silentLog,
+  warn: (_message, attributes) => {
+    denials.push({ reason: attributes?.reason, detail: attributes?.detail });
+  },
+};
+
+const deps = (options: { now?: () => number } = {}) => {
   const cognitoIdp = new CognitoIdentityProviderClient({ region: 'us-east-1' });
   const now = options.now ?? (() => NOW);
   return {
     verifier: verifier(),
     cognitoIdp,
     trust: new TrustCache({ check: (token) => checkUser(cognitoIdp, POOL, token), now, revalidateSeconds: REVALIDATE_S }),
-    log: options.log ?? silentLog,
+    log: recordingLog,
     now,
-    config: { clientId: CLIENT_ID, clientSecret: 'client-secret', policyScope: scope, revalidateSeconds: REVALIDATE_S },
+    config: { clientId: CLIENT_ID, clientSecret: async () => 'client-secret', policyScope: scope, revalidateSeconds: REVALIDATE_S },
   };
 };
-
-/** A log that keeps the deny reasons, so a test can tell which check refused. */
-function reasonLog() {
-  const reasons: unknown[] = [];
-  const log: Log = { ...silentLog, warn: (_m, attributes) => reasons.push(attributes?.reason) };
-  return { log, reasons };
-}
 
 const connect = (username: string, password: string | Buffer) => ({
   protocols: ['mqtt'],
@@ -101,6 +103,12 @@ describe('IoT custom authorizer', () => {
   beforeEach(() => {
     idpMock.reset();
     userPoolHas();
+    denials = [];
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it('authorizes a valid ID token with one AdminGetUser and no sign-in', async () => {
@@ -125,10 +133,9 @@ describe('IoT custom authorizer', () => {
     ['a token whose identity is no longer the user\'s', () => userPoolHas({ identityId: 'us-east-1:00000000-0000-4000-8000-000000000000' }), 'identity-mismatch'],
   ])('denies %s, though its token is valid', async (_label, arrange, reason) => {
     arrange();
-    const { log, reasons } = reasonLog();
-    const response = await authorizeConnect(connect('alice', await idToken()), deps({ log }));
+    const response = await authorizeConnect(connect('alice', await idToken()), deps());
     expect(response).toMatchObject({ isAuthenticated: false, policyDocuments: [] });
-    expect(reasons).toEqual([reason]);
+    expect(denials.map((d) => d.reason)).toEqual([reason]);
   });
 
   it('refreshes the policy at the re-validation window, and the refresh denies a user disabled since', async () => {
@@ -146,9 +153,8 @@ describe('IoT custom authorizer', () => {
 
   it('denies when the user pool cannot be asked, rather than letting the client in', async () => {
     idpMock.on(AdminGetUserCommand).rejects(awsError('InternalErrorException', 500));
-    const { log, reasons } = reasonLog();
-    expect((await authorizeConnect(connect('alice', await idToken()), deps({ log }))).isAuthenticated).toBe(false);
-    expect(reasons).toEqual(['upstream-failure']);
+    expect((await authorizeConnect(connect('alice', await idToken()), deps())).isAuthenticated).toBe(false);
+    expect(denials.map((d) => d.reason)).toEqual(['upstream-failure']);
   });
 
   it('answers the user\'s own policy from the shared template, no wider', async () => {
@@ -188,6 +194,12 @@ describe('IoT custom authorizer', () => {
     });
   });
 
+  it('makes no AdminGetUser call in password mode: the sign-in itself proves the user is current', async () => {
+    idpMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: await idToken() } });
+    expect((await authorizeConnect(connect('alice', 'Correct-Horse-1'), deps())).isAuthenticated).toBe(true);
+    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(0);
+  });
+
   it('denies a wrong password', async () => {
     idpMock.on(InitiateAuthCommand).rejects(awsError('NotAuthorizedException', 400, 'Incorrect username or password.'));
     const response = await authorizeConnect(connect('alice', 'wrong'), deps());
@@ -199,9 +211,18 @@ describe('IoT custom authorizer', () => {
     expect((await authorizeConnect(connect('alice', 'pw'), deps())).isAuthenticated).toBe(false);
   });
 
-  it('denies an expired token', async () => {
+  it('denies an expired token: the JWT verifier checks exp against the clock', async () => {
     const response = await authorizeConnect(connect('alice', await idToken({}, { expiresInS: -60 })), deps());
     expect(response.isAuthenticated).toBe(false);
+    expect(denials).toEqual([{ reason: 'invalid-token', detail: expect.stringMatching(/expired/i) }]);
+  });
+
+  it('accepts the same token while it is still valid, and denies it once the clock passes exp', async () => {
+    const token = await idToken({}, { expiresInS: 3600 });
+    expect((await authorizeConnect(connect('alice', token), deps())).isAuthenticated).toBe(true);
+    vi.setSystemTime(NOW + 3_601_000);
+    expect((await authorizeConnect(connect('alice', token), deps())).isAuthenticated).toBe(false);
+    expect(denials).toEqual([{ reason: 'invalid-token', detail: expect.stringMatching(/expired/i) }]);
   });
 
   it('denies a token that expires before the 300-second minimum session', async () => {
@@ -210,20 +231,23 @@ describe('IoT custom authorizer', () => {
 
   it('denies a token signed by another key', async () => {
     expect((await authorizeConnect(connect('alice', await idToken({}, { key: otherKey })), deps())).isAuthenticated).toBe(false);
+    expect(denials).toEqual([{ reason: 'invalid-token', detail: expect.stringMatching(/signature/i) }]);
   });
 
   it('denies a token from another app client', async () => {
     expect((await authorizeConnect(connect('alice', await idToken({ aud: 'someoneelse' })), deps())).isAuthenticated).toBe(false);
   });
 
-  it('denies a token from another user pool', async () => {
-    const foreign = await new SignJWT({ sub: SUB, aud: CLIENT_ID, token_use: 'id', 'cognito:username': 'alice' })
+  it('denies a token from another user pool that is otherwise valid (same key, claims, app client)', async () => {
+    const iat = Math.floor(NOW / 1000);
+    const foreign = await new SignJWT({ sub: SUB, aud: CLIENT_ID, token_use: 'id', 'cognito:username': 'alice', 'custom:identity_id': IDENTITY_ID, auth_time: iat })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool')
-      .setIssuedAt(NOW / 1000)
-      .setExpirationTime(NOW / 1000 + 3600)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 3600)
       .sign(privateKey);
     expect((await authorizeConnect(connect('alice', foreign), deps())).isAuthenticated).toBe(false);
+    expect(denials).toEqual([{ reason: 'invalid-token', detail: expect.stringMatching(/issuer/i) }]);
   });
 
   it('denies an access token where an ID token is expected', async () => {
