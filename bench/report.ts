@@ -1,3 +1,4 @@
+import { lifecycleRows, type LifecycleFigures } from './lifecycle';
 import type { BundleFigures } from './bundles';
 import type { CommandFigures } from './commands';
 import type { OnboardingFigures } from './onboarding';
@@ -6,7 +7,7 @@ import type { Distribution } from './stats';
 import type { StormFigures } from './storm';
 import type { TriggerFigures } from './trigger';
 
-export const PHASES = ['trigger', 'onboarding', 'storm', 'commands', 'bundles', 'sandbox'] as const;
+export const PHASES = ['trigger', 'onboarding', 'storm', 'commands', 'lifecycle', 'bundles', 'sandbox'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchResults {
@@ -14,6 +15,7 @@ export interface BenchResults {
   readonly onboarding?: OnboardingFigures;
   readonly storm?: StormFigures;
   readonly commands?: CommandFigures;
+  readonly lifecycle?: LifecycleFigures;
   readonly bundles?: readonly BundleFigures[];
   readonly sandbox?: SandboxStartupFigures;
 }
@@ -146,6 +148,8 @@ export function buildRows(results: BenchResults, run: { totalMs: number; complet
       met: c.handler.overheadMedianMs < TARGETS.handlerOverheadMs,
     });
   }
+
+  if (results.lifecycle) lifecycleRows(results.lifecycle, add, ms);
 
   if (results.bundles) {
     const s = 'Lambda packages';

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { measureBundles } from './bundles';
 import { benchCommands } from './commands';
 import { progress } from './fixture';
+import { benchLifecycle } from './lifecycle';
 import { benchOnboarding } from './onboarding';
 import { buildRows, formatTable, PHASES, type BenchResults, type Phase } from './report';
 import { benchSandboxStartup } from './sandbox-startup';
@@ -77,6 +78,9 @@ const phases: Record<Phase, () => Promise<void>> = {
   },
   commands: async () => {
     results.commands = await benchCommands({ samples: 200, sustainMs: 10_000, callers: [1, 16], handlerCalls: 1_000 });
+  },
+  lifecycle: async () => {
+    results.lifecycle = await benchLifecycle({ requests: 100 });
   },
   bundles: async () => {
     progress('bundles: building each function and timing 10 cold initialisations');

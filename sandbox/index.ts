@@ -46,6 +46,8 @@ export interface SandboxOptions {
    * Default: a clock at real time.
    */
   readonly clock?: SandboxClock;
+  /** The trust re-validation window of the API and the authorizer (`TRUST_REVALIDATE_SECONDS`). Default: the product's (300 s). */
+  readonly trustRevalidateSeconds?: number;
 }
 
 /** Names the sandbox gives its "stack" resources, mirroring lib/ for the stack name below. */
@@ -136,6 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const stateMachineArn = `arn:aws:states:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
+    const trustWindow: Record<string, string> = options.trustRevalidateSeconds ? { TRUST_REVALIDATE_SECONDS: String(options.trustRevalidateSeconds) } : {};
     const specs: Record<string, FunctionSpec> = {
       'post-authentication': {
         source: 'post-authentication',
@@ -156,6 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
           AWS_ACCOUNT_ID: SANDBOX_ACCOUNT,
           DEVICE_PREFIX: devicePrefix,
           COGNITO_JWKS_URI: pool.jwksUri,
+          ...trustWindow,
         },
       },
       'publish-command': {
@@ -168,6 +172,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
           IOT_DATA_ENDPOINT: iot.dataPlaneUrl,
           STATE_MACHINE_ARN: stateMachineArn,
           ONBOARDING_VERSION: onboardingVersion,
+          ...trustWindow,
         },
       },
     };
