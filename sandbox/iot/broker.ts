@@ -3,12 +3,13 @@ import type { IncomingMessage } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
-import { WebSocketServer, createWebSocketStream } from 'ws';
+import { WebSocketServer } from 'ws';
 import { SHADOW_LIMITS } from '../../functions/shared/shadow-limits';
 import type { CredentialStore } from '../credentials';
 import type { AwsServiceError } from '../http';
 import { verifyPresignedUrl } from '../sigv4';
 import { iotArn, type AuthorizationDecision, type AuthorizationRequest, type IotPrincipal, type NamedPolicy } from './authorization';
+import { createMqttWebSocketStream } from './mqtt-ws-framing';
 import { realTimers, tlsFacts, type CustomAuthConnectInput, type CustomAuthOutcome, type SandboxTimers } from './custom-auth';
 import { parseShadowRequestTopic, type ShadowEngine } from './shadows';
 
@@ -451,7 +452,7 @@ export async function startIotBroker(opts: BrokerOptions) {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const stream = createWebSocketStream(ws);
+      const stream = createMqttWebSocketStream(ws);
       stream.on('error', () => stream.destroy());
       aedes.handle(stream, req);
     });
