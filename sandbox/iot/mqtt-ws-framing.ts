@@ -27,7 +27,7 @@ export function mqttPacketLength(buffer: Buffer): number | undefined {
  * Incoming frames are passed through as bytes, whatever their boundaries.
  */
 export function createMqttWebSocketStream(ws: WebSocket): Duplex {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   const stream = new Duplex({
     read() {
       ws.resume();
