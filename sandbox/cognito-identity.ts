@@ -7,6 +7,7 @@ import type { CredentialStore } from './credentials';
 import type { FaultInjector } from './faults';
 import { AwsServiceError, startHttpServer } from './http';
 import { epochSeconds, invalidParameter, jsonTargetHandler, optionalNumber, optionalString, requireString, stringMap, type JsonOperation } from './json-target';
+import { SIGNING_NAMES } from './signing-names';
 import { verifySignedRequest } from './sigv4';
 
 export interface CognitoIdentityOptions {
@@ -49,6 +50,8 @@ const MAX_TOKEN_SECONDS = 86_400;
 /** Credentials from GetCredentialsForIdentity last one hour. */
 const CREDENTIALS_LIFETIME_MS = 3_600_000;
 const JSON_11 = 'application/x-amz-json-1.1';
+/** Developer APIs are IAM-authorized (SigV4); GetId and GetCredentialsForIdentity are public. */
+const IAM_OPERATIONS: ReadonlySet<string> = new Set(['GetOpenIdTokenForDeveloperIdentity', 'LookupDeveloperIdentity', 'DescribeIdentity']);
 
 interface IdentityPoolRecord {
   readonly id: string;
@@ -104,7 +107,7 @@ export async function startCognitoIdentity(opts: CognitoIdentityOptions): Promis
 
   /** Developer APIs are IAM-authorized: a valid backend SigV4 signature is required. */
   function requireBackend(req: IncomingMessage, body: Buffer, operation: string, p?: IdentityPoolRecord): void {
-    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, opts.store, { service: 'cognito-identity', now });
+    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, opts.store, { service: SIGNING_NAMES.cognitoIdentity, now });
     if (caller.principal.kind !== 'backend') {
       // The identity's own role grants IoT access only; IAM would deny the developer API. The
       // service model declares no AccessDeniedException, so this is the generic JSON-protocol 400.
@@ -255,7 +258,14 @@ export async function startCognitoIdentity(opts: CognitoIdentityOptions): Promis
   };
 
   const server = await startHttpServer(
-    jsonTargetHandler({ targetPrefix: 'AWSCognitoIdentityService', faultPrefix: 'cognito-identity', faults: opts.faults, operations, contentType: JSON_11 }),
+    jsonTargetHandler({
+      targetPrefix: 'AWSCognitoIdentityService',
+      faultPrefix: 'cognito-identity',
+      faults: opts.faults,
+      operations,
+      contentType: JSON_11,
+      iam: { operations: IAM_OPERATIONS, store: opts.store, signingNames: SIGNING_NAMES.cognitoIdentity, now },
+    }),
     opts.port ?? 0,
   );
 

@@ -18,6 +18,7 @@ import {
   stringMap,
   type JsonOperation,
 } from './json-target';
+import { SIGNING_NAMES } from './signing-names';
 import { verifySignedRequest } from './sigv4';
 
 export interface CognitoIdpOptions {
@@ -295,7 +296,7 @@ export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoI
 
   /** IAM-authorized operations: the request must carry a valid SigV4 signature of the backend. */
   function requireBackend(req: IncomingMessage, body: Buffer, operation: string, resource: string): void {
-    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, store, { service: 'cognito-idp', now });
+    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, store, { service: SIGNING_NAMES.cognitoIdp, now });
     if (caller.principal.kind !== 'backend') {
       // Identity-pool roles grant IoT access only; IAM would deny them the user pool admin API.
       throw new AwsServiceError(
@@ -712,6 +713,8 @@ export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoI
       faultPrefix: 'cognito-idp',
       faults: opts.faults,
       operations,
+      // i12: the operations that call requireBackend; their signature is checked before fault rules.
+      iam: { operations: new Set(Object.keys(operations).filter((name) => name.startsWith('Admin') || name === 'ListUsers')), store, signingNames: SIGNING_NAMES.cognitoIdp, now },
       contentType: JSON_11,
       other: (req, _body, res) => {
         if (req.method !== 'GET') return false;
