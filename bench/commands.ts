@@ -6,6 +6,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { UserAccessCache } from '../functions/publish-command/access-cache';
 import { handleApiRequest, Routes } from '../functions/publish-command/core';
 import { clientConfig } from '../functions/shared/clients';
+import { errorName } from '../functions/shared/errors';
 import { silentLog } from '../functions/shared/observability';
 import { ApiRequestError } from '../sandbox/client';
 import { within } from './concurrency';
@@ -124,7 +125,7 @@ async function sustain(fixture: BenchSandbox, idToken: string, callers: number, 
           ok++;
         } catch (error) {
           errors++;
-          const code = error instanceof ApiRequestError ? `${error.status} ${error.code}` : (error as Error).name;
+          const code = error instanceof ApiRequestError ? `${error.status} ${error.code}` : errorName(error);
           errorCodes[code] = (errorCodes[code] ?? 0) + 1;
         }
       }

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import * as z from 'zod/mini';
+import { errorName } from '../shared/errors';
 import { iotPolicyDocument, type PolicyScope } from '../shared/iot-policy';
 import { IDENTITY_ID_ATTRIBUTE } from '../shared/onboarding';
 import type { Log } from '../shared/observability';
@@ -167,7 +168,7 @@ async function signIn(username: string, password: string, deps: AuthorizerDeps):
     return token;
   } catch (error) {
     if (error instanceof Denied) throw error;
-    const name = (error as Error).name;
+    const name = errorName(error);
     if (name === 'NotAuthorizedException' || name === 'UserNotFoundException' || name === 'UserNotConfirmedException') {
       throw new Denied('wrong-password', `Cognito refused the sign-in (${name})`);
     }

@@ -13,7 +13,7 @@ import {
   type NamedPolicy,
   type PolicyDocumentLike,
 } from './authorization';
-import { startIotBroker, type DeviceAuthentication } from './broker';
+import { startIotBroker, type DeviceAuthentication, type IotBroker } from './broker';
 import { startIotControlPlane } from './control-plane';
 import { createAuthorizerRegistry, type RegisterAuthorizerInput, type SandboxTimers } from './custom-auth';
 import { startIotDataPlane } from './data-plane';
@@ -51,7 +51,10 @@ export interface IotCoreOptions {
     readonly cert: string | Buffer;
     readonly caPem?: string;
     readonly wssPort?: number;
+    /** The MQTT/TLS listener (both roles, chosen by ALPN). Default ephemeral. */
     readonly mqttsPort?: number;
+    /** A second, identical MQTT/TLS listener, e.g. 8883 next to 443 (`--device-port`). */
+    readonly deviceMqttsPort?: number;
   };
   /** Every authorization denial with its reason: the sandbox's answer to AWS IoT's AUTHORIZATION_FAILURE log line. */
   readonly onDenied?: (event: { source: 'mqtt' | 'http'; clientId?: string; decision: AuthorizationDecision }) => void;
@@ -128,28 +131,7 @@ export async function startIotCore(opts: IotCoreOptions) {
     ...(opts.ports?.controlPlane !== undefined ? { port: opts.ports.controlPlane } : {}),
   });
 
-  let wss: HttpsServer | undefined;
-  let mqtts: TlsServer | undefined;
-  const tlsSockets = new Set<Duplex>();
-  if (opts.tls) {
-    const { key, cert } = opts.tls;
-    wss = createHttpsServer({ key, cert }, (_req, res) => {
-      res.writeHead(404).end();
-    });
-    wss.on('upgrade', broker.handleUpgrade);
-    // "MQTT | Custom authentication | 443 | ALPN mqtt": a client offering other ALPN names fails
-    // the handshake; one offering none is treated like port 8883 (see broker.ts).
-    mqtts = createTlsServer({ key, cert, ALPNProtocols: ['mqtt'] }, (socket) => {
-      tlsSockets.add(socket);
-      socket.on('close', () => tlsSockets.delete(socket));
-      broker.handleConnection(socket);
-    });
-    await listen(wss, opts.tls.wssPort ?? 0);
-    await listen(mqtts, opts.tls.mqttsPort ?? 0);
-  }
-  const portOf = (server: HttpsServer | TlsServer | undefined) => (server ? (server.address() as AddressInfo).port : undefined);
-  const wssPort = portOf(wss);
-  const mqttsPort = portOf(mqtts);
+  const tls = opts.tls ? await startTlsListeners(opts.tls, broker) : undefined;
 
   return {
     /** `AWS_ENDPOINT_URL_IOT`. */
@@ -160,9 +142,7 @@ export async function startIotCore(opts: IotCoreOptions) {
     dataEndpointHost,
     mqttUrl: broker.mqttUrl,
     wsUrl: `ws://${dataEndpointHost}${broker.wsPath}`,
-    ...(wssPort !== undefined ? { wssUrl: `wss://127.0.0.1:${wssPort}${broker.wsPath}` } : {}),
-    ...(mqttsPort !== undefined ? { mqttsUrl: `mqtts://127.0.0.1:${mqttsPort}`, tlsPort: mqttsPort } : {}),
-    ...(wssPort !== undefined ? { wssPort } : {}),
+    ...tlsUrls(tls?.ports, broker.wsPath),
     /** The CA clients must trust for `mqtts://` and `wss://` (as given in `tls.caPem`). */
     ...(opts.tls?.caPem !== undefined ? { caPem: opts.tls.caPem } : {}),
     registry,
@@ -181,17 +161,67 @@ export async function startIotCore(opts: IotCoreOptions) {
     authorize: decide,
     async close(): Promise<void> {
       await broker.close();
-      for (const socket of tlsSockets) socket.destroy();
-      await Promise.all([
-        dataPlane.close(),
-        controlPlane.close(),
-        ...[wss, mqtts].map((s) => (s ? closeServer(s) : Promise.resolve())),
-      ]);
+      await Promise.all([dataPlane.close(), controlPlane.close(), tls?.close()]);
     },
   };
 }
 
 export type IotCore = Awaited<ReturnType<typeof startIotCore>>;
+
+/** `wssUrl`, `mqttsUrl` (+ `tlsPort`, `wssPort`) and, with a second listener, `deviceMqttsUrl`. */
+function tlsUrls(
+  ports: { wssPort: number; mqttsPort: number; deviceMqttsPort?: number } | undefined,
+  wsPath: string,
+): { wssUrl?: string; mqttsUrl?: string; tlsPort?: number; wssPort?: number; deviceMqttsUrl?: string } {
+  if (!ports) return {};
+  const { wssPort, mqttsPort, deviceMqttsPort } = ports;
+  return {
+    wssUrl: `wss://127.0.0.1:${wssPort}${wsPath}`,
+    mqttsUrl: `mqtts://127.0.0.1:${mqttsPort}`,
+    tlsPort: mqttsPort,
+    wssPort,
+    ...(deviceMqttsPort !== undefined ? { deviceMqttsUrl: `mqtts://127.0.0.1:${deviceMqttsPort}` } : {}),
+  };
+}
+
+/**
+ * The TLS listeners: `wss://` (MQTT over WebSocket) and `mqtts://` (MQTT over TLS), plus an
+ * optional second `mqtts://` port (`deviceMqttsPort`, e.g. 8883 next to 443). Every `mqtts://`
+ * listener plays both roles: "MQTT | Custom authentication | 443 | ALPN mqtt": a client offering
+ * other ALPN names fails the handshake; one offering none is treated like port 8883 (see broker.ts).
+ */
+async function startTlsListeners(tls: NonNullable<IotCoreOptions['tls']>, broker: Pick<IotBroker, 'handleUpgrade' | 'handleConnection'>) {
+  const { key, cert } = tls;
+  const sockets = new Set<Duplex>();
+  const wss = createHttpsServer({ key, cert }, (_req, res) => {
+    res.writeHead(404).end();
+  });
+  wss.on('upgrade', broker.handleUpgrade);
+  const mqttsServer = () =>
+    createTlsServer({ key, cert, ALPNProtocols: ['mqtt'] }, (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      broker.handleConnection(socket);
+    });
+  const mqtts = mqttsServer();
+  const deviceMqtts = tls.deviceMqttsPort !== undefined ? mqttsServer() : undefined;
+  try {
+    await listen(wss, tls.wssPort ?? 0);
+    await listen(mqtts, tls.mqttsPort ?? 0);
+    if (deviceMqtts) await listen(deviceMqtts, tls.deviceMqttsPort ?? 0);
+  } catch (error) {
+    for (const server of [wss, mqtts, deviceMqtts]) server?.close();
+    throw error;
+  }
+  const portOf = (server: HttpsServer | TlsServer) => (server.address() as AddressInfo).port;
+  return {
+    ports: { wssPort: portOf(wss), mqttsPort: portOf(mqtts), ...(deviceMqtts ? { deviceMqttsPort: portOf(deviceMqtts) } : {}) },
+    async close(): Promise<void> {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([wss, mqtts, deviceMqtts].map((server) => (server ? closeServer(server) : undefined)));
+    },
+  };
+}
 
 function listen(server: HttpsServer | TlsServer, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
