@@ -6,7 +6,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { UserAccessCache } from '../functions/publish-command/access-cache';
 import { handleApiRequest, Routes } from '../functions/publish-command/core';
 import { clientConfig } from '../functions/shared/clients';
-import { errorName } from '../functions/shared/errors';
+import { errorName } from '../functions/shared/error-name';
 import { silentLog } from '../functions/shared/observability';
 import { ApiRequestError } from '../sandbox/client';
 import { within } from './concurrency';

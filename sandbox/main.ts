@@ -1,4 +1,4 @@
-import { errorName } from '../functions/shared/errors';
+import { errorName } from '../functions/shared/error-name';
 import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './cli-options';
 import { CONTROL_PATHS } from './control';
 import { runDemo, timeline } from './demo';

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import * as z from 'zod/mini';
-import { errorName } from '../shared/errors';
 import { iotPolicyDocument, type PolicyScope } from '../shared/iot-policy';
 import { IDENTITY_ID_ATTRIBUTE } from '../shared/onboarding';
 import type { Log } from '../shared/observability';
@@ -168,7 +167,7 @@ async function signIn(username: string, password: string, deps: AuthorizerDeps):
     return token;
   } catch (error) {
     if (error instanceof Denied) throw error;
-    const name = errorName(error);
+    const name = (error as Error).name;
     if (name === 'NotAuthorizedException' || name === 'UserNotFoundException' || name === 'UserNotConfirmedException') {
       throw new Denied('wrong-password', `Cognito refused the sign-in (${name})`);
     }

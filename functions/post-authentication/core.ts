@@ -12,7 +12,6 @@ import {
   replacementExecutionName,
   type OnboardingInput,
 } from '../shared/onboarding';
-import { errorName } from '../shared/errors';
 import type { Counter, Log } from '../shared/observability';
 
 export interface PostAuthenticationDeps {
@@ -112,7 +111,7 @@ async function ensureExecution(
     await deps.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }), { abortSignal });
     return replacements > 0 ? 'replaced' : 'started';
   } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists) && errorName(error) !== 'ExecutionAlreadyExists') throw error;
+    if (!(error instanceof ExecutionAlreadyExists) && (error as Error).name !== 'ExecutionAlreadyExists') throw error;
   }
   // Closed execution with this name (or running with other input): look at it.
   const executionArn = executionArnFor(stateMachineArn, name);
@@ -132,7 +131,7 @@ async function ensureExecution(
           await deps.sfn.send(new RedriveExecutionCommand({ executionArn }), { abortSignal });
           return 'redriven';
         } catch (error) {
-          if (errorName(error) !== 'ExecutionNotRedrivable') throw error;
+          if ((error as Error).name !== 'ExecutionNotRedrivable') throw error;
         }
       }
   }

@@ -2,7 +2,6 @@ import { AdminGetUserCommand, type CognitoIdentityProviderClient } from '@aws-sd
 import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import type { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { classifyAwsError } from '../shared/aws-errors';
-import { errorName } from '../shared/errors';
 import {
   credentialsForIdentity,
   resolveDeveloperIdentity,
@@ -127,7 +126,7 @@ export class UserAccessCache {
 function rethrowAsApiError(error: unknown): never {
   if (error instanceof ApiError) throw error;
   const cause = (error as { cause?: unknown }).cause ?? error;
-  if (classifyAwsError(cause) === 'throttled' || errorName(error) === 'UpstreamThrottled') {
+  if (classifyAwsError(cause) === 'throttled' || (error as Error).name === 'UpstreamThrottled') {
     throw new ApiError('Throttled', 'AWS is throttling identity requests; retry with backoff', { cause: error });
   }
   throw new ApiError('UpstreamFailure', 'An AWS dependency failed; retry later', { cause: error });

@@ -50,13 +50,3 @@ export class UpstreamUnavailableError extends NamedError {
 export class UpstreamRejectedError extends NamedError {
   override readonly name = ErrorNames.UpstreamRejected;
 }
-
-/**
- * The `name` of anything thrown: an Error's (SDK v3 service exceptions carry the AWS error code
- * there), a plain object's string `name`, or `''` for anything else. Replaces `(e as Error).name`.
- */
-export function errorName(error: unknown): string {
-  if (error instanceof Error) return error.name;
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  return typeof name === 'string' ? name : '';
-}

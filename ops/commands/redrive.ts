@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { errorName } from '../../functions/shared/errors';
+import { errorName } from '../../functions/shared/error-name';
 import { replacementExecutionName } from '../../functions/shared/onboarding';
 import type { Clients, Targets } from '../context';
 import { ExitCodes, describeAwsFailure, table, type Output } from '../output';

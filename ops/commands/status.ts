@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionArnFor } from '../../functions/post-authentication/core';
-import { errorName } from '../../functions/shared/errors';
+import { errorName } from '../../functions/shared/error-name';
 import { executionName } from '../../functions/shared/onboarding';
 import type { Clients, Targets } from '../context';
 import { table, type Output } from '../output';

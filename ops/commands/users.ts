@@ -1,7 +1,7 @@
 import { LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
-import { errorName } from '../../functions/shared/errors';
+import { errorName } from '../../functions/shared/error-name';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../functions/shared/onboarding';
 import type { Clients, Targets } from '../context';
 import { CliError } from '../output';

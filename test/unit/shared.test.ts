@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAwsError } from '../../functions/shared/aws-errors';
-import { errorName, RETRYABLE_ERROR_NAMES } from '../../functions/shared/errors';
+import { RETRYABLE_ERROR_NAMES } from '../../functions/shared/errors';
 import { COGNITO_IDENTITY_VARIABLE, iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy';
 import { executionName, replacementExecutionName } from '../../functions/shared/onboarding';
 import { jsonDepth, thingNameProblem } from '../../functions/shared/shadow-limits';
@@ -109,18 +109,5 @@ describe('shadow limits', () => {
     expect(thingNameProblem('a/b')).toBe('reserved');
     expect(thingNameProblem('a+')).toBe('wildcard');
     expect(thingNameProblem('a b')).toBe('pattern');
-  });
-});
-
-describe('errorName', () => {
-  it('reads the name of an Error, of a plain object with a string name, and nothing else', () => {
-    class ThrottlingException extends Error {
-      override readonly name = 'ThrottlingException';
-    }
-    expect(errorName(new ThrottlingException('slow down'))).toBe('ThrottlingException');
-    expect(errorName({ name: 'ExecutionDoesNotExist' })).toBe('ExecutionDoesNotExist');
-    expect(errorName({ name: 42 })).toBe('');
-    expect(errorName('boom')).toBe('');
-    expect(errorName(undefined)).toBe('');
   });
 });

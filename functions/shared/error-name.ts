@@ -1,0 +1,5 @@
+/** The `name` of anything thrown (SDK errors, our named errors, strings), without casts at call sites. */
+export function errorName(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string') return error.name;
+  return typeof error === 'string' ? error : 'Error';
+}
