@@ -88,29 +88,27 @@ const redrive = command({
   run: async ({ clients, targets, out }, input) => (await redriveCommand(clients, targets, out, input)).exitCode,
 });
 
-const ONBOARD_USAGE = 'onboard --username U';
-const onboard = command({
-  summary: 'Start a fresh onboarding for one user (for example after a policy change)',
-  usage: ONBOARD_USAGE,
-  options: { username: { type: 'string' } },
-  parse: (line) => requiredString(line, 'onboard', ONBOARD_USAGE, 'username'),
-  run: async ({ clients, targets, out }, username) => {
-    await onboardCommand(clients, targets, out, username);
-    return ExitCodes.Ok;
-  },
-});
+/** A command about one user: `--username U` is its only option. */
+function userCommand(name: string, summary: string, act: (context: CommandContext, username: string) => Promise<unknown>): RegisteredCommand {
+  const usage = `${name} --username U`;
+  return command({
+    summary,
+    usage,
+    options: { username: { type: 'string' } },
+    parse: (line) => requiredString(line, name, usage, 'username'),
+    run: async (context, username) => {
+      await act(context, username);
+      return ExitCodes.Ok;
+    },
+  });
+}
 
-const STATUS_USAGE = 'status --username U';
-const status = command({
-  summary: "Show a user's identity, attached policies, onboarding version and execution",
-  usage: STATUS_USAGE,
-  options: { username: { type: 'string' } },
-  parse: (line) => requiredString(line, 'status', STATUS_USAGE, 'username'),
-  run: async ({ clients, targets, out }, username) => {
-    await statusCommand(clients, targets, out, username);
-    return ExitCodes.Ok;
-  },
-});
+const onboard = userCommand('onboard', 'Start a fresh onboarding for one user (for example after a policy change)', ({ clients, targets, out }, username) =>
+  onboardCommand(clients, targets, out, username),
+);
+const status = userCommand('status', "Show a user's identity, attached policies, onboarding version and execution", ({ clients, targets, out }, username) =>
+  statusCommand(clients, targets, out, username),
+);
 
 const DIAGNOSE_USAGE = 'diagnose --username U --action connect|publish|subscribe|receive [--topic T] [--client-id C]';
 const diagnose = command({

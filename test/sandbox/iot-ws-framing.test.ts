@@ -4,17 +4,14 @@ import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { presignMqttUrl } from '../../sandbox/client';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
+import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION as REGION } from '../../sandbox/config';
 import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
 import { startIotCore, type IotCore } from '../../sandbox/iot/core';
 import { mqttPacketLength } from '../../sandbox/iot/mqtt-ws-framing';
 
-const REGION = 'us-east-1';
-const ROLE = 'arn:aws:iam::000000000000:role/sandbox-authenticated';
-const POLICY = 'framing-user';
-const template = iotPolicyDocument({ region: REGION, account: '000000000000' });
-
+/** A user identity: its role and its attached policy both allow its own shadow topics. */
+const user = { role: `arn:aws:iam::${SANDBOX_ACCOUNT}:role/framing-user`, policy: 'framing-user', document: iotPolicyDocument({ region: REGION, account: SANDBOX_ACCOUNT }) };
 let core: IotCore;
 let store: CredentialStore;
 
@@ -62,9 +59,9 @@ const PACKET_TYPES: Record<number, string> = { 2: 'CONNACK', 3: 'PUBLISH', 4: 'P
 beforeAll(async () => {
   store = new CredentialStore();
   core = await startIotCore({ store, faults: new FaultInjector() });
-  core.setRolePolicy(ROLE, template);
+  core.setRolePolicy(user.role, user.document);
   const iot = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
-  await iot.send(new CreatePolicyCommand({ policyName: POLICY, policyDocument: JSON.stringify(template) }));
+  await iot.send(new CreatePolicyCommand({ policyName: user.policy, policyDocument: JSON.stringify(user.document) }));
   iot.destroy();
 });
 
@@ -76,9 +73,9 @@ describe('MQTT over WebSocket framing', () => {
   it('sends CONNACK, SUBACK, PUBLISH and PUBACK each in exactly one binary frame', async () => {
     const identityId = `${REGION}:${randomUUID()}`;
     const iot = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
-    await iot.send(new AttachPolicyCommand({ policyName: POLICY, target: identityId }));
+    await iot.send(new AttachPolicyCommand({ policyName: user.policy, target: identityId }));
     iot.destroy();
-    const url = await presignMqttUrl(core.wsUrl, REGION, store.issueForIdentity(identityId, ROLE));
+    const url = await presignMqttUrl(core.wsUrl, REGION, store.issueForIdentity(identityId, user.role));
     const ws = new WebSocket(url, 'mqtt');
     const frames: Buffer[] = [];
     const seen = new Set<string>();
