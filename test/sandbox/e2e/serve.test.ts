@@ -38,7 +38,8 @@ beforeAll(async () => {
   // prettier-ignore
   const args = ['sandbox/main.ts', '--serve', '--outputs-file', join(dir, 'outputs.json'), '--api-port', `${ports.api}`, '--tls-port', `${ports.tls}`,
     '--device-port', `${ports.device}`, '--control-port', `${ports.control}`, '--faults', faults];
-  child = spawn(join('node_modules', '.bin', 'tsx'), args, { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: tsx runs the sandbox in a child process, and both must stop at the end.
+  child = spawn(join('node_modules', '.bin', 'tsx'), args, { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout.push(chunk.toString());
@@ -52,7 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (child && child.exitCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     await exited;
   }
   rmSync(dir, { recursive: true, force: true });
