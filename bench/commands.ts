@@ -1,8 +1,9 @@
+import { checkUser, TrustCache } from '../functions/shared/user-trust';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTDataPlaneClient, type PublishCommand } from '@aws-sdk/client-iot-data-plane';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { UserAccessCache } from '../functions/publish-command/access-cache';
 import { handleApiRequest, Routes } from '../functions/publish-command/core';
 import { clientConfig } from '../functions/shared/clients';
@@ -48,8 +49,8 @@ const DELTA_TOPIC = `$aws/things/${DEVICE}/shadow/update/delta`;
 const DELTA_TIMEOUT_MS = 5_000;
 
 /**
- * The command path: one onboarded user commands a simulated device (plain MQTT/TCP, as devices
- * connect in the sandbox) through the HTTP API, for latency, sustained rate and the credential
+ * The command path: one onboarded user commands a simulated device (registered, connected with
+ * its certificate over mutual TLS) through the HTTP API, for latency, sustained rate and the credential
  * cache; then the handler core in-process, to separate its own time from the publish round trip.
  */
 export async function benchCommands(options: CommandOptions): Promise<CommandFigures> {
@@ -63,7 +64,7 @@ export async function benchCommands(options: CommandOptions): Promise<CommandFig
     const tokens = await app.signIn(username, BENCH_PASSWORD);
     const status = await within(sandbox.services.sfn.waitForExecution(fixture.executionArnOf(tokens)), 30_000, 'onboarding');
     if (status !== 'SUCCEEDED') throw new Error(`onboarding of the commanding user ended ${status}`);
-    device = await connectAsync(sandbox.endpoints.mqttTcp, { clientId: DEVICE, protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 5_000 });
+    device = await sandbox.connectDevice(await sandbox.registerDevice(DEVICE), { clean: true });
     await device.subscribeAsync(DELTA_TOPIC, { qos: 1 });
     const connected = device;
 
@@ -148,8 +149,9 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
   const cognitoIdentity = new CognitoIdentityClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.cognitoIdentity, credentials: backend }));
   const iotClients: IoTDataPlaneClient[] = [];
   let lastSendMs = Number.NaN;
+  const trust = new TrustCache({ check: (token) => checkUser(cognitoIdp, sandbox.userPool.userPoolId, token), now: Date.now });
   const access = new UserAccessCache({
-    cognitoIdp,
+    trust,
     cognitoIdentity,
     iotDataFor: (credentials) => {
       const client = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotDataPlane, credentials }));
@@ -164,10 +166,17 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
       };
     },
     now: Date.now,
-    userPoolId: sandbox.userPool.userPoolId,
     pool: { identityPoolId: sandbox.identityPoolId, developerProviderName: sandbox.developerProviderName },
   });
-  const deps = { access, log: silentLog, config: { iotEndpoint: sandbox.endpoints.iotDataHost, region: sandbox.region }, newCommandId: randomUUID };
+  const deps = {
+    access,
+    log: silentLog,
+    config: { iotEndpoint: sandbox.endpoints.iotDataHost, region: sandbox.region },
+    newCommandId: randomUUID,
+    ensureOnboarding: async () => {
+      throw new Error('the benchmark user is onboarded');
+    },
+  };
   const sub = subOf({ idToken, accessToken: '' });
   const event = (seq: number) => ({
     version: '2.0',

@@ -14,6 +14,11 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
   const devicePrefix = context('devicePrefix');
   const iotDataEndpoint = context('iotDataEndpoint');
   const iotLogLevel = context('iotLogLevel');
+  const trustRevalidate = context('trustRevalidateSeconds');
+  const trustRevalidateSeconds = trustRevalidate === undefined ? undefined : Number(trustRevalidate);
+  if (trustRevalidateSeconds !== undefined && !(Number.isInteger(trustRevalidateSeconds) && trustRevalidateSeconds >= 1 && trustRevalidateSeconds <= 3600)) {
+    throw new Error(`Context trustRevalidateSeconds "${trustRevalidate}" is invalid: expected whole seconds from 1 to 3600`);
+  }
   if (iotLogLevel && !['ERROR', 'WARN', 'INFO', 'DEBUG'].includes(iotLogLevel)) {
     throw new Error(`Context iotLogLevel "${iotLogLevel}" is invalid: expected ERROR, WARN, INFO or DEBUG`);
   }
@@ -22,6 +27,7 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
     ...(devicePrefix ? { devicePrefix } : {}),
     ...(iotDataEndpoint ? { iotDataEndpoint } : {}),
     ...(iotLogLevel ? { iotLogLevel: iotLogLevel as IotLogLevel } : {}),
+    ...(trustRevalidateSeconds !== undefined ? { trustRevalidateSeconds } : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   return { app, stack };

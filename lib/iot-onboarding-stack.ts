@@ -26,6 +26,11 @@ export interface IotOnboardingStackProps extends StackProps {
   readonly alarmTopic?: ITopic;
   /** User pool removal policy. Default RETAIN. */
   readonly userPoolRemovalPolicy?: RemovalPolicy;
+  /**
+   * Seconds the API and the custom authorizer reuse a decision that a user may be served
+   * (exists, enabled, confirmed, same `sub`) before asking the user pool again. Default 300.
+   */
+  readonly trustRevalidateSeconds?: number;
 }
 
 /** The whole product: users, their IoT access, the onboarding workflow and the command API. */
@@ -60,12 +65,15 @@ export class IotOnboardingStack extends Stack {
       appClient: this.users.appClient,
       access: this.access,
       iotDataEndpoint,
+      onboarding: this.onboarding,
+      ...(props.trustRevalidateSeconds !== undefined ? { trustRevalidateSeconds: props.trustRevalidateSeconds } : {}),
     });
 
     this.customAuthorizer = new IotCustomAuthorizer(this, 'CustomAuthorizer', {
       userPool: this.users.userPool,
       appClient: this.users.appClient,
       access: this.access,
+      ...(props.trustRevalidateSeconds !== undefined ? { trustRevalidateSeconds: props.trustRevalidateSeconds } : {}),
     });
 
     this.alarms = new OnboardingAlarms(this, 'Alarms', {

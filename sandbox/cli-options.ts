@@ -9,7 +9,7 @@ const PORT_FLAGS = {
   'iot-port': ['iotData', 'IoT data plane (REST) + MQTT over WebSocket at /mqtt (the ATS data endpoint)'],
   'iot-control-port': ['iotControl', 'IoT control plane'],
   'mqtt-port': ['mqtt', 'MQTT over plain TCP'],
-  'tls-port': ['mqttTls', 'MQTT over TLS, both roles by ALPN: "mqtt" = custom authorizer (AWS: 443), none = devices (AWS: 8883)'],
+  'tls-port': ['mqttTls', 'MQTT over TLS, both roles by ALPN: "mqtt" = custom authorizer (AWS: 443), x-amzn-mqtt-ca or none = devices with a client certificate (AWS: 8883)'],
   'device-port': ['deviceTls', 'a second MQTT/TLS listener, e.g. --tls-port 443 --device-port 8883'],
   'wss-port': ['mqttWss', 'MQTT over WebSocket with TLS (wss://)'],
   'cognito-idp-port': ['cognitoIdp', 'Cognito user pools'],

@@ -33,6 +33,8 @@ export interface AppConfig {
 export interface Tokens {
   readonly idToken: string;
   readonly accessToken: string;
+  /** Present after a password sign-in; a refresh does not return a new one (Cognito's behaviour). */
+  readonly refreshToken?: string;
 }
 
 export interface IotAccess {
@@ -47,6 +49,8 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The `Retry-After` header, in seconds, when the API sent one (409 NotOnboarded). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(`${status} ${code}: ${message}`);
     this.name = 'ApiRequestError';
@@ -121,7 +125,21 @@ export class AppClient {
     );
     const result = out.AuthenticationResult;
     if (!result?.IdToken || !result.AccessToken) throw new Error(`sign-in needs a challenge: ${out.ChallengeName ?? 'unknown'}`);
-    return { idToken: result.IdToken, accessToken: result.AccessToken };
+    return { idToken: result.IdToken, accessToken: result.AccessToken, ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}) };
+  }
+
+  /** REFRESH_TOKEN_AUTH: new ID and access tokens. Cognito does not run the post-authentication trigger here. */
+  async refresh(username: string, refreshToken: string): Promise<Tokens> {
+    const out = await this.idp.send(
+      new InitiateAuthCommand({
+        ClientId: this.config.clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: refreshToken, SECRET_HASH: this.hash(username) },
+      }),
+    );
+    const result = out.AuthenticationResult;
+    if (!result?.IdToken || !result.AccessToken) throw new Error('refresh returned no tokens');
+    return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken };
   }
 
   private async api(method: string, path: string, token: string, body?: unknown): Promise<unknown> {
@@ -133,7 +151,8 @@ export class AppClient {
     const text = await response.text();
     const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     if (!response.ok) {
-      throw new ApiRequestError(response.status, String(json.error ?? 'HttpError'), String(json.message ?? text));
+      const retryAfter = response.headers.get('retry-after');
+      throw new ApiRequestError(response.status, String(json.error ?? 'HttpError'), String(json.message ?? text), retryAfter ? Number(retryAfter) : undefined);
     }
     return json;
   }

@@ -90,10 +90,12 @@ async function connectAsUser(sb: Sandbox, app: AppClient, t: Timeline) {
 
 /** Steps 8-10: a simulated device receives the command the API published as the user. */
 async function commandDevice(sb: Sandbox, app: AppClient, fresh: Tokens, t: Timeline): Promise<MqttClient> {
-  // A simulated device: in the sandbox, devices connect over plain MQTT/TCP as device_* (AWS: X.509).
-  const device = await connectAsync(sb.endpoints.mqttTcp, { clientId: 'device_demo', protocolVersion: 4, reconnectPeriod: 0 });
+  // A simulated device, registered as an operator does (thing, certificate, device policy) and
+  // connected with its certificate over mutual TLS, as on AWS's port 8883.
+  const registered = await sb.registerDevice('device_demo');
+  const device = await sb.connectDevice(registered);
   await device.subscribeAsync('$aws/things/device_demo/shadow/update/delta', { qos: 1 });
-  t.step('8. Simulated device "device_demo" connected and subscribed to its shadow delta');
+  t.step(`8. Registered "device_demo" (thing + certificate ${registered.certificateId.slice(0, 8)}…) and connected it over mutual TLS; subscribed to its shadow delta`);
   const delta = nextMessage(device, '$aws/things/device_demo/shadow/update/delta');
   const command = await app.sendCommand(fresh.idToken, 'device_demo', { power: 'OFF', brightness: 40 });
   t.step(`9. POST /devices/device_demo/commands {"power":"OFF","brightness":40} -> 202, command ${command.commandId.slice(0, 8)}…`);

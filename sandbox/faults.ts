@@ -10,13 +10,20 @@ export interface FaultRule {
   readonly failNext?: number;
   /** The error the failing calls return; default is the service's internal-failure error. */
   readonly failWith?: 'throttle' | 'internal';
+  /**
+   * The next N calls take effect but their response is lost (the connection drops before the
+   * answer): what a client sees when a network path fails mid-request. Only operations that
+   * support it honour it (the IoT data plane's shadow operations); others ignore it.
+   */
+  readonly loseResponseNext?: number;
 }
 
-export type Fault = { readonly kind: 'throttle' | 'internal' };
+export type Fault = { readonly kind: 'throttle' | 'internal' | 'lose-response' };
 
 interface RuleState {
   rule: FaultRule;
   failuresLeft: number;
+  lossesLeft: number;
   tokens: number;
   refilledAt: number;
 }
@@ -33,7 +40,7 @@ export class FaultInjector {
       this.rules.delete(operation);
       return;
     }
-    this.rules.set(operation, { rule, failuresLeft: rule.failNext ?? 0, tokens: rule.throttleTps ?? 0, refilledAt: this.now() });
+    this.rules.set(operation, { rule, failuresLeft: rule.failNext ?? 0, lossesLeft: rule.loseResponseNext ?? 0, tokens: rule.throttleTps ?? 0, refilledAt: this.now() });
   }
 
   clear(): void {
@@ -56,6 +63,11 @@ export class FaultInjector {
       state.failuresLeft--;
       count.failed++;
       return { kind: state.rule.failWith ?? 'internal' };
+    }
+    if (state.lossesLeft > 0) {
+      state.lossesLeft--;
+      count.failed++;
+      return { kind: 'lose-response' };
     }
     const tps = state.rule.throttleTps;
     if (tps !== undefined) {
@@ -101,31 +113,43 @@ export class InvalidFaultSpec extends Error {
 
 /**
  * Reads fault rules from JSON (one rule or a list), with the checks the in-process API relies on:
- * a known `service:Operation`, `throttleTps` > 0, `failNext` a whole number >= 0, `failWith`
- * `throttle` or `internal`, at least one of `throttleTps` and `failNext`, nothing else.
+ * a known `service:Operation`, `throttleTps` > 0, `failNext` and `loseResponseNext` whole numbers
+ * >= 0, `failWith` `throttle` or `internal`, at least one of `throttleTps`, `failNext` and
+ * `loseResponseNext`, nothing else.
  */
 export function parseFaultSpecs(value: unknown): FaultSpec[] {
   const items = Array.isArray(value) ? value : [value];
   return items.map((item, index) => parseFaultSpec(item, `faults[${index}]`));
 }
 
+const KNOWN_FIELDS = 'operation, throttleTps, failNext, failWith, loseResponseNext';
+
+function wholeNumber(value: unknown, where: string): number | undefined {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw new InvalidFaultSpec(`${where} must be a whole number >= 0`);
+  return value as number | undefined;
+}
+
 function parseFaultSpec(item: unknown, where: string): FaultSpec {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new InvalidFaultSpec(`${where} must be an object`);
-  const { operation, throttleTps, failNext, failWith, ...rest } = item as Record<string, unknown>;
+  const { operation, throttleTps, failNext, failWith, loseResponseNext, ...rest } = item as Record<string, unknown>;
   const unknownKeys = Object.keys(rest);
-  if (unknownKeys.length > 0) throw new InvalidFaultSpec(`${where} has unknown field(s) ${unknownKeys.join(', ')} (known: operation, throttleTps, failNext, failWith)`);
+  if (unknownKeys.length > 0) throw new InvalidFaultSpec(`${where} has unknown field(s) ${unknownKeys.join(', ')} (known: ${KNOWN_FIELDS})`);
   const service = typeof operation === 'string' ? operation.split(':')[0] : undefined;
   if (typeof operation !== 'string' || !/^[a-z-]+:[A-Z][A-Za-z]+$/.test(operation) || !FAULT_SERVICES.some((s) => s === service)) {
     throw new InvalidFaultSpec(`${where}.operation must be <service>:<Operation> with service one of ${FAULT_SERVICES.join(', ')} (e.g. iot:AttachPolicy)`);
   }
   if (throttleTps !== undefined && (typeof throttleTps !== 'number' || !(throttleTps > 0))) throw new InvalidFaultSpec(`${where}.throttleTps must be a number > 0`);
-  if (failNext !== undefined && (typeof failNext !== 'number' || !Number.isInteger(failNext) || failNext < 0)) throw new InvalidFaultSpec(`${where}.failNext must be a whole number >= 0`);
+  const next = wholeNumber(failNext, `${where}.failNext`);
+  const losses = wholeNumber(loseResponseNext, `${where}.loseResponseNext`);
   if (failWith !== undefined && failWith !== 'throttle' && failWith !== 'internal') throw new InvalidFaultSpec(`${where}.failWith must be "throttle" or "internal"`);
-  if (throttleTps === undefined && failNext === undefined) throw new InvalidFaultSpec(`${where} needs throttleTps and/or failNext`);
+  if (throttleTps === undefined && next === undefined && losses === undefined) {
+    throw new InvalidFaultSpec(`${where} needs throttleTps, failNext and/or loseResponseNext`);
+  }
   return {
     operation,
     ...(throttleTps !== undefined ? { throttleTps } : {}),
-    ...(failNext !== undefined ? { failNext } : {}),
+    ...(next !== undefined ? { failNext: next } : {}),
     ...(failWith !== undefined ? { failWith } : {}),
+    ...(losses !== undefined ? { loseResponseNext: losses } : {}),
   };
 }

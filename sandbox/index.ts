@@ -1,15 +1,20 @@
 import './stepfunctions/polyfill';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTClient } from '@aws-sdk/client-iot';
+import type { IClientOptions } from 'mqtt';
+import { devicePolicyDocument } from '../functions/shared/device-policy';
 import { iotPolicyDocument } from '../functions/shared/iot-policy';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../functions/shared/onboarding';
 import { renderOnboardingDefinition } from '../statemachines/onboarding';
 import type { AppConfig } from './client';
 import { startCognitoIdentity } from './cognito-identity';
+import { SandboxClock } from './clock';
 import { startCognitoIdp } from './cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
 import { CredentialStore } from './credentials';
 import { applyFaultSpecs, startControlServer } from './control';
+import { connectDevice, registerDevice, type DeviceCredentials } from './devices';
+import { EventBus, cloudTrailEntry } from './eventbridge';
 import { FaultInjector, type FaultSpec } from './faults';
 import { startHttpApi } from './http-api';
 import { startIotCore } from './iot/core';
@@ -37,8 +42,12 @@ export interface SandboxOptions {
   readonly outputsFile?: string;
   /** Fault rules in force from the start (as `--faults` and the control endpoint take them). */
   readonly faults?: readonly FaultSpec[];
-  /** The sandbox's clock (ms): token and credential expiry, signature dates. Default `Date.now`. */
-  readonly now?: () => number;
+  /**
+   * The sandbox's clock: token, credential and trust expiry, signature dates, session deadlines,
+   * in the emulators and in the Lambda handlers alike. Tests `advance()` it instead of sleeping.
+   * Default: a clock at real time.
+   */
+  readonly clock?: SandboxClock;
 }
 
 export interface SandboxPorts {
@@ -65,6 +74,7 @@ export interface SandboxPorts {
 export const SANDBOX_STACK = 'IotOnboarding';
 const STATE_MACHINE_NAME = `${SANDBOX_STACK}-onboarding`;
 const POLICY_NAME = `${SANDBOX_STACK}-user-iot`;
+const DEVICE_POLICY_NAME = `${SANDBOX_STACK}-device-iot`;
 const DEVELOPER_PROVIDER = `iot-onboarding.${SANDBOX_STACK}`;
 const AUTHORIZER_NAME = `${SANDBOX_STACK}-cognito`;
 const AUTHENTICATED_ROLE_ARN = `arn:aws:iam::${SANDBOX_ACCOUNT}:role/${SANDBOX_STACK}-AuthenticatedRole`;
@@ -80,18 +90,27 @@ export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 export async function startSandbox(options: SandboxOptions = {}) {
   const onboardingVersion = options.onboardingVersion ?? '1';
   const devicePrefix = options.devicePrefix ?? 'device_';
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? new SandboxClock();
+  const now = clock.now;
   const store = new CredentialStore(now);
   const faults = new FaultInjector();
   const closers: Array<() => Promise<void>> = [];
   try {
-    // Cognito user pool: the directory and its app client (secret, USER_PASSWORD_AUTH).
+    // The account's default event bus: Cognito's CloudTrail-recorded user calls reach its rules.
+    const eventBus = new EventBus(now);
     const ports = options.ports ?? {};
     const port = (value: number | undefined) => (value !== undefined ? { port: value } : {});
     applyFaultSpecs(faults, options.faults ?? [], { replace: true });
     const control = await startControlServer({ faults, ...port(ports.control) });
     closers.push(() => control.close());
-    const idp = await startCognitoIdp({ faults, store, now, ...port(ports.cognitoIdp) });
+    // Cognito user pool: the directory and its app client (secret, USER_PASSWORD_AUTH).
+    const idp = await startCognitoIdp({
+      faults,
+      store,
+      now,
+      ...port(ports.cognitoIdp),
+      onCloudTrail: (record) => eventBus.putEvents([cloudTrailEntry('cognito-idp', record)]),
+    });
     closers.push(() => idp.close());
     const customAttributes = [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE].map((a) => a.replace(/^custom:/, ''));
     const pool = idp.createUserPool({ name: `${SANDBOX_STACK}-users`, customAttributes, readOnlyAttributes: customAttributes });
@@ -107,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       store,
       faults,
       now,
+      timers: clock.timers,
       tls: { ...tls, mqttsPort: ports.mqttTls ?? 0, wssPort: ports.mqttWss ?? 0, ...(ports.deviceTls !== undefined ? { deviceMqttsPort: ports.deviceTls } : {}) },
       ports: { dataPlane: ports.iotData ?? 0, mqtt: ports.mqtt ?? 0, controlPlane: ports.iotControl ?? 0 },
     });
@@ -114,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     const policyDocument = iotPolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT, devicePrefix });
     iot.setRolePolicy(AUTHENTICATED_ROLE_ARN, policyDocument);
     iot.registry.createPolicy(POLICY_NAME, JSON.stringify(policyDocument));
+    iot.registry.createPolicy(DEVICE_POLICY_NAME, JSON.stringify(devicePolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT })));
 
     const sfn = await startStepFunctions({
       faults,
@@ -173,10 +194,12 @@ export async function startSandbox(options: SandboxOptions = {}) {
           IDENTITY_POOL_ID: identityPoolId,
           DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
           IOT_DATA_ENDPOINT: iot.dataPlaneUrl,
+          STATE_MACHINE_ARN: stateMachineArn,
+          ONBOARDING_VERSION: onboardingVersion,
         },
       },
     };
-    const lambda = await startLambdaRuntime(specs);
+    const lambda = await startLambdaRuntime(specs, { clockOffset: clock.sharedOffset });
     closers.push(() => lambda.close());
 
     const definition = renderOnboardingDefinition({
@@ -282,9 +305,17 @@ export async function startSandbox(options: SandboxOptions = {}) {
       ? writeOutputsFile(options.outputsFile, SANDBOX_STACK, outputs, { region: SANDBOX_REGION, appClientSecret: client.clientSecret, caPem: tls.caPem, endpoints })
       : undefined;
 
+    const operatorIot = new IoTClient({ ...sdkConfig, endpoint: iot.controlPlaneUrl });
+    closers.push(async () => operatorIot.destroy());
+
     return {
       region: SANDBOX_REGION,
       account: SANDBOX_ACCOUNT,
+      clock,
+      /** Registers a device as an operator does, through the real SDK (thing, certificate, device policy). */
+      registerDevice: (thingName: string) => registerDevice(operatorIot, { thingName, policyName: DEVICE_POLICY_NAME }),
+      /** Connects a registered device with mqtt.js over mutual TLS (client id = thing name unless given). */
+      connectDevice: (device: DeviceCredentials, options?: IClientOptions) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options),
       appConfig,
       outputs,
       env,
@@ -299,9 +330,13 @@ export async function startSandbox(options: SandboxOptions = {}) {
       identityPoolId,
       developerProviderName: DEVELOPER_PROVIDER,
       policyName: POLICY_NAME,
+      /** The device policy (functions/shared/device-policy.ts) that registered devices' certificates carry. */
+      devicePolicyName: DEVICE_POLICY_NAME,
       authenticatedRoleArn: AUTHENTICATED_ROLE_ARN,
       faults,
       store,
+      /** EventBridge default bus: `eventBus.putRule(name, pattern)` then `eventBus.putTarget(name, id, callback)`. */
+      eventBus,
       services: { idp, identity, iot, sfn, api, lambda },
       async close() {
         for (const close of closers.reverse()) await close().catch(() => undefined);

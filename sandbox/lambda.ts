@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { LAMBDA_BUNDLING } from '../lib/bundling';
 import { functionEntry } from '../lib/paths';
+import { CLOCK_BOOTSTRAP } from './clock';
 
 export interface FunctionSpec {
   /** Folder under `functions/`. */
@@ -34,6 +35,7 @@ export interface LambdaRuntime {
 // reuse it, as a warm Lambda container does.
 const BOOTSTRAP = `
 import { parentPort, workerData } from 'node:worker_threads';
+${CLOCK_BOOTSTRAP}
 let handler;
 let initError;
 try {
@@ -64,7 +66,7 @@ parentPort.on('message', async ({ id, event, requestId, functionName }) => {
  */
 export async function startLambdaRuntime(
   functions: Record<string, FunctionSpec>,
-  options: { timeoutMs?: number; maxEnvironments?: number } = {},
+  options: { timeoutMs?: number; maxEnvironments?: number; clockOffset?: SharedArrayBuffer } = {},
 ): Promise<LambdaRuntime> {
   const dir = mkdtempSync(join(tmpdir(), 'iot-onboarding-lambda-'));
   const entryPoints = Object.fromEntries(Object.entries(functions).map(([name, spec]) => [name, functionEntry(spec.source)]));
@@ -122,7 +124,7 @@ export async function startLambdaRuntime(
     const spec = functions[name] as FunctionSpec;
     const worker = new Worker(bootstrap, {
       env: { ...spec.environment },
-      workerData: { bundle: join(dir, `${name}.mjs`), timeoutMs: options.timeoutMs ?? 10_000 },
+      workerData: { bundle: join(dir, `${name}.mjs`), timeoutMs: options.timeoutMs ?? 10_000, clockOffset: options.clockOffset },
       stdout: false,
       stderr: false,
     });

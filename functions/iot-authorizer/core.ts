@@ -2,8 +2,10 @@ import { createHmac } from 'node:crypto';
 import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import * as z from 'zod/mini';
 import { iotPolicyDocument, type PolicyScope } from '../shared/iot-policy';
+import { errorName } from '../shared/error-name';
 import { IDENTITY_ID_ATTRIBUTE } from '../shared/onboarding';
 import type { Log } from '../shared/observability';
+import { UserNotTrustedError, type DistrustReason, type TrustCache } from '../shared/user-trust';
 
 /** What the authorizer needs from `aws-jwt-verify`'s CognitoJwtVerifier (ID tokens, one client). */
 export interface IdTokenVerifier {
@@ -13,12 +15,20 @@ export interface IdTokenVerifier {
 export interface AuthorizerDeps {
   readonly verifier: IdTokenVerifier;
   readonly cognitoIdp: Pick<CognitoIdentityProviderClient, 'send'>;
+  /** The trust rules (functions/shared/user-trust.ts), cached per user for the re-validation window. */
+  readonly trust: Pick<TrustCache, 'verify'>;
   readonly log: Log;
   readonly now: () => number;
   readonly config: {
     readonly clientId: string;
     readonly clientSecret: string;
     readonly policyScope: PolicyScope;
+    /**
+     * The trust re-validation window (seconds). It is also the policy refresh interval (at least
+     * IoT's 300 s), so every refresh finds the decision expired and asks the user pool again: a
+     * deleted or disabled user is dropped within one refresh.
+     */
+    readonly revalidateSeconds: number;
   };
 }
 
@@ -34,8 +44,6 @@ export interface AuthorizerResponse {
 /** IoT's bounds for both durations, in seconds. */
 const MIN_SESSION_S = 300;
 const MAX_SESSION_S = 86_400;
-/** Re-evaluate the policy hourly at most (the token is re-checked on refresh). */
-const REFRESH_S = 3_600;
 /** MQTT passwords can be 64 KB; a Cognito ID token is a few KB. Anything bigger is refused unread. */
 export const MAX_PASSWORD_BYTES = 8 * 1024;
 
@@ -59,6 +67,8 @@ export type DenyReason =
   | 'token-expires-too-soon'
   | 'wrong-password'
   | 'not-onboarded'
+  | 'identity-mismatch'
+  | DistrustReason
   | 'upstream-failure';
 
 class Denied extends Error {
@@ -94,20 +104,35 @@ export async function authorizeConnect(event: unknown, deps: AuthorizerDeps): Pr
     if (!(secondsLeft >= MIN_SESSION_S)) {
       throw new Denied('token-expires-too-soon', `The ID token expires in ${secondsLeft}s; IoT sessions last at least ${MIN_SESSION_S}s`);
     }
-    const disconnectAfterInSeconds = Math.min(secondsLeft, MAX_SESSION_S);
     const sub = String(claims.sub);
+    await requireTrusted(deps, { username, sub }, identityId);
+    const disconnectAfterInSeconds = Math.min(secondsLeft, MAX_SESSION_S);
     deps.log.info('MQTT connect authorized', { username, identityId });
     return {
       isAuthenticated: true,
       principalId: principalIdFor(sub),
       disconnectAfterInSeconds,
-      refreshAfterInSeconds: Math.min(REFRESH_S, disconnectAfterInSeconds),
+      refreshAfterInSeconds: Math.min(Math.max(deps.config.revalidateSeconds, MIN_SESSION_S), disconnectAfterInSeconds),
       policyDocuments: [JSON.stringify(iotPolicyDocument(deps.config.policyScope, identityId))],
     };
   } catch (error) {
     const reason: DenyReason = error instanceof Denied ? error.reason : 'upstream-failure';
     deps.log.warn('MQTT connect denied', { reason, detail: (error as Error).message });
     return deny();
+  }
+}
+
+/** The user still exists, is enabled and confirmed, has the token's `sub`, and the token's identity is theirs. */
+async function requireTrusted(deps: AuthorizerDeps, token: { username: string; sub: string }, identityId: string): Promise<void> {
+  let user;
+  try {
+    user = await deps.trust.verify(token);
+  } catch (error) {
+    if (error instanceof UserNotTrustedError) throw new Denied(error.reason, error.message);
+    throw new Denied('upstream-failure', `The user pool could not be asked: ${errorName(error)}`);
+  }
+  if (user.identityId !== identityId) {
+    throw new Denied('identity-mismatch', 'The ID token names another IoT identity than the user\'s record (offboarded or re-onboarded since)');
   }
 }
 
@@ -167,7 +192,7 @@ async function signIn(username: string, password: string, deps: AuthorizerDeps):
     return token;
   } catch (error) {
     if (error instanceof Denied) throw error;
-    const name = (error as Error).name;
+    const name = errorName(error);
     if (name === 'NotAuthorizedException' || name === 'UserNotFoundException' || name === 'UserNotConfirmedException') {
       throw new Denied('wrong-password', `Cognito refused the sign-in (${name})`);
     }

@@ -1,8 +1,9 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { clientConfig } from '../shared/clients';
-import { ConfigVars, loadConfig } from '../shared/config';
+import { ConfigVars, loadConfig, secondsOr } from '../shared/config';
 import { createLogger } from '../shared/observability';
+import { checkUser, TRUST_DEFAULTS, TrustCache } from '../shared/user-trust';
 import { authorizeConnect } from './core';
 import * as z from 'zod/mini';
 
@@ -14,7 +15,9 @@ const config = loadConfig({
   AWS_ACCOUNT_ID: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id')),
   DEVICE_PREFIX: ConfigVars.thingPrefix(),
   COGNITO_JWKS_URI: z.optional(z.url()),
+  TRUST_REVALIDATE_SECONDS: ConfigVars.optionalSeconds(),
 });
+const revalidateSeconds = secondsOr(config.TRUST_REVALIDATE_SECONDS, TRUST_DEFAULTS.revalidateSeconds);
 // Verifies ID tokens locally; the pool's JWKS is fetched once per container and cached.
 const verifier = CognitoJwtVerifier.create({ userPoolId: config.USER_POOL_ID, tokenUse: 'id', clientId: config.APP_CLIENT_ID });
 // Unset on AWS. The offline sandbox serves its pool's JWKS over http, which aws-jwt-verify's
@@ -22,15 +25,18 @@ const verifier = CognitoJwtVerifier.create({ userPoolId: config.USER_POOL_ID, to
 if (config.COGNITO_JWKS_URI) {
   verifier.cacheJwks((await (await fetch(config.COGNITO_JWKS_URI)).json()) as Parameters<typeof verifier.cacheJwks>[0]);
 }
+const cognitoIdp = new CognitoIdentityProviderClient(clientConfig({ requestTimeoutMs: 2_000 }));
 const deps = {
   verifier,
-  cognitoIdp: new CognitoIdentityProviderClient(clientConfig({ requestTimeoutMs: 2_000 })),
+  cognitoIdp,
+  trust: new TrustCache({ check: (token) => checkUser(cognitoIdp, config.USER_POOL_ID, token), now: Date.now, revalidateSeconds }),
   log: createLogger('iot-authorizer'),
   now: Date.now,
   config: {
     clientId: config.APP_CLIENT_ID,
     clientSecret: config.APP_CLIENT_SECRET,
     policyScope: { region: config.AWS_REGION, account: config.AWS_ACCOUNT_ID, devicePrefix: config.DEVICE_PREFIX },
+    revalidateSeconds,
   },
 };
 

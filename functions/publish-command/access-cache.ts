@@ -1,14 +1,14 @@
-import { AdminGetUserCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import type { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { classifyAwsError } from '../shared/aws-errors';
+import { errorName } from '../shared/error-name';
 import {
   credentialsForIdentity,
   resolveDeveloperIdentity,
   type IdentityCredentials,
   type IdentityPoolRef,
 } from '../shared/identity';
-import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../shared/onboarding';
+import { UserNotTrustedError, type TrustCache, type TrustedUser } from '../shared/user-trust';
 import { ApiError } from './api-errors';
 
 /** What the API holds for one user: their identity, its OpenID token and an IoT client signed as them. */
@@ -21,12 +21,12 @@ export interface UserAccess {
 }
 
 export interface AccessCacheDeps {
-  readonly cognitoIdp: Pick<CognitoIdentityProviderClient, 'send'>;
+  /** The trust rules (functions/shared/user-trust.ts), re-validated at most every few minutes. */
+  readonly trust: Pick<TrustCache, 'verify' | 'forget'>;
   readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
   /** Builds an IoT data-plane client that signs with the given identity credentials. */
   readonly iotDataFor: (credentials: IdentityCredentials) => Pick<IoTDataPlaneClient, 'send'>;
   readonly now: () => number;
-  readonly userPoolId: string;
   readonly pool: IdentityPoolRef;
   /** Entries are refreshed this long before their credentials or token expire. Default 5 min. */
   readonly refreshMarginMs?: number;
@@ -34,13 +34,22 @@ export interface AccessCacheDeps {
   readonly maxEntries?: number;
 }
 
+/** A trusted user who has no IoT identity yet: the API ensures their onboarding (409). */
+export class NotOnboardedError extends ApiError {
+  constructor(readonly user: TrustedUser) {
+    super('NotOnboarded', 'This user is not onboarded to AWS IoT yet; onboarding has been started, retry after the indicated delay');
+  }
+}
+
 /** OpenID token lifetime we ask for; credentials from it last up to 1 h anyway. */
 const TOKEN_DURATION_SECONDS = 3_600;
 
 /**
- * Per-user access, cached until shortly before expiry. A miss costs AdminGetUser (is the user
- * onboarded, and as which identity), GetOpenIdTokenForDeveloperIdentity and
- * GetCredentialsForIdentity; a hit costs nothing. Concurrent misses for one user share one fetch.
+ * Per-user access. Every request first passes the trust rules (cached per `sub` for the
+ * re-validation window); the identity credentials are then cached until shortly before expiry.
+ * A miss costs GetOpenIdTokenForDeveloperIdentity (keyed by `sub` alone, never with an
+ * IdentityId, which would link the login to that identity) and GetCredentialsForIdentity; a hit
+ * costs nothing. Concurrent misses for one user share one fetch.
  */
 export class UserAccessCache {
   private readonly entries = new Map<string, Promise<UserAccess>>();
@@ -54,17 +63,23 @@ export class UserAccessCache {
   }
 
   async get(sub: string, username: string): Promise<UserAccess> {
+    const user = await this.deps.trust.verify({ sub, username }).catch(rethrowAsApiError);
+    if (!user.identityId || !user.onboardedVersion) {
+      // Onboarding finishes within seconds: the retry must see the attributes it records.
+      this.deps.trust.forget(sub);
+      throw new NotOnboardedError(user);
+    }
     const cached = this.entries.get(sub);
     if (cached) {
       const access = await cached.catch(() => undefined);
-      if (access && this.fresh(access)) {
+      if (access && access.identityId === user.identityId && this.fresh(access)) {
         this.hitCount++;
         return access;
       }
       if (this.entries.get(sub) === cached) this.entries.delete(sub);
     }
     this.missCount++;
-    const pending = this.fetch(sub, username);
+    const pending = this.fetch(sub, user.identityId);
     this.entries.set(sub, pending);
     this.evictOverflow();
     pending.catch(() => {
@@ -87,13 +102,18 @@ export class UserAccessCache {
     }
   }
 
-  private async fetch(sub: string, username: string): Promise<UserAccess> {
-    const identityId = await this.onboardedIdentity(username);
+  private async fetch(sub: string, recordedIdentityId: string): Promise<UserAccess> {
     const issuedAt = this.deps.now();
     const identity = await resolveDeveloperIdentity(this.deps.cognitoIdentity, this.deps.pool, sub, {
-      identityId,
       tokenDurationSeconds: TOKEN_DURATION_SECONDS,
     }).catch(rethrowAsApiError);
+    if (identity.identityId !== recordedIdentityId) {
+      // The user's record and the identity pool disagree (an identity removed by offboarding, or
+      // an attribute written by hand). Serving either would be a guess; an operator re-onboards.
+      throw new ApiError('Unauthenticated', 'This user\'s IoT identity does not match their record; ask an operator to re-onboard the user', {
+        cause: new Error(`identity of sub ${sub} is ${identity.identityId}, custom:identity_id is ${recordedIdentityId}`),
+      });
+    }
     const credentials = await credentialsForIdentity(this.deps.cognitoIdentity, identity).catch(rethrowAsApiError);
     return {
       identityId: identity.identityId,
@@ -103,30 +123,13 @@ export class UserAccessCache {
       iotData: this.deps.iotDataFor(credentials),
     };
   }
-
-  private async onboardedIdentity(username: string): Promise<string> {
-    let attributes: Map<string, string>;
-    try {
-      const user = await this.deps.cognitoIdp.send(new AdminGetUserCommand({ UserPoolId: this.deps.userPoolId, Username: username }));
-      attributes = new Map((user.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
-    } catch (error) {
-      if (classifyAwsError(error) === 'notFound') {
-        throw new ApiError('Unauthenticated', 'The token names a user that no longer exists in the user pool', { cause: error });
-      }
-      rethrowAsApiError(error);
-    }
-    const identityId = attributes.get(IDENTITY_ID_ATTRIBUTE);
-    if (!attributes.get(ONBOARDED_ATTRIBUTE) || !identityId) {
-      throw new ApiError('NotOnboarded', 'This user is not onboarded to AWS IoT yet; onboarding starts at sign-in and takes a few seconds');
-    }
-    return identityId;
-  }
 }
 
 function rethrowAsApiError(error: unknown): never {
   if (error instanceof ApiError) throw error;
+  if (error instanceof UserNotTrustedError) throw new ApiError('Unauthenticated', error.message, { cause: error });
   const cause = (error as { cause?: unknown }).cause ?? error;
-  if (classifyAwsError(cause) === 'throttled' || (error as Error).name === 'UpstreamThrottled') {
+  if (classifyAwsError(cause) === 'throttled' || errorName(error) === 'UpstreamThrottled') {
     throw new ApiError('Throttled', 'AWS is throttling identity requests; retry with backoff', { cause: error });
   }
   throw new ApiError('UpstreamFailure', 'An AWS dependency failed; retry later', { cause: error });

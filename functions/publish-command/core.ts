@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { classifyAwsError } from '../shared/aws-errors';
 import type { Log } from '../shared/observability';
 import { jsonDepth, SHADOW_LIMITS, thingNameProblem } from '../shared/shadow-limits';
-import type { UserAccessCache } from './access-cache';
+import { NotOnboardedError, type UserAccessCache } from './access-cache';
 import { ApiError } from './api-errors';
 
 export interface CommandApiDeps {
@@ -13,7 +13,15 @@ export interface CommandApiDeps {
   readonly config: { readonly iotEndpoint: string; readonly region: string };
   /** Unique command ids (the shadow `clientToken`). */
   readonly newCommandId: () => string;
+  /**
+   * Starts or redrives the user's deterministic onboarding execution, exactly as the
+   * post-authentication trigger would (token refreshes never run the trigger: design section 9).
+   */
+  readonly ensureOnboarding: (user: { readonly sub: string; readonly username: string }) => Promise<string>;
 }
+
+/** Seconds a client waits before retrying after 409 NotOnboarded: an onboarding takes a few seconds. */
+export const NOT_ONBOARDED_RETRY_AFTER_SECONDS = 5;
 
 export interface ApiResponse {
   readonly statusCode: number;
@@ -63,19 +71,28 @@ export async function handleApiRequest(event: unknown, deps: CommandApiDeps): Pr
         throw new ApiError('RouteNotFound', `No route ${request.routeKey}`);
     }
   } catch (error) {
-    if (error instanceof ApiError) {
-      const level = error.status >= 500 ? 'error' : 'warn';
-      deps.log[level]('Request rejected', {
-        requestId: request.requestContext.requestId,
-        code: error.code,
-        message: error.message,
-        cause: describeCause(error.cause),
-      });
-      return errorResponse(error);
-    }
-    deps.log.error('Unexpected failure', { requestId: request.requestContext.requestId, cause: describeCause(error) });
+    return rejection(error, request.requestContext.requestId, deps);
+  }
+}
+
+async function rejection(error: unknown, requestId: string, deps: CommandApiDeps): Promise<ApiResponse> {
+  if (!(error instanceof ApiError)) {
+    deps.log.error('Unexpected failure', { requestId, cause: describeCause(error) });
     return errorResponse(new ApiError('UpstreamFailure', 'The request failed unexpectedly; retry later'));
   }
+  const level = error.status >= 500 ? 'error' : 'warn';
+  deps.log[level]('Request rejected', { requestId, code: error.code, reason: error.message, cause: describeCause(error.cause) });
+  if (!(error instanceof NotOnboardedError)) return errorResponse(error);
+  const { sub, username } = error.user;
+  try {
+    const action = await deps.ensureOnboarding({ sub, username });
+    deps.log.info('Onboarding ensured by the API', { requestId, sub, action });
+  } catch (cause) {
+    // The 409 stands either way: the client retries, and that retry ensures onboarding again.
+    deps.log.error('Could not ensure onboarding', { requestId, sub, cause: describeCause(cause) });
+  }
+  const response = errorResponse(error);
+  return { ...response, headers: { ...response.headers, 'retry-after': String(NOT_ONBOARDED_RETRY_AFTER_SECONDS) } };
 }
 
 interface Caller {

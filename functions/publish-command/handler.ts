@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
-import { ConfigVars, loadConfig } from '../shared/config';
+import { ConfigVars, loadConfig, secondsOr } from '../shared/config';
+import { ensureOnboardingExecution } from '../shared/execution-ensure';
 import { createLogger } from '../shared/observability';
+import { checkUser, TRUST_DEFAULTS, TrustCache } from '../shared/user-trust';
 import { UserAccessCache } from './access-cache';
 import { handleApiRequest } from './core';
 
@@ -15,25 +18,36 @@ const config = loadConfig({
   DEVELOPER_PROVIDER_NAME: ConfigVars.providerName(),
   IOT_DATA_ENDPOINT: ConfigVars.url(),
   AWS_REGION: ConfigVars.region(),
+  STATE_MACHINE_ARN: ConfigVars.arn('states'),
+  ONBOARDING_VERSION: ConfigVars.onboardingVersion(),
+  TRUST_REVALIDATE_SECONDS: ConfigVars.optionalSeconds(),
 });
 const log = createLogger('publish-command');
 const tuning = { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 };
+const cognitoIdp = new CognitoIdentityProviderClient(clientConfig(tuning));
+const sfn = new SFNClient(clientConfig(tuning));
+const trust = new TrustCache({
+  check: (token) => checkUser(cognitoIdp, config.USER_POOL_ID, token),
+  now: Date.now,
+  revalidateSeconds: secondsOr(config.TRUST_REVALIDATE_SECONDS, TRUST_DEFAULTS.revalidateSeconds),
+});
 const access = new UserAccessCache({
-  cognitoIdp: new CognitoIdentityProviderClient(clientConfig(tuning)),
+  trust,
   cognitoIdentity: new CognitoIdentityClient(clientConfig(tuning)),
   // One client per cached user, signed with that user's identity credentials: IoT Core then
   // enforces the user's own IAM role and attached IoT policy on the publish.
   iotDataFor: (credentials) =>
     new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: config.IOT_DATA_ENDPOINT, credentials })),
   now: Date.now,
-  userPoolId: config.USER_POOL_ID,
   pool: { identityPoolId: config.IDENTITY_POOL_ID, developerProviderName: config.DEVELOPER_PROVIDER_NAME },
 });
+const onboardingTarget = { stateMachineArn: config.STATE_MACHINE_ARN, onboardingVersion: config.ONBOARDING_VERSION };
 const deps = {
   access,
   log,
   config: { iotEndpoint: new URL(config.IOT_DATA_ENDPOINT).host, region: config.AWS_REGION },
   newCommandId: randomUUID,
+  ensureOnboarding: (user: { sub: string; username: string }) => ensureOnboardingExecution(sfn, onboardingTarget, user),
 };
 
 /** HTTP API (payload 2.0) behind the user-pool JWT authorizer. */

@@ -10,12 +10,17 @@ import { Construct } from 'constructs';
 import { Routes } from '../../functions/publish-command/core';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
+import type { OnboardingWorkflow } from './onboarding-workflow';
 
 export interface CommandApiProps {
   readonly userPool: IUserPool;
   readonly appClient: IUserPoolClient;
   readonly access: IotAccess;
   readonly iotDataEndpoint: string;
+  /** The onboarding workflow: the API ensures a user's onboarding when it finds them not onboarded. */
+  readonly onboarding: OnboardingWorkflow;
+  /** Seconds a trust decision about a user is reused (design section 9). Default 300. */
+  readonly trustRevalidateSeconds?: number;
   /** Stage throttling. Default 50 requests/s, burst 100. */
   readonly throttle?: ThrottleSettings;
 }
@@ -39,8 +44,10 @@ export class CommandApi extends Construct {
         IDENTITY_POOL_ID: props.access.identityPool.ref,
         DEVELOPER_PROVIDER_NAME: props.access.developerProviderName,
         IOT_DATA_ENDPOINT: props.iotDataEndpoint,
+        ...(props.trustRevalidateSeconds !== undefined ? { TRUST_REVALIDATE_SECONDS: String(props.trustRevalidateSeconds) } : {}),
       },
     });
+    props.onboarding.grantEnsureOnboarding(this.handler);
     this.handler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [props.userPool.userPoolArn] }));
     props.access.grantResolveIdentity(this.handler);
 

@@ -12,6 +12,8 @@ export interface IotCustomAuthorizerProps {
   readonly access: IotAccess;
   /** Authorizer name. Default `<stack name>-cognito`. */
   readonly authorizerName?: string;
+  /** Seconds a trust decision is reused; also the policy refresh interval (at least 300). Default 300. */
+  readonly trustRevalidateSeconds?: number;
 }
 
 /**
@@ -40,8 +42,11 @@ export class IotCustomAuthorizer extends Construct {
         APP_CLIENT_SECRET: props.appClient.userPoolClientSecret.unsafeUnwrap(),
         AWS_ACCOUNT_ID: stack.account,
         DEVICE_PREFIX: props.access.devicePrefix,
+        ...(props.trustRevalidateSeconds !== undefined ? { TRUST_REVALIDATE_SECONDS: String(props.trustRevalidateSeconds) } : {}),
       },
     });
+    // The trust rules (design section 9): AdminGetUser at connect and at every policy refresh.
+    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [props.userPool.userPoolArn] }));
     this.handler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:InitiateAuth'], resources: [props.userPool.userPoolArn] }));
 
     this.authorizer = new CfnAuthorizer(this, 'Authorizer', {

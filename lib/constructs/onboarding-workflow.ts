@@ -36,6 +36,8 @@ export class OnboardingWorkflow extends Construct {
   readonly publishWelcome: ProductFunction;
   readonly onboardingVersion: string;
   readonly executionLogs: LogGroup;
+  private readonly constructedArn: string;
+  private readonly stateMachineName: string;
 
   constructor(scope: Construct, id: string, props: OnboardingWorkflowProps) {
     super(scope, id);
@@ -112,27 +114,38 @@ export class OnboardingWorkflow extends Construct {
       'iot:AttachPolicy to a Cognito identity and the X-Ray/log-delivery actions have no IAM resource type; the definition attaches only the product policy.',
     );
 
-    const stateMachineArn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.constructedArn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.stateMachineName = stateMachineName;
     this.trigger = new ProductFunction(this, 'PostAuthentication', {
       source: 'post-authentication',
       description: 'Cognito post-authentication trigger: starts (or redrives) the onboarding workflow; never fails a sign-in.',
       timeout: Duration.seconds(5),
-      environment: { STATE_MACHINE_ARN: stateMachineArn, ONBOARDING_VERSION: this.onboardingVersion },
     });
-    this.trigger.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }));
+    this.grantEnsureOnboarding(this.trigger);
+  }
+
+  /**
+   * Lets a function start, describe and redrive onboarding executions (the shared
+   * `ensureOnboardingExecution`), and gives it `STATE_MACHINE_ARN` and `ONBOARDING_VERSION`. The
+   * ARN is constructed, not referenced: the definition references the user pool, whose trigger
+   * would otherwise reference the state machine (a circular dependency).
+   */
+  grantEnsureOnboarding(fn: ProductFunction): void {
+    const stack = Stack.of(this);
+    fn.addEnvironment('STATE_MACHINE_ARN', this.constructedArn);
+    fn.addEnvironment('ONBOARDING_VERSION', this.onboardingVersion);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.constructedArn] }));
     const executions = stack.formatArn({
       service: 'states',
       resource: 'execution',
-      resourceName: `${stateMachineName}:onboard-*`,
+      resourceName: `${this.stateMachineName}:onboard-*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.trigger.addToRolePolicy(
-      new PolicyStatement({ actions: ['states:DescribeExecution', 'states:RedriveExecution'], resources: [executions] }),
-    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:RedriveExecution'], resources: [executions] }));
     acknowledge(
-      this.trigger.executionRole,
-      `IAM5[Resource::arn:<AWS::Partition>:states:${nagRegion(this)}:${nagAccount(this)}:execution:${stateMachineName}:onboard-*]`,
-      'The trigger describes and redrives only onboarding executions of this state machine (names onboard-<sub>-v<version>).',
+      fn.executionRole,
+      `IAM5[Resource::arn:<AWS::Partition>:states:${nagRegion(this)}:${nagAccount(this)}:execution:${this.stateMachineName}:onboard-*]`,
+      'Describes and redrives only onboarding executions of this state machine (names onboard-<sub>-v<version>).',
     );
   }
 

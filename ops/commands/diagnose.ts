@@ -1,6 +1,6 @@
 import { TestAuthorizationCommand, type ActionType } from '@aws-sdk/client-iot';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { evaluatePolicies, iotArn } from '../../sandbox/iot/authorization';
+import { evaluatePolicies, iotResourceArn } from '../../functions/shared/iot-policy-engine';
 import type { Clients, Targets } from '../context';
 import { CliError, ExitCodes, table, type Output } from '../output';
 import { attachedPolicyNames, userFacts } from './users';
@@ -64,7 +64,7 @@ export async function diagnoseCommand(
     return finish('client-id-mismatch', `The client id must be the identity id ${identityId}; the policy allows iot:Connect only as client/<identity id>.`);
   }
   const name = spec.resource === 'client' ? clientId : (options.topic as string);
-  const resource = iotArn(spec.resource, name, { region: targets.region, account: targets.account });
+  const resource = iotResourceArn(spec.resource, name, { region: targets.region, account: targets.account });
   checks.push(['resource', resource]);
 
   const tested = await clients.iot.send(

@@ -4,9 +4,11 @@ import type { FaultInjector } from '../faults';
 import { AwsServiceError, parseJsonBody, sendError, sendJson, startHttpServer, type StartedServer } from '../http';
 import { verifySignedRequest } from '../sigv4';
 import { SIGNING_NAMES } from '../signing-names';
-import { evaluatePolicies } from './authorization';
+import { evaluatePolicies } from '../../functions/shared/iot-policy-engine';
 import { testInvokeEvent, type AuthorizerDescription, type AuthorizerRegistry, type AuthorizerSettings, type AuthorizerStatus } from './custom-auth';
 import { policyArn, type IotRegistry, type StoredPolicy } from './registry';
+import type { AuthorizationContext } from './authorization';
+import type { ControlPlaneRouter } from './operations/route';
 import { parseTestAuthorizationInput, testAuthorization } from './test-authorization';
 
 /**
@@ -46,6 +48,10 @@ export interface IotControlPlaneOptions {
   readonly authorizers?: AuthorizerRegistry;
   readonly now?: () => number;
   readonly port?: number;
+  /** Thing policy variables for TestAuthorization (the thing registry). */
+  readonly connectionThing?: AuthorizationContext['connectionThing'];
+  /** Further operations (thing registry, certificates), tried before the policy routes. */
+  readonly routers?: readonly ControlPlaneRouter[];
 }
 
 type Operation =
@@ -67,7 +73,7 @@ type Operation =
   | 'DescribeDefaultAuthorizer';
 
 /** Operator tools: the sandbox serves them to the backend credentials only. */
-const BACKEND_ONLY: ReadonlySet<Operation> = new Set<Operation>([
+const BACKEND_ONLY: ReadonlySet<string> = new Set<Operation>([
   'TestAuthorization',
   'CreateAuthorizer',
   'DescribeAuthorizer',
@@ -145,20 +151,23 @@ export async function startIotControlPlane(opts: IotControlPlaneOptions): Promis
   return startHttpServer(async (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const found = route(req.method ?? 'GET', url.pathname);
-      if (!found) throw new AwsServiceError(404, 'UnknownOperationException', `No IoT operation at ${req.method} ${url.pathname}`);
+      const method = req.method ?? 'GET';
+      const extra = opts.routers?.map((r) => r({ method, url, headers: req.headers, body })).find((r) => r !== undefined);
+      const found = extra ? undefined : route(method, url.pathname);
+      const operation = extra?.operation ?? found?.operation;
+      if (!operation) throw new AwsServiceError(404, 'UnknownOperationException', `No IoT operation at ${req.method} ${url.pathname}`);
       const caller = verifySignedRequest(
-        { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
+        { method, url: req.url ?? '/', headers: req.headers, body },
         store,
         { service: SIGNING_NAMES.iot, ...(opts.now ? { now: opts.now } : {}) },
       );
-      const fault = faults.check(`iot:${found.operation}`);
+      const fault = faults.check(`iot:${operation}`);
       // The IoT control plane models ThrottlingException as HTTP 400 (AWS IoT API Reference, e.g.
       // AttachPolicy errors); the SDK retries it by name. The data plane uses 429.
       if (fault?.kind === 'throttle') throw new AwsServiceError(400, 'ThrottlingException', 'Rate exceeded');
       if (fault?.kind === 'internal') throw new AwsServiceError(500, 'InternalFailureException', 'An unexpected error has occurred (injected fault)');
-      checkIam(caller, found, registry);
-      sendJson(res, 200, await handle(found, url.searchParams, body));
+      checkIam(caller, operation, extra?.resource ?? policyResource(found), registry);
+      sendJson(res, 200, extra ? await extra.run() : await handle(found as Route, url.searchParams, body));
     } catch (error) {
       sendIotError(res, error);
     }
@@ -224,7 +233,7 @@ export async function startIotControlPlane(opts: IotControlPlaneOptions): Promis
         return { endpointAddress: opts.dataEndpointHost };
       }
       case 'TestAuthorization':
-        return testAuthorization(parseTestAuthorizationInput(parseJsonBody(body), query.get('clientId') ?? undefined), registry);
+        return testAuthorization(parseTestAuthorizationInput(parseJsonBody(body), query.get('clientId') ?? undefined), registry, opts.connectionThing);
       case 'CreateAuthorizer': {
         const d = authorizerRegistry().createAuthorizer(label, authorizerSettings(parseJsonBody(body)));
         return { authorizerName: d.authorizerName, authorizerArn: d.authorizerArn };
@@ -331,24 +340,26 @@ function summary(p: StoredPolicy) {
  * Control-plane calls are authorized by IAM only: a Cognito identity needs its role to allow
  * `iot:<Operation>` on the policy ARN (or `*` for list/describe operations).
  */
-function checkIam(caller: IssuedCredentials, found: Route, registry: IotRegistry): void {
+/** The IAM resource of a policy operation: the policy ARN, or `*` for list/describe operations. */
+function policyResource(found: Route | undefined): string {
+  return found?.label !== undefined && found.operation !== 'ListAttachedPolicies' ? policyArn(found.label) : '*';
+}
+
+/**
+ * Control-plane calls are authorized by IAM only: a Cognito identity needs its role to allow
+ * `iot:<Operation>` on the resource (the policy, thing or certificate ARN, or `*`).
+ */
+function checkIam(caller: IssuedCredentials, operation: string, resource: string, registry: IotRegistry): void {
   const principal = caller.principal;
   if (principal.kind === 'backend') return;
-  if (BACKEND_ONLY.has(found.operation)) {
-    throw new AwsServiceError(403, 'AccessDeniedException', `User: ${principal.roleArn}/${principal.identityId} is not authorized to perform: iot:${found.operation} (the sandbox serves it to the backend credentials only)`);
+  const who = `${principal.roleArn}/${principal.identityId}`;
+  if (BACKEND_ONLY.has(operation)) {
+    throw new AwsServiceError(403, 'AccessDeniedException', `User: ${who} is not authorized to perform: iot:${operation} (the sandbox serves it to the backend credentials only)`);
   }
-  const resource =
-    found.label !== undefined && found.operation !== 'ListAttachedPolicies'
-      ? policyArn(found.label)
-      : '*';
   const policies = registry.context.rolePolicies(principal.roleArn) ?? [];
-  const verdict = evaluatePolicies(policies, `iot:${found.operation}`, resource, { identityId: principal.identityId });
+  const verdict = evaluatePolicies(policies, `iot:${operation}`, resource, { identityId: principal.identityId });
   if (verdict.effect !== 'allow') {
-    throw new AwsServiceError(
-      403,
-      'AccessDeniedException',
-      `User: ${principal.roleArn}/${principal.identityId} is not authorized to perform: iot:${found.operation} on resource: ${resource}`,
-    );
+    throw new AwsServiceError(403, 'AccessDeniedException', `User: ${who} is not authorized to perform: iot:${operation} on resource: ${resource}`);
   }
 }
 

@@ -1,24 +1,18 @@
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
-import { DEFAULT_DEVICE_PREFIX } from '../../functions/shared/iot-policy';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
 import type { CredentialStore } from '../credentials';
 import type { FaultInjector } from '../faults';
-import {
-  authorize,
-  type AuthorizationDecision,
-  type AuthorizationRequest,
-  type NamedPolicy,
-  type PolicyDocumentLike,
-} from './authorization';
-import { startIotBroker, type DeviceAuthentication, type IotBroker } from './broker';
+import { authorize, type AuthorizationContext, type AuthorizationDecision, type AuthorizationRequest, type PolicyDocumentLike } from './authorization';
+import { startIotBroker } from './broker';
+import { createCertificateRegistry, type CertificateAuthority } from './certificates';
 import { startIotControlPlane } from './control-plane';
 import { createAuthorizerRegistry, type RegisterAuthorizerInput, type SandboxTimers } from './custom-auth';
 import { startIotDataPlane } from './data-plane';
+import { startTlsListeners } from './listeners/tls';
+import { certificateOperations } from './operations/certificates';
+import { thingOperations } from './operations/things';
 import { createIotRegistry } from './registry';
 import { createShadowEngine } from './shadows';
+import { createThingRegistry } from './things';
+import { createSandboxTlsMaterial } from './tls';
 
 export interface IotCoreOptions {
   readonly store: CredentialStore;
@@ -27,12 +21,6 @@ export interface IotCoreOptions {
   readonly now?: () => number;
   /** Fixed ports; each defaults to an ephemeral one. `dataPlane` also serves MQTT over WebSocket at /mqtt. */
   readonly ports?: { readonly controlPlane?: number; readonly dataPlane?: number; readonly mqtt?: number };
-  /**
-   * Plain-TCP devices (the stand-in for X.509 certificates). Default: client ids starting with
-   * `device_` connect with {@link deviceCertificatePolicy}. `false` refuses every TCP client
-   * that no custom authorizer accepts.
-   */
-  readonly devices?: DeviceAuthentication | false;
   /**
    * Timers of custom-authorized sessions (refreshAfterInSeconds, disconnectAfterInSeconds) and of
    * the 5-second authorizer timeout. Default: Node's timers. Tests inject their own to make
@@ -43,13 +31,15 @@ export interface IotCoreOptions {
    * Optional TLS listeners with the given key and certificate (PEM), for example from
    * `createSandboxTlsMaterial()` (tls.ts): `wss://` (MQTT over WebSocket, SigV4 or custom
    * authorizer) and `mqtts://` (MQTT over TLS: ALPN `mqtt` = custom authorizer, as on AWS IoT's
-   * port 443; no ALPN = the device stand-in, as on port 8883). `caPem` is only passed through to
-   * the result for clients to trust.
+   * port 443; no ALPN = X.509 client certificates, as on port 8883). `caPem` is what clients
+   * trust; with `caKey` it also signs and verifies device certificates.
    */
   readonly tls?: {
     readonly key: string | Buffer;
     readonly cert: string | Buffer;
     readonly caPem?: string;
+    /** The CA's key: with `caPem`, it signs device certificates (else the sandbox makes its own CA). */
+    readonly caKey?: string;
     readonly wssPort?: number;
     /** The MQTT/TLS listener (both roles, chosen by ALPN). Default ephemeral. */
     readonly mqttsPort?: number;
@@ -61,24 +51,6 @@ export interface IotCoreOptions {
 }
 
 /**
- * The policy a `device_*` TCP client connects with: its own client id, its own shadow topics.
- * `${iot:ClientId}` keeps it per-device, like a policy attached to each device's certificate.
- */
-export function deviceCertificatePolicy(prefix: string = DEFAULT_DEVICE_PREFIX): NamedPolicy {
-  const arn = (resource: string) => `arn:aws:iot:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:${resource}`;
-  const ownShadow = '$aws/things/${iot:ClientId}/shadow/*';
-  const document: PolicyDocumentLike = {
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: ['iot:Connect'], Resource: [arn(`client/${prefix}*`)] },
-      { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: [arn(`topic/${ownShadow}`)] },
-      { Effect: 'Allow', Action: ['iot:Subscribe'], Resource: [arn(`topicfilter/${ownShadow}`)] },
-    ],
-  };
-  return { name: 'sandbox-device-certificate-policy', document };
-}
-
-/**
  * Starts the emulated AWS IoT Core: control plane (policies, TestAuthorization, custom
  * authorizers), data plane (REST + MQTT over WebSocket on one port, like the account's ATS data
  * endpoint), MQTT over TCP, optional TLS listeners, the shadow service and the authorization
@@ -86,28 +58,23 @@ export function deviceCertificatePolicy(prefix: string = DEFAULT_DEVICE_PREFIX):
  * CreateAuthorizer on a function bound with `authorizers.registerFunction`).
  */
 export async function startIotCore(opts: IotCoreOptions) {
-  const registry = createIotRegistry(opts.now ? { now: opts.now } : {});
-  const shadows = createShadowEngine(opts.now ? { now: opts.now } : {});
-  const decide = (request: AuthorizationRequest) => authorize(request, registry.context);
-  const authorizers = createAuthorizerRegistry({ ...(opts.now ? { now: opts.now } : {}), ...(opts.timers ? { timers: opts.timers } : {}) });
-  const devices: DeviceAuthentication | undefined =
-    opts.devices === false ? undefined : (opts.devices ?? { clientIdPrefix: DEFAULT_DEVICE_PREFIX, policies: [deviceCertificatePolicy()] });
-
+  const state = createIotState(opts);
+  const { registry, things, certificates, shadows, authorizers, decide } = state;
   const broker = await startIotBroker({
     store: opts.store,
     shadows,
     authorize: decide,
-    ...(devices ? { devices } : {}),
-    customAuth: {
-      available: () => authorizers.hasActiveAuthorizer(),
-      authenticate: (input) => authorizers.authenticate(input),
-    },
+    certificates,
+    customAuth: { available: () => authorizers.hasActiveAuthorizer(), authenticate: (input) => authorizers.authenticate(input) },
     ...(opts.timers ? { timers: opts.timers } : {}),
     onDenied: ({ clientId, decision }) => opts.onDenied?.({ source: 'mqtt', clientId, decision }),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ports?.mqtt !== undefined ? { tcpPort: opts.ports.mqtt } : {}),
   });
-
+  // UpdateCertificate away from ACTIVE drops the certificate's live connections.
+  certificates.onStatusChange((c) => {
+    if (c.status !== 'ACTIVE') broker.disconnectCertificate(c.certificateId);
+  });
   const dataPlane = await startIotDataPlane({
     store: opts.store,
     faults: opts.faults,
@@ -120,18 +87,20 @@ export async function startIotCore(opts: IotCoreOptions) {
   });
   dataPlane.server.on('upgrade', broker.handleUpgrade);
   const dataEndpointHost = `127.0.0.1:${dataPlane.port}`;
-
   const controlPlane = await startIotControlPlane({
     registry,
     store: opts.store,
     faults: opts.faults,
     dataEndpointHost,
     authorizers,
+    routers: [thingOperations(things), certificateOperations(certificates)],
+    connectionThing: (principal, clientId) => things.connectionThing(principal, clientId),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ports?.controlPlane !== undefined ? { port: opts.ports.controlPlane } : {}),
   });
-
-  const tls = opts.tls ? await startTlsListeners(opts.tls, broker) : undefined;
+  const tls = opts.tls
+    ? await startTlsListeners({ ...opts.tls, clientCa: [(await state.deviceCa()).cert], handleUpgrade: broker.handleUpgrade, handleConnection: (s) => broker.handleConnection(s) })
+    : undefined;
 
   return {
     /** `AWS_ENDPOINT_URL_IOT`. */
@@ -142,18 +111,10 @@ export async function startIotCore(opts: IotCoreOptions) {
     dataEndpointHost,
     mqttUrl: broker.mqttUrl,
     wsUrl: `ws://${dataEndpointHost}${broker.wsPath}`,
-    ...tlsUrls(tls?.ports, broker.wsPath),
+    ...tlsUrls(tls, broker.wsPath),
     /** The CA clients must trust for `mqtts://` and `wss://` (as given in `tls.caPem`). */
     ...(opts.tls?.caPem !== undefined ? { caPem: opts.tls.caPem } : {}),
-    registry,
-    /** The endpoint's custom authorizers (CreateAuthorizer & co. operate on the same state). */
-    authorizers,
-    /**
-     * Registers a custom authorizer backed by an in-process handler (the Lambda stand-in); with
-     * `makeDefault` it also becomes the endpoint's default authorizer.
-     */
-    registerAuthorizer: (input: RegisterAuthorizerInput) => authorizers.registerAuthorizer(input),
-    shadows,
+    ...state,
     broker,
     /** Declares the IAM policy of a role (the identity pool's authenticated role). */
     setRolePolicy: (roleArn: string, document: PolicyDocumentLike | string) => registry.setRolePolicy(roleArn, document),
@@ -184,53 +145,43 @@ function tlsUrls(
   };
 }
 
-/**
- * The TLS listeners: `wss://` (MQTT over WebSocket) and `mqtts://` (MQTT over TLS), plus an
- * optional second `mqtts://` port (`deviceMqttsPort`, e.g. 8883 next to 443). Every `mqtts://`
- * listener plays both roles: "MQTT | Custom authentication | 443 | ALPN mqtt": a client offering
- * other ALPN names fails the handshake; one offering none is treated like port 8883 (see broker.ts).
- */
-async function startTlsListeners(tls: NonNullable<IotCoreOptions['tls']>, broker: Pick<IotBroker, 'handleUpgrade' | 'handleConnection'>) {
-  const { key, cert } = tls;
-  const sockets = new Set<Duplex>();
-  const wss = createHttpsServer({ key, cert }, (_req, res) => {
-    res.writeHead(404).end();
+/** The state every front of IoT Core shares, and the authorization engine over it. */
+function createIotState(opts: IotCoreOptions) {
+  const registry = createIotRegistry(opts.now ? { now: opts.now } : {});
+  /** The thing registry (CreateThing & co. operate on the same state). */
+  const things = createThingRegistry();
+  const deviceCa = deviceCaOf(opts.tls);
+  /** Device certificates (CreateKeysAndCertificate & co.). */
+  const certificates = createCertificateRegistry({
+    ca: deviceCa,
+    ...(opts.now ? { now: opts.now } : {}),
+    references: (arn) => ({ policies: registry.listAttachedPolicies(arn).items.length, things: things.listPrincipalThings(arn).length }),
   });
-  wss.on('upgrade', broker.handleUpgrade);
-  const mqttsServer = () =>
-    createTlsServer({ key, cert, ALPNProtocols: ['mqtt'] }, (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      broker.handleConnection(socket);
-    });
-  const mqtts = mqttsServer();
-  const deviceMqtts = tls.deviceMqttsPort !== undefined ? mqttsServer() : undefined;
-  try {
-    await listen(wss, tls.wssPort ?? 0);
-    await listen(mqtts, tls.mqttsPort ?? 0);
-    if (deviceMqtts) await listen(deviceMqtts, tls.deviceMqttsPort ?? 0);
-  } catch (error) {
-    for (const server of [wss, mqtts, deviceMqtts]) server?.close();
-    throw error;
-  }
-  const portOf = (server: HttpsServer | TlsServer) => (server.address() as AddressInfo).port;
+  const context: AuthorizationContext = { ...registry.context, connectionThing: (principal, clientId) => things.connectionThing(principal, clientId) };
+  /** The endpoint's custom authorizers (CreateAuthorizer & co. operate on the same state). */
+  const authorizers = createAuthorizerRegistry({ ...(opts.now ? { now: opts.now } : {}), ...(opts.timers ? { timers: opts.timers } : {}) });
   return {
-    ports: { wssPort: portOf(wss), mqttsPort: portOf(mqtts), ...(deviceMqtts ? { deviceMqttsPort: portOf(deviceMqtts) } : {}) },
-    async close(): Promise<void> {
-      for (const socket of sockets) socket.destroy();
-      await Promise.all([wss, mqtts, deviceMqtts].map((server) => (server ? closeServer(server) : undefined)));
-    },
+    registry,
+    things,
+    certificates,
+    deviceCa,
+    shadows: createShadowEngine(opts.now ? { now: opts.now } : {}),
+    authorizers,
+    /**
+     * Registers a custom authorizer backed by an in-process handler (the Lambda stand-in); with
+     * `makeDefault` it also becomes the endpoint's default authorizer.
+     */
+    registerAuthorizer: (input: RegisterAuthorizerInput) => authorizers.registerAuthorizer(input),
+    decide: (request: AuthorizationRequest) => authorize(request, context),
   };
 }
 
-function listen(server: HttpsServer | TlsServer, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-}
-
-function closeServer(server: HttpsServer | TlsServer): Promise<void> {
-  if ('closeAllConnections' in server) server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
+/** The CA that signs device certificates: the TLS CA when given with its key, else one made on first use. */
+function deviceCaOf(tls: IotCoreOptions['tls']): () => Promise<CertificateAuthority> {
+  if (tls?.caKey && tls.caPem) {
+    const ca = { key: tls.caKey, cert: tls.caPem };
+    return () => Promise.resolve(ca);
+  }
+  let made: Promise<CertificateAuthority> | undefined;
+  return () => (made ??= createSandboxTlsMaterial().then((m) => ({ key: m.caKey, cert: m.caPem })));
 }

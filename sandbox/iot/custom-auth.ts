@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { TLSSocket } from 'node:tls';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
 import { AwsServiceError } from '../http';
-import type { CustomAuthorizerPrincipal, PolicyDocumentLike } from './authorization';
+import type { PolicyDocumentLike } from '../../functions/shared/iot-policy-engine';
+import type { CustomAuthorizerPrincipal } from './authorization';
 import { parsePolicyDocument } from './registry';
 
 /**

@@ -1,6 +1,7 @@
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
 import { AwsServiceError } from '../http';
-import type { AuthorizationContext, NamedPolicy, PolicyDocumentLike, PolicyStatementLike } from './authorization';
+import type { NamedPolicy, PolicyDocumentLike, PolicyStatementLike } from '../../functions/shared/iot-policy-engine';
+import type { AuthorizationContext } from './authorization';
 
 /**
  * The state behind the IoT control plane: IoT policies, their attachments to targets (Cognito

@@ -1,5 +1,6 @@
 import { AwsServiceError } from '../http';
-import { evaluatePolicies, type IotAction } from './authorization';
+import { evaluatePolicies, type RequestContext } from '../../functions/shared/iot-policy-engine';
+import type { AuthorizationContext, IotAction } from './authorization';
 import type { IotRegistry, StoredPolicy } from './registry';
 
 /**
@@ -11,7 +12,8 @@ import type { IotRegistry, StoredPolicy } from './registry';
  * checks at connect/publish time (dual authorization), is not part of the answer. The principal
  * of a Cognito identity is its identity id (`region:guid`), which also resolves
  * `${cognito-identity.amazonaws.com:sub}`; the `clientId` query parameter resolves
- * `${iot:ClientId}`.
+ * `${iot:ClientId}` and, for a principal attached to the thing of that name, the thing policy
+ * variables.
  */
 
 export type AuthActionType = 'PUBLISH' | 'SUBSCRIBE' | 'RECEIVE' | 'CONNECT' | 'RETAIN';
@@ -97,7 +99,11 @@ export function parseTestAuthorizationInput(body: Record<string, unknown>, clien
 }
 
 /** Answers TestAuthorization: one authResult per authInfo, in order. */
-export function testAuthorization(input: TestAuthorizationInput, registry: IotRegistry): { authResults: AuthResult[] } {
+export function testAuthorization(
+  input: TestAuthorizationInput,
+  registry: IotRegistry,
+  connectionThing?: AuthorizationContext['connectionThing'],
+): { authResults: AuthResult[] } {
   const skip = new Set(input.policyNamesToSkip ?? []);
   const byName = new Map<string, StoredPolicy>();
   if (input.principal !== undefined) {
@@ -108,7 +114,13 @@ export function testAuthorization(input: TestAuthorizationInput, registry: IotRe
   const policies = [...byName.values()].filter((p) => !skip.has(p.policyName));
 
   const identityId = input.principal !== undefined && COGNITO_IDENTITY_ID.test(input.principal) ? input.principal : undefined;
-  const values = { ...(identityId !== undefined ? { identityId } : {}), ...(input.clientId !== undefined ? { clientId: input.clientId } : {}) };
+  // With a principal and a client id, thing policy variables resolve as for an MQTT connection.
+  const thing = input.principal !== undefined && input.clientId !== undefined ? connectionThing?.(input.principal, input.clientId) : undefined;
+  const values: RequestContext = {
+    ...(identityId !== undefined ? { identityId } : {}),
+    ...(input.clientId !== undefined ? { clientId: input.clientId } : {}),
+    ...(thing ? { isAttached: thing.isAttached, ...(thing.thing ? { thing: thing.thing } : {}) } : {}),
+  };
   const ref = (p: StoredPolicy): PolicyRef => ({ policyName: p.policyName, policyArn: p.policyArn });
 
   const authResults = input.authInfos.map((authInfo): AuthResult => {
@@ -131,7 +143,7 @@ export function testAuthorization(input: TestAuthorizationInput, registry: IotRe
         explicitDeny: { policies: explicitDeny.map((v) => ref(v.policy)) },
       },
       authDecision,
-      // Conditions are not evaluated by the sandbox engine, so no context value is ever missing.
+      // The sandbox does not report which condition keys were missing (AWS lists them here).
       missingContextValues: [],
     };
   });

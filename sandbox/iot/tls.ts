@@ -9,6 +9,8 @@ import { generate } from 'selfsigned';
 export interface SandboxTlsMaterial {
   /** The CA certificate clients must trust (PEM). */
   readonly caPem: string;
+  /** The CA's private key (PEM): signs device certificates (CreateKeysAndCertificate). */
+  readonly caKey: string;
   /** The server's private key (PEM), for `startIotCore({ tls })`. */
   readonly key: string;
   /** The server certificate, signed by the CA (PEM). */
@@ -26,12 +28,13 @@ export interface SandboxTlsOptions {
 
 /**
  * Creates a CA and a server certificate for the sandbox at start-up (no openssl CLI, nothing on
- * disk). EC P-256 keys: generated in milliseconds and accepted by Node, OpenSSL and the AWS CRT.
+ * disk). RSA 2048 throughout: AWS IoT's device certificates are RSA 2048
+ * (CreateKeysAndCertificate), and `selfsigned` signs only with a CA key of the leaf's key type.
  */
 export async function createSandboxTlsMaterial(opts: SandboxTlsOptions = {}): Promise<SandboxTlsMaterial> {
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + (opts.validDays ?? 7) * 86_400_000);
-  const common = { keyType: 'ec' as const, curve: 'P-256' as const, algorithm: 'sha256', notBeforeDate, notAfterDate };
+  const common = { keyType: 'rsa' as const, keySize: 2048, algorithm: 'sha256', notBeforeDate, notAfterDate };
 
   const ca = await generate([{ name: 'commonName', value: 'IoT onboarding sandbox CA' }], {
     ...common,
@@ -55,5 +58,5 @@ export async function createSandboxTlsMaterial(opts: SandboxTlsOptions = {}): Pr
       },
     ],
   });
-  return { caPem: ca.cert, key: server.private, cert: server.cert };
+  return { caPem: ca.cert, caKey: ca.private, key: server.private, cert: server.cert };
 }

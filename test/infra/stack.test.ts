@@ -178,11 +178,31 @@ describe('command API', () => {
     });
   });
 
-  it('lets the handler read users and resolve identities, but not publish as itself', () => {
+  it('lets the handler read users, resolve identities and ensure onboardings, but not publish as itself', () => {
     const roleId = roleOfFunction('CommandsHandler');
     expect(actionsOfRole(s.resources, roleId)).toEqual(
-      [...LOGS, 'cognito-identity:GetOpenIdTokenForDeveloperIdentity', 'cognito-idp:AdminGetUser', ...X_RAY].sort(),
+      [
+        ...LOGS,
+        'cognito-identity:GetOpenIdTokenForDeveloperIdentity',
+        'cognito-idp:AdminGetUser',
+        'states:DescribeExecution',
+        'states:RedriveExecution',
+        'states:StartExecution',
+        ...X_RAY,
+      ].sort(),
     );
+    const redrive = statementsOfRole(s.resources, roleId).find((st) => [st.Action].flat().includes('states:RedriveExecution'));
+    expect(joined(redrive?.Resource)).toMatch(/:execution:.*-onboarding:onboard-\*$/);
+    const start = statementsOfRole(s.resources, roleId).find((st) => [st.Action].flat().includes('states:StartExecution'));
+    expect(joined(start?.Resource)).toMatch(/:stateMachine:.*-onboarding$/);
+  });
+
+  it('tells the handler the onboarding it ensures: the same state machine and version as the trigger', () => {
+    const fn = s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', 'CommandsHandler')];
+    const trigger = s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', 'OnboardingPostAuthentication')];
+    const vars = (r: typeof fn) => (r?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(vars(fn).ONBOARDING_VERSION).toBe('1');
+    expect(joined(vars(fn).STATE_MACHINE_ARN)).toBe(joined(vars(trigger).STATE_MACHINE_ARN));
   });
 });
 
@@ -249,9 +269,11 @@ describe('IoT custom authorizer', () => {
     expect(permissions).toHaveLength(1);
   });
 
-  it('lets the authorizer function only sign users in', () => {
+  it('lets the authorizer function only sign users in and read them (trust re-validation)', () => {
     const roleId = roleOfFunction('CustomAuthorizerHandler');
-    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-idp:InitiateAuth', ...X_RAY].sort());
+    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-idp:AdminGetUser', 'cognito-idp:InitiateAuth', ...X_RAY].sort());
+    const read = statementsOfRole(s.resources, roleId).find((st) => st.Action === 'cognito-idp:AdminGetUser');
+    expect(JSON.stringify(read?.Resource)).toContain('UsersUserPool');
   });
 
   it('outputs the authorizer name', () => {

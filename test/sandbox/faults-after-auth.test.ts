@@ -34,6 +34,8 @@ const json = (prefix: string, operation: string, contentType = 'application/x-am
 // One IAM-authorized operation per wire front, called without a signature.
 const cases = [
   { fault: 'cognito-idp:AdminGetUser', url: 'idp', request: json('AWSCognitoIdentityProviderService', 'AdminGetUser') },
+  { fault: 'cognito-idp:DescribeUserPoolClient', url: 'idp', request: json('AWSCognitoIdentityProviderService', 'DescribeUserPoolClient') },
+  { fault: 'cognito-identity:DeleteIdentities', url: 'identity', request: json('AWSCognitoIdentityService', 'DeleteIdentities') },
   { fault: 'cognito-identity:LookupDeveloperIdentity', url: 'identity', request: json('AWSCognitoIdentityService', 'LookupDeveloperIdentity') },
   { fault: 'iot:AttachPolicy', url: 'control', request: { method: 'PUT', path: '/target-policies/p', headers: { 'content-type': 'application/json' }, body: '{"target":"t"}' } },
   { fault: 'iot:GetThingShadow', url: 'data', request: { method: 'GET', path: '/things/t/shadow', headers: {}, body: undefined } },

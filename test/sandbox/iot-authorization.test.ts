@@ -147,7 +147,7 @@ describe('IoT authorization engine', () => {
     expect(authorize({ principal, action: 'iot:Connect', resource: iotArn('client', OTHER), clientId: OTHER }, ctx).reason).toBe('iot-policy-denies');
   });
 
-  it('ignores an Allow that depends on a Condition (conditions are not evaluated)', () => {
+  it('does not grant an Allow conditioned on an attached thing to an identity with none', () => {
     const policy = doc({ Effect: 'Allow', Action: 'iot:Publish', Resource: '*', Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } });
     expect(authorize({ principal: identity, action: 'iot:Publish', resource: iotArn('topic', 't') }, context({ attached: [policy] })).allowed).toBe(false);
   });

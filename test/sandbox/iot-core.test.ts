@@ -329,25 +329,30 @@ describe('MQTT broker', { timeout: 10_000 }, () => {
     expect(await upgradeStatus(url)).toBe(403);
   });
 
-  it('accepts a device_ client over TCP and publishes its presence to subscribed identities', async () => {
+  it('publishes connected and disconnected lifecycle events of a client', async () => {
+    const watcher = await connect(await presignedWsUrl(SANDBOX_BACKEND_CREDENTIALS), `watcher-${randomUUID().slice(0, 8)}`);
     const { identityId, credentials } = await onboardedIdentity();
-    const watcher = await connect(await presignedWsUrl(credentials), identityId);
-    const deviceId = `device_${randomUUID().slice(0, 8)}`;
-    await watcher.subscribeAsync([`$aws/events/presence/connected/${deviceId}`, `$aws/events/presence/disconnected/${deviceId}`], { qos: 1 });
+    await watcher.subscribeAsync([`$aws/events/presence/connected/${identityId}`, `$aws/events/presence/disconnected/${identityId}`], { qos: 1 });
 
-    const connectedEvent = nextMessage(watcher, `$aws/events/presence/connected/${deviceId}`);
-    const device = await connect(core.mqttUrl, deviceId);
-    expect(await connectedEvent).toMatchObject({ clientId: deviceId, eventType: 'connected', versionNumber: 0, principalIdentifier: deviceId });
+    const connectedEvent = nextMessage(watcher, `$aws/events/presence/connected/${identityId}`);
+    const client = await connect(await presignedWsUrl(credentials), identityId);
+    expect(await connectedEvent).toMatchObject({ clientId: identityId, eventType: 'connected', versionNumber: 0, principalIdentifier: identityId });
 
-    const disconnectedEvent = nextMessage(watcher, `$aws/events/presence/disconnected/${deviceId}`);
-    await device.endAsync();
+    const disconnectedEvent = nextMessage(watcher, `$aws/events/presence/disconnected/${identityId}`);
+    await client.endAsync();
     const event = await disconnectedEvent;
-    expect(event).toMatchObject({ clientId: deviceId, eventType: 'disconnected', clientInitiatedDisconnect: true, disconnectReason: 'CLIENT_INITIATED_DISCONNECT' });
+    expect(event).toMatchObject({ clientId: identityId, eventType: 'disconnected', clientInitiatedDisconnect: true, disconnectReason: 'CLIENT_INITIATED_DISCONNECT' });
     expect(typeof event.sessionIdentifier).toBe('string');
     expect(typeof event.timestamp).toBe('number');
   });
 
-  it('refuses a TCP client that is not a configured device', async () => {
+  it('gives a TCP client whose id looks like a device nothing: no certificate, no credential', async () => {
+    const error = await connect(core.mqttUrl, 'device_x').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 5 });
+    expect(denials.at(-1)?.reason).toBe('no-identity');
+  });
+
+  it('refuses a TCP client without credentials', async () => {
     const error = await connect(core.mqttUrl, 'laptop-1').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 5 });
     expect(denials.at(-1)?.reason).toBe('no-identity');

@@ -1,3 +1,4 @@
+import { checkUser, TRUST_DEFAULTS, TrustCache } from '../../functions/shared/user-trust';
 import { createHmac, randomUUID } from 'node:crypto';
 import {
   AdminCreateUserCommand,
@@ -103,7 +104,8 @@ beforeAll(async () => {
     cognitoIdp: cognito,
     log: silentLog,
     now: Date.now,
-    config: { clientId, clientSecret, policyScope: { region: SANDBOX_REGION, account: SANDBOX_ACCOUNT } },
+    trust: new TrustCache({ check: (token) => checkUser(cognito, userPoolId, token), now: Date.now }),
+    config: { clientId, clientSecret, policyScope: { region: SANDBOX_REGION, account: SANDBOX_ACCOUNT }, revalidateSeconds: TRUST_DEFAULTS.revalidateSeconds },
   };
 
   const tls = await createSandboxTlsMaterial();

@@ -263,7 +263,7 @@ describe('custom authorizer over MQTT/TLS (ALPN mqtt)', { timeout: 10_000 }, () 
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ code: 5 });
-    expect(denials.at(-1)).toMatchObject({ reason: 'custom-auth-refused', detail: expect.stringContaining('ALPN') });
+    expect(denials.at(-1)).toMatchObject({ reason: 'certificate-refused', detail: expect.stringContaining('no client certificate') });
     expect(events).toHaveLength(0);
   });
 

@@ -1,4 +1,4 @@
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
@@ -6,7 +6,8 @@ import { createHmac } from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authorizeConnect, principalIdFor } from '../../functions/iot-authorizer/core';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { silentLog } from '../../functions/shared/observability';
+import { silentLog, type Log } from '../../functions/shared/observability';
+import { checkUser, TrustCache } from '../../functions/shared/user-trust';
 import { awsError, IDENTITY_ID, SUB } from './fixtures';
 
 const idpMock = mockClient(CognitoIdentityProviderClient);
@@ -46,13 +47,41 @@ function verifier() {
   return { verify: (token: string) => v.verify(token, { graceSeconds: 10 ** 9 }) as Promise<Record<string, unknown>> };
 }
 
-const deps = () => ({
-  verifier: verifier(),
-  cognitoIdp: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
-  log: silentLog,
-  now: () => NOW,
-  config: { clientId: CLIENT_ID, clientSecret: 'client-secret', policyScope: scope },
-});
+/** AdminGetUser as the user pool answers it for alice, the token's user, unless a test says otherwise. */
+function userPoolHas(overrides: { sub?: string; enabled?: boolean; status?: string; identityId?: string } = {}) {
+  idpMock.on(AdminGetUserCommand).resolves({
+    Username: 'alice',
+    Enabled: overrides.enabled ?? true,
+    UserStatus: (overrides.status ?? 'CONFIRMED') as never,
+    UserAttributes: [
+      { Name: 'sub', Value: overrides.sub ?? SUB },
+      { Name: 'custom:iot_onboarded', Value: '1' },
+      { Name: 'custom:identity_id', Value: overrides.identityId ?? IDENTITY_ID },
+    ],
+  });
+}
+
+const REVALIDATE_S = 600;
+
+const deps = (options: { now?: () => number; log?: Log } = {}) => {
+  const cognitoIdp = new CognitoIdentityProviderClient({ region: 'us-east-1' });
+  const now = options.now ?? (() => NOW);
+  return {
+    verifier: verifier(),
+    cognitoIdp,
+    trust: new TrustCache({ check: (token) => checkUser(cognitoIdp, POOL, token), now, revalidateSeconds: REVALIDATE_S }),
+    log: options.log ?? silentLog,
+    now,
+    config: { clientId: CLIENT_ID, clientSecret: 'client-secret', policyScope: scope, revalidateSeconds: REVALIDATE_S },
+  };
+};
+
+/** A log that keeps the deny reasons, so a test can tell which check refused. */
+function reasonLog() {
+  const reasons: unknown[] = [];
+  const log: Log = { ...silentLog, warn: (_m, attributes) => reasons.push(attributes?.reason) };
+  return { log, reasons };
+}
 
 const connect = (username: string, password: string | Buffer) => ({
   protocols: ['mqtt'],
@@ -69,12 +98,57 @@ describe('IoT custom authorizer', () => {
     otherKey = (await generateKeyPair('RS256')).privateKey as CryptoKey;
     jwk = await exportJWK(pair.publicKey);
   });
-  beforeEach(() => idpMock.reset());
+  beforeEach(() => {
+    idpMock.reset();
+    userPoolHas();
+  });
 
-  it('authorizes a valid ID token without calling Cognito', async () => {
+  it('authorizes a valid ID token with one AdminGetUser and no sign-in', async () => {
     const response = await authorizeConnect(connect('alice', await idToken()), deps());
     expect(response.isAuthenticated).toBe(true);
-    expect(idpMock.calls()).toHaveLength(0);
+    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(1);
+    expect(idpMock.commandCalls(InitiateAuthCommand)).toHaveLength(0);
+  });
+
+  it('reuses a trust decision within the window: a second connect costs no Cognito call', async () => {
+    const d = deps();
+    await authorizeConnect(connect('alice', await idToken()), d);
+    expect((await authorizeConnect(connect('alice', await idToken()), d)).isAuthenticated).toBe(true);
+    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a deleted user', () => idpMock.on(AdminGetUserCommand).rejects(awsError('UserNotFoundException', 400, 'User does not exist.')), 'user-not-found'],
+    ['a disabled user', () => userPoolHas({ enabled: false }), 'user-disabled'],
+    ['an unconfirmed user', () => userPoolHas({ status: 'UNCONFIRMED' }), 'user-not-confirmed'],
+    ['a username now held by another user (other sub)', () => userPoolHas({ sub: '99999999-8888-4777-8666-555555555555' }), 'sub-mismatch'],
+    ['a token whose identity is no longer the user\'s', () => userPoolHas({ identityId: 'us-east-1:00000000-0000-4000-8000-000000000000' }), 'identity-mismatch'],
+  ])('denies %s, though its token is valid', async (_label, arrange, reason) => {
+    arrange();
+    const { log, reasons } = reasonLog();
+    const response = await authorizeConnect(connect('alice', await idToken()), deps({ log }));
+    expect(response).toMatchObject({ isAuthenticated: false, policyDocuments: [] });
+    expect(reasons).toEqual([reason]);
+  });
+
+  it('refreshes the policy at the re-validation window, and the refresh denies a user disabled since', async () => {
+    let now = NOW;
+    const d = deps({ now: () => now });
+    const first = await authorizeConnect(connect('alice', await idToken()), d);
+    expect(first.refreshAfterInSeconds).toBe(REVALIDATE_S);
+    userPoolHas({ enabled: false });
+    now += (REVALIDATE_S - 1) * 1000;
+    expect((await authorizeConnect(connect('alice', await idToken()), d)).isAuthenticated).toBe(true);
+    now += 1000;
+    expect((await authorizeConnect(connect('alice', await idToken()), d)).isAuthenticated).toBe(false);
+    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(2);
+  });
+
+  it('denies when the user pool cannot be asked, rather than letting the client in', async () => {
+    idpMock.on(AdminGetUserCommand).rejects(awsError('InternalErrorException', 500));
+    const { log, reasons } = reasonLog();
+    expect((await authorizeConnect(connect('alice', await idToken()), deps({ log }))).isAuthenticated).toBe(false);
+    expect(reasons).toEqual(['upstream-failure']);
   });
 
   it('answers the user\'s own policy from the shared template, no wider', async () => {

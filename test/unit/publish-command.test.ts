@@ -1,8 +1,9 @@
 import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { NotOnboardedError } from '../../functions/publish-command/access-cache';
 import { ApiError } from '../../functions/publish-command/api-errors';
-import { handleApiRequest, Routes } from '../../functions/publish-command/core';
+import { handleApiRequest, NOT_ONBOARDED_RETRY_AFTER_SECONDS, Routes } from '../../functions/publish-command/core';
 import { silentLog } from '../../functions/shared/observability';
 import { awsError, IDENTITY_ID, SUB } from './fixtures';
 
@@ -10,11 +11,17 @@ const iotMock = mockClient(IoTDataPlaneClient);
 const iotData = new IoTDataPlaneClient({ region: 'us-east-1' });
 
 let accessResult: () => Promise<unknown>;
+let ensured: Array<{ sub: string; username: string }> = [];
+let ensureResult: () => Promise<string>;
 const deps = {
   access: { get: () => accessResult() as never },
   log: silentLog,
   config: { iotEndpoint: 'abc-ats.iot.us-east-1.amazonaws.com', region: 'us-east-1' },
   newCommandId: () => 'cmd-1',
+  ensureOnboarding: (user: { sub: string; username: string }) => {
+    ensured.push(user);
+    return ensureResult();
+  },
 };
 
 function event(overrides: { routeKey?: string; thingName?: string; body?: string; claims?: Record<string, unknown> | null; base64?: boolean } = {}) {
@@ -33,12 +40,14 @@ function event(overrides: { routeKey?: string; thingName?: string; body?: string
 
 async function call(e: unknown) {
   const response = await handleApiRequest(e, deps);
-  return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
+  return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) as Record<string, unknown> };
 }
 
 describe('command API', () => {
   beforeEach(() => {
     iotMock.reset();
+    ensured = [];
+    ensureResult = async () => 'started';
     accessResult = async () => ({ identityId: IDENTITY_ID, token: 'tok', tokenExpiresAt: Date.parse('2030-01-01'), credentialsExpireAt: 0, iotData });
   });
 
@@ -116,13 +125,36 @@ describe('command API', () => {
     expect(JSON.stringify(body)).not.toContain('internal policy detail');
   });
 
-  it('answers 409 NotOnboarded when the user has no IoT identity yet', async () => {
+  it('answers 409 NotOnboarded with Retry-After and ensures that user\'s onboarding', async () => {
     accessResult = async () => {
-      throw new ApiError('NotOnboarded', 'not yet');
+      throw new NotOnboardedError({ sub: SUB, username: 'alice' });
     };
-    const { status, body } = await call(event());
+    const { status, headers, body } = await call(event());
     expect(status).toBe(409);
     expect(body.error).toBe('NotOnboarded');
+    expect(headers['retry-after']).toBe(String(NOT_ONBOARDED_RETRY_AFTER_SECONDS));
+    expect(ensured).toEqual([{ sub: SUB, username: 'alice' }]);
+  });
+
+  it('still answers 409 with Retry-After when ensuring the onboarding fails (the retry tries again)', async () => {
+    accessResult = async () => {
+      throw new NotOnboardedError({ sub: SUB, username: 'alice' });
+    };
+    ensureResult = async () => {
+      throw awsError('ServiceUnavailable', 503);
+    };
+    const { status, headers } = await call(event({ routeKey: Routes.GetCredentials }));
+    expect(status).toBe(409);
+    expect(headers['retry-after']).toBe(String(NOT_ONBOARDED_RETRY_AFTER_SECONDS));
+  });
+
+  it('ensures no onboarding for other rejections', async () => {
+    accessResult = async () => {
+      throw new ApiError('Unauthenticated', 'This user is disabled');
+    };
+    const { status } = await call(event());
+    expect(status).toBe(401);
+    expect(ensured).toEqual([]);
   });
 
   it('answers 429 Throttled when IoT Core throttles', async () => {

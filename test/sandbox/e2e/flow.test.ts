@@ -1,7 +1,6 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextMessage } from '../../../sandbox/client';
 import { startHarness, type Harness } from './harness';
@@ -45,7 +44,7 @@ describe('the onboarding flow, end to end against the sandbox', () => {
     await mqtt.publishAsync(`${shadow}/get`, '{}', { qos: 1 });
     expect((await got).state).toEqual({ reported: { welcome: { message: `Welcome to AWS IoT Core, ${user.username}`, onboardingVersion: '1' } } });
 
-    const device = h.track(await connectAsync(h.sandbox.endpoints.mqttTcp, { clientId: 'device_kitchen', protocolVersion: 4, reconnectPeriod: 0 }));
+    const device = h.track(await h.sandbox.connectDevice(await h.sandbox.registerDevice('device_kitchen')));
     await device.subscribeAsync('$aws/things/device_kitchen/shadow/update/delta', { qos: 1 });
     const delta = nextMessage(device, '$aws/things/device_kitchen/shadow/update/delta');
     const command = await h.app.sendCommand(user.tokens.idToken, 'device_kitchen', { power: 'OFF' });

@@ -3,9 +3,8 @@ import { AppClient, jwtClaims } from '../../../sandbox/client';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
-let offsetMs = 0;
 beforeAll(async () => {
-  h = await startHarness({ now: () => Date.now() + offsetMs });
+  h = await startHarness();
 });
 afterAll(async () => h?.close());
 
@@ -28,11 +27,12 @@ describe('the command API\'s JWT checks in the sandbox', () => {
   it('refuses an expired token', async () => {
     const user = await h.onboardedUser('expired');
     const exp = Number(claimsOf(user.tokens.idToken).exp) * 1000;
-    offsetMs = exp - Date.now() + 60_000;
+    const jump = exp - h.sandbox.clock.now() + 60_000;
+    h.sandbox.clock.advance(jump);
     try {
       await expect(h.app.iotAccess(user.tokens.idToken)).rejects.toMatchObject({ status: 401 });
     } finally {
-      offsetMs = 0;
+      h.sandbox.clock.advance(-jump);
     }
   });
 

@@ -4,9 +4,8 @@ import { presignMqttUrl } from '../../../sandbox/client';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
-let clock = Date.now;
 beforeAll(async () => {
-  h = await startHarness({ now: () => clock() });
+  h = await startHarness();
 });
 afterAll(async () => h?.close());
 
@@ -61,12 +60,11 @@ describe('SigV4 on MQTT over WebSocket in the sandbox', () => {
 
   it('refuses an expired signature date', async () => {
     const { url } = await signedUrl();
-    const realNow = clock;
-    clock = () => realNow() + 60 * 60_000;
+    h.sandbox.clock.advance(60 * 60_000);
     try {
       expect(await upgradeStatus(url)).toBe(403);
     } finally {
-      clock = realNow;
+      h.sandbox.clock.advance(-60 * 60_000);
     }
   });
 
