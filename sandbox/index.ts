@@ -18,6 +18,7 @@ import { EventBus, cloudTrailEntry } from './eventbridge';
 import { FaultInjector, type FaultSpec } from './faults';
 import { startHttpApi } from './http-api';
 import { startIotCore } from './iot/core';
+import { refusalLogger } from './iot/refusal-log';
 import { createSandboxTlsMaterial } from './iot/tls';
 import { startLambdaRuntime, type FunctionSpec } from './lambda';
 import { writeOutputsFile } from './outputs-file';
@@ -42,6 +43,12 @@ export interface SandboxOptions {
   readonly outputsFile?: string;
   /** Fault rules in force from the start (as `--faults` and the control endpoint take them). */
   readonly faults?: readonly FaultSpec[];
+  /**
+   * Receives one line per IoT authorization refusal (refused WebSocket upgrade, CONNECT, publish,
+   * subscribe, receive, data-plane call) with its cause as `diagnose` names it (iot/refusal-log.ts).
+   * `--serve` prints them.
+   */
+  readonly logRefusal?: (line: string) => void;
   /**
    * The sandbox's clock: token, credential and trust expiry, signature dates, session deadlines,
    * in the emulators and in the Lambda handlers alike. Tests `advance()` it instead of sleeping.
@@ -127,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       faults,
       now,
       timers: clock.timers,
+      ...(options.logRefusal ? refusalLogger(options.logRefusal) : {}),
       tls: { ...tls, mqttsPort: ports.mqttTls ?? 0, wssPort: ports.mqttWss ?? 0, ...(ports.deviceTls !== undefined ? { deviceMqttsPort: ports.deviceTls } : {}) },
       ports: { dataPlane: ports.iotData ?? 0, mqtt: ports.mqtt ?? 0, controlPlane: ports.iotControl ?? 0 },
     });

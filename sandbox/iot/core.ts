@@ -1,6 +1,6 @@
 import type { CredentialStore } from '../credentials';
 import type { FaultInjector } from '../faults';
-import { authorize, type AuthorizationContext, type AuthorizationDecision, type AuthorizationRequest, type PolicyDocumentLike } from './authorization';
+import { authorize, type AuthorizationContext, type AuthorizationDecision, type AuthorizationRequest, type IotAction, type PolicyDocumentLike } from './authorization';
 import { startIotBroker } from './broker';
 import { createCertificateRegistry, type CertificateAuthority } from './certificates';
 import { startIotControlPlane } from './control-plane';
@@ -47,7 +47,9 @@ export interface IotCoreOptions {
     readonly deviceMqttsPort?: number;
   };
   /** Every authorization denial with its reason: the sandbox's answer to AWS IoT's AUTHORIZATION_FAILURE log line. */
-  readonly onDenied?: (event: { source: 'mqtt' | 'http'; clientId?: string; decision: AuthorizationDecision }) => void;
+  readonly onDenied?: (event: { source: 'mqtt' | 'http'; clientId?: string; action?: IotAction; decision: AuthorizationDecision }) => void;
+  /** Every refused MQTT-over-WebSocket upgrade (HTTP 403/404 before the handshake), with its cause. */
+  readonly onUpgradeRefused?: (event: { url: string; error: Error }) => void;
 }
 
 /**
@@ -67,7 +69,8 @@ export async function startIotCore(opts: IotCoreOptions) {
     certificates,
     customAuth: { available: () => authorizers.hasActiveAuthorizer(), authenticate: (input) => authorizers.authenticate(input) },
     ...(opts.timers ? { timers: opts.timers } : {}),
-    onDenied: ({ clientId, decision }) => opts.onDenied?.({ source: 'mqtt', clientId, decision }),
+    onDenied: ({ clientId, action, decision }) => opts.onDenied?.({ source: 'mqtt', clientId, action, decision }),
+    ...(opts.onUpgradeRefused ? { onUpgradeRefused: opts.onUpgradeRefused } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ports?.mqtt !== undefined ? { tcpPort: opts.ports.mqtt } : {}),
   });

@@ -8,6 +8,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { AdminConfirmSignUpCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { executionArnFor } from '../../../functions/post-authentication/core';
 import { executionName } from '../../../functions/shared/onboarding';
 import { AppClient, subOf } from '../../../sandbox/client';
@@ -128,6 +129,15 @@ describe('npm start -- --serve', () => {
     expect((await control('GET', '/_sandbox/faults')).body).toEqual([{ operation: 'states:StartExecution', failNext: 1 }]);
     await control('DELETE', '/_sandbox/faults', [{ operation: 'states:StartExecution' }]);
     expect((await control('GET', '/_sandbox/faults')).body).toEqual([]);
+  });
+
+  it('prints one line with its cause for a refused WebSocket upgrade', async () => {
+    const ws = new WebSocket(`${outputs.MqttWebSocketEndpoint}?X-Amz-Credential=AKIDX%2F20260101%2Fus-east-1%2Fiotdevicegateway%2Faws4_request&X-Amz-Signature=00`, 'mqtt');
+    ws.on('error', () => undefined);
+    const status = await new Promise((resolve) => ws.once('unexpected-response', (_req, res) => resolve(res.statusCode)));
+    expect(status).toBe(403);
+    const printed = await eventually(async () => stdout.join('').split('\n').filter((l) => l.startsWith('AUTHORIZATION_FAILURE upgrade')), (found) => found.length > 0, 'the refusal line');
+    expect(printed).toEqual([expect.stringMatching(/^AUTHORIZATION_FAILURE upgrade cause=no-identity: \/mqtt: /)]);
   });
 });
 
