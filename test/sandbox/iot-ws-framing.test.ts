@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createConnection } from 'node:net';
 import { AttachPolicyCommand, CreatePolicyCommand, IoTClient } from '@aws-sdk/client-iot';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION as REGION 
 import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
 import { startIotCore, type IotCore } from '../../sandbox/iot/core';
+import { PacketSizeGuard } from '../../sandbox/iot/listeners/packet-size';
 import { mqttPacketLength } from '../../sandbox/iot/mqtt-ws-framing';
 
 /** A user identity: its role and its attached policy both allow its own shadow topics. */
@@ -117,5 +119,66 @@ describe('mqttPacketLength', () => {
     expect(mqttPacketLength(Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f]))).toBe(5 + 268_435_455);
     expect(mqttPacketLength(Buffer.from([0x30, 0x80]))).toBeUndefined();
     expect(() => mqttPacketLength(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x80, 0x01]))).toThrow(/Remaining Length/);
+  });
+});
+
+/** Opens a SigV4 WebSocket as a fresh identity and waits for CONNACK. */
+async function connectedWebSocket(): Promise<{ ws: WebSocket; identityId: string }> {
+  const identityId = `${REGION}:${randomUUID()}`;
+  const iot = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
+  await iot.send(new AttachPolicyCommand({ policyName: user.policy, target: identityId }));
+  iot.destroy();
+  const ws = new WebSocket(await presignMqttUrl(core.wsUrl, REGION, store.issueForIdentity(identityId, user.role)), 'mqtt');
+  await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const connack = new Promise<void>((resolve) => ws.once('message', () => resolve()));
+  ws.send(connect(identityId));
+  await connack;
+  return { ws, identityId };
+}
+
+describe('packet size limits (IoT: 128 KB payload)', { timeout: 10_000 }, () => {
+  it('closes a plain TCP connection whose CONNECT declares 200 MB, without waiting for the bytes', async () => {
+    const socket = createConnection(Number(new URL(core.mqttUrl).port), '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    // 0x10 CONNECT, Remaining Length 200,000,000 as a variable byte integer, then the start of a body.
+    socket.write(Buffer.concat([packet(0x10, Buffer.alloc(0)).subarray(0, 1), Buffer.from([0x80, 0x84, 0xaf, 0x5f]), Buffer.alloc(1024)]));
+    await closed;
+  });
+
+  it('closes a WebSocket whose frame is larger than one MQTT packet may be (1009), and still takes a 128 KB payload', async () => {
+    const { ws, identityId } = await connectedWebSocket();
+    const puback = new Promise<number>((resolve) => ws.on('message', (data: Buffer) => resolve((data[0] ?? 0) >> 4)));
+    ws.send(publish(7, `$aws/things/${identityId}/shadow/update`, 'x'.repeat(128 * 1024)));
+    expect(await puback).toBe(4);
+    const code = new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
+    // 100,000 PINGREQs (2 bytes each) in one 200 KB frame: every packet is small, the frame is not.
+    ws.send(Buffer.alloc(200_000, Buffer.from([0xc0, 0x00])));
+    expect(await code).toBe(1009);
+  });
+});
+
+describe('SUBSCRIBE with QoS 2', () => {
+  it('is granted QoS 1, as AWS IoT grants (it supports QoS 0 and 1 only)', async () => {
+    const { ws, identityId } = await connectedWebSocket();
+    const suback = new Promise<Buffer>((resolve) => ws.once('message', (data: Buffer) => resolve(data)));
+    const topic = `$aws/things/${identityId}/shadow/update/accepted`;
+    ws.send(packet(0x82, Buffer.concat([Buffer.from([0, 9]), utf8(topic), Buffer.from([2])])));
+    // SUBACK: 0x90, length 3, packet id 9, one return code.
+    expect([...(await suback)]).toEqual([0x90, 3, 0, 9, 1]);
+    ws.close();
+  });
+});
+
+describe('PacketSizeGuard', () => {
+  it('follows packets across chunk boundaries and refuses a header declaring more than the limit', () => {
+    const guard = new PacketSizeGuard(1000);
+    const small = packet(0x30, Buffer.alloc(900));
+    expect(guard.accept(small.subarray(0, 2))).toBe(true);
+    expect(guard.accept(Buffer.concat([small.subarray(2), packet(0xc0, Buffer.alloc(0))]))).toBe(true);
+    // A 1001-byte body, its two-byte length split across chunks.
+    const large = packet(0x30, Buffer.alloc(1001));
+    expect(guard.accept(large.subarray(0, 2))).toBe(true);
+    expect(guard.accept(large.subarray(2, 3))).toBe(false);
   });
 });

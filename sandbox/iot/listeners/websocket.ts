@@ -8,6 +8,8 @@ import { SIGNING_NAMES } from '../../signing-names';
 import { verifyPresignedUrl } from '../../sigv4';
 import type { IotPrincipal } from '../authorization';
 import { createMqttWebSocketStream } from '../mqtt-ws-framing';
+import { handleMqttStream } from './handle';
+import { MAX_MQTT_PACKET_BYTES } from './packet-size';
 
 /**
  * MQTT over WebSocket: the `upgrade` listener for any HTTP(S) server that should accept it. The
@@ -30,7 +32,8 @@ export interface WebSocketListenerOptions {
 }
 
 export function createWebSocketListener(opts: WebSocketListenerOptions) {
-  const wss = new WebSocketServer({ noServer: true });
+  // ws' default maxPayload is 100 MiB; a frame larger than one MQTT packet may be is closed with 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MQTT_PACKET_BYTES });
 
   const refused = (socket: Duplex, url: string, error: Error) => {
     opts.onUpgradeRefused?.({ url, error });
@@ -59,7 +62,7 @@ export function createWebSocketListener(opts: WebSocketListenerOptions) {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const stream = createMqttWebSocketStream(ws);
       stream.on('error', () => stream.destroy());
-      opts.aedes.handle(stream, req);
+      handleMqttStream(opts.aedes, stream, req);
     });
   }
 
