@@ -1,4 +1,5 @@
 import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { errorName } from '../../functions/shared/error-name';
 import { replacementExecutionName } from '../../functions/shared/onboarding';
 import type { Clients, Targets } from '../context';
 import { ExitCodes, describeAwsFailure, table, type Output } from '../output';
@@ -61,7 +62,7 @@ async function redriveOne(clients: Clients, executionArn: string, restart: boole
     await clients.sfn.send(new RedriveExecutionCommand({ executionArn }));
     return { executionArn, result: 'redriven' };
   } catch (error) {
-    if ((error as Error).name !== 'ExecutionNotRedrivable') return { executionArn, result: 'error', reason: describeAwsFailure(error) };
+    if (errorName(error) !== 'ExecutionNotRedrivable') return { executionArn, result: 'error', reason: describeAwsFailure(error) };
     if (!restart) return { executionArn, result: 'skipped', reason: `not redrivable: ${(error as Error).message} (use --restart)` };
   }
   try {
