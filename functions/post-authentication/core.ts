@@ -1,17 +1,7 @@
-import {
-  DescribeExecutionCommand,
-  ExecutionAlreadyExists,
-  RedriveExecutionCommand,
-  StartExecutionCommand,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
-import {
-  executionName,
-  ONBOARDED_ATTRIBUTE,
-  replacementExecutionName,
-  type OnboardingInput,
-} from '../shared/onboarding';
+import { ensureExecution, executionArnFor, type EnsureAction } from '../shared/executions';
+import { executionName, ONBOARDED_ATTRIBUTE, type OnboardingInput } from '../shared/onboarding';
 import type { Counter, Log } from '../shared/observability';
 
 export interface PostAuthenticationDeps {
@@ -39,15 +29,7 @@ const postAuthenticationEventSchema = z.object({
   }),
 });
 
-export type OnboardingAction =
-  | 'skipped-onboarded'
-  | 'started'
-  | 'already-running'
-  | 'already-succeeded'
-  | 'redriven'
-  | 'replaced'
-  | 'invalid-event'
-  | 'failed';
+export type OnboardingAction = EnsureAction | 'skipped-onboarded' | 'invalid-event' | 'failed';
 
 /** Metric names (CloudWatch alarms in lib/ watch `OnboardingTriggerErrors`). */
 export const TriggerMetrics = {
@@ -56,9 +38,6 @@ export const TriggerMetrics = {
   Started: 'OnboardingStarted',
   Redriven: 'OnboardingRedriven',
 } as const;
-
-/** Replacement chains are short; this bounds the calls one sign-in can make. */
-const MAX_REPLACEMENTS = 2;
 
 /**
  * Decides and performs the onboarding side effect of one sign-in. Never throws: a sign-in must
@@ -82,7 +61,8 @@ export async function onPostAuthentication(event: unknown, deps: PostAuthenticat
   const input: OnboardingInput = { username: userName, sub, onboardingVersion };
   const abortSignal = AbortSignal.timeout(deps.config.budgetMs ?? 3_000);
   try {
-    const action = await ensureExecution(deps, stateMachineArn, executionName(sub, onboardingVersion), input, abortSignal, 0);
+    // Replacement chains are short (at most 2): this bounds the calls one sign-in can make.
+    const action = await ensureExecution(deps.sfn, { stateMachineArn, name: executionName(sub, onboardingVersion), input, abortSignal, maxReplacements: 2 });
     if (action === 'started' || action === 'replaced') deps.metrics.count(TriggerMetrics.Started);
     if (action === 'redriven') deps.metrics.count(TriggerMetrics.Redriven);
     deps.log.info('Onboarding ensured', { action, sub, onboardingVersion });
@@ -98,51 +78,4 @@ export async function onPostAuthentication(event: unknown, deps: PostAuthenticat
   }
 }
 
-async function ensureExecution(
-  deps: PostAuthenticationDeps,
-  stateMachineArn: string,
-  name: string,
-  input: OnboardingInput,
-  abortSignal: AbortSignal,
-  replacements: number,
-): Promise<OnboardingAction> {
-  try {
-    // Running + same name + same input → success, returns the running execution (StartExecution API).
-    await deps.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }), { abortSignal });
-    return replacements > 0 ? 'replaced' : 'started';
-  } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists) && (error as Error).name !== 'ExecutionAlreadyExists') throw error;
-  }
-  // Closed execution with this name (or running with other input): look at it.
-  const executionArn = executionArnFor(stateMachineArn, name);
-  const execution = await deps.sfn.send(new DescribeExecutionCommand({ executionArn }), { abortSignal });
-  switch (execution.status) {
-    case 'RUNNING':
-    case 'PENDING_REDRIVE':
-      return 'already-running';
-    case 'SUCCEEDED':
-      // This name is this version's onboarding: the user is onboarded, the event is just older
-      // than MarkOnboarded (Cognito retries a slow trigger with the original event). Starting a
-      // replacement here would onboard the user twice; operators re-run one with `admin onboard`.
-      return 'already-succeeded';
-    default:
-      if (execution.redriveStatus !== 'NOT_REDRIVABLE') {
-        try {
-          await deps.sfn.send(new RedriveExecutionCommand({ executionArn }), { abortSignal });
-          return 'redriven';
-        } catch (error) {
-          if ((error as Error).name !== 'ExecutionNotRedrivable') throw error;
-        }
-      }
-  }
-  if (replacements >= MAX_REPLACEMENTS) {
-    throw new Error(`Execution ${name} is closed and its replacements are exhausted (${MAX_REPLACEMENTS})`);
-  }
-  const stoppedAt = execution.stopDate ?? execution.startDate ?? new Date(0);
-  return ensureExecution(deps, stateMachineArn, replacementExecutionName(name, stoppedAt), input, abortSignal, replacements + 1);
-}
-
-/** `arn:aws:states:r:a:stateMachine:M` + name → `arn:aws:states:r:a:execution:M:name`. */
-export function executionArnFor(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-}
+export { executionArnFor };
