@@ -5,6 +5,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { IoTClient } from '@aws-sdk/client-iot';
 import { iotPolicyDocument } from '../functions/shared/iot-policy';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../functions/shared/onboarding';
+import { ApiRoutes } from '../functions/shared/routes';
+import { StackOutputs, type StackOutputValues } from '../functions/shared/stack-outputs';
 import { renderOnboardingDefinition } from '../statemachines/onboarding';
 import type { AppConfig } from './client';
 import { startCognitoIdentity } from './cognito-identity';
@@ -186,7 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       now,
       ...(options.ports?.api ? { port: options.ports.api } : {}),
       jwt: { issuer: pool.issuer, audience: [client.clientId], jwks: () => idp.jwks(pool.userPoolId) },
-      routes: ['POST /devices/{thingName}/commands', 'GET /iot/credentials'].map((routeKey) => ({
+      routes: Object.values(ApiRoutes).map((routeKey) => ({
         routeKey,
         authorize: true,
         handler: (event) => lambda.invoke('publish-command', event) as never,
@@ -195,18 +197,18 @@ export async function startSandbox(options: SandboxOptions = {}) {
     closers.push(() => api.close());
 
     /** The stack outputs (lib/), as `cdk deploy --outputs-file` writes them. */
-    const outputs = {
-      UserPoolId: pool.userPoolId,
-      UserPoolClientId: client.clientId,
-      IdentityPoolId: identityPoolId,
-      DeveloperProviderName: DEVELOPER_PROVIDER,
-      IotPolicyName: POLICY_NAME,
-      StateMachineArn: stateMachineArn,
-      OnboardingVersion: onboardingVersion,
-      ApiUrl: api.url,
-      IotDataEndpoint: iot.dataEndpointHost,
-      CustomAuthorizerName: AUTHORIZER_NAME,
-      DevicePrefix: devicePrefix,
+    const outputs: StackOutputValues = {
+      [StackOutputs.UserPoolId]: pool.userPoolId,
+      [StackOutputs.UserPoolClientId]: client.clientId,
+      [StackOutputs.IdentityPoolId]: identityPoolId,
+      [StackOutputs.DeveloperProviderName]: DEVELOPER_PROVIDER,
+      [StackOutputs.IotPolicyName]: POLICY_NAME,
+      [StackOutputs.DevicePrefix]: devicePrefix,
+      [StackOutputs.StateMachineArn]: stateMachineArn,
+      [StackOutputs.OnboardingVersion]: onboardingVersion,
+      [StackOutputs.ApiUrl]: api.url,
+      [StackOutputs.IotDataEndpoint]: iot.dataEndpointHost,
+      [StackOutputs.CustomAuthorizerName]: AUTHORIZER_NAME,
     };
     if (options.outputsFile) {
       mkdirSync(dirname(options.outputsFile), { recursive: true });

@@ -2,6 +2,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { ensureExecution, executionArnFor, type EnsureAction } from '../shared/executions';
 import { executionName, ONBOARDED_ATTRIBUTE, type OnboardingInput } from '../shared/onboarding';
+import { TriggerMetrics } from '../shared/metrics';
 import type { Counter, Log } from '../shared/observability';
 
 export interface PostAuthenticationDeps {
@@ -31,13 +32,6 @@ const postAuthenticationEventSchema = z.object({
 
 export type OnboardingAction = EnsureAction | 'skipped-onboarded' | 'invalid-event' | 'failed';
 
-/** Metric names (CloudWatch alarms in lib/ watch `OnboardingTriggerErrors`). */
-export const TriggerMetrics = {
-  Errors: 'OnboardingTriggerErrors',
-  InvalidEvents: 'OnboardingTriggerInvalidEvents',
-  Started: 'OnboardingStarted',
-  Redriven: 'OnboardingRedriven',
-} as const;
 
 /**
  * Decides and performs the onboarding side effect of one sign-in. Never throws: a sign-in must

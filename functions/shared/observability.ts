@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from './metrics';
 
 /** What a core needs from a logger. Powertools' `Logger` satisfies it; tests pass their own. */
 export interface Log {
@@ -14,8 +15,6 @@ export interface Log {
 export interface Counter {
   count(metric: string, value?: number): void;
 }
-
-export const METRICS_NAMESPACE = 'IotOnboarding';
 
 /** Structured JSON logger (Powertools) for a function; level from `POWERTOOLS_LOG_LEVEL`. */
 export function createLogger(serviceName: string): Log {

@@ -7,7 +7,8 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Routes } from '../../functions/publish-command/core';
+import { ApiRoutes } from '../../functions/shared/routes';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 
@@ -68,13 +69,13 @@ export class CommandApi extends Construct {
 
     const authorizer = new HttpUserPoolAuthorizer('UserPool', props.userPool, { userPoolClients: [props.appClient] });
     const integration = new HttpLambdaIntegration('Handler', this.handler);
-    for (const routeKey of Object.values(Routes)) {
+    for (const routeKey of Object.values(ApiRoutes)) {
       const [method, path] = routeKey.split(' ') as [keyof typeof HttpMethod, string];
       this.api.addRoutes({ path, methods: [HttpMethod[method]], integration, authorizer });
     }
   }
 
   addOutputs(): void {
-    new CfnOutput(this, 'ApiUrl', { key: 'ApiUrl', value: this.api.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', { key: StackOutputs.ApiUrl, value: this.api.apiEndpoint });
   }
 }

@@ -5,6 +5,7 @@ import { CfnAuthorizer } from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
 
 export interface IotCustomAuthorizerProps {
   readonly userPool: IUserPool;
@@ -59,6 +60,6 @@ export class IotCustomAuthorizer extends Construct {
   }
 
   addOutputs(): void {
-    new CfnOutput(this, 'AuthorizerName', { key: 'CustomAuthorizerName', value: this.authorizerName });
+    new CfnOutput(this, 'AuthorizerName', { key: StackOutputs.CustomAuthorizerName, value: this.authorizerName });
   }
 }

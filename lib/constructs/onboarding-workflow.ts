@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
 
 export interface OnboardingWorkflowProps {
   readonly userPool: IUserPool;
@@ -137,7 +138,7 @@ export class OnboardingWorkflow extends Construct {
   }
 
   addOutputs(): void {
-    new CfnOutput(this, 'StateMachineArn', { key: 'StateMachineArn', value: this.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'OnboardingVersion', { key: 'OnboardingVersion', value: this.onboardingVersion });
+    new CfnOutput(this, 'StateMachineArn', { key: StackOutputs.StateMachineArn, value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OnboardingVersion', { key: StackOutputs.OnboardingVersion, value: this.onboardingVersion });
   }
 }

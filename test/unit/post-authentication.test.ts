@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { executionArnFor, onPostAuthentication, TriggerMetrics } from '../../functions/post-authentication/core';
+import { executionArnFor, onPostAuthentication } from '../../functions/post-authentication/core';
+import { TriggerMetrics } from '../../functions/shared/metrics';
 import { awsError, postAuthEvent, recordingCounter, recordingLog, STATE_MACHINE_ARN, SUB } from './fixtures';
 
 const sfnMock = mockClient(SFNClient);

@@ -2,7 +2,8 @@ import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-pla
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../functions/publish-command/api-errors';
-import { handleApiRequest, Routes } from '../../functions/publish-command/core';
+import { handleApiRequest } from '../../functions/publish-command/core';
+import { ApiRoutes } from '../../functions/shared/routes';
 import { silentLog } from '../../functions/shared/observability';
 import { awsError, IDENTITY_ID, SUB } from './fixtures';
 
@@ -20,7 +21,7 @@ const deps = {
 function event(overrides: { routeKey?: string; thingName?: string; body?: string; claims?: Record<string, unknown> | null; base64?: boolean } = {}) {
   return {
     version: '2.0',
-    routeKey: overrides.routeKey ?? Routes.PublishCommand,
+    routeKey: overrides.routeKey ?? ApiRoutes.PublishCommand,
     pathParameters: { thingName: overrides.thingName ?? 'device_kitchen' },
     body: overrides.body ?? '{"power":"OFF"}',
     isBase64Encoded: overrides.base64 ?? false,
@@ -156,7 +157,7 @@ describe('command API', () => {
   });
 
   it('returns the caller\'s identity, OpenID token and the IoT endpoint on GET /iot/credentials', async () => {
-    const { status, body } = await call(event({ routeKey: Routes.GetCredentials, body: '' }));
+    const { status, body } = await call(event({ routeKey: ApiRoutes.GetCredentials, body: '' }));
     expect(status).toBe(200);
     expect(body).toEqual({
       identityId: IDENTITY_ID,
