@@ -13,6 +13,7 @@ import { startCognitoIdentity } from './cognito-identity';
 import { startCognitoIdp } from './cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
 import { CredentialStore } from './credentials';
+import { EventBus, cloudTrailEntry } from './eventbridge';
 import { FaultInjector } from './faults';
 import { startHttpApi } from './http-api';
 import { startIotCore } from './iot/core';
@@ -62,8 +63,10 @@ export async function startSandbox(options: SandboxOptions = {}) {
   const faults = new FaultInjector();
   const closers: Array<() => Promise<void>> = [];
   try {
+    // The account's default event bus: Cognito's CloudTrail-recorded user calls reach its rules.
+    const eventBus = new EventBus(now);
     // Cognito user pool: the directory and its app client (secret, USER_PASSWORD_AUTH).
-    const idp = await startCognitoIdp({ faults, store, now });
+    const idp = await startCognitoIdp({ faults, store, now, onCloudTrail: (record) => eventBus.putEvents([cloudTrailEntry('cognito-idp', record)]) });
     closers.push(() => idp.close());
     const customAttributes = [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE].map((a) => a.replace(/^custom:/, ''));
     const pool = idp.createUserPool({ name: `${SANDBOX_STACK}-users`, customAttributes, readOnlyAttributes: customAttributes });
@@ -269,6 +272,8 @@ export async function startSandbox(options: SandboxOptions = {}) {
       authenticatedRoleArn: AUTHENTICATED_ROLE_ARN,
       faults,
       store,
+      /** EventBridge default bus: `eventBus.putRule(name, pattern)` then `eventBus.putTarget(name, id, callback)`. */
+      eventBus,
       services: { idp, identity, iot, sfn, api, lambda },
       async close() {
         for (const close of closers.reverse()) await close().catch(() => undefined);
