@@ -2,7 +2,8 @@ import { AdminDeleteUserAttributesCommand, type CognitoIdentityProviderClient } 
 import * as z from 'zod/mini';
 import { classifyAwsError, toUpstreamError } from '../shared/aws-errors';
 import { InvalidInputError } from '../shared/errors';
-import { OffboardingMetrics, OffboardingReasons, type OffboardingReason } from '../shared/offboarding';
+import { OffboardingMetrics } from '../shared/metrics';
+import { OffboardingReasons, type OffboardingReason } from '../shared/offboarding';
 import type { Counter, Log } from '../shared/observability';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../shared/onboarding';
 import { findUserBySub } from '../shared/users';

@@ -1,4 +1,6 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
+import { ensureExecution, type EnsureAction } from './executions';
 
 /** Why a user is offboarded; part of the execution name and input. */
 export const OffboardingReasons = {
@@ -49,11 +51,22 @@ export function offboardingInput(input: OffboardingInput): OffboardingInput {
   };
 }
 
-/** Metric names of the offboarding functions (CloudWatch EMF, namespace IotOnboarding). */
-export const OffboardingMetrics = {
-  Started: 'OffboardingStarted',
-  Completed: 'OffboardingCompleted',
-  Skipped: 'OffboardingSkipped',
-  StartErrors: 'OffboardingStartErrors',
-  OrphansFound: 'ReconcilerOrphansFound',
-} as const;
+/**
+ * Ensures the offboarding execution for this input and moment (start, or redrive a failed one,
+ * or replace one that can no longer be redriven): the lifecycle handler, the reconciler and the
+ * admin CLI all start offboarding through here.
+ */
+export function startOffboarding(
+  sfn: Pick<SFNClient, 'send'>,
+  stateMachineArn: string,
+  input: OffboardingInput,
+  at: Date,
+  abortSignal?: AbortSignal,
+): Promise<EnsureAction> {
+  return ensureExecution(sfn, {
+    stateMachineArn,
+    name: offboardingExecutionName(input, at),
+    input: offboardingInput(input),
+    ...(abortSignal ? { abortSignal } : {}),
+  });
+}
