@@ -31,7 +31,8 @@ export type IotAction =
   | 'iot:RetainPublish'
   | 'iot:GetThingShadow'
   | 'iot:UpdateThingShadow'
-  | 'iot:DeleteThingShadow';
+  | 'iot:DeleteThingShadow'
+  | 'iot:ListNamedShadowsForThing';
 
 /**
  * A policy statement as AWS accepts it: `Action`/`Resource` may be a string or a list, and

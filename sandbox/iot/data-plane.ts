@@ -14,6 +14,7 @@ import type { ShadowEngine, ShadowMessage, ShadowOperation } from './shadows';
  *   GetThingShadow     GET    /things/{thingName}/shadow?name=
  *   UpdateThingShadow  POST   /things/{thingName}/shadow?name=    body: request state document
  *   DeleteThingShadow  DELETE /things/{thingName}/shadow?name=
+ *   ListNamedShadowsForThing GET /api/things/shadow/ListNamedShadowsForThing/{thingName}?nextToken=&pageSize=
  *   Publish            POST   /topics/{topic}?qos=&retain=        body: the raw payload
  *
  * Each call is SigV4-verified, then authorized by the IoT engine (backend principal: allowed;
@@ -48,6 +49,27 @@ function decodeLabel(raw: string): string {
   } catch {
     throw new AwsServiceError(400, 'InvalidRequestException', `Malformed path label: ${raw}`);
   }
+}
+
+/** Page size when the caller gives none (not documented by AWS; small, so callers page). */
+const DEFAULT_SHADOW_PAGE = 25;
+
+/**
+ * ListNamedShadowsForThing: `pageSize` 1–100, an opaque `nextToken`, `timestamp` in epoch
+ * seconds (https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_ListNamedShadowsForThing.html).
+ */
+function listNamedShadows(names: readonly string[], query: URLSearchParams, now: () => number) {
+  const pageSize = query.has('pageSize') ? Number(query.get('pageSize')) : DEFAULT_SHADOW_PAGE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw new AwsServiceError(400, 'InvalidRequestException', 'pageSize must be between 1 and 100');
+  const token = query.get('nextToken');
+  const start = token === null ? 0 : Number(Buffer.from(token, 'base64').toString('utf8'));
+  if (!Number.isInteger(start) || start < 0) throw new AwsServiceError(400, 'InvalidRequestException', 'Invalid nextToken');
+  const end = start + pageSize;
+  return {
+    results: names.slice(start, end),
+    ...(end < names.length ? { nextToken: Buffer.from(String(end)).toString('base64') } : {}),
+    timestamp: Math.floor(now() / 1000),
+  };
 }
 
 /** Starts the REST data plane. Its `server` also takes the broker's WebSocket upgrades (one data endpoint). */
@@ -104,6 +126,18 @@ export async function startIotDataPlane(opts: IotDataPlaneOptions): Promise<Star
         if (!result.ok) throw new AwsServiceError(result.error.code, result.error.errorType, result.error.message);
         await deliver(result.messages);
         const text = JSON.stringify(result.document);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': crypto.randomUUID() });
+        res.end(text);
+        return;
+      }
+
+      // /api/things/shadow/ListNamedShadowsForThing/{thingName}
+      if (segments.length === 6 && url.pathname.startsWith('/api/things/shadow/ListNamedShadowsForThing/') && method === 'GET') {
+        const thingName = decodeLabel(segments[5] ?? '');
+        const caller = verify();
+        checkFault('ListNamedShadowsForThing');
+        requireAllowed({ principal: caller.principal, action: 'iot:ListNamedShadowsForThing', resource: iotArn('thing', thingName) });
+        const text = JSON.stringify(listNamedShadows(shadows.namedShadows(thingName), url.searchParams, opts.now ?? Date.now));
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': crypto.randomUUID() });
         res.end(text);
         return;

@@ -223,6 +223,14 @@ export function createShadowEngine(opts: ShadowEngineOptions = {}) {
 
   return {
     handle,
+    /** Names of the thing's named shadows that exist (deleted ones excluded), sorted: ListNamedShadowsForThing. */
+    namedShadows(thingName: string): string[] {
+      const prefix = key(thingName, '');
+      return [...shadows]
+        .filter(([id, stored]) => id.startsWith(prefix) && id !== prefix && stored.state !== undefined)
+        .map(([id]) => id.slice(prefix.length))
+        .sort();
+    },
     /** The current document (as GetThingShadow returns it), or undefined. For tests and tools. */
     peek(thingName: string, shadowName?: string): JsonObject | undefined {
       const stored = shadows.get(key(thingName, shadowName));

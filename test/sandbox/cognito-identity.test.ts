@@ -14,6 +14,7 @@ import { startCognitoIdentity, type CognitoIdentityServer } from '../../sandbox/
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
 import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
+import { errorOf } from '../support/aws-error';
 
 const PROVIDER = 'login.sandbox.iot';
 const ROLE = 'arn:aws:iam::000000000000:role/iot-authenticated';
@@ -29,15 +30,6 @@ let users = 0;
 const now = () => Date.now() + clockOffsetMs;
 const newUser = () => `00000000-0000-4000-8000-${String(++users).padStart(12, '0')}`;
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 function openIdToken(userIdentifier: string, extra: { IdentityId?: string; TokenDuration?: number } = {}) {
   return backend.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, Logins: { [PROVIDER]: userIdentifier }, ...extra }));
@@ -78,7 +70,7 @@ describe('developer-authenticated identities', () => {
     expect(first.IdentityId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
     expect(second.IdentityId).toBe(first.IdentityId);
     expect(other.IdentityId).not.toBe(first.IdentityId);
-    expect(server.identities()).toContainEqual({ identityId: first.IdentityId, identityPoolId, logins: { [PROVIDER]: sub } });
+    expect(server.identities()).toContainEqual({ identityId: first.IdentityId, identityPoolId, logins: { [PROVIDER]: sub }, developerUserIdentifiers: [sub] });
   });
 
   it('issues an RS256 OpenID token for the identity with the Cognito identity claims', async () => {

@@ -20,6 +20,7 @@ import { startCognitoIdp, type CognitoIdpServer } from '../../sandbox/cognito-id
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
 import { EventBus, cloudTrailEntry, type DeliveredEvent } from '../../sandbox/eventbridge';
 import { FaultInjector } from '../../sandbox/faults';
+import { errorOf } from '../support/aws-error';
 
 const PASSWORD = 'Correct-Horse-9';
 
@@ -33,14 +34,6 @@ let counter = 0;
 
 const secretHash = (username: string) => createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** An admin-created user with a permanent password, ready to sign in. */
 async function createUser(username = `lifecycle${++counter}`, attributes: Array<{ Name: string; Value: string }> = []): Promise<string> {
@@ -93,8 +86,8 @@ describe('AdminDisableUser and AdminEnableUser', () => {
     const username = await createUser();
     const { refreshToken } = await signIn(username);
     await cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: username }));
-    expect(await errorOf(signIn(username))).toEqual({ name: 'NotAuthorizedException', message: 'User is disabled.' });
-    expect(await errorOf(refresh(username, refreshToken))).toEqual({ name: 'NotAuthorizedException', message: 'User is disabled.' });
+    expect(await errorOf(signIn(username))).toMatchObject({ name: 'NotAuthorizedException', message: 'User is disabled.' });
+    expect(await errorOf(refresh(username, refreshToken))).toMatchObject({ name: 'NotAuthorizedException', message: 'User is disabled.' });
     const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
     expect(user).toMatchObject({ Enabled: false, UserStatus: 'CONFIRMED' });
   });
@@ -103,7 +96,7 @@ describe('AdminDisableUser and AdminEnableUser', () => {
     const username = await createUser();
     const { accessToken } = await signIn(username);
     await cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: username }));
-    expect(await errorOf(cognito.send(new GetUserCommand({ AccessToken: accessToken })))).toEqual({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+    expect(await errorOf(cognito.send(new GetUserCommand({ AccessToken: accessToken })))).toMatchObject({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
     await cognito.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: username }));
     expect((await errorOf(cognito.send(new GetUserCommand({ AccessToken: accessToken })))).name).toBe('NotAuthorizedException');
     const fresh = await signIn(username);
@@ -143,12 +136,12 @@ describe('AdminDeleteUser and DeleteUser', () => {
     const { accessToken } = await signIn(username);
     await cognito.send(new DeleteUserCommand({ AccessToken: accessToken }));
     expect((await errorOf(cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })))).name).toBe('UserNotFoundException');
-    expect(await errorOf(cognito.send(new GetUserCommand({ AccessToken: accessToken })))).toEqual({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+    expect(await errorOf(cognito.send(new GetUserCommand({ AccessToken: accessToken })))).toMatchObject({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
     expect((await errorOf(cognito.send(new DeleteUserCommand({ AccessToken: accessToken })))).name).toBe('NotAuthorizedException');
   });
 
   it('refuses DeleteUser with a token that is not an access token of the pool', async () => {
-    expect(await errorOf(cognito.send(new DeleteUserCommand({ AccessToken: 'not-a-jwt' })))).toEqual({ name: 'NotAuthorizedException', message: 'Invalid Access Token' });
+    expect(await errorOf(cognito.send(new DeleteUserCommand({ AccessToken: 'not-a-jwt' })))).toMatchObject({ name: 'NotAuthorizedException', message: 'Invalid Access Token' });
   });
 
   it('does not let an old token of a deleted username act on the recreated user', async () => {

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCognitoIdp, type CognitoIdpServer } from '../../sandbox/cognito-idp';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
 import { FaultInjector } from '../../sandbox/faults';
+import { errorOf } from '../support/aws-error';
 
 const PASSWORD = 'Correct-Horse-9';
 
@@ -35,15 +36,6 @@ function secretHash(username: string, id = clientId, secret = clientSecret): str
   return createHmac('sha256', secret).update(username + id).digest('base64');
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function signUpConfirmed(attributes: Array<{ Name: string; Value: string }> = []): Promise<string> {
   const username = `user${++userCounter}`;
