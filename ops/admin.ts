@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { failedCommand } from './commands/failed';
+import { offboardCommand } from './commands/offboard';
 import { onboardCommand } from './commands/onboard';
+import { reconcileCommand } from './commands/reconcile';
 import { redriveCommand } from './commands/redrive';
 import { statusCommand } from './commands/status';
 import { diagnoseCommand, type DiagnoseAction } from './commands/diagnose';
@@ -11,7 +13,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const COMMON = `Targets (one of): --stack <name> [--region r] | --outputs-file <cdk outputs json> | IOT_ONBOARDING_* variables
 Output: human tables by default, --json for scripts.
-Exit codes: 0 ok, 1 failed (AWS error, unknown user or execution, missing target), 2 usage, 3 denied / not all redriven.`;
+Exit codes: 0 ok, 1 failed (AWS error, unknown user or execution, missing target), 2 usage, 3 denied / not all redriven / reconcile --dry-run found identities to offboard.`;
 
 const COMMANDS = {
   failed: {
@@ -28,6 +30,16 @@ const COMMANDS = {
     summary: 'Start a fresh onboarding for one user (for example after a policy change)',
     usage: 'onboard --username U',
     options: { username: { type: 'string' } },
+  },
+  offboard: {
+    summary: 'Start offboarding for one disabled user (detach policy, delete shadows, remove identity)',
+    usage: 'offboard --username U',
+    options: { username: { type: 'string' } },
+  },
+  reconcile: {
+    summary: 'Find identities holding the IoT policy whose user is gone or disabled; offboard them',
+    usage: 'reconcile [--dry-run] [--rate 5]',
+    options: { 'dry-run': { type: 'boolean' }, rate: { type: 'string', default: '5' } },
   },
   status: {
     summary: 'Show a user\'s identity, attached policies, onboarding version and execution',
@@ -99,12 +111,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const rate = Number(str('rate') ?? '5');
   if (name === 'redrive' && !(rate > 0 && rate <= 50)) throw new CliError('redrive: --rate must be a number of redrives per second from 0 to 50', ExitCodes.Usage);
+  if (name === 'reconcile' && !(rate > 0 && rate <= 50)) throw new CliError('reconcile: --rate must be a number of identities per second from 0 to 50', ExitCodes.Usage);
   const sinceMs = parseDuration(str('since') ?? '24h');
   const action = str('action');
   if (name === 'diagnose' && !['connect', 'publish', 'subscribe', 'receive'].includes(action ?? '')) {
     throw new CliError(`diagnose: --action must be connect, publish, subscribe or receive (usage: ${spec.usage})`, ExitCodes.Usage);
   }
-  if (name === 'onboard' || name === 'status' || name === 'diagnose') required(str('username'), 'username', name);
+  if (name === 'onboard' || name === 'offboard' || name === 'status' || name === 'diagnose') required(str('username'), 'username', name);
 
   const targets = await resolveTargets({ ...(str('stack') ? { stack: str('stack') } : {}), ...(str('outputs-file') ? { outputsFile: str('outputs-file') } : {}), ...(str('region') ? { region: str('region') } : {}) });
   const clients = createClients(targets.region);
@@ -117,6 +130,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'onboard':
       await onboardCommand(clients, targets, out, required(str('username'), 'username', name));
       return ExitCodes.Ok;
+    case 'offboard':
+      await offboardCommand(clients, targets, out, required(str('username'), 'username', name));
+      return ExitCodes.Ok;
+    case 'reconcile':
+      return reconcileCommand(clients, targets, out, { dryRun: values['dry-run'] === true, rate });
     case 'status':
       await statusCommand(clients, targets, out, required(str('username'), 'username', name));
       return ExitCodes.Ok;
