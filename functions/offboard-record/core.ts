@@ -1,11 +1,15 @@
-import { AdminDeleteUserAttributesCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminDeleteUserAttributesCommand,
+  AdminUpdateUserAttributesCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import * as z from 'zod/mini';
 import { classifyAwsError, toUpstreamError } from '../shared/aws-errors';
 import { InvalidInputError } from '../shared/errors';
 import { OffboardingMetrics } from '../shared/metrics';
 import { OffboardingReasons, type OffboardingReason } from '../shared/offboarding';
 import type { Counter, Log } from '../shared/observability';
-import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../shared/onboarding';
+import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE, offboardedMarker } from '../shared/onboarding';
 import { findUserBySub } from '../shared/users';
 
 export interface RecordOffboardingDeps {
@@ -13,6 +17,7 @@ export interface RecordOffboardingDeps {
   readonly userPoolId: string;
   readonly log: Log;
   readonly metrics: Counter;
+  readonly now?: () => Date;
 }
 
 const inputSchema = z.object({
@@ -22,27 +27,39 @@ const inputSchema = z.object({
 });
 
 /**
- * Workflow step: if the user still exists (disabled), forget their onboarding
- * (`custom:iot_onboarded`, `custom:identity_id`), so re-enabling them onboards them again with a
- * new identity; a deleted user has nothing left to record on. Emits `OffboardingCompleted`.
+ * Workflow step: if the user still exists (disabled), forget their onboarding, so re-enabling
+ * them onboards them again with a new identity; a deleted user has nothing left to record on.
+ * Emits `OffboardingCompleted`.
  */
 export async function recordOffboarding(event: unknown, deps: RecordOffboardingDeps): Promise<{ attributesCleared: boolean }> {
   const parsed = inputSchema.safeParse(event);
   if (!parsed.success) throw new InvalidInputError(`RecordResult expects {sub, identityId, reason}: ${parsed.error.issues[0]?.message}`);
   const { sub, identityId, reason } = parsed.data;
   const user = sub ? await findUserBySub(deps.idp, deps.userPoolId, sub) : undefined;
-  const stale = user ? [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE].filter((name) => user.attributes.has(name)) : [];
-  if (user && stale.length > 0) {
-    try {
-      await deps.idp.send(
-        new AdminDeleteUserAttributesCommand({ UserPoolId: deps.userPoolId, Username: user.username, UserAttributeNames: stale }),
-      );
-    } catch (error) {
-      // Deleted between the lookup and now: nothing left to record on.
-      if (classifyAwsError(error) !== 'notFound') throw toUpstreamError('AdminDeleteUserAttributes', error);
-    }
-  }
+  // A rerun finds the marker already written and the identity attribute gone: nothing to do.
+  const version = user?.attributes.get(ONBOARDED_ATTRIBUTE);
+  const onboarded = user !== undefined && ((version !== undefined && !version.startsWith('off-')) || user.attributes.has(IDENTITY_ID_ATTRIBUTE));
+  if (user && onboarded) await forgetOnboarding(deps, user.username, user.attributes.has(IDENTITY_ID_ATTRIBUTE));
   deps.metrics.count(OffboardingMetrics.Completed);
-  deps.log.info('Offboarding completed', { sub, identityId, reason, userExists: user !== undefined, attributesCleared: stale });
-  return { attributesCleared: stale.length > 0 };
+  deps.log.info('Offboarding completed', { sub, identityId, reason, userExists: user !== undefined, attributesCleared: onboarded });
+  return { attributesCleared: onboarded };
+}
+
+/**
+ * `custom:iot_onboarded` becomes the offboarded marker (so the next onboarding gets a fresh
+ * execution name, see onboardingExecutionNameFor) and `custom:identity_id` is deleted (the
+ * identity no longer exists). A user deleted meanwhile has nothing left to record on.
+ */
+async function forgetOnboarding(deps: RecordOffboardingDeps, username: string, hasIdentityAttribute: boolean): Promise<void> {
+  const marker = offboardedMarker((deps.now ?? (() => new Date()))());
+  try {
+    await deps.idp.send(
+      new AdminUpdateUserAttributesCommand({ UserPoolId: deps.userPoolId, Username: username, UserAttributes: [{ Name: ONBOARDED_ATTRIBUTE, Value: marker }] }),
+    );
+    if (hasIdentityAttribute) {
+      await deps.idp.send(new AdminDeleteUserAttributesCommand({ UserPoolId: deps.userPoolId, Username: username, UserAttributeNames: [IDENTITY_ID_ATTRIBUTE] }));
+    }
+  } catch (error) {
+    if (classifyAwsError(error) !== 'notFound') throw toUpstreamError('AdminUpdateUserAttributes', error);
+  }
 }

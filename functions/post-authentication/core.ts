@@ -1,7 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { ensureExecution, executionArnFor, type EnsureAction } from '../shared/executions';
-import { executionName, ONBOARDED_ATTRIBUTE, type OnboardingInput } from '../shared/onboarding';
+import { ONBOARDED_ATTRIBUTE, onboardingExecutionNameFor, type OnboardingInput } from '../shared/onboarding';
 import { TriggerMetrics } from '../shared/metrics';
 import type { Counter, Log } from '../shared/observability';
 
@@ -56,7 +56,7 @@ export async function onPostAuthentication(event: unknown, deps: PostAuthenticat
   const abortSignal = AbortSignal.timeout(deps.config.budgetMs ?? 3_000);
   try {
     // Replacement chains are short (at most 2): this bounds the calls one sign-in can make.
-    const action = await ensureExecution(deps.sfn, { stateMachineArn, name: executionName(sub, onboardingVersion), input, abortSignal, maxReplacements: 2 });
+    const action = await ensureExecution(deps.sfn, { stateMachineArn, name: onboardingExecutionNameFor(sub, onboardingVersion, request.userAttributes[ONBOARDED_ATTRIBUTE]), input, abortSignal, maxReplacements: 2 });
     if (action === 'started' || action === 'replaced') deps.metrics.count(TriggerMetrics.Started);
     if (action === 'redriven') deps.metrics.count(TriggerMetrics.Redriven);
     deps.log.info('Onboarding ensured', { action, sub, onboardingVersion });

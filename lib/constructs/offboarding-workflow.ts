@@ -184,7 +184,10 @@ export class OffboardingWorkflow extends Construct {
       environment: { USER_POOL_ID: props.userPool.userPoolId },
     });
     record.addToRolePolicy(
-      new PolicyStatement({ actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUserAttributes'], resources: [props.userPool.userPoolArn] }),
+      new PolicyStatement({
+        actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminUpdateUserAttributes', 'cognito-idp:AdminDeleteUserAttributes'],
+        resources: [props.userPool.userPoolArn],
+      }),
     );
     return { resolve, deleteShadows, removeIdentity, record };
   }

@@ -66,9 +66,11 @@ describe('offboarding tasks', () => {
     expect(actionsOfRole(s.resources, roleOfFunction('OffboardingRemoveIdentity'))).toEqual([...LOGS, 'cognito-identity:DeleteIdentities', ...X_RAY].sort());
   });
 
-  it('lets RecordResult only find users and delete their attributes, in this pool', () => {
+  it('lets RecordResult only find users and update or delete their attributes, in this pool', () => {
     const roleId = roleOfFunction('OffboardingRecordResult');
-    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-idp:AdminDeleteUserAttributes', 'cognito-idp:ListUsers', ...X_RAY].sort());
+    expect(actionsOfRole(s.resources, roleId)).toEqual(
+      [...LOGS, 'cognito-idp:AdminDeleteUserAttributes', 'cognito-idp:AdminUpdateUserAttributes', 'cognito-idp:ListUsers', ...X_RAY].sort(),
+    );
     expect(resourcesOf(roleId, 'cognito-idp:AdminDeleteUserAttributes')[0]).toContain(ref('AWS::Cognito::UserPool', 'UsersUserPool'));
   });
 });

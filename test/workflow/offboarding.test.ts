@@ -1,5 +1,10 @@
 import { CognitoIdentityClient, DeleteIdentitiesCommand, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { AdminDeleteUserAttributesCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminDeleteUserAttributesCommand,
+  AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DetachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
 import { DeleteThingShadowCommand, IoTDataPlaneClient, ListNamedShadowsForThingCommand } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -106,6 +111,7 @@ describe('offboarding workflow (real ASL, real task cores)', () => {
     expect(iotDataMock.commandCalls(DeleteThingShadowCommand).map((c) => c.args[0].input.shadowName)).toEqual(['device_1', undefined]);
     expect(identityMock.commandCalls(DeleteIdentitiesCommand)[0]?.args[0].input).toEqual({ IdentityIdsToDelete: [IDENTITY_ID] });
     expect(idpMock.commandCalls(AdminDeleteUserAttributesCommand)).toHaveLength(0);
+    expect(idpMock.commandCalls(AdminUpdateUserAttributesCommand)).toHaveLength(0);
   });
 
   it('never resolves the identity with a call that can create or link one', async () => {
@@ -124,17 +130,21 @@ describe('offboarding workflow (real ASL, real task cores)', () => {
     expect(identityMock.commandCalls(DeleteIdentitiesCommand)).toHaveLength(0);
   });
 
-  it('clears the onboarding attributes of a disabled user so re-enabling onboards again', async () => {
+  it('marks a disabled user offboarded and drops their identity attribute, so re-enabling onboards again', async () => {
     idpMock.on(ListUsersCommand).resolves({
       Users: [{ Username: 'alice', Enabled: false, Attributes: [{ Name: 'sub', Value: SUB }, { Name: 'custom:iot_onboarded', Value: '1' }, { Name: 'custom:identity_id', Value: IDENTITY_ID }] }],
     });
+    idpMock.on(AdminUpdateUserAttributesCommand).resolves({});
     idpMock.on(AdminDeleteUserAttributesCommand).resolves({});
     const result = await run({ input: { sub: SUB, reason: 'disabled' } });
     expect(result.status).toBe('SUCCEEDED');
+    const update = idpMock.commandCalls(AdminUpdateUserAttributesCommand)[0]?.args[0].input;
+    expect(update).toMatchObject({ UserPoolId: USER_POOL_ID, Username: 'alice' });
+    expect(update?.UserAttributes).toEqual([{ Name: 'custom:iot_onboarded', Value: expect.stringMatching(/^off-\d+$/) }]);
     expect(idpMock.commandCalls(AdminDeleteUserAttributesCommand)[0]?.args[0].input).toEqual({
       UserPoolId: USER_POOL_ID,
       Username: 'alice',
-      UserAttributeNames: ['custom:iot_onboarded', 'custom:identity_id'],
+      UserAttributeNames: ['custom:identity_id'],
     });
   });
 
