@@ -1,19 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { userLifecycleEventPattern } from '../../functions/shared/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
-import { actionsOfRole, joined, logicalIdOf, statementsOfRole, synthesize } from './synth';
+import { actionsOfRole, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, X_RAY } from './synth';
 
 let s: ReturnType<typeof synthesize>;
 beforeAll(() => {
   s = synthesize();
 });
 
-const X_RAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
-const roleOfFunction = (fragment: string) => {
-  const fnId = logicalIdOf(s.resources, 'AWS::Lambda::Function', fragment);
-  return (s.resources[fnId]?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-};
+const roleOfFunction = (fragment: string) => roleOfFunctionIn(s.resources, fragment);
 const resourcesOf = (roleId: string, action: string) =>
   statementsOfRole(s.resources, roleId)
     .filter((st) => [st.Action].flat().includes(action))

@@ -56,7 +56,7 @@ describe('DeleteShadows', () => {
     iotDataMock.on(ListNamedShadowsForThingCommand).callsFake((input: { nextToken?: string }) =>
       input.nextToken ? { results: ['c'] } : { results: ['a', 'b'], nextToken: 't' },
     );
-    iotDataMock.on(DeleteThingShadowCommand).resolves({ payload: new Uint8Array() });
+    iotDataMock.on(DeleteThingShadowCommand).resolves({});
     expect(await deleteUserShadows({ identityId: IDENTITY_ID }, { iotData, log: silentLog })).toEqual({ deleted: 4 });
     expect(iotDataMock.commandCalls(DeleteThingShadowCommand).map((c) => c.args[0].input)).toEqual([
       { thingName: IDENTITY_ID, shadowName: 'a' },
