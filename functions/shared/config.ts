@@ -29,7 +29,8 @@ export const ConfigVars = {
   region: () => z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1')),
   url: () => z.url({ error: 'expected an https URL' }),
   onboardingVersion: () =>
-    z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,16}$/, 'expected 1-16 characters of A-Z a-z 0-9 _ . -')),
+    // `off-…` is the offboarded marker (functions/shared/onboarding.ts), never a version.
+    z.string().check(z.regex(/^(?!off-)[A-Za-z0-9_.-]{1,16}$/, 'expected 1-16 characters of A-Z a-z 0-9 _ . -, not starting with off-')),
   providerName: () => z.string().check(z.regex(/^[\w._-]{1,128}$/, 'expected a developer provider name')),
   thingPrefix: () => z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ -')),
 } as const;

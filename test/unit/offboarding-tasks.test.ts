@@ -125,3 +125,11 @@ describe('offboarding execution names', () => {
     expect(bySub).not.toBe(offboardingExecutionName({ sub: SUB, reason: 'disabled' }, new Date('2026-12-02T10:00:00Z')));
   });
 });
+
+describe('onboarding version and the offboarded marker', () => {
+  it('refuses an onboarding version that looks like the offboarded marker', async () => {
+    const { ConfigVars, loadConfig } = await import('../../functions/shared/config');
+    expect(() => loadConfig({ V: ConfigVars.onboardingVersion() }, { V: 'off-1' })).toThrow(/not starting with off-/);
+    expect(loadConfig({ V: ConfigVars.onboardingVersion() }, { V: '2' })).toEqual({ V: '2' });
+  });
+});
