@@ -20,6 +20,7 @@ import { startIotCore } from './iot/core';
 import { createSandboxTlsMaterial } from './iot/tls';
 import { startLambdaRuntime, type FunctionSpec } from './lambda';
 import { deployOffboarding, offboardingFunctionSpecs } from './offboarding';
+import { startSecretsManager } from './secretsmanager/service';
 import { startStepFunctions } from './stepfunctions/service';
 import { createTaskHandlers, type RunDefinitionOptions } from './stepfunctions/task-runtime';
 
@@ -92,6 +93,11 @@ export async function startSandbox(options: SandboxOptions = {}) {
     iot.setRolePolicy(AUTHENTICATED_ROLE_ARN, policyDocument);
     iot.registry.createPolicy(POLICY_NAME, JSON.stringify(policyDocument));
 
+    // The authorizer's app client secret, as the stack stores it (lib/constructs/iot-custom-authorizer.ts).
+    const secretsManager = await startSecretsManager({ store, faults, now });
+    closers.push(() => secretsManager.close());
+    const appClientSecret = secretsManager.createSecret(`${SANDBOX_STACK}-app-client-secret`, client.clientSecret);
+
     const sfn = await startStepFunctions({
       faults,
       store,
@@ -111,6 +117,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: idp.url,
       AWS_ENDPOINT_URL_IOT: iot.controlPlaneUrl,
       AWS_ENDPOINT_URL_IOT_DATA_PLANE: iot.dataPlaneUrl,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
     };
     const base = {
       ...awsEnv,
@@ -143,7 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
           ...base,
           USER_POOL_ID: pool.userPoolId,
           APP_CLIENT_ID: client.clientId,
-          APP_CLIENT_SECRET: client.clientSecret,
+          APP_CLIENT_SECRET_ID: appClientSecret.arn,
           AWS_ACCOUNT_ID: SANDBOX_ACCOUNT,
           DEVICE_PREFIX: devicePrefix,
           COGNITO_JWKS_URI: pool.jwksUri,

@@ -64,7 +64,7 @@ export async function handleApiRequest(event: unknown, deps: CommandApiDeps): Pr
       deps.log[level]('Request rejected', {
         requestId: request.requestContext.requestId,
         code: error.code,
-        message: error.message,
+        reason: error.message,
         cause: describeCause(error.cause),
       });
       return errorResponse(error);
@@ -113,9 +113,6 @@ async function publishCommand(request: ApiEvent, caller: Caller, deps: CommandAp
   const commandId = deps.newCommandId();
   const topic = `$aws/things/${thingName}/shadow/update`;
   const payload = JSON.stringify({ state: { desired }, clientToken: commandId });
-  if (Buffer.byteLength(payload) > SHADOW_LIMITS.payloadBytes) {
-    throw new ApiError('CommandTooLarge', `The shadow update is over the ${SHADOW_LIMITS.payloadBytes}-byte MQTT payload limit`);
-  }
 
   const access = await deps.access.get(caller.sub, caller.username);
   try {

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { createLogger } from '../shared/observability';
 import { UserAccessCache } from './access-cache';
 import { handleApiRequest } from './core';
@@ -17,7 +18,7 @@ const config = loadConfig({
   AWS_REGION: ConfigVars.region(),
 });
 const log = createLogger('publish-command');
-const tuning = { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 };
+const tuning = FunctionBudgets.publishCommand.sdk;
 const access = new UserAccessCache({
   cognitoIdp: new CognitoIdentityProviderClient(clientConfig(tuning)),
   cognitoIdentity: new CognitoIdentityClient(clientConfig(tuning)),
@@ -37,5 +38,7 @@ const deps = {
 };
 
 /** HTTP API (payload 2.0) behind the user-pool JWT authorizer. */
-export const handler = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> =>
-  handleApiRequest(event, deps);
+export const handler = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  log.addContext(context);
+  return handleApiRequest(event, deps);
+};

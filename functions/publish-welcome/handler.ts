@@ -1,13 +1,18 @@
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import type { Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { createLogger } from '../shared/observability';
 import { publishWelcome } from './core';
 
 const config = loadConfig({ IOT_DATA_ENDPOINT: ConfigVars.url() });
 const log = createLogger('publish-welcome');
 // The account's ATS data endpoint (iot:DescribeEndpoint, endpointType iot:Data-ATS).
-const iotData = new IoTDataPlaneClient(clientConfig({ endpoint: config.IOT_DATA_ENDPOINT }));
+const iotData = new IoTDataPlaneClient(clientConfig({ ...FunctionBudgets.publishWelcome.sdk, endpoint: config.IOT_DATA_ENDPOINT }));
 
 /** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
-export const handler = async (event: unknown) => publishWelcome(event, { iotData, log });
+export const handler = async (event: unknown, context: Context) => {
+  log.addContext(context);
+  return publishWelcome(event, { iotData, log });
+};

@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -9,6 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ApiRoutes } from '../../functions/shared/routes';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { FunctionBudgets } from '../../functions/shared/time-budgets';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 
@@ -34,6 +35,7 @@ export class CommandApi extends Construct {
     super(scope, id);
     this.handler = new ProductFunction(this, 'Handler', {
       source: 'publish-command',
+      timeout: Duration.seconds(FunctionBudgets.publishCommand.timeoutSeconds),
       description: 'Command API: publishes device commands and hands out IoT credentials for the caller\'s identity.',
       environment: {
         USER_POOL_ID: props.userPool.userPoolId,

@@ -68,6 +68,8 @@ export class UserDirectory extends Construct {
     this.appClient = this.userPool.addClient('AppClient', {
       generateSecret: true,
       authFlows: { userPassword: true, userSrp: true },
+      // Without this, CDK enables the implicit and code OAuth flows with an example.com callback.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),

@@ -31,7 +31,7 @@ describe('offboarding state machine', () => {
     for (const fragment of ['OffboardingResolveIdentity', 'OffboardingDeleteShadows', 'OffboardingRemoveIdentity', 'OffboardingRecordResult']) {
       expect(compact).toContain(`"FunctionName":"<{"Fn::GetAtt":["${ref('AWS::Lambda::Function', fragment)}","Arn"]}>"`);
     }
-    expect(compact).toContain('"Resource":"arn:aws:states:::aws-sdk:iot:detachPolicy","TimeoutSeconds":30,"Parameters":{"PolicyName":"IotOnboarding-user-iot"');
+    expect(compact).toContain('"Resource":"arn:aws:states:::aws-sdk:iot:detachPolicy","TimeoutSeconds":10,"Parameters":{"PolicyName":"IotOnboarding-user-iot"');
   });
 
   it('lets the state machine invoke its four tasks and detach policies, nothing more', () => {

@@ -103,7 +103,7 @@ beforeAll(async () => {
     cognitoIdp: cognito,
     log: silentLog,
     now: Date.now,
-    config: { clientId, clientSecret, policyScope: { region: SANDBOX_REGION, account: SANDBOX_ACCOUNT } },
+    config: { clientId, clientSecret: async () => clientSecret, policyScope: { region: SANDBOX_REGION, account: SANDBOX_ACCOUNT } },
   };
 
   const tls = await createSandboxTlsMaterial();
