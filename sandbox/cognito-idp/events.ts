@@ -14,9 +14,10 @@ import type { PoolRecord, UserRecord } from './state';
 export type CloudTrailListener = (record: CognitoCloudTrailRecord) => void;
 
 function userIdentity(caller: IssuedCredentials | undefined): Record<string, unknown> {
-  // Calls authorized by a user's access token carry no IAM identity; CloudTrail records such
-  // unsigned calls as an anonymous, unknown principal (as in the identity-pool examples of
-  // https://docs.aws.amazon.com/cognito/latest/developerguide/understanding-amazon-cognito-entries.html).
+  // Calls authorized by a user's access token carry no IAM identity. The sandbox records them as
+  // CloudTrail's unknown, anonymous principal; the documented examples
+  // (https://docs.aws.amazon.com/cognito/latest/developerguide/understanding-amazon-cognito-entries.html)
+  // show no DeleteUser record, so this field is a stand-in and the product's schema ignores it.
   if (!caller) return { type: 'Unknown', principalId: 'Anonymous' };
   // The sandbox backend credentials stand in for the functions' execution roles.
   return {
