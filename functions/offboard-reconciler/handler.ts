@@ -27,6 +27,7 @@ const clients = {
 
 /** Scheduled (EventBridge rule): offboards identities holding the policy whose user is gone or disabled. */
 export const handler = async (_event: unknown, context?: Context) => {
+  if (context) log.addContext(context);
   try {
     const report = await reconcile(
       {

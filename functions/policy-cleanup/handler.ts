@@ -1,4 +1,5 @@
 import { IoTClient } from '@aws-sdk/client-iot';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { clientConfig } from '../shared/clients';
 import { createLogger } from '../shared/observability';
@@ -24,7 +25,8 @@ const eventSchema = z.object({
  * do nothing. Answers through the pre-signed ResponseURL, as the custom resource protocol requires:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
  */
-export const handler = async (raw: unknown) => {
+export const handler = async (raw: unknown, context?: Context) => {
+  if (context) log.addContext(context);
   const event = eventSchema.parse(raw);
   const physicalResourceId = event.PhysicalResourceId ?? `policy-cleanup-${event.LogicalResourceId}`;
   let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';

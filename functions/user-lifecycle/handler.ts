@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createCounter, createLogger } from '../shared/observability';
@@ -10,7 +11,8 @@ const metrics = createCounter('user-lifecycle');
 const sfn = new SFNClient(clientConfig());
 
 /** EventBridge target: starts offboarding for a deleted or disabled user. */
-export const handler = async (event: unknown) => {
+export const handler = async (event: unknown, context?: Context) => {
+  if (context) log.addContext(context);
   try {
     return await onUserLifecycleEvent(event, {
       sfn,
