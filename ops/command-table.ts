@@ -1,7 +1,9 @@
 import type { ParseArgsConfig } from 'node:util';
 import { diagnoseCommand, type DiagnoseAction } from './commands/diagnose';
 import { failedCommand } from './commands/failed';
+import { offboardCommand } from './commands/offboard';
 import { onboardCommand } from './commands/onboard';
+import { reconcileCommand } from './commands/reconcile';
 import { redriveCommand } from './commands/redrive';
 import { statusCommand } from './commands/status';
 import type { Clients, Targets } from './context';
@@ -106,6 +108,23 @@ function userCommand(name: string, summary: string, act: (context: CommandContex
 const onboard = userCommand('onboard', 'Start a fresh onboarding for one user (for example after a policy change)', ({ clients, targets, out }, username) =>
   onboardCommand(clients, targets, out, username),
 );
+const offboard = userCommand('offboard', 'Start offboarding for one disabled user (detach policy, delete shadows, remove identity)', ({ clients, targets, out }, username) =>
+  offboardCommand(clients, targets, out, username),
+);
+
+const RECONCILE_USAGE = 'reconcile [--dry-run] [--rate 5]';
+const reconcile = command({
+  summary: 'Find identities holding the IoT policy whose user is gone or disabled; offboard them',
+  usage: RECONCILE_USAGE,
+  options: { 'dry-run': { type: 'boolean' }, rate: { type: 'string', default: '5' } },
+  parse: (line) => {
+    const rate = Number(line.string('rate') ?? '5');
+    if (!(rate > 0 && rate <= 50)) throw new CliError('reconcile: --rate must be a number of identities per second from 0 to 50', ExitCodes.Usage);
+    return { dryRun: line.flag('dry-run'), rate };
+  },
+  run: async ({ clients, targets, out }, input) => reconcileCommand(clients, targets, out, input),
+});
+
 const status = userCommand('status', "Show a user's identity, attached policies, onboarding version and execution", ({ clients, targets, out }, username) =>
   statusCommand(clients, targets, out, username),
 );
@@ -126,4 +145,4 @@ const diagnose = command({
 });
 
 /** Every admin command, each owning its options and their validation. */
-export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, status, diagnose };
+export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, status, diagnose };

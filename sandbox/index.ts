@@ -23,6 +23,7 @@ import { startIotCore } from './iot/core';
 import { refusalLogger } from './iot/refusal-log';
 import { createSandboxTlsMaterial } from './iot/tls';
 import { startLambdaRuntime, type FunctionSpec } from './lambda';
+import { deployOffboarding, offboardingFunctionSpecs } from './offboarding';
 import { startSecretsManager } from './secretsmanager/service';
 import { writeOutputsFile } from './outputs-file';
 import { startStepFunctions } from './stepfunctions/service';
@@ -83,6 +84,7 @@ export interface SandboxPorts {
 /** Names the sandbox gives its "stack" resources, mirroring lib/ for the stack name below. */
 export const SANDBOX_STACK = 'IotOnboarding';
 const STATE_MACHINE_NAME = `${SANDBOX_STACK}-onboarding`;
+const OFFBOARDING_STATE_MACHINE_NAME = `${SANDBOX_STACK}-offboarding`;
 const POLICY_NAME = `${SANDBOX_STACK}-user-iot`;
 const DEVICE_POLICY_NAME = `${SANDBOX_STACK}-device-iot`;
 const DEVELOPER_PROVIDER = `iot-onboarding.${SANDBOX_STACK}`;
@@ -181,7 +183,15 @@ export async function startSandbox(options: SandboxOptions = {}) {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const stateMachineArn = `arn:aws:states:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
+    const offboardingIds = {
+      stateMachineArn: `arn:aws:states:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:stateMachine:${OFFBOARDING_STATE_MACHINE_NAME}`,
+      userPoolId: pool.userPoolId,
+      identityPoolId,
+      policyName: POLICY_NAME,
+      iotDataPlaneUrl: iot.dataPlaneUrl,
+    };
     const specs: Record<string, FunctionSpec> = {
+      ...offboardingFunctionSpecs(base, offboardingIds),
       'post-authentication': {
         source: 'post-authentication',
         environment: { ...base, STATE_MACHINE_ARN: stateMachineArn, ONBOARDING_VERSION: onboardingVersion },
@@ -244,6 +254,16 @@ export async function startSandbox(options: SandboxOptions = {}) {
     if (registered.stateMachineArn !== stateMachineArn) {
       throw new Error(`state machine ARN ${registered.stateMachineArn} differs from the trigger's ${stateMachineArn}`);
     }
+    const offboarding = deployOffboarding({
+      sfn,
+      lambda,
+      eventBus,
+      iotControlPlaneUrl: iot.controlPlaneUrl,
+      stateMachineName: OFFBOARDING_STATE_MACHINE_NAME,
+      roleArn: `arn:aws:iam::${SANDBOX_ACCOUNT}:role/${SANDBOX_STACK}-OffboardingRole`,
+      ids: offboardingIds,
+      functionArn,
+    });
     idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
     // The second source article's path: MQTT username/password checked by the real authorizer.
     iot.registerAuthorizer({
@@ -278,6 +298,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       [StackOutputs.ApiUrl]: api.url,
       [StackOutputs.IotDataEndpoint]: iot.dataEndpointHost,
       [StackOutputs.CustomAuthorizerName]: AUTHORIZER_NAME,
+      [StackOutputs.OffboardingStateMachineArn]: offboarding.stateMachineArn,
     };
     /** What a client, the AWS CLI or the admin CLI needs to talk to the sandbox. */
     const env = {
@@ -288,6 +309,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
       IOT_ONBOARDING_POLICY_NAME: POLICY_NAME,
       IOT_ONBOARDING_VERSION: onboardingVersion,
+      IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN: offboarding.stateMachineArn,
       IOT_ONBOARDING_DEVICE_PREFIX: devicePrefix,
     };
 
@@ -341,6 +363,9 @@ export async function startSandbox(options: SandboxOptions = {}) {
       /** The CA file written next to the outputs file, when one was written. */
       ...(written ? { caFile: written.caFile } : {}),
       stateMachineArn,
+      offboardingStateMachineArn: offboarding.stateMachineArn,
+      /** Runs the real reconciler function once, as its schedule does on AWS. */
+      runReconciler: offboarding.runReconciler,
       /** PEM of the CA the sandbox's TLS listeners are signed by: clients trust it instead of Amazon Root CA. */
       caPem: tls.caPem,
       authorizerName: AUTHORIZER_NAME,
