@@ -8,6 +8,7 @@ import { UserAccessCache } from '../functions/publish-command/access-cache';
 import { handleApiRequest } from '../functions/publish-command/core';
 import { ApiRoutes } from '../functions/shared/routes';
 import { clientConfig } from '../functions/shared/clients';
+import { errorName } from '../functions/shared/error-name';
 import { silentLog } from '../functions/shared/observability';
 import { ApiRequestError } from '../sandbox/client';
 import { within } from './concurrency';
@@ -126,7 +127,7 @@ async function sustain(fixture: BenchSandbox, idToken: string, callers: number, 
           ok++;
         } catch (error) {
           errors++;
-          const code = error instanceof ApiRequestError ? `${error.status} ${error.code}` : (error as Error).name;
+          const code = error instanceof ApiRequestError ? `${error.status} ${error.code}` : errorName(error);
           errorCodes[code] = (errorCodes[code] ?? 0) + 1;
         }
       }

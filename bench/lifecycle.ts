@@ -1,5 +1,8 @@
+import { AdminDeleteUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IoTClient, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { TRUST_DEFAULTS } from '../functions/shared/user-trust';
-import { BENCH_PASSWORD, progress, startBenchSandbox, type BenchSandbox } from './fixture';
+import { BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
 import { distribution, type Distribution } from './stats';
 
 export interface LifecycleFigures {
@@ -12,6 +15,14 @@ export interface LifecycleFigures {
     /** Requests made after the window passed: each re-validates with AdminGetUser. */
     readonly revalidatingMs: Distribution;
     readonly revalidatingAdminGetUserPerRequest: number;
+  };
+  /** AdminDeleteUser of an onboarded user to its IoT policy detached, with no operator step. */
+  readonly deletion: {
+    readonly users: number;
+    readonly toPolicyDetachedMs: Distribution;
+    readonly toOffboardedMs: Distribution;
+    /** Users whose identity still held a policy after their offboarding ended (must be 0). */
+    readonly policiesLeft: number;
   };
 }
 
@@ -40,11 +51,51 @@ async function timeRequests(fixture: BenchSandbox, idToken: string, count: numbe
   return { ms: distribution(samples), adminGetUserPerRequest: (sandbox.faults.stats(ADMIN_GET_USER).calls - before) / count };
 }
 
+/** Onboards `count` users, deletes each with AdminDeleteUser and times the offboarding the event starts. */
+async function timeDeletions(fixture: BenchSandbox, count: number): Promise<LifecycleFigures['deletion']> {
+  const { sandbox, app } = fixture;
+  const backend = { region: sandbox.region, credentials: { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY } };
+  const idp = new CognitoIdentityProviderClient({ ...backend, endpoint: sandbox.endpoints.cognitoIdp });
+  const sfn = new SFNClient({ ...backend, endpoint: sandbox.endpoints.stepFunctions });
+  const iot = new IoTClient({ ...backend, endpoint: sandbox.endpoints.iotControlPlane });
+  const detached: number[] = [];
+  const offboarded: number[] = [];
+  let policiesLeft = 0;
+  try {
+    for (const username of await fixture.createUsers(count, 5, 'leaving')) {
+      const tokens = await app.signIn(username, BENCH_PASSWORD);
+      await sandbox.services.sfn.waitForExecution(fixture.executionArnOf(tokens));
+      const { identityId } = await app.iotAccess((await app.signIn(username, BENCH_PASSWORD)).idToken);
+      // Execution history is stamped with the sandbox clock, which the trust phase moved forward.
+      const started = sandbox.clock.now();
+      await idp.send(new AdminDeleteUserCommand({ UserPoolId: sandbox.userPool.userPoolId, Username: username }));
+      await sandbox.eventBus.drain();
+      const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: sandbox.offboardingStateMachineArn }));
+      const execution = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${subOf(tokens)}-`));
+      if (!execution?.executionArn) throw new Error(`no offboarding execution for ${username}`);
+      await sandbox.services.sfn.waitForExecution(execution.executionArn);
+      const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
+      const events = history.events ?? [];
+      const detach = events.find((e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name === 'DetachPolicy');
+      const end = events.at(-1);
+      if (!detach?.timestamp || !end?.timestamp) throw new Error(`offboarding of ${username} has no DetachPolicy exit`);
+      detached.push(detach.timestamp.getTime() - started);
+      offboarded.push(end.timestamp.getTime() - started);
+      if (((await iot.send(new ListAttachedPoliciesCommand({ target: identityId }))).policies ?? []).length > 0) policiesLeft++;
+    }
+  } finally {
+    for (const client of [idp, sfn, iot]) client.destroy();
+  }
+  return { users: count, toPolicyDetachedMs: distribution(detached), toOffboardedMs: distribution(offboarded), policiesLeft };
+}
+
 /**
  * Identity lifecycle figures: what re-validating a user costs an API call (AdminGetUser calls
- * and milliseconds), against the same calls inside the window.
+ * and milliseconds), against the same calls inside the window; and how long a deleted user's
+ * IoT access outlives the AdminDeleteUser call in the sandbox (event delivery is immediate here;
+ * on AWS, CloudTrail's delivery to EventBridge adds its own delay: README, Users leaving).
  */
-export async function benchLifecycle(options: { requests: number }): Promise<LifecycleFigures> {
+export async function benchLifecycle(options: { requests: number; deletions: number }): Promise<LifecycleFigures> {
   const fixture = await startBenchSandbox({ retryIntervalOverrides: 0, trustRevalidateSeconds: BENCH_WINDOW_S });
   try {
     const [username] = await fixture.createUsers(1, 1, 'trust');
@@ -60,7 +111,10 @@ export async function benchLifecycle(options: { requests: number }): Promise<Lif
     // so a 1 s window still holds while the clock is not moved.
     const warm = await timeRequests(fixture, fresh.idToken, options.requests, false);
     const revalidating = await timeRequests(fixture, fresh.idToken, options.requests, true);
+    progress(`lifecycle: ${options.deletions} users deleted with AdminDeleteUser, each offboarded by the lifecycle rule`);
+    const deletion = await timeDeletions(fixture, options.deletions);
     return {
+      deletion,
       trust: {
         windowSeconds: TRUST_DEFAULTS.revalidateSeconds,
         warmMs: warm.ms,
@@ -92,4 +146,11 @@ export function lifecycleRows(l: LifecycleFigures, add: RowSink, ms: (v: number)
     metric: `API call that re-validates (once per user per ${t.windowSeconds} s by default)`,
     value: `p50 ${ms(t.revalidatingMs.p50)}, p99 ${ms(t.revalidatingMs.p99)}; ${t.revalidatingAdminGetUserPerRequest.toFixed(2)} AdminGetUser per call; +${ms(t.revalidatingMs.p50 - t.warmMs.p50)} at p50`,
   });
+  const d = l.deletion;
+  add({
+    section: s,
+    metric: `AdminDeleteUser to IoT policy detached (${d.users} users)`,
+    value: `p50 ${ms(d.toPolicyDetachedMs.p50)}, p99 ${ms(d.toPolicyDetachedMs.p99)}; offboarding done p50 ${ms(d.toOffboardedMs.p50)}`,
+  });
+  add({ section: s, metric: 'deleted users whose identity still holds a policy', value: String(d.policiesLeft), target: '0', met: d.policiesLeft === 0 });
 }

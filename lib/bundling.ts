@@ -14,4 +14,6 @@ export const LAMBDA_BUNDLING = {
 } as const;
 
 /** The functions of the product, by folder under `functions/`. */
-export const LAMBDA_SOURCES = ['post-authentication', 'resolve-identity', 'publish-welcome', 'publish-command', 'iot-authorizer'] as const;
+export const LAMBDA_SOURCES = ['post-authentication', 'resolve-identity', 'publish-welcome', 'publish-command', 'iot-authorizer',
+  'offboard-resolve', 'offboard-delete-shadows', 'offboard-remove-identity', 'offboard-record', 'user-lifecycle', 'offboard-reconciler',
+  'policy-cleanup'] as const;

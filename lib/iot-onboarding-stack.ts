@@ -7,6 +7,7 @@ import { IotCustomAuthorizer } from './constructs/iot-custom-authorizer';
 import { IotLogging, type IotLogLevel } from './constructs/iot-logging';
 import { acknowledgeCustomResourceProvider, IotDataEndpoint } from './constructs/iot-endpoint';
 import { OnboardingAlarms } from './constructs/onboarding-alarms';
+import { OffboardingWorkflow } from './constructs/offboarding-workflow';
 import { OnboardingWorkflow } from './constructs/onboarding-workflow';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { UserDirectory } from './constructs/user-directory';
@@ -39,6 +40,7 @@ export class IotOnboardingStack extends Stack {
   readonly users: UserDirectory;
   readonly access: IotAccess;
   readonly onboarding: OnboardingWorkflow;
+  readonly offboarding: OffboardingWorkflow;
   readonly commands: CommandApi;
   readonly customAuthorizer: IotCustomAuthorizer;
   readonly alarms: OnboardingAlarms;
@@ -61,6 +63,11 @@ export class IotOnboardingStack extends Stack {
       ...(props.onboardingVersion ? { onboardingVersion: props.onboardingVersion } : {}),
     });
     this.users.onPostAuthentication(this.onboarding.trigger);
+    this.offboarding = new OffboardingWorkflow(this, 'Offboarding', {
+      userPool: this.users.userPool,
+      access: this.access,
+      iotDataEndpoint,
+    });
     this.commands = new CommandApi(this, 'Commands', {
       userPool: this.users.userPool,
       appClient: this.users.appClient,
@@ -89,6 +96,7 @@ export class IotOnboardingStack extends Stack {
     this.users.addOutputs();
     this.access.addOutputs();
     this.onboarding.addOutputs();
+    this.offboarding.addOutputs();
     this.commands.addOutputs();
     this.customAuthorizer.addOutputs();
     // The host alone (`https://<host>` → <host>), what MQTT clients connect to.

@@ -11,6 +11,7 @@ import { CliError } from './output';
 /** The deployment the CLI operates on: stack outputs, or the same values from flags or env. */
 export interface Targets {
   readonly stateMachineArn: string;
+  readonly offboardingStateMachineArn: string;
   readonly userPoolId: string;
   readonly identityPoolId: string;
   readonly developerProviderName: string;
@@ -31,6 +32,7 @@ export interface Clients {
 /** Stack output keys → target fields, and the env variables that can stand in for them. */
 const SOURCES: Record<keyof Omit<Targets, 'region' | 'account'>, { output: StackOutputKey; env: string }> = {
   stateMachineArn: { output: StackOutputs.StateMachineArn, env: 'IOT_ONBOARDING_STATE_MACHINE_ARN' },
+  offboardingStateMachineArn: { output: StackOutputs.OffboardingStateMachineArn, env: 'IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN' },
   userPoolId: { output: StackOutputs.UserPoolId, env: 'IOT_ONBOARDING_USER_POOL_ID' },
   identityPoolId: { output: StackOutputs.IdentityPoolId, env: 'IOT_ONBOARDING_IDENTITY_POOL_ID' },
   developerProviderName: { output: StackOutputs.DeveloperProviderName, env: 'IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME' },
@@ -74,6 +76,7 @@ export async function resolveTargets(options: TargetOptions, env: NodeJS.Process
   if (!arnParts) throw new CliError(`"${stateMachineArn}" is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`);
   return {
     stateMachineArn,
+    offboardingStateMachineArn: value('offboardingStateMachineArn'),
     userPoolId: value('userPoolId'),
     identityPoolId: value('identityPoolId'),
     developerProviderName: value('developerProviderName'),

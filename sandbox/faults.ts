@@ -47,6 +47,11 @@ export class FaultInjector {
     this.rules.clear();
   }
 
+  /** The rules in force, keyed by operation (the control endpoint's GET). */
+  list(): FaultSpec[] {
+    return [...this.rules].map(([operation, state]) => ({ operation, ...state.rule }));
+  }
+
   /** Called by every emulated operation before it acts; a returned fault is answered instead. */
   check(operation: string): Fault | undefined {
     const count = this.counts.get(operation) ?? { calls: 0, throttled: 0, failed: 0 };
@@ -83,7 +88,68 @@ export class FaultInjector {
     return { ...(this.counts.get(operation) ?? { calls: 0, throttled: 0, failed: 0 }) };
   }
 
+  /** Calls seen for every operation called so far. */
+  allStats(): Record<string, { calls: number; throttled: number; failed: number }> {
+    return Object.fromEntries([...this.counts].map(([operation, count]) => [operation, { ...count }]));
+  }
+
   resetStats(): void {
     this.counts.clear();
   }
+}
+
+/** A rule for one operation, as the control endpoint and `--faults` take it. */
+export interface FaultSpec extends FaultRule {
+  /** `<service>:<Operation>`, e.g. `iot:AttachPolicy`. */
+  readonly operation: string;
+}
+
+/** The services whose operations the sandbox counts and can fault (their IAM service prefixes). */
+export const FAULT_SERVICES = ['cognito-idp', 'cognito-identity', 'iot', 'states'] as const;
+
+export class InvalidFaultSpec extends Error {
+  override readonly name = 'InvalidFaultSpec';
+}
+
+/**
+ * Reads fault rules from JSON (one rule or a list), with the checks the in-process API relies on:
+ * a known `service:Operation`, `throttleTps` > 0, `failNext` and `loseResponseNext` whole numbers
+ * >= 0, `failWith` `throttle` or `internal`, at least one of `throttleTps`, `failNext` and
+ * `loseResponseNext`, nothing else.
+ */
+export function parseFaultSpecs(value: unknown): FaultSpec[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item, index) => parseFaultSpec(item, `faults[${index}]`));
+}
+
+const KNOWN_FIELDS = 'operation, throttleTps, failNext, failWith, loseResponseNext';
+
+function wholeNumber(value: unknown, where: string): number | undefined {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw new InvalidFaultSpec(`${where} must be a whole number >= 0`);
+  return value as number | undefined;
+}
+
+function parseFaultSpec(item: unknown, where: string): FaultSpec {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new InvalidFaultSpec(`${where} must be an object`);
+  const { operation, throttleTps, failNext, failWith, loseResponseNext, ...rest } = item as Record<string, unknown>;
+  const unknownKeys = Object.keys(rest);
+  if (unknownKeys.length > 0) throw new InvalidFaultSpec(`${where} has unknown field(s) ${unknownKeys.join(', ')} (known: ${KNOWN_FIELDS})`);
+  const service = typeof operation === 'string' ? operation.split(':')[0] : undefined;
+  if (typeof operation !== 'string' || !/^[a-z-]+:[A-Z][A-Za-z]+$/.test(operation) || !FAULT_SERVICES.some((s) => s === service)) {
+    throw new InvalidFaultSpec(`${where}.operation must be <service>:<Operation> with service one of ${FAULT_SERVICES.join(', ')} (e.g. iot:AttachPolicy)`);
+  }
+  if (throttleTps !== undefined && (typeof throttleTps !== 'number' || !(throttleTps > 0))) throw new InvalidFaultSpec(`${where}.throttleTps must be a number > 0`);
+  const next = wholeNumber(failNext, `${where}.failNext`);
+  const losses = wholeNumber(loseResponseNext, `${where}.loseResponseNext`);
+  if (failWith !== undefined && failWith !== 'throttle' && failWith !== 'internal') throw new InvalidFaultSpec(`${where}.failWith must be "throttle" or "internal"`);
+  if (throttleTps === undefined && next === undefined && losses === undefined) {
+    throw new InvalidFaultSpec(`${where} needs throttleTps, failNext and/or loseResponseNext`);
+  }
+  return {
+    operation,
+    ...(throttleTps !== undefined ? { throttleTps } : {}),
+    ...(next !== undefined ? { failNext: next } : {}),
+    ...(failWith !== undefined ? { failWith } : {}),
+    ...(losses !== undefined ? { loseResponseNext: losses } : {}),
+  };
 }

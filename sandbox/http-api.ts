@@ -42,6 +42,8 @@ interface RouteMatch {
   readonly pathParameters: Record<string, string>;
 }
 
+/** The HTTP API payload quota: 10 MB. */
+export const HTTP_API_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** API Gateway HTTP APIs accept RSA-signed JWTs only. */
 const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
 const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded)|application\/[\w.+-]+\+(json|xml))/i;
@@ -68,6 +70,9 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiServer>
         issuer: opts.jwt.issuer,
         algorithms: JWT_ALGORITHMS,
         currentDate: new Date(now()),
+        // "exp – Must be after the current time in UTC": a token without one cannot pass
+        // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).
+        requiredClaims: ['exp'],
       }));
     } catch (error) {
       return { status: 401, description: error instanceof Error ? error.message : 'invalid token' };
@@ -87,7 +92,7 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiServer>
   }
 
   const server = await startHttpServer(async (req, body, res) => {
-    const requestId = `${randomBytes(10).toString('base64').replace(/=+$/, '')}=`;
+    const requestId = newRequestId();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
@@ -117,7 +122,11 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiServer>
       return sendMessage(res, 500, 'Internal Server Error', requestId);
     }
     sendResult(res, result, requestId);
-  }, opts.port ?? 0);
+  }, opts.port ?? 0, undefined, {
+    // "Payload size: 10 MB", not adjustable (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+    maxBytes: HTTP_API_MAX_PAYLOAD_BYTES,
+    tooLarge: (res) => sendMessage(res, 413, 'Request Entity Too Large', newRequestId()),
+  });
 
   return { url: server.url, apiId, close: () => server.close() };
 }
@@ -285,6 +294,11 @@ function buildEvent(input: {
     ...(body.length > 0 ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
     isBase64Encoded: body.length > 0 && !isText,
   };
+}
+
+/** API Gateway's request id form (`apigw-requestid`). */
+function newRequestId(): string {
+  return `${randomBytes(10).toString('base64').replace(/=+$/, '')}=`;
 }
 
 function sendMessage(res: ServerResponse, status: number, message: string, requestId: string, headers: Record<string, string> = {}): void {

@@ -22,12 +22,28 @@ export interface StartedServer {
 
 export type RequestHandler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<void> | void;
 
+/** A request body limit: bodies above `maxBytes` are read to the end, discarded, and answered by `tooLarge`. */
+export interface BodyLimit {
+  readonly maxBytes: number;
+  tooLarge(res: ServerResponse): void;
+}
+
 /** Starts an HTTP server on loopback (ephemeral port unless given). */
-export async function startHttpServer(handler: RequestHandler, port = 0, host = '127.0.0.1'): Promise<StartedServer> {
+export async function startHttpServer(handler: RequestHandler, port = 0, host = '127.0.0.1', limit?: BodyLimit): Promise<StartedServer> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let received = 0;
+    req.on('data', (c: Buffer) => {
+      received += c.length;
+      // Past the limit nothing more is kept: the body is drained so the client reads the answer.
+      if (limit && received > limit.maxBytes) chunks.length = 0;
+      else chunks.push(c);
+    });
     req.on('end', () => {
+      if (limit && received > limit.maxBytes) {
+        limit.tooLarge(res);
+        return;
+      }
       Promise.resolve(handler(req, Buffer.concat(chunks), res)).catch((error: unknown) => {
         if (!res.headersSent) sendError(res, error, 'json');
         else res.end();

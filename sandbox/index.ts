@@ -1,6 +1,4 @@
 import './stepfunctions/polyfill';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTClient } from '@aws-sdk/client-iot';
 import type { IClientOptions } from 'mqtt';
@@ -16,14 +14,18 @@ import { SandboxClock } from './clock';
 import { startCognitoIdp } from './cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
 import { CredentialStore } from './credentials';
-import { EventBus, cloudTrailEntry } from './eventbridge';
+import { applyFaultSpecs, startControlServer } from './control';
 import { connectDevice, registerDevice, type DeviceCredentials } from './devices';
-import { FaultInjector } from './faults';
+import { EventBus, cloudTrailEntry } from './eventbridge';
+import { FaultInjector, type FaultSpec } from './faults';
 import { startHttpApi } from './http-api';
 import { startIotCore } from './iot/core';
+import { refusalLogger } from './iot/refusal-log';
 import { createSandboxTlsMaterial } from './iot/tls';
 import { startLambdaRuntime, type FunctionSpec } from './lambda';
+import { deployOffboarding, offboardingFunctionSpecs } from './offboarding';
 import { startSecretsManager } from './secretsmanager/service';
+import { writeOutputsFile } from './outputs-file';
 import { startStepFunctions } from './stepfunctions/service';
 import { createTaskHandlers, type RunDefinitionOptions } from './stepfunctions/task-runtime';
 
@@ -36,10 +38,21 @@ export interface SandboxOptions {
   readonly retryIntervalOverrides?: RunDefinitionOptions['retryIntervalOverrides'];
   /** Log level of the functions (Powertools). Default `WARN`. */
   readonly functionLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-  /** Fixed ports (for `--serve`); default ephemeral. */
-  readonly ports?: { readonly api?: number; readonly iotData?: number; readonly mqtt?: number };
-  /** Where to write a `cdk deploy --outputs-file`-style JSON of the sandbox stack's outputs. */
+  /** Fixed ports (for `--serve`); each defaults to an ephemeral one. */
+  readonly ports?: SandboxPorts;
+  /**
+   * Where to write a `cdk deploy --outputs-file`-style JSON of the sandbox stack's outputs, plus
+   * the endpoints, the app client secret and the CA file path (outputs-file.ts).
+   */
   readonly outputsFile?: string;
+  /** Fault rules in force from the start (as `--faults` and the control endpoint take them). */
+  readonly faults?: readonly FaultSpec[];
+  /**
+   * Receives one line per IoT authorization refusal (refused WebSocket upgrade, CONNECT, publish,
+   * subscribe, receive, data-plane call) with its cause as `diagnose` names it (iot/refusal-log.ts).
+   * `--serve` prints them.
+   */
+  readonly logRefusal?: (line: string) => void;
   /**
    * The sandbox's clock: token, credential and trust expiry, signature dates, session deadlines,
    * in the emulators and in the Lambda handlers alike. Tests `advance()` it instead of sleeping.
@@ -50,9 +63,30 @@ export interface SandboxOptions {
   readonly trustRevalidateSeconds?: number;
 }
 
+export interface SandboxPorts {
+  readonly api?: number;
+  /** IoT data plane (REST) and MQTT over WebSocket (`/mqtt`): the ATS data endpoint. */
+  readonly iotData?: number;
+  readonly iotControl?: number;
+  /** MQTT over plain TCP. */
+  readonly mqtt?: number;
+  /** MQTT over TLS, both roles (ALPN `mqtt`: custom authentication, as on 443; none: devices, as on 8883). */
+  readonly mqttTls?: number;
+  /** A second MQTT/TLS listener, e.g. 8883 next to 443. */
+  readonly deviceTls?: number;
+  /** MQTT over WebSocket with TLS (`wss://`). */
+  readonly mqttWss?: number;
+  readonly cognitoIdp?: number;
+  readonly cognitoIdentity?: number;
+  readonly stepFunctions?: number;
+  /** The fault control endpoint (control.ts). */
+  readonly control?: number;
+}
+
 /** Names the sandbox gives its "stack" resources, mirroring lib/ for the stack name below. */
 export const SANDBOX_STACK = 'IotOnboarding';
 const STATE_MACHINE_NAME = `${SANDBOX_STACK}-onboarding`;
+const OFFBOARDING_STATE_MACHINE_NAME = `${SANDBOX_STACK}-offboarding`;
 const POLICY_NAME = `${SANDBOX_STACK}-user-iot`;
 const DEVICE_POLICY_NAME = `${SANDBOX_STACK}-device-iot`;
 const DEVELOPER_PROVIDER = `iot-onboarding.${SANDBOX_STACK}`;
@@ -78,8 +112,19 @@ export async function startSandbox(options: SandboxOptions = {}) {
   try {
     // The account's default event bus: Cognito's CloudTrail-recorded user calls reach its rules.
     const eventBus = new EventBus(now);
+    const ports = options.ports ?? {};
+    const port = (value: number | undefined) => (value !== undefined ? { port: value } : {});
+    applyFaultSpecs(faults, options.faults ?? [], { replace: true });
+    const control = await startControlServer({ faults, ...port(ports.control) });
+    closers.push(() => control.close());
     // Cognito user pool: the directory and its app client (secret, USER_PASSWORD_AUTH).
-    const idp = await startCognitoIdp({ faults, store, now, onCloudTrail: (record) => eventBus.putEvents([cloudTrailEntry('cognito-idp', record)]) });
+    const idp = await startCognitoIdp({
+      faults,
+      store,
+      now,
+      ...port(ports.cognitoIdp),
+      onCloudTrail: (record) => eventBus.putEvents([cloudTrailEntry('cognito-idp', record)]),
+    });
     closers.push(() => idp.close());
     const customAttributes = [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE].map((a) => a.replace(/^custom:/, ''));
     const pool = idp.createUserPool({ name: `${SANDBOX_STACK}-users`, customAttributes, readOnlyAttributes: customAttributes });
@@ -87,7 +132,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     if (!client.clientSecret) throw new Error('the sandbox app client was created without a secret');
 
     // Identity pool (developer provider only) and IoT Core with the policy template.
-    const identity = await startCognitoIdentity({ store, faults, now });
+    const identity = await startCognitoIdentity({ store, faults, now, ...port(ports.cognitoIdentity) });
     closers.push(() => identity.close());
     const { identityPoolId } = identity.createIdentityPool({ developerProviderName: DEVELOPER_PROVIDER, authenticatedRoleArn: AUTHENTICATED_ROLE_ARN });
     const tls = await createSandboxTlsMaterial();
@@ -96,8 +141,9 @@ export async function startSandbox(options: SandboxOptions = {}) {
       faults,
       now,
       timers: clock.timers,
-      tls,
-      ports: { ...(options.ports?.iotData ? { dataPlane: options.ports.iotData } : {}), ...(options.ports?.mqtt ? { mqtt: options.ports.mqtt } : {}) },
+      ...(options.logRefusal ? refusalLogger(options.logRefusal) : {}),
+      tls: { ...tls, mqttsPort: ports.mqttTls ?? 0, wssPort: ports.mqttWss ?? 0, ...(ports.deviceTls !== undefined ? { deviceMqttsPort: ports.deviceTls } : {}) },
+      ports: { dataPlane: ports.iotData ?? 0, mqtt: ports.mqtt ?? 0, controlPlane: ports.iotControl ?? 0 },
     });
     closers.push(() => iot.close());
     const policyDocument = iotPolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT, devicePrefix });
@@ -114,6 +160,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       faults,
       store,
       now,
+      ...port(ports.stepFunctions),
       ...(options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
     });
     closers.push(() => sfn.close());
@@ -139,7 +186,15 @@ export async function startSandbox(options: SandboxOptions = {}) {
     };
     const stateMachineArn = `arn:aws:states:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
     const trustWindow: Record<string, string> = options.trustRevalidateSeconds ? { TRUST_REVALIDATE_SECONDS: String(options.trustRevalidateSeconds) } : {};
+    const offboardingIds = {
+      stateMachineArn: `arn:aws:states:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:stateMachine:${OFFBOARDING_STATE_MACHINE_NAME}`,
+      userPoolId: pool.userPoolId,
+      identityPoolId,
+      policyName: POLICY_NAME,
+      iotDataPlaneUrl: iot.dataPlaneUrl,
+    };
     const specs: Record<string, FunctionSpec> = {
+      ...offboardingFunctionSpecs(base, offboardingIds),
       'post-authentication': {
         source: 'post-authentication',
         environment: { ...base, STATE_MACHINE_ARN: stateMachineArn, ONBOARDING_VERSION: onboardingVersion },
@@ -204,6 +259,16 @@ export async function startSandbox(options: SandboxOptions = {}) {
     if (registered.stateMachineArn !== stateMachineArn) {
       throw new Error(`state machine ARN ${registered.stateMachineArn} differs from the trigger's ${stateMachineArn}`);
     }
+    const offboarding = deployOffboarding({
+      sfn,
+      lambda,
+      eventBus,
+      iotControlPlaneUrl: iot.controlPlaneUrl,
+      stateMachineName: OFFBOARDING_STATE_MACHINE_NAME,
+      roleArn: `arn:aws:iam::${SANDBOX_ACCOUNT}:role/${SANDBOX_STACK}-OffboardingRole`,
+      ids: offboardingIds,
+      functionArn,
+    });
     idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
     // The second source article's path: MQTT username/password checked by the real authorizer.
     iot.registerAuthorizer({
@@ -215,7 +280,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
 
     const api = await startHttpApi({
       now,
-      ...(options.ports?.api ? { port: options.ports.api } : {}),
+      ...port(ports.api),
       jwt: { issuer: pool.issuer, audience: [client.clientId], jwks: () => idp.jwks(pool.userPoolId) },
       routes: Object.values(ApiRoutes).map((routeKey) => ({
         routeKey,
@@ -238,11 +303,8 @@ export async function startSandbox(options: SandboxOptions = {}) {
       [StackOutputs.ApiUrl]: api.url,
       [StackOutputs.IotDataEndpoint]: iot.dataEndpointHost,
       [StackOutputs.CustomAuthorizerName]: AUTHORIZER_NAME,
+      [StackOutputs.OffboardingStateMachineArn]: offboarding.stateMachineArn,
     };
-    if (options.outputsFile) {
-      mkdirSync(dirname(options.outputsFile), { recursive: true });
-      writeFileSync(options.outputsFile, `${JSON.stringify({ [SANDBOX_STACK]: outputs }, null, 2)}\n`);
-    }
     /** What a client, the AWS CLI or the admin CLI needs to talk to the sandbox. */
     const env = {
       ...awsEnv,
@@ -252,6 +314,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
       IOT_ONBOARDING_POLICY_NAME: POLICY_NAME,
       IOT_ONBOARDING_VERSION: onboardingVersion,
+      IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN: offboarding.stateMachineArn,
       IOT_ONBOARDING_DEVICE_PREFIX: devicePrefix,
     };
 
@@ -265,6 +328,26 @@ export async function startSandbox(options: SandboxOptions = {}) {
       cognitoIdentityEndpoint: identity.url,
       mqttScheme: 'ws',
     };
+
+    const endpoints = {
+      api: api.url,
+      cognitoIdp: idp.url,
+      cognitoIdentity: identity.url,
+      iotControlPlane: iot.controlPlaneUrl,
+      iotDataPlane: iot.dataPlaneUrl,
+      mqttWebSocket: iot.wsUrl,
+      mqttTcp: iot.mqttUrl,
+      /** TLS: ALPN `mqtt` goes to the custom authorizer (AWS's port 443), no ALPN to devices (8883). */
+      mqttTls: iot.mqttsUrl ?? '',
+      ...(iot.deviceMqttsUrl !== undefined ? { mqttTlsDevice: iot.deviceMqttsUrl } : {}),
+      mqttWebSocketTls: iot.wssUrl ?? '',
+      stepFunctions: sfn.url,
+      /** The fault control API (control.ts). */
+      control: control.url,
+    };
+    const written = options.outputsFile
+      ? writeOutputsFile(options.outputsFile, SANDBOX_STACK, outputs, { region: SANDBOX_REGION, appClientSecret: client.clientSecret, caPem: tls.caPem, endpoints })
+      : undefined;
 
     const operatorIot = new IoTClient({ ...sdkConfig, endpoint: iot.controlPlaneUrl });
     closers.push(async () => operatorIot.destroy());
@@ -281,22 +364,13 @@ export async function startSandbox(options: SandboxOptions = {}) {
       outputs,
       env,
       userPool: { userPoolId: pool.userPoolId, clientId: client.clientId, clientSecret: client.clientSecret, issuer: pool.issuer },
-      endpoints: {
-        api: api.url,
-        cognitoIdp: idp.url,
-        cognitoIdentity: identity.url,
-        iotControlPlane: iot.controlPlaneUrl,
-        iotDataPlane: iot.dataPlaneUrl,
-        iotDataHost: iot.dataEndpointHost,
-        mqttWebSocket: iot.wsUrl,
-        mqttTcp: iot.mqttUrl,
-        /** TLS: ALPN `mqtt` goes to the custom authorizer (AWS's port 443), no ALPN to devices with a client certificate (8883). */
-        mqttTls: iot.mqttsUrl ?? '',
-        mqttWebSocketTls: iot.wssUrl ?? '',
-        tlsPort: iot.tlsPort ?? 0,
-        stepFunctions: sfn.url,
-      },
+      endpoints: { ...endpoints, iotDataHost: iot.dataEndpointHost, tlsPort: iot.tlsPort ?? 0 },
+      /** The CA file written next to the outputs file, when one was written. */
+      ...(written ? { caFile: written.caFile } : {}),
       stateMachineArn,
+      offboardingStateMachineArn: offboarding.stateMachineArn,
+      /** Runs the real reconciler function once, as its schedule does on AWS. */
+      runReconciler: offboarding.runReconciler,
       /** PEM of the CA the sandbox's TLS listeners are signed by: clients trust it instead of Amazon Root CA. */
       caPem: tls.caPem,
       authorizerName: AUTHORIZER_NAME,

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CredentialStore } from './credentials';
 import type { FaultInjector } from './faults';
 import { AwsServiceError, parseJsonBody, sendError, sendJson, type RequestHandler } from './http';
+import type { SigningNames } from './signing-names';
+import { verifySignedRequest } from './sigv4';
 
 /** One emulated operation of an AWS JSON 1.0/1.1 service (`X-Amz-Target: <prefix>.<Operation>`). */
 export type JsonOperation = (input: Record<string, unknown>, request: { req: IncomingMessage; body: Buffer }) => Promise<unknown> | unknown;
@@ -14,13 +17,19 @@ export interface JsonTargetOptions {
   readonly operations: Readonly<Record<string, JsonOperation>>;
   /** Response content type, e.g. `application/x-amz-json-1.1`. */
   readonly contentType: string;
+  /**
+   * The IAM-authorized operations (the others are public, like InitiateAuth or GetId): their
+   * SigV4 signature is verified before any fault rule applies, as AWS authenticates before it
+   * throttles. An unsigned call is refused without consuming an armed fault.
+   */
+  readonly iam?: { readonly operations: ReadonlySet<string>; readonly store: CredentialStore; readonly signingNames: SigningNames; readonly now?: () => number };
   /** Requests that are not JSON-target calls (GET endpoints); return true when answered. */
   readonly other?: (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<boolean> | boolean;
 }
 
 /**
- * Dispatches AWS JSON protocol calls: resolves the operation from X-Amz-Target, applies the fault
- * rule first (throttling → TooManyRequestsException, HTTP 429 as both Cognito service models
+ * Dispatches AWS JSON protocol calls: resolves the operation from X-Amz-Target, verifies the
+ * signature of IAM-authorized operations, applies the fault rule (throttling → TooManyRequestsException, HTTP 429 as both Cognito service models
  * declare it; injected failure → InternalErrorException, 500), then answers the result or the
  * error in the protocol's `__type` form.
  */
@@ -35,6 +44,10 @@ export function jsonTargetHandler(opts: JsonTargetOptions): RequestHandler {
       }
       const operation = Object.hasOwn(opts.operations, operationName) ? opts.operations[operationName] : undefined;
       if (!operation) throw new AwsServiceError(400, 'UnknownOperationException', `Operation ${operationName} is not supported by the sandbox`);
+      if (opts.iam?.operations.has(operationName)) {
+        const { store, signingNames, now } = opts.iam;
+        verifySignedRequest({ method: 'POST', url: req.url ?? '/', headers: req.headers, body }, store, { service: signingNames, ...(now ? { now } : {}) });
+      }
       const fault = opts.faults.check(`${opts.faultPrefix}:${operationName}`);
       if (fault?.kind === 'throttle') throw new AwsServiceError(429, 'TooManyRequestsException', 'Rate exceeded');
       if (fault?.kind === 'internal') throw new AwsServiceError(500, 'InternalErrorException', 'An internal error occurred (injected fault)');

@@ -1,86 +1,77 @@
-import { parseArgs } from 'node:util';
-import { connectAsync } from 'mqtt';
-import { executionArnFor } from '../functions/post-authentication/core';
-import { executionName } from '../functions/shared/onboarding';
-import { AppClient, nextMessage, subOf } from './client';
+import { errorName } from '../functions/shared/error-name';
+import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './cli-options';
+import { CONTROL_PATHS } from './control';
+import { runDemo, timeline } from './demo';
 import { startSandbox, type Sandbox } from './index';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const { values } = parseArgs({
-  options: {
-    serve: { type: 'boolean' },
-    'api-port': { type: 'string' },
-    'iot-port': { type: 'string' },
-    'mqtt-port': { type: 'string' },
-    'outputs-file': { type: 'string', default: '.sandbox/outputs.json' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-
-if (values.help) {
-  process.stdout.write(`npm start                 run the end-to-end demo against the offline sandbox, then exit
-npm start -- --serve      keep the sandbox running and print its endpoints and environment
-  --api-port N --iot-port N --mqtt-port N   fixed ports (default: ephemeral)
-  --outputs-file F          stack outputs JSON for the admin CLI (default .sandbox/outputs.json)
-`);
+let options: CliOptions;
+try {
+  options = parseCliOptions(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof CliUsageError)) throw error;
+  process.stderr.write(`${error.message}\n\n${helpText()}`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(helpText());
   process.exit(0);
 }
 
-const started = performance.now();
-const ms = (t: number) => `${Math.round(t).toString().padStart(5)} ms`;
-let last = started;
-function step(text: string) {
-  const now = performance.now();
-  process.stdout.write(`${ms(now - started)}  ${text}${now - last > 1 ? `  (${Math.round(now - last)} ms)` : ''}\n`);
-  last = now;
-}
-const detail = (text: string) => process.stdout.write(`           ${text}\n`);
-
-const port = (value: string | undefined) => (value ? Number(value) : undefined);
+const t = timeline();
 const sandbox = await startSandbox({
-  functionLogLevel: values.serve ? 'INFO' : 'ERROR',
-  outputsFile: values['outputs-file'],
-  ports: {
-    ...(port(values['api-port']) ? { api: port(values['api-port']) } : {}),
-    ...(port(values['iot-port']) ? { iotData: port(values['iot-port']) } : {}),
-    ...(port(values['mqtt-port']) ? { mqtt: port(values['mqtt-port']) } : {}),
-  },
+  functionLogLevel: options.serve ? 'INFO' : 'ERROR',
+  outputsFile: options.outputsFile,
+  ports: options.ports,
+  faults: options.faults,
+  // --serve logs each IoT authorization refusal with its cause (the demo's refusals are expected).
+  ...(options.serve ? { logRefusal: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+}).catch((error: unknown) => {
+  // EACCES: a port below 1024 (443) without the right to bind it; EADDRINUSE: a fixed port taken.
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const hint = code === 'EACCES' ? ' (ports below 1024 need root or CAP_NET_BIND_SERVICE)' : code === 'EADDRINUSE' ? ' (a fixed port is already in use)' : '';
+  process.stderr.write(`The sandbox did not start: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
+  process.exit(1);
 });
 
-if (values.serve) {
+if (options.serve) {
   serve(sandbox);
 } else {
   try {
-    await demo(sandbox);
+    await runDemo(sandbox, t);
     await sandbox.close();
     process.exit(0);
   } catch (error) {
-    process.stderr.write(`\nDemo failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`\nDemo failed (${errorName(error)}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     await sandbox.close();
     process.exit(1);
   }
 }
 
-function serve(sb: Sandbox) {
-  step('Sandbox ready');
+function serve(sb: Sandbox): void {
+  t.step('Sandbox ready');
+  const e = sb.endpoints;
   const lines = [
     '',
     'Endpoints',
-    `  HTTP API                ${sb.endpoints.api}   (POST /devices/{thingName}/commands, GET /iot/credentials)`,
-    `  IoT data + MQTT/WS      ${sb.endpoints.iotDataPlane}   (WebSocket: ${sb.endpoints.mqttWebSocket}, SigV4)`,
-    `  MQTT/TCP                ${sb.endpoints.mqttTcp}   (custom authorizer ${sb.authorizerName} only)`,
-    `  MQTT/TLS                ${sb.endpoints.mqttTls}   (ALPN "mqtt": custom authorizer; no ALPN: device client certificate, policy ${sb.devicePolicyName}; trust the CA below)`,
-    `  MQTT/WebSocket TLS      ${sb.endpoints.mqttWebSocketTls}`,
-    `  Cognito user pools      ${sb.endpoints.cognitoIdp}`,
-    `  Cognito identity        ${sb.endpoints.cognitoIdentity}`,
-    `  IoT control plane       ${sb.endpoints.iotControlPlane}`,
-    `  Step Functions          ${sb.endpoints.stepFunctions}`,
+    `  HTTP API                ${e.api}   (POST /devices/{thingName}/commands, GET /iot/credentials)`,
+    `  IoT data + MQTT/WS      ${e.iotDataPlane}   (WebSocket: ${e.mqttWebSocket}, SigV4)`,
+    `  MQTT/TCP                ${e.mqttTcp}   (custom authorizer ${sb.authorizerName} only)`,
+    `  MQTT/TLS                ${e.mqttTls}   (ALPN "mqtt": custom authorizer; no ALPN: device client certificate, policy ${sb.devicePolicyName}; trust the CA below)`,
+    ...(e.mqttTlsDevice ? [`  MQTT/TLS (2nd port)     ${e.mqttTlsDevice}`] : []),
+    `  MQTT/WebSocket TLS      ${e.mqttWebSocketTls}`,
+    `  Cognito user pools      ${e.cognitoIdp}`,
+    `  Cognito identity        ${e.cognitoIdentity}`,
+    `  IoT control plane       ${e.iotControlPlane}`,
+    `  Step Functions          ${e.stepFunctions}`,
+    `  Fault control API       ${e.control}${CONTROL_PATHS.faults}   (and ${CONTROL_PATHS.calls}; see README)`,
     '',
     'Stack outputs',
     ...Object.entries(sb.outputs).map(([k, v]) => `  ${k.padEnd(22)}  ${v}`),
     `  ${'AppClientSecret'.padEnd(22)}  ${sb.userPool.clientSecret}`,
-    `  written to ${values['outputs-file']}`,
+    `  written with the endpoints and the secret to ${options.outputsFile}; CA certificate: ${sb.caFile ?? '(not written)'}`,
+    ...(options.faults.length > 0 ? ['', `Fault rules in force: ${JSON.stringify(options.faults)}`] : []),
     '',
     'Point the AWS CLI, an SDK or the admin CLI at the sandbox:',
     ...Object.entries(sb.env).map(([k, v]) => `  export ${k}=${v}`),
@@ -97,99 +88,4 @@ function serve(sb: Sandbox) {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-}
-
-async function demo(sb: Sandbox) {
-  step(`Sandbox ready: Cognito user pool + identity pool, IoT Core (broker, shadows), Step Functions, HTTP API on 127.0.0.1`);
-  const app = new AppClient(sb.appConfig);
-  const username = 'alice';
-  const password = 'Sandbox-Passw0rd!';
-
-  await app.signUp(username, password, 'alice@example.com');
-  const code = sb.services.idp.confirmationCode(sb.userPool.userPoolId, username);
-  if (!code) throw new Error('the sandbox issued no confirmation code');
-  await app.confirmSignUp(username, code);
-  step(`1. Created user "${username}" (SignUp with SECRET_HASH, ConfirmSignUp)`);
-
-  // Watch the onboarding execution as Step Functions writes its history.
-  const seen: string[] = [];
-  const unsubscribe = sb.services.sfn.onExecutionEvent((notice) => {
-    const e = notice.event;
-    if (e.stateEnteredEventDetails?.name) seen.push(`${e.stateEnteredEventDetails.name}`);
-    if (e.type === 'TaskStateExited' || e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed' || e.type === 'TaskFailed') {
-      const name = e.stateExitedEventDetails?.name ?? '';
-      step(`   ${e.type.padEnd(17)} ${name}`);
-    }
-  });
-  const tokens = await app.signIn(username, password);
-  const sub = subOf(tokens);
-  const executionArn = executionArnFor(sb.stateMachineArn, executionName(sub, sb.outputs.OnboardingVersion));
-  step(`2. Signed in (InitiateAuth USER_PASSWORD_AUTH); the post-authentication trigger started ${executionArn.split(':').pop()}`);
-  const status = await sb.services.sfn.waitForExecution(executionArn);
-  unsubscribe();
-  if (status !== 'SUCCEEDED') throw new Error(`onboarding ended ${status}`);
-  step(`3. Onboarding ${status}: ${seen.join(' -> ')} (${sb.services.sfn.stats.transitions} state transitions)`);
-
-  // The token from the first sign-in predates onboarding; sign in again for current claims.
-  const fresh = await app.signIn(username, password);
-  const access = await app.iotAccess(fresh.idToken);
-  step(`4. GET /iot/credentials -> identity ${access.identityId}, endpoint ${access.iotEndpoint}`);
-  const credentials = await app.credentials(access);
-  step(`5. GetCredentialsForIdentity -> temporary credentials ${credentials.accessKeyId.slice(0, 8)}… (role + attached IoT policy)`);
-
-  const mqtt = await app.connectMqtt(access, credentials);
-  step(`6. Connected by MQTT over WebSocket, SigV4-presigned, client id = identity id`);
-  const shadowTopic = `$aws/things/${access.identityId}/shadow`;
-  await mqtt.subscribeAsync(`${shadowTopic}/get/accepted`, { qos: 1 });
-  const shadow = nextMessage(mqtt, `${shadowTopic}/get/accepted`);
-  await mqtt.publishAsync(`${shadowTopic}/get`, '{}', { qos: 1 });
-  const welcome = ((await shadow).state as { reported?: { welcome?: unknown } }).reported?.welcome;
-  step(`7. Read the welcome shadow: ${JSON.stringify(welcome)}`);
-
-  // A simulated device, registered as an operator does (thing, certificate, device policy) and
-  // connected with its certificate over mutual TLS, as on AWS's port 8883.
-  const registered = await sb.registerDevice('device_demo');
-  const device = await sb.connectDevice(registered);
-  await device.subscribeAsync('$aws/things/device_demo/shadow/update/delta', { qos: 1 });
-  step(`8. Registered "device_demo" (thing + certificate ${registered.certificateId.slice(0, 8)}…) and connected it over mutual TLS; subscribed to its shadow delta`);
-  const delta = nextMessage(device, '$aws/things/device_demo/shadow/update/delta');
-  const command = await app.sendCommand(fresh.idToken, 'device_demo', { power: 'OFF', brightness: 40 });
-  step(`9. POST /devices/device_demo/commands {"power":"OFF","brightness":40} -> 202, command ${command.commandId.slice(0, 8)}…`);
-  const received = await delta;
-  step(`10. device_demo received the delta: ${JSON.stringify(received.state)} (clientToken ${String(received.clientToken).slice(0, 8)}…)`);
-
-  const startsBefore = sb.faults.stats('states:StartExecution').calls;
-  await app.signIn(username, password);
-  const startsAfter = sb.faults.stats('states:StartExecution').calls;
-  step(`11. Signed in again: ${startsAfter - startsBefore} StartExecution calls (already onboarded at version ${sb.outputs.OnboardingVersion})`);
-
-  const denied = await app.sendCommand(fresh.idToken, 'thermostat_1', { target: 21 }).catch((error: Error) => error);
-  step(`12. A command to a thing outside the policy is refused: ${denied instanceof Error ? denied.message : 'UNEXPECTEDLY ACCEPTED'}`);
-  if (!(denied instanceof Error)) throw new Error('a command outside the policy was accepted');
-
-  // The second article's path: no identity pool on the client, just MQTT username/password over
-  // TLS with ALPN "mqtt", checked by the custom authorizer against the user pool.
-  const tlsUrl = new URL(sb.endpoints.mqttTls);
-  const custom = await connectAsync({
-    protocol: 'mqtts',
-    host: 'localhost',
-    port: Number(tlsUrl.port),
-    ca: sb.caPem,
-    ALPNProtocols: ['mqtt'],
-    clientId: access.identityId,
-    username: `${username}?x-amz-customauthorizer-name=${sb.authorizerName}`,
-    password,
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-  });
-  await custom.subscribeAsync(`${shadowTopic}/update/accepted`, { qos: 1 });
-  const accepted = nextMessage(custom, `${shadowTopic}/update/accepted`);
-  await custom.publishAsync(`${shadowTopic}/update`, JSON.stringify({ state: { reported: { via: 'custom-authorizer' } } }), { qos: 1 });
-  step(`13. Connected through the custom authorizer (username/password, TLS + ALPN mqtt) and updated its shadow to version ${String((await accepted).version)}`);
-  await custom.endAsync();
-
-  await mqtt.endAsync();
-  await device.endAsync();
-  detail('');
-  detail('Done. `npm start -- --serve` keeps the sandbox running; `npm test` runs the whole suite.');
 }

@@ -16,6 +16,7 @@ import type { HttpRequest, QueryParameterBag, SourceData } from '@smithy/types';
 import { SANDBOX_REGION } from './config';
 import type { CredentialStore, IssuedCredentials } from './credentials';
 import { AwsServiceError } from './http';
+import type { SigningNames } from './signing-names';
 
 /** A request as the server received it: raw path and query, Node's lower-cased headers, body. */
 export interface SignedRequest {
@@ -27,8 +28,8 @@ export interface SignedRequest {
 }
 
 export interface VerifyOptions {
-  /** The signing name the credential scope must carry (`cognito-idp`, `iotdevicegateway`, ...). */
-  service: string;
+  /** The signing name(s) the credential scope may carry (`cognito-idp`, `iotdevicegateway`, ...; see signing-names.ts). */
+  service: string | SigningNames;
   /** Default: the sandbox region. */
   region?: string;
   now?: () => number;
@@ -130,7 +131,7 @@ export function verifySignedRequest(req: SignedRequest, store: CredentialStore, 
   const { path, query } = splitUrl(req.url);
   const request = httpRequest(req.method, path, query, pickHeaders(req.headers, auth.signedHeaders));
   const payloadHash = createHash('sha256').update(req.body).digest('hex');
-  const expected = computeSignature(credentials.secretAccessKey, scope, amzDate, request, auth.signedHeaders, payloadHash, opts.service);
+  const expected = computeSignature(credentials.secretAccessKey, scope, amzDate, request, auth.signedHeaders, payloadHash);
   if (!expected || !constantTimeEqual(expected, auth.signature)) throw invalidSignature(MESSAGES.mismatch);
   return credentials;
 }
@@ -199,7 +200,7 @@ export function verifyPresignedUrl(
   let matched = false;
   for (const q of queryVariants) {
     for (const h of hostVariants) {
-      const expected = computeSignature(credentials.secretAccessKey, scope, amzDate, httpRequest('GET', path, q, h), signedHeaders, EMPTY_SHA256, opts.service);
+      const expected = computeSignature(credentials.secretAccessKey, scope, amzDate, httpRequest('GET', path, q, h), signedHeaders, EMPTY_SHA256);
       // No early exit: every variant costs the same whether or not an earlier one matched.
       if (expected && constantTimeEqual(expected, signature ?? '')) matched = true;
     }
@@ -248,7 +249,8 @@ function parseCredentialScope(value: string): CredentialScope {
 function checkScope(scope: CredentialScope, amzDate: string, opts: VerifyOptions): void {
   const region = opts.region ?? SANDBOX_REGION;
   if (scope.region !== region) throw invalidSignature(`Credential should be scoped to a valid region, not '${scope.region}'.`);
-  if (scope.service !== opts.service) throw invalidSignature(`Credential should be scoped to correct service: '${opts.service}'.`);
+  const accepted: readonly string[] = typeof opts.service === 'string' ? [opts.service] : opts.service;
+  if (!accepted.includes(scope.service)) throw invalidSignature(`Credential should be scoped to correct service: '${accepted[0] ?? ''}'.`);
   if (scope.shortDate !== amzDate.slice(0, 8)) {
     throw invalidSignature(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.shortDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
   }
@@ -341,12 +343,11 @@ function computeSignature(
   request: HttpRequest,
   signedHeaders: readonly string[],
   payloadHash: string,
-  service: string,
 ): string | undefined {
-  let builder = builders.get(service);
+  let builder = builders.get(scope.service);
   if (!builder) {
-    builder = new CanonicalRequestBuilder(service);
-    builders.set(service, builder);
+    builder = new CanonicalRequestBuilder(scope.service);
+    builders.set(scope.service, builder);
   }
   const { canonicalRequest, headerList } = builder.build(request, signedHeaders, payloadHash);
   if (headerList !== [...signedHeaders].sort().join(';')) return undefined;

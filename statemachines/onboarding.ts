@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readDefinition, renderDefinition } from './render';
 
 /**
  * The `${...}` placeholders of `onboarding.asl.json`. CDK fills them with resource ARNs and
@@ -23,26 +23,10 @@ export const OnboardingStates = {
 
 export const ONBOARDING_ASL_PATH = fileURLToPath(new URL('./onboarding.asl.json', import.meta.url));
 
-const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;
-
 /** Fills the ASL's placeholders; throws naming any placeholder without a value. */
 export function renderOnboardingDefinition(
   substitutions: OnboardingSubstitutions,
-  template: string = readFileSync(ONBOARDING_ASL_PATH, 'utf8'),
+  template: string = readDefinition(ONBOARDING_ASL_PATH),
 ): string {
-  const values: Record<string, string> = { ...substitutions };
-  const missing = new Set<string>();
-  const rendered = template.replace(PLACEHOLDER, (whole, key: string) => {
-    const value = values[key];
-    if (value === undefined) {
-      missing.add(key);
-      return whole;
-    }
-    // Values land inside JSON strings: escape them as JSON would.
-    return JSON.stringify(value).slice(1, -1);
-  });
-  if (missing.size > 0) {
-    throw new Error(`onboarding.asl.json placeholders without a value: ${[...missing].join(', ')}`);
-  }
-  return rendered;
+  return renderDefinition('onboarding.asl.json', substitutions, template);
 }

@@ -1,6 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
-import { ensureOnboardingExecution, type EnsureAction } from '../shared/execution-ensure';
+import { ensureOnboardingExecution, executionArnFor, type EnsureAction } from '../shared/executions';
 import { TriggerMetrics } from '../shared/metrics';
 import { ONBOARDED_ATTRIBUTE } from '../shared/onboarding';
 import type { Counter, Log } from '../shared/observability';
@@ -32,8 +32,6 @@ const postAuthenticationEventSchema = z.object({
 
 export type OnboardingAction = EnsureAction | 'skipped-onboarded' | 'invalid-event' | 'failed';
 
-export { executionArnFor } from '../shared/execution-ensure';
-
 
 /**
  * Decides and performs the onboarding side effect of one sign-in. Never throws: a sign-in must
@@ -56,7 +54,7 @@ export async function onPostAuthentication(event: unknown, deps: PostAuthenticat
 
   const abortSignal = AbortSignal.timeout(deps.config.budgetMs ?? 3_000);
   try {
-    const user = { sub, username: userName };
+    const user = { sub, username: userName, onboardedAttribute: request.userAttributes[ONBOARDED_ATTRIBUTE] };
     const action = await ensureOnboardingExecution(deps.sfn, { stateMachineArn, onboardingVersion }, user, abortSignal);
     if (action === 'started' || action === 'replaced') deps.metrics.count(TriggerMetrics.Started);
     if (action === 'redriven') deps.metrics.count(TriggerMetrics.Redriven);
@@ -72,3 +70,5 @@ export async function onPostAuthentication(event: unknown, deps: PostAuthenticat
     return 'failed';
   }
 }
+
+export { executionArnFor };

@@ -64,7 +64,7 @@ export class UserAccessCache {
 
   async get(sub: string, username: string): Promise<UserAccess> {
     const user = await this.deps.trust.verify({ sub, username }).catch(rethrowAsApiError);
-    if (!user.identityId || !user.onboardedVersion) {
+    if (!user.identityId || !user.onboardedVersion || user.onboardedVersion.startsWith('off-')) {
       // Onboarding finishes within seconds: the retry must see the attributes it records.
       this.deps.trust.forget(sub);
       throw new NotOnboardedError(user);

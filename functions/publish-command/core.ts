@@ -18,7 +18,7 @@ export interface CommandApiDeps {
    * Starts or redrives the user's deterministic onboarding execution, exactly as the
    * post-authentication trigger would (token refreshes never run the trigger: design section 9).
    */
-  readonly ensureOnboarding: (user: { readonly sub: string; readonly username: string }) => Promise<string>;
+  readonly ensureOnboarding: (user: { readonly sub: string; readonly username: string; readonly onboardedAttribute?: string | undefined }) => Promise<string>;
 }
 
 /** Seconds a client waits before retrying after 409 NotOnboarded: an onboarding takes a few seconds. */
@@ -79,9 +79,10 @@ async function rejection(error: unknown, requestId: string, deps: CommandApiDeps
   const level = error.status >= 500 ? 'error' : 'warn';
   deps.log[level]('Request rejected', { requestId, code: error.code, reason: error.message, cause: describeCause(error.cause) });
   if (!(error instanceof NotOnboardedError)) return errorResponse(error);
-  const { sub, username } = error.user;
+  const { sub, username, onboardedVersion } = error.user;
   try {
-    const action = await deps.ensureOnboarding({ sub, username });
+    // After an offboarding, custom:iot_onboarded holds its marker: the onboarding name derives from it.
+    const action = await deps.ensureOnboarding({ sub, username, onboardedAttribute: onboardedVersion });
     deps.log.info('Onboarding ensured by the API', { requestId, sub, action });
   } catch (cause) {
     // The 409 stands either way: the client retries, and that retry ensures onboarding again.

@@ -6,7 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig, secondsOr } from '../shared/config';
-import { ensureOnboardingExecution } from '../shared/execution-ensure';
+import { ensureOnboardingExecution } from '../shared/executions';
 import { API_ENSURE_ONBOARDING_MS, FunctionBudgets } from '../shared/time-budgets';
 import { createLogger } from '../shared/observability';
 import { checkUser, TRUST_DEFAULTS, TrustCache } from '../shared/user-trust';
@@ -48,7 +48,7 @@ const deps = {
   log,
   config: { iotEndpoint: new URL(config.IOT_DATA_ENDPOINT).host, region: config.AWS_REGION },
   newCommandId: randomUUID,
-  ensureOnboarding: (user: { sub: string; username: string }) =>
+  ensureOnboarding: (user: { sub: string; username: string; onboardedAttribute?: string | undefined }) =>
     ensureOnboardingExecution(sfn, onboardingTarget, user, AbortSignal.timeout(API_ENSURE_ONBOARDING_MS)),
 };
 

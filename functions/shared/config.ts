@@ -29,7 +29,8 @@ export const ConfigVars = {
   region: () => z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1')),
   url: () => z.url({ error: 'expected an https URL' }),
   onboardingVersion: () =>
-    z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,16}$/, 'expected 1-16 characters of A-Z a-z 0-9 _ . -')),
+    // `off-…` is the offboarded marker (functions/shared/onboarding.ts), never a version.
+    z.string().check(z.regex(/^(?!off-)[A-Za-z0-9_.-]{1,16}$/, 'expected 1-16 characters of A-Z a-z 0-9 _ . -, not starting with off-')),
   providerName: () => z.string().check(z.regex(/^[\w._-]{1,128}$/, 'expected a developer provider name')),
   /** Optional whole seconds (1-3600), e.g. `TRUST_REVALIDATE_SECONDS`; read with {@link secondsOr}. */
   optionalSeconds: () => z.optional(z.string().check(z.regex(/^(?:[1-9]\d{0,2}|[1-2]\d{3}|3[0-5]\d{2}|3600)$/, 'expected whole seconds from 1 to 3600'))),

@@ -9,6 +9,7 @@ export const ErrorNames = {
   UpstreamThrottled: 'UpstreamThrottled',
   UpstreamUnavailable: 'UpstreamUnavailable',
   UpstreamRejected: 'UpstreamRejected',
+  IdentityMismatch: 'IdentityMismatch',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
@@ -49,4 +50,12 @@ export class UpstreamUnavailableError extends NamedError {
 /** An AWS dependency refused the call for a reason retrying will not fix. */
 export class UpstreamRejectedError extends NamedError {
   override readonly name = ErrorNames.UpstreamRejected;
+}
+
+/**
+ * An identity id and a user-pool `sub` that do not belong together (offboarding input naming an
+ * identity linked to another user). Never retried: acting on it would touch another user.
+ */
+export class IdentityMismatchError extends NamedError {
+  override readonly name = ErrorNames.IdentityMismatch;
 }

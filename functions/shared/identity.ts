@@ -1,10 +1,11 @@
 import {
   GetCredentialsForIdentityCommand,
   GetOpenIdTokenForDeveloperIdentityCommand,
+  LookupDeveloperIdentityCommand,
   type CognitoIdentityClient,
 } from '@aws-sdk/client-cognito-identity';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { toUpstreamError } from './aws-errors';
+import { classifyAwsError, toUpstreamError } from './aws-errors';
 import { UpstreamRejectedError } from './errors';
 
 export interface IdentityPoolRef {
@@ -79,4 +80,51 @@ export async function credentialsForIdentity(
     if (error instanceof UpstreamRejectedError) throw error;
     throw toUpstreamError('GetCredentialsForIdentity', error);
   }
+}
+
+/**
+ * The identity id of a `sub`, without creating or linking anything (LookupDeveloperIdentity by
+ * DeveloperUserIdentifier). Undefined when the pool holds no identity for it.
+ * https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_LookupDeveloperIdentity.html
+ */
+export async function lookupIdentityBySub(
+  cognitoIdentity: CognitoIdentity,
+  identityPoolId: string,
+  sub: string,
+): Promise<string | undefined> {
+  try {
+    const out = await cognitoIdentity.send(
+      new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, DeveloperUserIdentifier: sub, MaxResults: 1 }),
+    );
+    return out.IdentityId;
+  } catch (error) {
+    if (classifyAwsError(error) === 'notFound') return undefined;
+    throw toUpstreamError('LookupDeveloperIdentity', error);
+  }
+}
+
+/**
+ * The developer user identifiers (user-pool `sub`s) linked to an identity; undefined when the
+ * identity does not exist. The product links exactly one `sub` per identity.
+ */
+export async function developerUsersOf(
+  cognitoIdentity: CognitoIdentity,
+  identityPoolId: string,
+  identityId: string,
+): Promise<string[] | undefined> {
+  const subs: string[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const out = await cognitoIdentity.send(
+        new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: identityId, MaxResults: 60, NextToken: nextToken }),
+      );
+      subs.push(...(out.DeveloperUserIdentifierList ?? []));
+      nextToken = out.NextToken;
+    } while (nextToken);
+  } catch (error) {
+    if (classifyAwsError(error) === 'notFound') return undefined;
+    throw toUpstreamError('LookupDeveloperIdentity', error);
+  }
+  return subs;
 }

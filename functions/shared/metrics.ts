@@ -11,3 +11,12 @@ export const TriggerMetrics = {
 
 /** Metric the execution-log filter publishes for throttled AttachPolicy attempts. */
 export const ATTACH_THROTTLED_METRIC = 'AttachPolicyThrottled';
+
+/** Metrics of offboarding: its starters (lifecycle handler, reconciler) and its RecordResult task. */
+export const OffboardingMetrics = {
+  Started: 'OffboardingStarted',
+  Completed: 'OffboardingCompleted',
+  StartErrors: 'OffboardingStartErrors',
+  IgnoredEvents: 'OffboardingIgnoredEvents',
+  OrphansFound: 'ReconcilerOrphansFound',
+} as const;

@@ -34,6 +34,26 @@ export function replacementExecutionName(closedName: string, stoppedAt: Date): s
   return `${base}-r${Math.floor(stoppedAt.getTime() / 1000)}`;
 }
 
+/**
+ * What offboarding writes to `custom:iot_onboarded` of a user who still exists (disabled):
+ * `off-<epoch seconds>`. No onboarding version may start with `off-`.
+ */
+export function offboardedMarker(at: Date): string {
+  return `off-${Math.floor(at.getTime() / 1000)}`;
+}
+
+/**
+ * The onboarding execution a user needs, given their `custom:iot_onboarded`: the deterministic
+ * `onboard-<sub>-v<version>`, or, after an offboarding, a fresh name derived from the marker (the
+ * first name's execution already SUCCEEDED and must not be taken for this onboarding). Every
+ * starter (trigger, API) uses this, so all converge on one execution.
+ */
+export function onboardingExecutionNameFor(sub: string, onboardingVersion: string, onboardedAttribute: string | undefined): string {
+  const offboardedAt = /^off-(\d{1,12})$/.exec(onboardedAttribute ?? '')?.[1];
+  const base = executionName(sub, onboardingVersion);
+  return offboardedAt ? `${base}-r${offboardedAt}` : base;
+}
+
 /** The welcome written to the user's own shadow (thing name = identity id). */
 export function welcomeReportedState(username: string, onboardingVersion: string) {
   return {

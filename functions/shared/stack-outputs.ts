@@ -15,6 +15,7 @@ export const StackOutputs = {
   ApiUrl: 'ApiUrl',
   IotDataEndpoint: 'IotDataEndpoint',
   CustomAuthorizerName: 'CustomAuthorizerName',
+  OffboardingStateMachineArn: 'OffboardingStateMachineArn',
 } as const;
 
 export type StackOutputKey = (typeof StackOutputs)[keyof typeof StackOutputs];

@@ -93,6 +93,11 @@ export class IotAccess extends Construct {
     );
   }
 
+  /** The ARN of the product policy attached to each identity. */
+  get policyArn(): string {
+    return this.iotPolicy.attrArn;
+  }
+
   get identityPoolArn(): string {
     return Stack.of(this).formatArn({ service: 'cognito-identity', resource: 'identitypool', resourceName: this.identityPool.ref });
   }

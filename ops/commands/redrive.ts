@@ -1,5 +1,7 @@
 import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { errorName } from '../../functions/shared/error-name';
 import { replacementExecutionName } from '../../functions/shared/onboarding';
+import { createPacer } from '../../functions/shared/pacing';
 import type { Clients, Targets } from '../context';
 import { ExitCodes, describeAwsFailure, table, type Output } from '../output';
 import { CLOSED_UNSUCCESSFUL, listExecutions } from './executions';
@@ -29,14 +31,10 @@ export async function redriveCommand(clients: Clients, targets: Targets, out: Ou
         .map((e) => e.executionArn)
         .filter((a): a is string => typeof a === 'string')
     : options.executionArns;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const interval = 1000 / Math.max(options.rate, 0.001);
+  const pace = createPacer(options.rate, options.sleep);
   const outcomes: Outcome[] = [];
-  let last = 0;
   for (const [index, executionArn] of arns.entries()) {
-    const wait = last + interval - performance.now();
-    if (index > 0 && wait > 0) await sleep(wait);
-    last = performance.now();
+    await pace();
     outcomes.push(await redriveOne(clients, executionArn, options.restart));
     if (arns.length > 1) out.progress(`redrive ${index + 1}/${arns.length}`);
   }
@@ -61,7 +59,7 @@ async function redriveOne(clients: Clients, executionArn: string, restart: boole
     await clients.sfn.send(new RedriveExecutionCommand({ executionArn }));
     return { executionArn, result: 'redriven' };
   } catch (error) {
-    if ((error as Error).name !== 'ExecutionNotRedrivable') return { executionArn, result: 'error', reason: describeAwsFailure(error) };
+    if (errorName(error) !== 'ExecutionNotRedrivable') return { executionArn, result: 'error', reason: describeAwsFailure(error) };
     if (!restart) return { executionArn, result: 'skipped', reason: `not redrivable: ${(error as Error).message} (use --restart)` };
   }
   try {

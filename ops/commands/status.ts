@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionArnFor } from '../../functions/post-authentication/core';
+import { errorName } from '../../functions/shared/error-name';
 import { executionName } from '../../functions/shared/onboarding';
 import type { Clients, Targets } from '../context';
 import { table, type Output } from '../output';
@@ -21,7 +22,7 @@ export async function statusCommand(clients: Clients, targets: Targets, out: Out
       ...(e.stopDate ? { stoppedAt: e.stopDate.toISOString() } : {}),
     };
   } catch (error) {
-    if ((error as Error).name !== 'ExecutionDoesNotExist') throw error;
+    if (errorName(error) !== 'ExecutionDoesNotExist') throw error;
   }
   const onboarded = user.onboardedVersion === targets.onboardingVersion && policies.includes(targets.iotPolicyName);
   const status = {

@@ -1,6 +1,7 @@
 import { LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
+import { errorName } from '../../functions/shared/error-name';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../functions/shared/onboarding';
 import type { Clients, Targets } from '../context';
 import { CliError } from '../output';
@@ -19,7 +20,7 @@ export async function userFacts(clients: Clients, targets: Targets, username: st
     const user = await clients.cognitoIdp.send(new AdminGetUserCommand({ UserPoolId: targets.userPoolId, Username: username }));
     attributes = new Map((user.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
   } catch (error) {
-    if ((error as Error).name === 'UserNotFoundException') throw new CliError(`No user "${username}" in user pool ${targets.userPoolId}`);
+    if (errorName(error) === 'UserNotFoundException') throw new CliError(`No user "${username}" in user pool ${targets.userPoolId}`);
     throw error;
   }
   const sub = attributes.get('sub');
@@ -37,7 +38,7 @@ async function lookupIdentity(clients: Clients, targets: Targets, sub: string): 
     );
     return out.IdentityId;
   } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    if (errorName(error) === 'ResourceNotFoundException') return undefined;
     throw error;
   }
 }

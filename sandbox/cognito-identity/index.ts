@@ -5,6 +5,7 @@ import type { CredentialStore } from '../credentials';
 import type { FaultInjector } from '../faults';
 import { AwsServiceError, startHttpServer } from '../http';
 import { jsonTargetHandler } from '../json-target';
+import { SIGNING_NAMES } from '../signing-names';
 import { verifySignedRequest } from '../sigv4';
 import type { IdentityContext, OperationRequest } from './context';
 import { credentialOperations } from './credential-operations';
@@ -46,11 +47,19 @@ export interface CognitoIdentityServer {
 }
 
 const JSON_11 = 'application/x-amz-json-1.1';
+/** Developer APIs are IAM-authorized (SigV4); GetId and GetCredentialsForIdentity are public. */
+const IAM_OPERATIONS: ReadonlySet<string> = new Set([
+  'GetOpenIdTokenForDeveloperIdentity',
+  'LookupDeveloperIdentity',
+  'DescribeIdentity',
+  'UnlinkDeveloperIdentity',
+  'DeleteIdentities',
+]);
 
 /** Developer APIs are IAM-authorized: a valid backend SigV4 signature is required. */
 function backendVerifier(store: CredentialStore, now: () => number) {
   return ({ req, body }: OperationRequest, operation: string, p?: IdentityPoolRecord): void => {
-    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, store, { service: 'cognito-identity', now });
+    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, store, { service: SIGNING_NAMES.cognitoIdentity, now });
     if (caller.principal.kind !== 'backend') {
       // The identity's own role grants IoT access only; IAM would deny the developer API. The
       // service model declares no AccessDeniedException, so this is the generic JSON-protocol 400.
@@ -86,7 +95,14 @@ export async function startCognitoIdentity(opts: CognitoIdentityOptions): Promis
   const ctx: IdentityContext = { state, store: opts.store, signer: new RsaTokenSigner(now), now, requireBackend: backendVerifier(opts.store, now) };
   const operations = { ...developerOperations(ctx), ...credentialOperations(ctx) };
   const server = await startHttpServer(
-    jsonTargetHandler({ targetPrefix: 'AWSCognitoIdentityService', faultPrefix: 'cognito-identity', faults: opts.faults, operations, contentType: JSON_11 }),
+    jsonTargetHandler({
+      targetPrefix: 'AWSCognitoIdentityService',
+      faultPrefix: 'cognito-identity',
+      faults: opts.faults,
+      operations,
+      contentType: JSON_11,
+      iam: { operations: IAM_OPERATIONS, store: opts.store, signingNames: SIGNING_NAMES.cognitoIdentity, now },
+    }),
     opts.port ?? 0,
   );
   return {

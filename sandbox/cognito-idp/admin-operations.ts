@@ -71,6 +71,20 @@ function adminUpdateUserAttributes(ctx: IdpContext, input: Record<string, unknow
   return {};
 }
 
+/**
+ * AdminDeleteUserAttributes: removes the named attributes (custom ones by their `custom:` name);
+ * `sub` is immutable and cannot be deleted. Names the user does not have are ignored.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUserAttributes.html
+ */
+function adminDeleteUserAttributes(ctx: IdpContext, input: Record<string, unknown>, request: OperationRequest) {
+  const { user } = adminTarget(ctx, input, request, 'AdminDeleteUserAttributes');
+  const names = optionalStringList(input, 'UserAttributeNames');
+  if (!names || names.length === 0) throw invalidParameter('UserAttributeNames is required.');
+  if (names.includes('sub')) throw invalidParameter('Cannot modify the non-mutable attribute sub');
+  applyAttributes(user, names.map((name) => ({ name, value: '' })), ctx.now());
+  return {};
+}
+
 /** ListUsers pagination tokens are opaque: a base64 offset, refused when tampered with. */
 function encodePaginationToken(offset: number): string {
   return Buffer.from(JSON.stringify({ offset })).toString('base64');
@@ -143,6 +157,7 @@ export function adminOperations(ctx: IdpContext): Record<string, JsonOperation> 
       return {};
     },
     AdminUpdateUserAttributes: (input, request) => adminUpdateUserAttributes(ctx, input, request),
+    AdminDeleteUserAttributes: (input, request) => adminDeleteUserAttributes(ctx, input, request),
     ListUsers: (input, request) => listUsers(ctx, input, request),
     DescribeUserPoolClient: (input, request) => describeUserPoolClient(ctx, input, request),
   };

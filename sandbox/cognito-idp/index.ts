@@ -56,16 +56,17 @@ export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoI
   const now = opts.now ?? Date.now;
   const state = new IdpState(now);
   const triggers: TriggerSettings = { timeoutMs: TRIGGER_TIMEOUT_MS, ...(opts.onPostAuthentication ? { postAuthentication: opts.onPostAuthentication } : {}) };
+  const store = opts.store ?? new CredentialStore(now);
   const ctx: IdpContext = {
     state,
     now,
     tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
     triggers,
-    requireBackend: backendVerifier(opts.store ?? new CredentialStore(now), now),
+    requireBackend: backendVerifier(store, now),
     cloudTrail: opts.onCloudTrail ? { listener: opts.onCloudTrail } : {},
   };
   const operations = { ...userOperations(ctx), ...authFlowOperations(ctx), ...adminOperations(ctx) };
-  const server = await startIdpServer({ state, faults: opts.faults, operations, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  const server = await startIdpServer({ state, faults: opts.faults, operations, store, now, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   return {
     url: server.url,
     close: () => server.close(),

@@ -3,6 +3,7 @@ import type { CredentialStore, IssuedCredentials } from '../credentials';
 import type { FaultInjector } from '../faults';
 import { AwsServiceError, sendJson, startHttpServer, type StartedServer } from '../http';
 import { jsonTargetHandler, type JsonOperation } from '../json-target';
+import { SIGNING_NAMES } from '../signing-names';
 import { verifySignedRequest } from '../sigv4';
 import type { OperationRequest } from './context';
 import { poolArn, type IdpState, type PoolRecord } from './state';
@@ -12,7 +13,7 @@ const JSON_11 = 'application/x-amz-json-1.1';
 /** IAM-authorized operations: the request must carry a valid SigV4 signature of the backend. */
 export function backendVerifier(store: CredentialStore, now: () => number) {
   return ({ req, body }: OperationRequest, operation: string, p: PoolRecord): IssuedCredentials => {
-    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, store, { service: 'cognito-idp', now });
+    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, store, { service: SIGNING_NAMES.cognitoIdp, now });
     if (caller.principal.kind !== 'backend') {
       // Identity-pool roles grant IoT access only; IAM would deny them the user pool admin API.
       throw new AwsServiceError(
@@ -51,6 +52,11 @@ function discoveryEndpoints(state: IdpState, baseUrl: () => string) {
   };
 }
 
+/** Admin* (AdminInitiateAuth included), ListUsers and DescribeUserPoolClient are IAM-authorized; the rest are public. */
+function iamOperations(operations: Readonly<Record<string, JsonOperation>>): ReadonlySet<string> {
+  return new Set(Object.keys(operations).filter((name) => name.startsWith('Admin') || name === 'ListUsers' || name === 'DescribeUserPoolClient'));
+}
+
 /**
  * The wire front: JSON 1.1 (`X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`) with fault
  * rules `cognito-idp:<Op>`, plus the discovery endpoints.
@@ -59,6 +65,8 @@ export async function startIdpServer(opts: {
   state: IdpState;
   faults: FaultInjector;
   operations: Readonly<Record<string, JsonOperation>>;
+  store: CredentialStore;
+  now: () => number;
   port?: number;
 }): Promise<StartedServer> {
   let baseUrl = '';
@@ -68,6 +76,8 @@ export async function startIdpServer(opts: {
       faultPrefix: 'cognito-idp',
       faults: opts.faults,
       operations: opts.operations,
+      // The IAM-authorized operations (those calling requireBackend): signature first, then fault rules.
+      iam: { operations: iamOperations(opts.operations), store: opts.store, signingNames: SIGNING_NAMES.cognitoIdp, now: opts.now },
       contentType: JSON_11,
       other: discoveryEndpoints(opts.state, () => baseUrl),
     }),

@@ -3,6 +3,7 @@ import type { CredentialStore, IssuedCredentials } from '../credentials';
 import type { FaultInjector } from '../faults';
 import { AwsServiceError, parseJsonBody, sendError, sendJson, startHttpServer, type StartedServer } from '../http';
 import { verifySignedRequest } from '../sigv4';
+import { SIGNING_NAMES } from '../signing-names';
 import { evaluatePolicies } from '../../functions/shared/iot-policy-engine';
 import { testInvokeEvent, type AuthorizerDescription, type AuthorizerRegistry, type AuthorizerSettings, type AuthorizerStatus } from './custom-auth';
 import { policyArn, type IotRegistry, type StoredPolicy } from './registry';
@@ -158,7 +159,7 @@ export async function startIotControlPlane(opts: IotControlPlaneOptions): Promis
       const caller = verifySignedRequest(
         { method, url: req.url ?? '/', headers: req.headers, body },
         store,
-        { service: 'iot', ...(opts.now ? { now: opts.now } : {}) },
+        { service: SIGNING_NAMES.iot, ...(opts.now ? { now: opts.now } : {}) },
       );
       const fault = faults.check(`iot:${operation}`);
       // The IoT control plane models ThrottlingException as HTTP 400 (AWS IoT API Reference, e.g.

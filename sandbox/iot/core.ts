@@ -1,6 +1,6 @@
 import type { CredentialStore } from '../credentials';
 import type { FaultInjector } from '../faults';
-import { authorize, type AuthorizationContext, type AuthorizationDecision, type AuthorizationRequest, type PolicyDocumentLike } from './authorization';
+import { authorize, type AuthorizationContext, type AuthorizationDecision, type AuthorizationRequest, type IotAction, type PolicyDocumentLike } from './authorization';
 import { startIotBroker } from './broker';
 import { createCertificateRegistry, type CertificateAuthority } from './certificates';
 import { startIotControlPlane } from './control-plane';
@@ -41,10 +41,15 @@ export interface IotCoreOptions {
     /** The CA's key: with `caPem`, it signs device certificates (else the sandbox makes its own CA). */
     readonly caKey?: string;
     readonly wssPort?: number;
+    /** The MQTT/TLS listener (both roles, chosen by ALPN). Default ephemeral. */
     readonly mqttsPort?: number;
+    /** A second, identical MQTT/TLS listener, e.g. 8883 next to 443 (`--device-port`). */
+    readonly deviceMqttsPort?: number;
   };
   /** Every authorization denial with its reason: the sandbox's answer to AWS IoT's AUTHORIZATION_FAILURE log line. */
-  readonly onDenied?: (event: { source: 'mqtt' | 'http'; clientId?: string; decision: AuthorizationDecision }) => void;
+  readonly onDenied?: (event: { source: 'mqtt' | 'http'; clientId?: string; action?: IotAction; decision: AuthorizationDecision }) => void;
+  /** Every refused MQTT-over-WebSocket upgrade (HTTP 403/404 before the handshake), with its cause. */
+  readonly onUpgradeRefused?: (event: { url: string; error: Error }) => void;
 }
 
 /**
@@ -64,7 +69,8 @@ export async function startIotCore(opts: IotCoreOptions) {
     certificates,
     customAuth: { available: () => authorizers.hasActiveAuthorizer(), authenticate: (input) => authorizers.authenticate(input) },
     ...(opts.timers ? { timers: opts.timers } : {}),
-    onDenied: ({ clientId, decision }) => opts.onDenied?.({ source: 'mqtt', clientId, decision }),
+    onDenied: ({ clientId, action, decision }) => opts.onDenied?.({ source: 'mqtt', clientId, action, decision }),
+    ...(opts.onUpgradeRefused ? { onUpgradeRefused: opts.onUpgradeRefused } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ports?.mqtt !== undefined ? { tcpPort: opts.ports.mqtt } : {}),
   });
@@ -108,7 +114,7 @@ export async function startIotCore(opts: IotCoreOptions) {
     dataEndpointHost,
     mqttUrl: broker.mqttUrl,
     wsUrl: `ws://${dataEndpointHost}${broker.wsPath}`,
-    ...(tls ? { wssUrl: `wss://127.0.0.1:${tls.wssPort}${broker.wsPath}`, wssPort: tls.wssPort, mqttsUrl: `mqtts://127.0.0.1:${tls.mqttsPort}`, tlsPort: tls.mqttsPort } : {}),
+    ...tlsUrls(tls, broker.wsPath),
     /** The CA clients must trust for `mqtts://` and `wss://` (as given in `tls.caPem`). */
     ...(opts.tls?.caPem !== undefined ? { caPem: opts.tls.caPem } : {}),
     ...state,
@@ -125,6 +131,22 @@ export async function startIotCore(opts: IotCoreOptions) {
 }
 
 export type IotCore = Awaited<ReturnType<typeof startIotCore>>;
+
+/** `wssUrl`, `mqttsUrl` (+ `tlsPort`, `wssPort`) and, with a second listener, `deviceMqttsUrl`. */
+function tlsUrls(
+  ports: { wssPort: number; mqttsPort: number; deviceMqttsPort?: number } | undefined,
+  wsPath: string,
+): { wssUrl?: string; mqttsUrl?: string; tlsPort?: number; wssPort?: number; deviceMqttsUrl?: string } {
+  if (!ports) return {};
+  const { wssPort, mqttsPort, deviceMqttsPort } = ports;
+  return {
+    wssUrl: `wss://127.0.0.1:${wssPort}${wsPath}`,
+    mqttsUrl: `mqtts://127.0.0.1:${mqttsPort}`,
+    tlsPort: mqttsPort,
+    wssPort,
+    ...(deviceMqttsPort !== undefined ? { deviceMqttsUrl: `mqtts://127.0.0.1:${deviceMqttsPort}` } : {}),
+  };
+}
 
 /** The state every front of IoT Core shares, and the authorization engine over it. */
 function createIotState(opts: IotCoreOptions) {

@@ -4,6 +4,7 @@ import type { CredentialStore } from '../credentials';
 import type { FaultInjector } from '../faults';
 import { AwsServiceError, sendError, startHttpServer, type StartedServer } from '../http';
 import { verifySignedRequest } from '../sigv4';
+import { SIGNING_NAMES } from '../signing-names';
 import { iotArn, type AuthorizationDecision, type AuthorizationRequest, type IotAction } from './authorization';
 import type { ShadowEngine, ShadowMessage, ShadowOperation } from './shadows';
 
@@ -105,7 +106,7 @@ export async function startIotDataPlane(opts: IotDataPlaneOptions): Promise<Star
       const segments = url.pathname.split('/');
       const verify = () =>
         verifySignedRequest({ method, url: rawUrl, headers: req.headers, body }, store, {
-          service: 'iotdata',
+          service: SIGNING_NAMES.iotData,
           ...(opts.now ? { now: opts.now } : {}),
         });
 

@@ -4,6 +4,7 @@ import type { CredentialStore } from '../credentials';
 import type { FaultInjector } from '../faults';
 import { parseJsonBody, sendError, startHttpServer } from '../http';
 import { verifySignedRequest } from '../sigv4';
+import { SIGNING_NAMES } from '../signing-names';
 import { SfnErrors } from './api-errors';
 import { StepFunctionsBackend, type ExecutionEventNotice, type StateMachineRegistration } from './backend';
 import type { OperationName } from './requests';
@@ -92,7 +93,7 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<St
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
       if (req.method !== 'POST' || !isOperation(operation)) throw SfnErrors.unknownOperation(target || `${req.method} ${req.url}`);
       // AWS authenticates before it throttles or validates.
-      if (opts.store) verifySignedRequest({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, opts.store, { service: 'states' });
+      if (opts.store) verifySignedRequest({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, opts.store, { service: SIGNING_NAMES.states });
       const fault = opts.faults.check(`states:${operation}`);
       if (fault) throw fault.kind === 'throttle' ? SfnErrors.throttling() : SfnErrors.internal();
       send(res, backend[operation](parseJsonBody(body)));

@@ -4,7 +4,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { actionsOfRole, joined, logicalIdOf, statementsOfRole, synthesize } from './synth';
+import { actionsOfRole, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, X_RAY } from './synth';
 import { FunctionBudgets } from '../../functions/shared/time-budgets';
 
 let s: ReturnType<typeof synthesize>;
@@ -12,12 +12,7 @@ beforeAll(() => {
   s = synthesize();
 });
 
-const X_RAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
-const roleOfFunction = (fragment: string) => {
-  const fnId = logicalIdOf(s.resources, 'AWS::Lambda::Function', fragment);
-  return (s.resources[fnId]?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-};
+const roleOfFunction = (fragment: string) => roleOfFunctionIn(s.resources, fragment);
 
 describe('user directory', () => {
   it('wires the post-authentication trigger to the onboarding trigger function', () => {

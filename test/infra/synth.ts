@@ -51,3 +51,13 @@ export function joined(value: unknown): string {
   if (!join) return `<${JSON.stringify(value)}>`;
   return join[1].map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part)}>`)).join(join[0]);
 }
+
+/** What every ProductFunction role holds besides its grants (its log group, X-Ray). */
+export const X_RAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+export const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
+/** The logical id of the execution role of the one function whose logical id contains `fragment`. */
+export function roleOfFunctionIn(resources: Record<string, Resource>, fragment: string): string {
+  const fnId = logicalIdOf(resources, 'AWS::Lambda::Function', fragment);
+  return (resources[fnId]?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { SignJWT, decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RsaTokenSigner } from '../../sandbox/cognito-tokens';
-import { startHttpApi, type HttpApiServer } from '../../sandbox/http-api';
+import { HTTP_API_MAX_PAYLOAD_BYTES, startHttpApi, type HttpApiServer } from '../../sandbox/http-api';
 
 const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI';
 const CLIENT_ID = 'abcdefghijklmnopqrstuvwxyz';
@@ -136,10 +136,27 @@ describe('JWT authorizer', () => {
     expect(events).toHaveLength(0);
   });
 
+  it('refuses a correctly signed token that has no exp claim', async () => {
+    const res = await postCommand(await idToken({ exp: undefined }));
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('exp');
+    expect(events).toHaveLength(0);
+  });
+
   it('answers 403 Forbidden when the route requires a scope the token lacks', async () => {
     const res = await fetch(`${api.url}/admin/things`, { method: 'POST', headers: { authorization: await idToken({ scope: 'aws.cognito.signin.user.admin' }) } });
     expect(res.status).toBe(403);
     expect(events).toHaveLength(0);
+  });
+});
+
+describe('payload quota', () => {
+  it('answers 413 above 10 MB without calling the integration, and passes a body of exactly 10 MB', async () => {
+    const token = await idToken();
+    const tooLarge = await postCommand(token, 'device_1', 'x'.repeat(HTTP_API_MAX_PAYLOAD_BYTES + 1));
+    expect([tooLarge.status, await tooLarge.json()]).toEqual([413, { message: 'Request Entity Too Large' }]);
+    expect(events).toHaveLength(0);
+    expect((await postCommand(token, 'device_1', 'x'.repeat(HTTP_API_MAX_PAYLOAD_BYTES))).status).toBe(202);
   });
 });
 

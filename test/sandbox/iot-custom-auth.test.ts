@@ -320,7 +320,10 @@ describe('custom authorizer over MQTT/TLS (ALPN mqtt)', { timeout: 10_000 }, () 
 describe('custom authorizer over WebSocket (wss)', { timeout: 10_000 }, () => {
   it('invokes the authorizer named in the x-amz-customauthorizer-name header, with the upgrade request as http data', async () => {
     const clientId = newClientId();
+    // CONNACK (one frame) can reach the client before aedes reports the client ready.
+    const ready = new Promise<void>((resolve) => core.broker.aedes.on('clientReady', (c) => c.id === clientId && resolve()));
     await connectWss(clientId, core.wssUrl ?? '', { 'x-amz-customauthorizer-name': RECORDER });
+    await ready;
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({
       signatureVerified: false,

@@ -47,7 +47,7 @@ function suback(client: MqttClient, topic: string): Promise<number[]> {
 
 beforeAll(async () => {
   tls = await createSandboxTlsMaterial();
-  core = await startIotCore({ store: new CredentialStore(), faults: new FaultInjector(), tls, onDenied: ({ decision }) => denials.push(decision) });
+  core = await startIotCore({ store: new CredentialStore(), faults: new FaultInjector(), tls: { ...tls, deviceMqttsPort: 0 }, onDenied: ({ decision }) => denials.push(decision) });
   control = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
   const policyDocument = JSON.stringify(devicePolicyDocument({ region: REGION, account: '000000000000' }));
   await control.send(new CreatePolicyCommand({ policyName: DEVICE_POLICY, policyDocument }));
@@ -89,6 +89,16 @@ describe('devices over mutual TLS (mqtt.js with a client certificate)', { timeou
 
   it('gives a client id that looks like a device, without a certificate, nothing', async () => {
     const error = await connectAsync(core.mqttsUrl ?? '', { clientId: 'device_x', ca: tls.caPem, protocolVersion: 4, reconnectPeriod: 0 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 5 });
+    expect(denials.at(-1)).toMatchObject({ reason: 'certificate-refused', detail: expect.stringContaining('no client certificate') });
+  });
+
+  it('the second TLS listener (--device-port) verifies client certificates like the first', async () => {
+    const registered = await register();
+    const client = await connectDevice(core.deviceMqttsUrl ?? '', tls.caPem, registered);
+    open.push(client);
+    expect(client.connected).toBe(true);
+    const error = await connectAsync(core.deviceMqttsUrl ?? '', { clientId: registered.thingName, ca: tls.caPem, protocolVersion: 4, reconnectPeriod: 0 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 5 });
     expect(denials.at(-1)).toMatchObject({ reason: 'certificate-refused', detail: expect.stringContaining('no client certificate') });
   });

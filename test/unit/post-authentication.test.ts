@@ -46,6 +46,12 @@ describe('post-authentication trigger core', () => {
     });
   });
 
+  it('starts a fresh onboarding after an offboarding, named after the offboarded marker', async () => {
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
+    expect(await onPostAuthentication(postAuthEvent({ 'custom:iot_onboarded': 'off-1764583200' }), deps())).toBe('started');
+    expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toBe(`${NAME}-r1764583200`);
+  });
+
   it('onboards again a user onboarded at an older version', async () => {
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
     expect(await onPostAuthentication(postAuthEvent({ 'custom:iot_onboarded': '1' }), deps())).toBe('started');

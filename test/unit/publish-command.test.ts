@@ -12,14 +12,14 @@ const iotMock = mockClient(IoTDataPlaneClient);
 const iotData = new IoTDataPlaneClient({ region: 'us-east-1' });
 
 let accessResult: () => Promise<unknown>;
-let ensured: Array<{ sub: string; username: string }> = [];
+let ensured: Array<{ sub: string; username: string; onboardedAttribute?: string | undefined }> = [];
 let ensureResult: () => Promise<string>;
 const deps = {
   access: { get: () => accessResult() as never },
   log: silentLog,
   config: { iotEndpoint: 'abc-ats.iot.us-east-1.amazonaws.com', region: 'us-east-1' },
   newCommandId: () => 'cmd-1',
-  ensureOnboarding: (user: { sub: string; username: string }) => {
+  ensureOnboarding: (user: { sub: string; username: string; onboardedAttribute?: string | undefined }) => {
     ensured.push(user);
     return ensureResult();
   },
@@ -134,7 +134,7 @@ describe('command API', () => {
     expect(status).toBe(409);
     expect(body.error).toBe('NotOnboarded');
     expect(headers['retry-after']).toBe(String(NOT_ONBOARDED_RETRY_AFTER_SECONDS));
-    expect(ensured).toEqual([{ sub: SUB, username: 'alice' }]);
+    expect(ensured).toEqual([{ sub: SUB, username: 'alice', onboardedAttribute: undefined }]);
   });
 
   it('still answers 409 with Retry-After when ensuring the onboarding fails (the retry tries again)', async () => {
@@ -147,6 +147,14 @@ describe('command API', () => {
     const { status, headers } = await call(event({ routeKey: ApiRoutes.GetCredentials }));
     expect(status).toBe(409);
     expect(headers['retry-after']).toBe(String(NOT_ONBOARDED_RETRY_AFTER_SECONDS));
+  });
+
+  it('passes an offboarded user\'s marker on, so the onboarding name after re-enabling is a fresh one', async () => {
+    accessResult = async () => {
+      throw new NotOnboardedError({ sub: SUB, username: 'alice', onboardedVersion: 'off-1764590000' });
+    };
+    expect((await call(event())).status).toBe(409);
+    expect(ensured).toEqual([{ sub: SUB, username: 'alice', onboardedAttribute: 'off-1764590000' }]);
   });
 
   it('ensures no onboarding for other rejections', async () => {

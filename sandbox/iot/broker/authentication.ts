@@ -101,13 +101,13 @@ function decide(state: BrokerState, client: Client, { principal, session, refusa
   if (refusal !== undefined) {
     // The authorizer refused (isAuthenticated false, invalid answer, failure) or the certificate
     // is missing, unknown or not ACTIVE: CONNACK 5.
-    state.deny(client, { allowed: false, ...refusal });
+    state.deny(client, { allowed: false, ...refusal }, 'iot:Connect');
     done(authError(refusal.detail, NOT_AUTHORIZED), null);
     return;
   }
   const decision = state.opts.authorize({ principal, action: 'iot:Connect', resource: iotArn('client', client.id), clientId: client.id });
   if (!principal || !decision.allowed) {
-    state.deny(client, decision);
+    state.deny(client, decision, 'iot:Connect');
     // AWS IoT refuses an unauthorized CONNECT; CONNACK 5 ("not authorized") tells MQTT 3.1.1 clients why.
     done(authError(decision.detail, NOT_AUTHORIZED), null);
     return;

@@ -55,8 +55,8 @@ export function authorizeSubscribeHook(state: BrokerState): AuthorizeSubscribeHa
       callback(null, null);
       return;
     }
-    // QoS 2 is not supported by AWS IoT; the sandbox grants QoS 1 instead of withholding the SUBACK.
-    callback(null, subscription.qos === 2 ? { ...subscription, qos: 1 } : subscription);
+    // QoS 2 requests arrive here as QoS 1 already (listeners/handle.ts), so the SUBACK grants 1.
+    callback(null, subscription);
   };
 }
 

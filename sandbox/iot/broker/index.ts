@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AedesPublishPacket, type PublishPacket } from 'aedes';
 import type { IotPrincipal } from '../authorization';
+import { handleMqttStream } from '../listeners/handle';
 import { startTcpListener } from '../listeners/tcp';
 import { createWebSocketListener } from '../listeners/websocket';
 import { parseShadowRequestTopic } from '../shadows';
@@ -86,7 +87,7 @@ export async function startIotBroker(opts: BrokerOptions) {
     handleUpgrade: websocket.handleUpgrade,
     /** Hands an already-authenticated transport (for example a TLS socket) to the broker. */
     handleConnection(stream: Duplex, req?: IncomingMessage): void {
-      aedes.handle(stream, req);
+      handleMqttStream(aedes, stream, req);
     },
     /** Service-side publish (the REST data plane, the sandbox itself): authorized by the caller. */
     publish,

@@ -1,6 +1,6 @@
 import type { CredentialStore } from '../../credentials';
 import type { AwsServiceError } from '../../http';
-import type { AuthorizationDecision, AuthorizationRequest } from '../authorization';
+import type { AuthorizationDecision, AuthorizationRequest, IotAction } from '../authorization';
 import type { CustomAuthConnectInput, CustomAuthOutcome, SandboxTimers } from '../custom-auth';
 import type { ShadowEngine } from '../shadows';
 
@@ -31,7 +31,7 @@ export interface BrokerOptions {
   /** Session deadlines and refreshes of custom-authorized connections. Default: Node timers. */
   readonly timers?: SandboxTimers;
   /** Every denial, with the engine's reason (AWS only logs these; the sandbox lets you see them). */
-  readonly onDenied?: (event: { clientId: string; decision: AuthorizationDecision }) => void;
+  readonly onDenied?: (event: { clientId: string; action: IotAction; decision: AuthorizationDecision }) => void;
   /** Every refused WebSocket upgrade (signature problems), for logs. */
   readonly onUpgradeRefused?: (event: { url: string; error: AwsServiceError | Error }) => void;
   readonly now?: () => number;

@@ -35,7 +35,7 @@ export function startSession(state: BrokerState, client: Client, info: Connectio
       scheduleRefresh(next);
       return;
     }
-    state.deny(client, { allowed: false, reason: 'custom-auth-refused', detail: `policy refresh: ${next.detail}` });
+    state.deny(client, { allowed: false, reason: 'custom-auth-refused', detail: `policy refresh: ${next.detail}` }, 'iot:Connect');
     end('AUTH_ERROR');
   };
   const scheduleRefresh = (current: AuthenticatedOutcome) => {

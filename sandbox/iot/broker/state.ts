@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Client } from 'aedes';
-import type { AuthorizationDecision, AuthorizationRequest, IotPrincipal } from '../authorization';
+import type { AuthorizationDecision, AuthorizationRequest, IotAction, IotPrincipal } from '../authorization';
 import { realTimers, type SandboxTimers } from '../custom-auth';
 import type { BrokerOptions } from './options';
 
@@ -44,7 +44,7 @@ export interface BrokerState {
   readonly sessions: Set<Connection>;
   closing: boolean;
   /** Reports a denial to `onDenied`. */
-  deny(client: Client | { id: string }, decision: AuthorizationDecision): void;
+  deny(client: Client | { id: string }, decision: AuthorizationDecision, action: IotAction): void;
   /** Authorizes a request of a connected client, reporting a denial. */
   check(client: Client, request: Omit<AuthorizationRequest, 'principal' | 'clientId'>): AuthorizationDecision;
   principalOf(client: Client | null): IotPrincipal | undefined;
@@ -53,7 +53,7 @@ export interface BrokerState {
 export function createBrokerState(opts: BrokerOptions): BrokerState {
   const connections = new WeakMap<Client, Connection>();
   const principalOf = (client: Client | null) => (client ? connections.get(client)?.principal : undefined);
-  const deny = (client: Client | { id: string }, decision: AuthorizationDecision) => opts.onDenied?.({ clientId: client.id, decision });
+  const deny = (client: Client | { id: string }, decision: AuthorizationDecision, action: IotAction) => opts.onDenied?.({ clientId: client.id, action, decision });
   return {
     opts,
     now: opts.now ?? Date.now,
@@ -68,7 +68,7 @@ export function createBrokerState(opts: BrokerOptions): BrokerState {
     principalOf,
     check(client, request) {
       const decision = opts.authorize({ ...request, principal: principalOf(client), clientId: client.id });
-      if (!decision.allowed) deny(client, decision);
+      if (!decision.allowed) deny(client, decision, request.action);
       return decision;
     },
   };

@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
+import { handleMqttStream } from './handle';
 
 /** The plain MQTT/TCP listener (`mqtt://`, a sandbox convenience: AWS IoT has no plaintext port). */
 export interface TcpListener {
@@ -14,7 +15,7 @@ export async function startTcpListener(aedes: Aedes, port = 0): Promise<TcpListe
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    aedes.handle(socket);
+    handleMqttStream(aedes, socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -20,6 +20,8 @@ export interface TlsListenerOptions {
   readonly clientCa: readonly string[];
   readonly wssPort?: number;
   readonly mqttsPort?: number;
+  /** A second, identical MQTT/TLS listener, e.g. 8883 next to 443 (`--device-port`). */
+  readonly deviceMqttsPort?: number;
   readonly handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   readonly handleConnection: (stream: Duplex) => void;
 }
@@ -32,21 +34,34 @@ export async function startTlsListeners(opts: TlsListenerOptions) {
   });
   wss.on('upgrade', opts.handleUpgrade);
   // A client offering only other ALPN names fails the handshake (broker/authentication.ts picks
-  // the authentication by the negotiated name).
-  const mqtts: TlsServer = createTlsServer({ key, cert, ALPNProtocols: ['mqtt', 'x-amzn-mqtt-ca'], requestCert: true, rejectUnauthorized: false, ca: [...opts.clientCa] }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    opts.handleConnection(socket);
-  });
-  await listen(wss, opts.wssPort ?? 0);
-  await listen(mqtts, opts.mqttsPort ?? 0);
+  // the authentication by the negotiated name). Every mqtts:// listener, the second one too,
+  // requests and verifies client certificates the same way.
+  const mqttsServer = (): TlsServer =>
+    createTlsServer({ key, cert, ALPNProtocols: ['mqtt', 'x-amzn-mqtt-ca'], requestCert: true, rejectUnauthorized: false, ca: [...opts.clientCa] }, (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      opts.handleConnection(socket);
+    });
+  const mqtts = mqttsServer();
+  const deviceMqtts = opts.deviceMqttsPort !== undefined ? mqttsServer() : undefined;
+  const servers = [wss, mqtts, ...(deviceMqtts ? [deviceMqtts] : [])];
+  try {
+    await listen(wss, opts.wssPort ?? 0);
+    await listen(mqtts, opts.mqttsPort ?? 0);
+    if (deviceMqtts) await listen(deviceMqtts, opts.deviceMqttsPort ?? 0);
+  } catch (error) {
+    for (const server of servers) server.close();
+    throw error;
+  }
+  const portOf = (server: HttpsServer | TlsServer) => (server.address() as AddressInfo).port;
   return {
-    wssPort: (wss.address() as AddressInfo).port,
-    mqttsPort: (mqtts.address() as AddressInfo).port,
+    wssPort: portOf(wss),
+    mqttsPort: portOf(mqtts),
+    ...(deviceMqtts ? { deviceMqttsPort: portOf(deviceMqtts) } : {}),
     async close(): Promise<void> {
       for (const socket of sockets) socket.destroy();
       wss.closeAllConnections();
-      await Promise.all([wss, mqtts].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },
   };
 }

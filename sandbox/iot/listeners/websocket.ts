@@ -1,11 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
-import { WebSocketServer, createWebSocketStream } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { CredentialStore } from '../../credentials';
 import type { AwsServiceError } from '../../http';
+import { SIGNING_NAMES } from '../../signing-names';
 import { verifyPresignedUrl } from '../../sigv4';
 import type { IotPrincipal } from '../authorization';
+import { createMqttWebSocketStream } from '../mqtt-ws-framing';
+import { handleMqttStream } from './handle';
+import { MAX_MQTT_PACKET_BYTES } from './packet-size';
 
 /**
  * MQTT over WebSocket: the `upgrade` listener for any HTTP(S) server that should accept it. The
@@ -28,7 +32,8 @@ export interface WebSocketListenerOptions {
 }
 
 export function createWebSocketListener(opts: WebSocketListenerOptions) {
-  const wss = new WebSocketServer({ noServer: true });
+  // ws' default maxPayload is 100 MiB; a frame larger than one MQTT packet may be is closed with 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MQTT_PACKET_BYTES });
 
   const refused = (socket: Duplex, url: string, error: Error) => {
     opts.onUpgradeRefused?.({ url, error });
@@ -43,7 +48,7 @@ export function createWebSocketListener(opts: WebSocketListenerOptions) {
     }
     if (/[?&]X-Amz-(Signature|Credential)=/i.test(url)) {
       try {
-        const credentials = verifyPresignedUrl({ url, headers: req.headers }, opts.store, { service: 'iotdevicegateway', ...(opts.now ? { now: opts.now } : {}) });
+        const credentials = verifyPresignedUrl({ url, headers: req.headers }, opts.store, { service: SIGNING_NAMES.iotDeviceGateway, ...(opts.now ? { now: opts.now } : {}) });
         opts.upgradePrincipals.set(req, credentials.principal);
       } catch (error) {
         refused(socket, url, error instanceof Error ? error : new Error(String(error)));
@@ -53,10 +58,11 @@ export function createWebSocketListener(opts: WebSocketListenerOptions) {
       refused(socket, url, new Error('no SigV4 query parameters and no custom authorizer configured'));
       return;
     }
+    // Every WebSocket path (SigV4 and custom authorizer) ends here: one binary frame per MQTT packet.
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const stream = createWebSocketStream(ws);
+      const stream = createMqttWebSocketStream(ws);
       stream.on('error', () => stream.destroy());
-      opts.aedes.handle(stream, req);
+      handleMqttStream(opts.aedes, stream, req);
     });
   }
 

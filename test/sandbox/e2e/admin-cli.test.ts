@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { AttachPolicyCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -48,6 +52,10 @@ const json = <T>(run: Run): T => {
 
 describe('npm run admin against a running sandbox', () => {
   const failedUsers: string[] = [];
+  let enabledUser = '';
+  beforeAll(async () => {
+    enabledUser = await h.newUser('enabled');
+  });
 
   it('lists onboardings that failed at AttachPolicy, with user, state, error and cause', async () => {
     for (let i = 0; i < 3; i++) failedUsers.push(await h.newUser('outage'));
@@ -139,8 +147,10 @@ describe('npm run admin against a running sandbox', () => {
     ['a malformed execution ARN', ['redrive', 'arn:nope'], 2, /is not an execution ARN/],
     ['an unknown user', ['status', '--username', 'nobody-here'], 1, /No user "nobody-here"/],
     ['a bad duration', ['failed', '--since', 'yesterday'], 2, /is not a duration/],
+    ['a bad reconcile rate', ['reconcile', '--rate', '0'], 2, /--rate must be a number of identities per second/],
+    ['offboarding an enabled user', ['offboard', '--username', 'placeholder'], 1, /is enabled: disable it first/],
   ])('prints one line and exits non-zero for %s', async (_label, args, code, message) => {
-    const run = await admin(args);
+    const run = await admin(args.map((a) => (a === 'placeholder' ? enabledUser : a)));
     expect(run.code).toBe(code);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(message);
@@ -165,5 +175,39 @@ describe('npm run admin against a running sandbox', () => {
     const run = await admin(['failed'], { IOT_ONBOARDING_OUTPUTS_FILE: join(dir, 'missing.json') });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Cannot read outputs file/);
+  });
+
+  it('reconcile --dry-run lists a planted orphan (identity holding the policy, no user), and reconcile offboards it', async () => {
+    const identity = new CognitoIdentityClient({ region: h.sandbox.region, endpoint: h.sandbox.endpoints.cognitoIdentity, credentials: { accessKeyId: h.sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: h.sandbox.env.AWS_SECRET_ACCESS_KEY } });
+    const ghostSub = randomUUID();
+    const planted = await identity.send(
+      new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, Logins: { [h.sandbox.developerProviderName]: ghostSub } }),
+    );
+    identity.destroy();
+    const orphan = planted.IdentityId as string;
+    await h.iot.send(new AttachPolicyCommand({ policyName: h.sandbox.policyName, target: orphan }));
+
+    const table = await admin(['reconcile', '--dry-run']);
+    expect(table.code).toBe(3);
+    expect(table.stdout).toMatch(new RegExp(`${orphan}\\s+${ghostSub}\\s+absent\\s+would-offboard`));
+    expect(table.stderr).toMatch(/^reconcile: \d+ identities checked$/m);
+
+    const dry = await admin(['reconcile', '--dry-run', '--json']);
+    expect(dry.code).toBe(3);
+    const found = json<{ findings: Array<{ identityId: string; sub: string; userState: string; action: string }> }>(dry).findings;
+    expect(found).toEqual([{ identityId: orphan, sub: ghostSub, userState: 'absent', action: 'would-offboard' }]);
+    expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: orphan }))).policies).toHaveLength(1);
+
+    const run = await admin(['reconcile', '--json', '--rate', '50']);
+    expect(run.code).toBe(0);
+    expect(json<{ findings: Array<{ action: string }> }>(run).findings.map((f) => f.action)).toEqual(['started']);
+    const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.sandbox.offboardingStateMachineArn }));
+    const execution = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${ghostSub}-orphan-`));
+    expect(await h.sandbox.services.sfn.waitForExecution(execution?.executionArn as string)).toBe('SUCCEEDED');
+    expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: orphan }))).policies).toEqual([]);
+
+    const again = await admin(['reconcile']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to offboard.');
   });
 });

@@ -6,28 +6,27 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { errorName } from './error-name';
-import { executionName, replacementExecutionName, type OnboardingInput } from './onboarding';
+import { onboardingExecutionNameFor, replacementExecutionName, type OnboardingInput } from './onboarding';
 
 /** What ensuring a deterministic execution did. */
 export type EnsureAction = 'started' | 'already-running' | 'already-succeeded' | 'redriven' | 'replaced';
 
 export interface EnsureExecutionRequest {
   readonly stateMachineArn: string;
-  /** The deterministic name every caller derives alike for this unit of work. */
+  /** Deterministic name: duplicates of one request converge on one execution. */
   readonly name: string;
-  /** Deterministic input (the same for every caller), serialized as given. */
-  readonly input: unknown;
+  /** Deterministic input (StartExecution with a running execution's name only succeeds with the same input). */
+  readonly input: object;
   readonly abortSignal?: AbortSignal;
+  /** Fresh executions started in place of closed ones that cannot be redriven. Default 2. */
+  readonly maxReplacements?: number;
 }
 
-/** Replacement chains are short; this bounds the calls one ensure can make. */
-export const MAX_REPLACEMENTS = 2;
-
 /**
- * Makes sure the execution named `name` runs or has succeeded, whoever asks (the sign-in trigger,
- * the API, the lifecycle handler, operators): start it; a running one is left alone; a failed one
- * is redriven; one that can no longer be redriven is replaced under a name derived from its stop
- * time, so concurrent callers converge on one replacement. Throws on AWS failures.
+ * Makes sure the named execution runs or has run: starts it; leaves a running or succeeded one
+ * alone; redrives a failed one (it resumes at the failed state); replaces one that can no longer
+ * be redriven with a fresh execution whose name derives from the closed one's stop time, so
+ * concurrent callers converge on the same replacement. Used by both workflows' starters.
  */
 export async function ensureExecution(sfn: Pick<SFNClient, 'send'>, request: EnsureExecutionRequest): Promise<EnsureAction> {
   return ensureNamed(sfn, request, request.name, 0);
@@ -42,8 +41,7 @@ async function ensureNamed(
   const { stateMachineArn, abortSignal } = request;
   const options = abortSignal ? { abortSignal } : {};
   try {
-    // Running + same name + same input → success, returns the running execution (StartExecution API,
-    // https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+    // Running + same name + same input → success, returns the running execution (StartExecution API).
     await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(request.input) }), options);
     return replacements > 0 ? 'replaced' : 'started';
   } catch (error) {
@@ -57,8 +55,7 @@ async function ensureNamed(
     case 'PENDING_REDRIVE':
       return 'already-running';
     case 'SUCCEEDED':
-      // This name's work is done. A caller holding an older view (Cognito retries a slow trigger
-      // with the original event) must not start it again; operators re-run one on purpose.
+      // This name's work is done; a caller that wants it done again picks a new name.
       return 'already-succeeded';
     default:
       if (execution.redriveStatus !== 'NOT_REDRIVABLE') {
@@ -70,26 +67,28 @@ async function ensureNamed(
         }
       }
   }
-  if (replacements >= MAX_REPLACEMENTS) {
-    throw new Error(`Execution ${name} is closed and its replacements are exhausted (${MAX_REPLACEMENTS})`);
+  const maxReplacements = request.maxReplacements ?? 2;
+  if (replacements >= maxReplacements) {
+    throw new Error(`Execution ${name} is closed and its replacements are exhausted (${maxReplacements})`);
   }
   const stoppedAt = execution.stopDate ?? execution.startDate ?? new Date(0);
   return ensureNamed(sfn, request, replacementExecutionName(name, stoppedAt), replacements + 1);
 }
 
 /**
- * The user's onboarding at a version: `onboard-<sub>-v<version>` with the input every caller
- * derives alike (design section 2). Used by the sign-in trigger and by the API's self-healing.
+ * The user's onboarding at a version, exactly as every starter derives it (the sign-in trigger,
+ * the API's self-healing): the name from `onboardingExecutionNameFor` (a fresh one after an
+ * offboarding marker), the same input, at most 2 replacements.
  */
 export function ensureOnboardingExecution(
   sfn: Pick<SFNClient, 'send'>,
   target: { readonly stateMachineArn: string; readonly onboardingVersion: string },
-  user: { readonly sub: string; readonly username: string },
+  user: { readonly sub: string; readonly username: string; readonly onboardedAttribute?: string | undefined },
   abortSignal?: AbortSignal,
 ): Promise<EnsureAction> {
   const input: OnboardingInput = { username: user.username, sub: user.sub, onboardingVersion: target.onboardingVersion };
-  const name = executionName(user.sub, target.onboardingVersion);
-  return ensureExecution(sfn, { stateMachineArn: target.stateMachineArn, name, input, ...(abortSignal ? { abortSignal } : {}) });
+  const name = onboardingExecutionNameFor(user.sub, target.onboardingVersion, user.onboardedAttribute);
+  return ensureExecution(sfn, { stateMachineArn: target.stateMachineArn, name, input, maxReplacements: 2, ...(abortSignal ? { abortSignal } : {}) });
 }
 
 /** `arn:aws:states:r:a:stateMachine:M` + name → `arn:aws:states:r:a:execution:M:name`. */

@@ -1,0 +1,122 @@
+import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { ListTargetsForPolicyCommand, type IoTClient } from '@aws-sdk/client-iot';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { toUpstreamError } from '../shared/aws-errors';
+import type { EnsureAction } from '../shared/executions';
+import { developerUsersOf } from '../shared/identity';
+import { OffboardingMetrics } from '../shared/metrics';
+import { IDENTITY_ID_PATTERN, OffboardingReasons, startOffboarding } from '../shared/offboarding';
+import type { Counter, Log } from '../shared/observability';
+import { createPacer, type Sleep } from '../shared/pacing';
+import { findUserBySub } from '../shared/users';
+
+export interface ReconcileDeps {
+  readonly iot: Pick<IoTClient, 'send'>;
+  readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
+  readonly idp: Pick<CognitoIdentityProviderClient, 'send'>;
+  readonly sfn: Pick<SFNClient, 'send'>;
+  readonly log: Log;
+  readonly metrics: Counter;
+  readonly sleep?: Sleep;
+  readonly now?: () => Date;
+  /** Called after each identity checked (the CLI prints progress on stderr). */
+  readonly onProgress?: (checked: number) => void;
+}
+
+export interface ReconcileOptions {
+  readonly policyName: string;
+  readonly identityPoolId: string;
+  readonly userPoolId: string;
+  readonly offboardingStateMachineArn: string;
+  /** List what would be offboarded, start nothing. */
+  readonly dryRun: boolean;
+  /** Identities checked per second (each costs one LookupDeveloperIdentity and one ListUsers). Default 5. */
+  readonly ratePerSecond?: number;
+  /** Stop checking after this long (a Lambda's remaining time); the next run starts over. Default: no limit. */
+  readonly budgetMs?: number;
+  /** Execution names share this window so overlapping runs converge. Default one hour. */
+  readonly windowMs?: number;
+}
+
+export type UserStateFound = 'absent' | 'disabled' | 'no-user-linked';
+
+export interface Finding {
+  readonly identityId: string;
+  readonly sub: string | null;
+  readonly userState: UserStateFound;
+  readonly action: EnsureAction | 'would-offboard' | 'error';
+  readonly error?: string;
+}
+
+export interface ReconcileReport {
+  readonly checked: number;
+  readonly complete: boolean;
+  readonly findings: Finding[];
+}
+
+/**
+ * The scheduled check behind offboarding (and `npm run admin -- reconcile`): every identity that
+ * holds the product policy (ListTargetsForPolicy, paginated) whose user is gone or disabled is
+ * offboarded. Paced to `ratePerSecond`. A failure to start one offboarding is reported and the
+ * scan goes on; a failure to list or look up stops it (the next run starts over).
+ */
+export async function reconcile(options: ReconcileOptions, deps: ReconcileDeps): Promise<ReconcileReport> {
+  const now = deps.now ?? (() => new Date());
+  const started = now().getTime();
+  const window = options.windowMs ?? 3_600_000;
+  const at = new Date(Math.floor(started / window) * window);
+  const pace = createPacer(options.ratePerSecond ?? 5, deps.sleep);
+  const findings: Finding[] = [];
+  let checked = 0;
+  for await (const identityId of policyTargets(deps, options.policyName)) {
+    if (options.budgetMs !== undefined && now().getTime() - started > options.budgetMs) {
+      deps.log.warn('Reconciler budget spent before the last target; the next run starts over', { checked });
+      return { checked, complete: false, findings };
+    }
+    await pace();
+    const finding = await check(deps, options, identityId, at);
+    checked += 1;
+    deps.onProgress?.(checked);
+    if (finding) findings.push(finding);
+  }
+  deps.metrics.count(OffboardingMetrics.OrphansFound, findings.length);
+  deps.log.info('Reconciled', { checked, found: findings.length, dryRun: options.dryRun });
+  return { checked, complete: true, findings };
+}
+
+/** Cognito identity targets of the policy, page by page (certificates and other targets are skipped). */
+async function* policyTargets(deps: ReconcileDeps, policyName: string): AsyncGenerator<string> {
+  let marker: string | undefined;
+  do {
+    let page;
+    try {
+      page = await deps.iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 250, marker }));
+    } catch (error) {
+      throw toUpstreamError('ListTargetsForPolicy', error);
+    }
+    for (const target of page.targets ?? []) if (IDENTITY_ID_PATTERN.test(target)) yield target;
+    marker = page.nextMarker;
+  } while (marker);
+}
+
+async function check(deps: ReconcileDeps, options: ReconcileOptions, identityId: string, at: Date): Promise<Finding | undefined> {
+  const subs = (await developerUsersOf(deps.cognitoIdentity, options.identityPoolId, identityId)) ?? [];
+  const sub = subs[0] ?? null;
+  let userState: UserStateFound = 'no-user-linked';
+  if (sub) {
+    const user = await findUserBySub(deps.idp, options.userPoolId, sub);
+    if (user?.enabled) return undefined;
+    userState = user ? 'disabled' : 'absent';
+  }
+  if (options.dryRun) return { identityId, sub, userState, action: 'would-offboard' };
+  const reason = userState === 'disabled' ? OffboardingReasons.Disabled : OffboardingReasons.Orphan;
+  const input = { ...(sub ? { sub } : {}), identityId, reason };
+  try {
+    const action = await startOffboarding(deps.sfn, options.offboardingStateMachineArn, input, at);
+    return { identityId, sub, userState, action };
+  } catch (error) {
+    deps.log.error('Could not start offboarding', { identityId, sub, error: error instanceof Error ? error.message : String(error) });
+    return { identityId, sub, userState, action: 'error', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}

@@ -1,0 +1,49 @@
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IoTClient } from '@aws-sdk/client-iot';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { clientConfig } from '../shared/clients';
+import { ConfigVars, loadConfig } from '../shared/config';
+import { createCounter, createLogger } from '../shared/observability';
+import { reconcile } from './core';
+
+const config = loadConfig({
+  STATE_MACHINE_ARN: ConfigVars.arn('states'),
+  USER_POOL_ID: ConfigVars.userPoolId(),
+  IDENTITY_POOL_ID: ConfigVars.identityPoolId(),
+  IOT_POLICY_NAME: z.string().check(z.regex(/^[\w+=,.@-]{1,128}$/, 'expected an IoT policy name')),
+  RECONCILE_RATE: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/, 'expected identities per second'))),
+});
+const log = createLogger('offboard-reconciler');
+const metrics = createCounter('offboard-reconciler');
+const clients = {
+  iot: new IoTClient(clientConfig()),
+  cognitoIdentity: new CognitoIdentityClient(clientConfig()),
+  idp: new CognitoIdentityProviderClient(clientConfig()),
+  sfn: new SFNClient(clientConfig()),
+};
+
+/** Scheduled (EventBridge rule): offboards identities holding the policy whose user is gone or disabled. */
+export const handler = async (_event: unknown, context?: Context) => {
+  if (context) log.addContext(context);
+  try {
+    const report = await reconcile(
+      {
+        policyName: config.IOT_POLICY_NAME,
+        identityPoolId: config.IDENTITY_POOL_ID,
+        userPoolId: config.USER_POOL_ID,
+        offboardingStateMachineArn: config.STATE_MACHINE_ARN,
+        dryRun: false,
+        ratePerSecond: Number(config.RECONCILE_RATE ?? '5'),
+        // Stop 30 s before the function times out.
+        ...(context ? { budgetMs: Math.max(context.getRemainingTimeInMillis() - 30_000, 1_000) } : {}),
+      },
+      { ...clients, log, metrics },
+    );
+    return { checked: report.checked, complete: report.complete, found: report.findings.length };
+  } finally {
+    metrics.flush();
+  }
+};

@@ -1,0 +1,20 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { clientConfig } from '../shared/clients';
+import { ConfigVars, loadConfig } from '../shared/config';
+import { createCounter, createLogger } from '../shared/observability';
+import { recordOffboarding } from './core';
+import { taskHandler } from '../shared/task-handler';
+
+const config = loadConfig({ USER_POOL_ID: ConfigVars.userPoolId() });
+const log = createLogger('offboard-record');
+const metrics = createCounter('offboarding');
+const idp = new CognitoIdentityProviderClient(clientConfig());
+
+/** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
+export const handler = taskHandler(log, 'Recording the offboarding failed', async (event) => {
+  try {
+    return await recordOffboarding(event, { idp, userPoolId: config.USER_POOL_ID, log, metrics });
+  } finally {
+    metrics.flush();
+  }
+});

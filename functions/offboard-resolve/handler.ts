@@ -1,0 +1,17 @@
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { clientConfig } from '../shared/clients';
+import { ConfigVars, loadConfig } from '../shared/config';
+import { createLogger } from '../shared/observability';
+import { resolveOffboarding } from './core';
+import { taskHandler } from '../shared/task-handler';
+
+const config = loadConfig({ IDENTITY_POOL_ID: ConfigVars.identityPoolId(), USER_POOL_ID: ConfigVars.userPoolId() });
+const log = createLogger('offboard-resolve');
+const cognitoIdentity = new CognitoIdentityClient(clientConfig());
+const idp = new CognitoIdentityProviderClient(clientConfig());
+
+/** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
+export const handler = taskHandler(log, 'Offboarding identity resolution failed', (event) =>
+  resolveOffboarding(event, { cognitoIdentity, idp, identityPoolId: config.IDENTITY_POOL_ID, userPoolId: config.USER_POOL_ID, log }),
+);

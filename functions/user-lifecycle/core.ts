@@ -1,0 +1,54 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { EnsureAction } from '../shared/executions';
+import { parseUserLifecycleEvent } from '../shared/lifecycle-events';
+import { OffboardingMetrics } from '../shared/metrics';
+import { OffboardingReasons, startOffboarding } from '../shared/offboarding';
+import type { Counter, Log } from '../shared/observability';
+
+export interface UserLifecycleDeps {
+  readonly sfn: Pick<SFNClient, 'send'>;
+  readonly log: Log;
+  readonly metrics: Counter;
+  readonly config: {
+    readonly stateMachineArn: string;
+    /** The product's user pool: Admin* events of other pools in the account are ignored. */
+    readonly userPoolId: string;
+  };
+}
+
+export type LifecycleAction = EnsureAction | 'ignored' | 'other-pool';
+
+/**
+ * Target of the EventBridge rule on Cognito's CloudTrail events: a user was deleted or disabled,
+ * so their offboarding starts. The execution name comes from the event's `sub`, reason and time,
+ * so EventBridge's at-least-once duplicates converge on one execution. Throws when the start
+ * fails, so the asynchronous invocation is retried (the reconciler is the backstop after that).
+ */
+export async function onUserLifecycleEvent(event: unknown, deps: UserLifecycleDeps): Promise<LifecycleAction> {
+  const parsed = parseUserLifecycleEvent(event);
+  if (!parsed) {
+    deps.metrics.count(OffboardingMetrics.IgnoredEvents);
+    deps.log.warn('Not a user lifecycle event of Cognito; ignored', { detailType: (event as { 'detail-type'?: unknown })?.['detail-type'] });
+    return 'ignored';
+  }
+  const { detail } = parsed;
+  // DeleteUser (a user deleting themselves) carries no user pool id: the sub is the key.
+  const poolId = detail.requestParameters?.userPoolId;
+  if (poolId !== undefined && poolId !== deps.config.userPoolId) return 'other-pool';
+  const reason = detail.eventName === 'AdminDisableUser' ? OffboardingReasons.Disabled : OffboardingReasons.Deleted;
+  const sub = detail.additionalEventData.sub;
+  try {
+    const action = await startOffboarding(deps.sfn, deps.config.stateMachineArn, { sub, reason }, new Date(detail.eventTime));
+    if (action === 'started' || action === 'replaced' || action === 'redriven') deps.metrics.count(OffboardingMetrics.Started);
+    deps.log.info('Offboarding ensured', { action, sub, reason, eventName: detail.eventName, eventId: detail.eventID });
+    return action;
+  } catch (error) {
+    deps.metrics.count(OffboardingMetrics.StartErrors);
+    deps.log.error('Could not start offboarding; the invocation is retried, then the reconciler finds the user', {
+      sub,
+      reason,
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    throw error;
+  }
+}

@@ -1,0 +1,198 @@
+import { ArnFormat, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { userLifecycleCdkEventPattern } from '../../functions/shared/lifecycle-events';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { renderOffboardingDefinition } from '../../statemachines/offboarding';
+import { acknowledge, nagAccount, nagRegion } from '../nag';
+import { ProductFunction } from './function';
+import type { IotAccess } from './iot-access';
+
+export interface OffboardingWorkflowProps {
+  readonly userPool: IUserPool;
+  readonly access: IotAccess;
+  /** The account's IoT data endpoint URL (`https://<id>-ats.iot.<region>.amazonaws.com`). */
+  readonly iotDataEndpoint: string;
+  /** How often the reconciler looks for identities whose user is gone or disabled. Default 6 hours. */
+  readonly reconcileEvery?: Duration;
+  /** Identities the reconciler checks per second. Default 5. */
+  readonly reconcileRate?: number;
+  /** Execution log retention. Default one month. */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * Users leaving (design section 9): the Standard state machine from
+ * `statemachines/offboarding.asl.json` with its four Lambda tasks; the EventBridge rule on
+ * Cognito's CloudTrail events (user deleted or disabled) that starts it through the lifecycle
+ * handler; the scheduled reconciler; and the custom resource that detaches every target of the
+ * product policy when the stack is deleted (AWS refuses to delete a policy with targets).
+ */
+export class OffboardingWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly executionLogs: LogGroup;
+  readonly tasks: { readonly resolve: ProductFunction; readonly deleteShadows: ProductFunction; readonly removeIdentity: ProductFunction; readonly record: ProductFunction };
+  readonly lifecycleHandler: ProductFunction;
+  readonly lifecycleRule: Rule;
+  readonly reconciler: ProductFunction;
+  readonly reconcileSchedule: Rule;
+  readonly policyCleanup: ProductFunction;
+  readonly policyCleanupResource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: OffboardingWorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.tasks = this.createTasks(props);
+
+    this.executionLogs = new LogGroup(this, 'ExecutionLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    const stateMachineName = `${stack.stackName}-offboarding`;
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromString(
+        renderOffboardingDefinition({
+          ResolveFunctionArn: this.tasks.resolve.functionArn,
+          DeleteShadowsFunctionArn: this.tasks.deleteShadows.functionArn,
+          RemoveIdentityFunctionArn: this.tasks.removeIdentity.functionArn,
+          RecordResultFunctionArn: this.tasks.record.functionArn,
+          IotPolicyName: props.access.policyName,
+        }),
+      ),
+      logs: { destination: this.executionLogs, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(this.tasks).map((f) => f.functionArn) }),
+    );
+    // iot:DetachPolicy's resource types are cert and thinggroup only; a Cognito identity target has
+    // none (Service Authorization Reference, AWS IoT). The definition names the one product policy.
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: ['*'] }));
+    acknowledge(
+      this.stateMachine.role,
+      'IAM5[Resource::*]',
+      'iot:DetachPolicy from a Cognito identity and the X-Ray/log-delivery actions have no IAM resource type; the definition detaches only the product policy.',
+    );
+
+    const executions = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:offboard-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const starterStatements = [
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+      new PolicyStatement({ actions: ['states:DescribeExecution', 'states:RedriveExecution'], resources: [executions] }),
+    ];
+    const nagExecutions = `IAM5[Resource::arn:<AWS::Partition>:states:${nagRegion(this)}:${nagAccount(this)}:execution:${stateMachineName}:offboard-*]`;
+    const starterReason = 'Starters describe and redrive only offboarding executions of this state machine (names offboard-<who>-<reason>-<time>).';
+
+    this.lifecycleHandler = new ProductFunction(this, 'LifecycleHandler', {
+      source: 'user-lifecycle',
+      description: 'EventBridge target: starts offboarding when Cognito records a user deleted or disabled.',
+      environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn, USER_POOL_ID: props.userPool.userPoolId },
+    });
+    for (const statement of starterStatements) this.lifecycleHandler.addToRolePolicy(statement);
+    acknowledge(this.lifecycleHandler.executionRole, nagExecutions, starterReason);
+    this.lifecycleRule = new Rule(this, 'UserLifecycleRule', {
+      description: 'Cognito AdminDeleteUser, AdminDisableUser and DeleteUser calls recorded by CloudTrail: offboard the user.',
+      eventPattern: userLifecycleCdkEventPattern,
+      targets: [new LambdaFunction(this.lifecycleHandler, { retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+    });
+
+    this.reconciler = new ProductFunction(this, 'Reconciler', {
+      source: 'offboard-reconciler',
+      description: 'Scheduled: offboards identities holding the product policy whose user is gone or disabled.',
+      timeout: Duration.minutes(15),
+      environment: {
+        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+        USER_POOL_ID: props.userPool.userPoolId,
+        IDENTITY_POOL_ID: props.access.identityPool.ref,
+        IOT_POLICY_NAME: props.access.policyName,
+        RECONCILE_RATE: String(props.reconcileRate ?? 5),
+      },
+    });
+    for (const statement of starterStatements) this.reconciler.addToRolePolicy(statement);
+    this.reconciler.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
+    this.reconciler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:LookupDeveloperIdentity'], resources: [props.access.identityPoolArn] }));
+    this.reconciler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:ListUsers'], resources: [props.userPool.userPoolArn] }));
+    acknowledge(this.reconciler.executionRole, nagExecutions, starterReason);
+    this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
+      description: 'Runs the offboarding reconciler.',
+      schedule: Schedule.rate(props.reconcileEvery ?? Duration.hours(6)),
+      targets: [new LambdaFunction(this.reconciler, { retryAttempts: 0 })],
+    });
+
+    this.policyCleanup = new ProductFunction(this, 'PolicyCleanup', {
+      source: 'policy-cleanup',
+      description: 'Custom resource: on stack deletion, detaches every target of the product policy so it can be deleted.',
+      timeout: Duration.minutes(15),
+    });
+    this.policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
+    this.policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: ['*'] }));
+    acknowledge(
+      this.policyCleanup.executionRole,
+      'IAM5[Resource::*]',
+      'iot:DetachPolicy from a Cognito identity has no IAM resource type (its resource types are cert and thinggroup); the function detaches only the product policy named in its properties. X-Ray actions have no resource type either.',
+    );
+    this.policyCleanupResource = new CustomResource(this, 'PolicyCleanupResource', {
+      serviceToken: this.policyCleanup.functionArn,
+      resourceType: 'Custom::IotPolicyTargets',
+      properties: { PolicyNames: [props.access.policyName] },
+    });
+    // Deleted before the policy (CloudFormation deletes dependents first), after the function.
+    this.policyCleanupResource.node.addDependency(props.access.iotPolicy);
+  }
+
+  private createTasks(props: OffboardingWorkflowProps) {
+    const resolve = new ProductFunction(this, 'ResolveIdentity', {
+      source: 'offboard-resolve',
+      description: 'Offboarding task: the identity of a sub (LookupDeveloperIdentity, never linking) and whether the user is gone or disabled.',
+      environment: { IDENTITY_POOL_ID: props.access.identityPool.ref, USER_POOL_ID: props.userPool.userPoolId },
+    });
+    resolve.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:LookupDeveloperIdentity'], resources: [props.access.identityPoolArn] }));
+    resolve.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:ListUsers'], resources: [props.userPool.userPoolArn] }));
+
+    const deleteShadows = new ProductFunction(this, 'DeleteShadows', {
+      source: 'offboard-delete-shadows',
+      description: 'Offboarding task: deletes the user\'s classic and named shadows.',
+      environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
+    });
+    const stack = Stack.of(this);
+    const userThings = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${stack.region}:*` });
+    deleteShadows.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListNamedShadowsForThing', 'iot:DeleteThingShadow'], resources: [userThings] }));
+    acknowledge(
+      deleteShadows.executionRole,
+      `IAM5[Resource::arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
+      'User shadows are named by identity id (region:guid); the wildcard is limited to identity-shaped thing names.',
+    );
+
+    const removeIdentity = new ProductFunction(this, 'RemoveIdentity', {
+      source: 'offboard-remove-identity',
+      description: 'Offboarding task: deletes the user\'s developer identity (DeleteIdentities).',
+    });
+    // cognito-identity:DeleteIdentities has no resource type (Service Authorization Reference).
+    removeIdentity.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:DeleteIdentities'], resources: ['*'] }));
+    acknowledge(
+      removeIdentity.executionRole,
+      'IAM5[Resource::*]',
+      'cognito-identity:DeleteIdentities and the X-Ray actions have no IAM resource type; the task deletes only the identity the workflow resolved.',
+    );
+
+    const record = new ProductFunction(this, 'RecordResult', {
+      source: 'offboard-record',
+      description: 'Offboarding task: clears the onboarding attributes of a disabled user and counts the completion.',
+      environment: { USER_POOL_ID: props.userPool.userPoolId },
+    });
+    record.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminUpdateUserAttributes', 'cognito-idp:AdminDeleteUserAttributes'],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
+    return { resolve, deleteShadows, removeIdentity, record };
+  }
+
+  addOutputs(): void {
+    new CfnOutput(this, 'StateMachineArn', { key: StackOutputs.OffboardingStateMachineArn, value: this.stateMachine.stateMachineArn });
+  }
+}

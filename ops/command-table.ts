@@ -1,0 +1,148 @@
+import type { ParseArgsConfig } from 'node:util';
+import { diagnoseCommand, type DiagnoseAction } from './commands/diagnose';
+import { failedCommand } from './commands/failed';
+import { offboardCommand } from './commands/offboard';
+import { onboardCommand } from './commands/onboard';
+import { reconcileCommand } from './commands/reconcile';
+import { redriveCommand } from './commands/redrive';
+import { statusCommand } from './commands/status';
+import type { Clients, Targets } from './context';
+import { CliError, ExitCodes, parseDuration, type Output } from './output';
+
+/** A parsed command line, as each command's `parse` reads it. */
+export interface CommandLine {
+  string(flag: string): string | undefined;
+  flag(flag: string): boolean;
+  readonly positionals: readonly string[];
+}
+
+/**
+ * One admin command: its options, and `parse`, which validates the command line and returns the
+ * command's input before any AWS call (a bad value is a usage error, exit code 2).
+ */
+export interface AdminCommand<Input> {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  readonly positionals?: boolean;
+  parse(line: CommandLine): Input;
+  run(context: { clients: Clients; targets: Targets; out: Output }, input: Input): Promise<number>;
+}
+
+type CommandContext = Parameters<AdminCommand<unknown>['run']>[0];
+
+/** A command as `main` uses it: `prepare` validates the command line and returns the call to make. */
+export interface RegisteredCommand extends Omit<AdminCommand<unknown>, 'parse' | 'run'> {
+  prepare(line: CommandLine): (context: CommandContext) => Promise<number>;
+}
+
+function command<Input>({ parse, run, ...meta }: AdminCommand<Input>): RegisteredCommand {
+  return {
+    ...meta,
+    prepare: (line) => {
+      const input = parse(line);
+      return (context) => run(context, input);
+    },
+  };
+}
+
+function usageError(name: string, usage: string, message: string): CliError {
+  return new CliError(`${name}: ${message} (usage: ${usage})`, ExitCodes.Usage);
+}
+
+function requiredString(line: CommandLine, name: string, usage: string, flag: string): string {
+  const value = line.string(flag);
+  if (!value) throw usageError(name, usage, `--${flag} is required`);
+  return value;
+}
+
+const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
+const DIAGNOSE_ACTIONS: readonly DiagnoseAction[] = ['connect', 'publish', 'subscribe', 'receive'];
+
+const failed = command({
+  summary: 'List failed, timed-out and aborted onboarding executions',
+  usage: 'failed [--since 24h]',
+  options: { since: { type: 'string', default: '24h' } },
+  parse: (line) => ({ sinceMs: parseDuration(line.string('since') ?? '24h') }),
+  run: async ({ clients, targets, out }, input) => {
+    await failedCommand(clients, targets, out, input);
+    return ExitCodes.Ok;
+  },
+});
+
+const REDRIVE_USAGE = 'redrive <execution-arn…> | --all-failed [--since 24h] [--rate 5] [--restart]';
+const redrive = command({
+  summary: 'Redrive failed onboarding executions from the state that failed',
+  usage: REDRIVE_USAGE,
+  options: { 'all-failed': { type: 'boolean' }, since: { type: 'string', default: '24h' }, rate: { type: 'string', default: '5' }, restart: { type: 'boolean' } },
+  positionals: true,
+  parse: (line) => {
+    const allFailed = line.flag('all-failed');
+    if (line.positionals.length === 0 && !allFailed) throw usageError('redrive', REDRIVE_USAGE, 'name executions or pass --all-failed');
+    const badArn = line.positionals.find((arn) => !EXECUTION_ARN.test(arn));
+    if (badArn !== undefined) {
+      throw new CliError(`redrive: "${badArn}" is not an execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>)`, ExitCodes.Usage);
+    }
+    const rate = Number(line.string('rate') ?? '5');
+    if (!(rate > 0 && rate <= 50)) throw new CliError('redrive: --rate must be a number of redrives per second from 0 to 50', ExitCodes.Usage);
+    return { executionArns: [...line.positionals], allFailed, sinceMs: parseDuration(line.string('since') ?? '24h'), rate, restart: line.flag('restart') };
+  },
+  run: async ({ clients, targets, out }, input) => (await redriveCommand(clients, targets, out, input)).exitCode,
+});
+
+/** A command about one user: `--username U` is its only option. */
+function userCommand(name: string, summary: string, act: (context: CommandContext, username: string) => Promise<unknown>): RegisteredCommand {
+  const usage = `${name} --username U`;
+  return command({
+    summary,
+    usage,
+    options: { username: { type: 'string' } },
+    parse: (line) => requiredString(line, name, usage, 'username'),
+    run: async (context, username) => {
+      await act(context, username);
+      return ExitCodes.Ok;
+    },
+  });
+}
+
+const onboard = userCommand('onboard', 'Start a fresh onboarding for one user (for example after a policy change)', ({ clients, targets, out }, username) =>
+  onboardCommand(clients, targets, out, username),
+);
+const offboard = userCommand('offboard', 'Start offboarding for one disabled user (detach policy, delete shadows, remove identity)', ({ clients, targets, out }, username) =>
+  offboardCommand(clients, targets, out, username),
+);
+
+const RECONCILE_USAGE = 'reconcile [--dry-run] [--rate 5]';
+const reconcile = command({
+  summary: 'Find identities holding the IoT policy whose user is gone or disabled; offboard them',
+  usage: RECONCILE_USAGE,
+  options: { 'dry-run': { type: 'boolean' }, rate: { type: 'string', default: '5' } },
+  parse: (line) => {
+    const rate = Number(line.string('rate') ?? '5');
+    if (!(rate > 0 && rate <= 50)) throw new CliError('reconcile: --rate must be a number of identities per second from 0 to 50', ExitCodes.Usage);
+    return { dryRun: line.flag('dry-run'), rate };
+  },
+  run: async ({ clients, targets, out }, input) => reconcileCommand(clients, targets, out, input),
+});
+
+const status = userCommand('status', "Show a user's identity, attached policies, onboarding version and execution", ({ clients, targets, out }, username) =>
+  statusCommand(clients, targets, out, username),
+);
+
+const DIAGNOSE_USAGE = 'diagnose --username U --action connect|publish|subscribe|receive [--topic T] [--client-id C]';
+const diagnose = command({
+  summary: 'Say whether IoT would allow a user an action and, if not, the first cause',
+  usage: DIAGNOSE_USAGE,
+  options: { username: { type: 'string' }, action: { type: 'string' }, topic: { type: 'string' }, 'client-id': { type: 'string' } },
+  parse: (line) => {
+    const action = DIAGNOSE_ACTIONS.find((a) => a === line.string('action'));
+    if (!action) throw usageError('diagnose', DIAGNOSE_USAGE, '--action must be connect, publish, subscribe or receive');
+    const topic = line.string('topic');
+    const clientId = line.string('client-id');
+    return { username: requiredString(line, 'diagnose', DIAGNOSE_USAGE, 'username'), action, ...(topic ? { topic } : {}), ...(clientId ? { clientId } : {}) };
+  },
+  run: async ({ clients, targets, out }, input) => ((await diagnoseCommand(clients, targets, out, input)).allowed ? ExitCodes.Ok : ExitCodes.Denied),
+});
+
+/** Every admin command, each owning its options and their validation. */
+export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, status, diagnose };

@@ -1,0 +1,25 @@
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { executionArnFor } from '../../functions/shared/executions';
+import { offboardingExecutionName, OffboardingReasons, startOffboarding } from '../../functions/shared/offboarding';
+import type { Clients, Targets } from '../context';
+import { CliError, type Output } from '../output';
+import { userFacts } from './users';
+
+/**
+ * `offboard --username U`: starts offboarding for one user now. The user must be disabled
+ * (AdminDisableUser): the workflow leaves enabled users alone, since their next sign-in would
+ * onboard them again. Deleted users are found by the reconciler (`reconcile`).
+ */
+export async function offboardCommand(clients: Clients, targets: Targets, out: Output, username: string, now = new Date()) {
+  const user = await userFacts(clients, targets, username);
+  const state = await clients.cognitoIdp.send(new AdminGetUserCommand({ UserPoolId: targets.userPoolId, Username: username }));
+  if (state.Enabled !== false) {
+    throw new CliError(`User "${username}" is enabled: disable it first (aws cognito-idp admin-disable-user); offboarding leaves enabled users alone`);
+  }
+  const input = { sub: user.sub, reason: OffboardingReasons.Operator };
+  const action = await startOffboarding(clients.sfn, targets.offboardingStateMachineArn, input, now);
+  const name = offboardingExecutionName(input, now);
+  const result = { username, sub: user.sub, action, executionArn: executionArnFor(targets.offboardingStateMachineArn, name) };
+  out.result(result, () => `Offboarding ${action} for ${username}: ${name}`);
+  return result;
+}

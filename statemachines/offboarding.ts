@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { readDefinition, renderDefinition } from './render';
+
+/**
+ * The `${...}` placeholders of `offboarding.asl.json`, filled by CDK (lib/constructs/offboarding-
+ * workflow.ts) and the sandbox alike. The renderer refuses a definition with one left over.
+ */
+export interface OffboardingSubstitutions {
+  readonly ResolveFunctionArn: string;
+  readonly DeleteShadowsFunctionArn: string;
+  readonly RemoveIdentityFunctionArn: string;
+  readonly RecordResultFunctionArn: string;
+  /** The product policy attached to each user identity (IotAccess.policyName). */
+  readonly IotPolicyName: string;
+}
+
+/** The offboarding workflow's state names, as in the ASL and in execution history. */
+export const OffboardingStates = {
+  ResolveIdentity: 'ResolveIdentity',
+  ChooseAction: 'ChooseAction',
+  UserStillActive: 'UserStillActive',
+  DetachPolicy: 'DetachPolicy',
+  ReleaseDevices: 'ReleaseDevices',
+  DeleteShadows: 'DeleteShadows',
+  RemoveIdentity: 'RemoveIdentity',
+  RecordResult: 'RecordResult',
+} as const;
+
+export const OFFBOARDING_ASL_PATH = fileURLToPath(new URL('./offboarding.asl.json', import.meta.url));
+
+/** Fills the ASL's placeholders; throws naming any placeholder without a value. */
+export function renderOffboardingDefinition(
+  substitutions: OffboardingSubstitutions,
+  template: string = readDefinition(OFFBOARDING_ASL_PATH),
+): string {
+  return renderDefinition('offboarding.asl.json', substitutions, template);
+}

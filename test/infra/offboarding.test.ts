@@ -1,0 +1,122 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { userLifecycleEventPattern } from '../../functions/shared/lifecycle-events';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { actionsOfRole, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, X_RAY } from './synth';
+
+let s: ReturnType<typeof synthesize>;
+beforeAll(() => {
+  s = synthesize();
+});
+
+const roleOfFunction = (fragment: string) => roleOfFunctionIn(s.resources, fragment);
+const resourcesOf = (roleId: string, action: string) =>
+  statementsOfRole(s.resources, roleId)
+    .filter((st) => [st.Action].flat().includes(action))
+    .flatMap((st) => [st.Resource].flat().map(joined));
+const offboardingStateMachine = () => s.resources[logicalIdOf(s.resources, 'AWS::StepFunctions::StateMachine', 'Offboarding')];
+const ref = (type: string, fragment: string) => logicalIdOf(s.resources, type, fragment);
+
+describe('offboarding state machine', () => {
+  it('is a Standard state machine with ALL logging and X-Ray tracing', () => {
+    expect(offboardingStateMachine()?.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('has a fully substituted definition naming its four task functions and the product policy', () => {
+    const compact = joined(offboardingStateMachine()?.Properties?.DefinitionString).replace(/\s+/g, '');
+    expect(compact).not.toContain('${');
+    for (const fragment of ['OffboardingResolveIdentity', 'OffboardingDeleteShadows', 'OffboardingRemoveIdentity', 'OffboardingRecordResult']) {
+      expect(compact).toContain(`"FunctionName":"<{"Fn::GetAtt":["${ref('AWS::Lambda::Function', fragment)}","Arn"]}>"`);
+    }
+    expect(compact).toContain('"Resource":"arn:aws:states:::aws-sdk:iot:detachPolicy","TimeoutSeconds":10,"Parameters":{"PolicyName":"IotOnboarding-user-iot"');
+  });
+
+  it('lets the state machine invoke its four tasks and detach policies, nothing more', () => {
+    const roleId = (offboardingStateMachine()?.Properties?.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    expect(actionsOfRole(s.resources, roleId).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))).toEqual(['iot:DetachPolicy', 'lambda:InvokeFunction']);
+    const invoked = resourcesOf(roleId, 'lambda:InvokeFunction');
+    expect(invoked).toHaveLength(4);
+    expect(invoked.join()).not.toContain(':*');
+  });
+});
+
+describe('offboarding tasks', () => {
+  it('lets ResolveIdentity only look identities up (never resolve-and-link) and list users of this pool', () => {
+    const roleId = roleOfFunction('OffboardingResolveIdentity');
+    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-identity:LookupDeveloperIdentity', 'cognito-idp:ListUsers', ...X_RAY].sort());
+    expect(resourcesOf(roleId, 'cognito-idp:ListUsers')).toEqual([`<${JSON.stringify({ 'Fn::GetAtt': [ref('AWS::Cognito::UserPool', 'UsersUserPool'), 'Arn'] })}>`]);
+    expect(resourcesOf(roleId, 'cognito-identity:LookupDeveloperIdentity')[0]).toContain(':identitypool/');
+  });
+
+  it('lets DeleteShadows only list and delete shadows of identity-named things', () => {
+    const roleId = roleOfFunction('OffboardingDeleteShadows');
+    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'iot:DeleteThingShadow', 'iot:ListNamedShadowsForThing', ...X_RAY].sort());
+    expect(resourcesOf(roleId, 'iot:DeleteThingShadow')[0]).toMatch(/:thing\/<.*>:\*$/);
+  });
+
+  it('lets RemoveIdentity only delete identities', () => {
+    expect(actionsOfRole(s.resources, roleOfFunction('OffboardingRemoveIdentity'))).toEqual([...LOGS, 'cognito-identity:DeleteIdentities', ...X_RAY].sort());
+  });
+
+  it('lets RecordResult only find users and update or delete their attributes, in this pool', () => {
+    const roleId = roleOfFunction('OffboardingRecordResult');
+    expect(actionsOfRole(s.resources, roleId)).toEqual(
+      [...LOGS, 'cognito-idp:AdminDeleteUserAttributes', 'cognito-idp:AdminUpdateUserAttributes', 'cognito-idp:ListUsers', ...X_RAY].sort(),
+    );
+    expect(resourcesOf(roleId, 'cognito-idp:AdminDeleteUserAttributes')[0]).toContain(ref('AWS::Cognito::UserPool', 'UsersUserPool'));
+  });
+});
+
+describe('what starts offboarding', () => {
+  it('routes Cognito\'s CloudTrail delete/disable events to the lifecycle handler with the shared pattern', () => {
+    const rule = s.resources[ref('AWS::Events::Rule', 'UserLifecycleRule')];
+    expect(rule?.Properties?.EventPattern).toEqual(userLifecycleEventPattern);
+    const targets = rule?.Properties?.Targets as Array<{ Arn: unknown; RetryPolicy?: unknown }>;
+    expect(targets).toHaveLength(1);
+    expect(targets[0]?.Arn).toEqual({ 'Fn::GetAtt': [ref('AWS::Lambda::Function', 'OffboardingLifecycleHandler'), 'Arn'] });
+  });
+
+  it('lets the lifecycle handler and the reconciler start, describe and redrive offboarding executions only', () => {
+    for (const fragment of ['OffboardingLifecycleHandler', 'OffboardingReconciler']) {
+      const roleId = roleOfFunction(fragment);
+      expect(resourcesOf(roleId, 'states:StartExecution')).toEqual([`<${JSON.stringify({ Ref: ref('AWS::StepFunctions::StateMachine', 'Offboarding') })}>`]);
+      expect(resourcesOf(roleId, 'states:RedriveExecution')[0]).toMatch(/:execution:IotOnboarding-offboarding:offboard-\*$/);
+    }
+    expect(actionsOfRole(s.resources, roleOfFunction('OffboardingLifecycleHandler'))).toEqual(
+      [...LOGS, 'states:DescribeExecution', 'states:RedriveExecution', 'states:StartExecution', ...X_RAY].sort(),
+    );
+  });
+
+  it('runs the reconciler on a schedule, scoped to the product policy, this identity pool and this user pool', () => {
+    const schedule = s.resources[ref('AWS::Events::Rule', 'ReconcileSchedule')];
+    expect(schedule?.Properties?.ScheduleExpression).toBe('rate(6 hours)');
+    expect((schedule?.Properties?.Targets as Array<{ Arn: unknown }>)[0]?.Arn).toEqual({ 'Fn::GetAtt': [ref('AWS::Lambda::Function', 'OffboardingReconciler'), 'Arn'] });
+    const roleId = roleOfFunction('OffboardingReconciler');
+    expect(actionsOfRole(s.resources, roleId)).toEqual(
+      [...LOGS, 'cognito-identity:LookupDeveloperIdentity', 'cognito-idp:ListUsers', 'iot:ListTargetsForPolicy', 'states:DescribeExecution', 'states:RedriveExecution', 'states:StartExecution', ...X_RAY].sort(),
+    );
+    expect(resourcesOf(roleId, 'iot:ListTargetsForPolicy')).toEqual([`<${JSON.stringify({ 'Fn::GetAtt': [ref('AWS::IoT::Policy', 'IotPolicy'), 'Arn'] })}>`]);
+  });
+});
+
+describe('clean removal', () => {
+  it('detaches every target of the product policy before the policy is deleted', () => {
+    const cr = s.template.toJSON().Resources[ref('Custom::IotPolicyTargets', 'PolicyCleanup')] as { Properties: Record<string, unknown>; DependsOn?: string[] };
+    expect(cr.Properties.PolicyNames).toEqual(['IotOnboarding-user-iot']);
+    expect(cr.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [ref('AWS::Lambda::Function', 'OffboardingPolicyCleanup'), 'Arn'] });
+    // CloudFormation deletes a resource before the resources it depends on.
+    expect(cr.DependsOn).toContain(ref('AWS::IoT::Policy', 'IotPolicy'));
+  });
+
+  it('lets the cleanup function only list the policy\'s targets and detach them', () => {
+    const roleId = roleOfFunction('OffboardingPolicyCleanup');
+    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'iot:DetachPolicy', 'iot:ListTargetsForPolicy', ...X_RAY].sort());
+  });
+
+  it('outputs the offboarding state machine under the contract key', () => {
+    expect(s.template.toJSON().Outputs[StackOutputs.OffboardingStateMachineArn]).toEqual({ Value: { Ref: ref('AWS::StepFunctions::StateMachine', 'Offboarding') } });
+  });
+});

@@ -1,0 +1,92 @@
+import { CognitoIdentityClient, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { AdminDeleteUserCommand, AdminDisableUserCommand, AdminEnableUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
+import { GetThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from '../../support/aws-error';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+let iotData: IoTDataPlaneClient;
+let identity: CognitoIdentityClient;
+beforeAll(async () => {
+  h = await startHarness();
+  const backend = { region: h.sandbox.region, credentials: { accessKeyId: h.sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: h.sandbox.env.AWS_SECRET_ACCESS_KEY } };
+  iotData = new IoTDataPlaneClient({ ...backend, endpoint: h.sandbox.endpoints.iotDataPlane });
+  identity = new CognitoIdentityClient({ ...backend, endpoint: h.sandbox.endpoints.cognitoIdentity });
+});
+afterAll(async () => {
+  iotData?.destroy();
+  identity?.destroy();
+  await h?.close();
+});
+
+/** The offboarding execution the lifecycle rule started for this sub, awaited to its end (Step Functions API). */
+async function offboardingOf(sub: string, reason: string) {
+  await h.sandbox.eventBus.drain();
+  expect(h.sandbox.eventBus.failures).toEqual([]);
+  const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.sandbox.offboardingStateMachineArn }));
+  const mine = (listed.executions ?? []).filter((e) => e.name?.startsWith(`offboard-${sub}-${reason}-`));
+  expect(mine).toHaveLength(1);
+  const executionArn = mine[0]?.executionArn as string;
+  await h.sandbox.services.sfn.waitForExecution(executionArn);
+  return h.sfn.send(new DescribeExecutionCommand({ executionArn }));
+}
+
+const attachedPolicies = async (identityId: string) =>
+  (await h.iot.send(new ListAttachedPoliciesCommand({ target: identityId }))).policies ?? [];
+
+describe('users leaving (sandbox, real clients)', () => {
+  it('AdminDeleteUser of an onboarded user detaches the policy, deletes their shadows and removes their identity, with no operator step', async () => {
+    const user = await h.onboardedUser('leaver');
+    const identityId = user.access.identityId;
+    await iotData.send(new UpdateThingShadowCommand({ thingName: identityId, shadowName: 'device_1', payload: new TextEncoder().encode('{"state":{"reported":{"on":true}}}') }));
+    expect((await attachedPolicies(identityId)).map((p) => p.policyName)).toEqual([h.sandbox.policyName]);
+
+    await h.idp.send(new AdminDeleteUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: user.username }));
+
+    const execution = await offboardingOf(user.sub, 'deleted');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(await attachedPolicies(identityId)).toEqual([]);
+    for (const shadowName of [undefined, 'device_1']) {
+      const error = await errorOf(iotData.send(new GetThingShadowCommand({ thingName: identityId, ...(shadowName ? { shadowName } : {}) })));
+      expect(error.name).toBe('ResourceNotFoundException');
+    }
+    const lookup = await errorOf(
+      identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, DeveloperUserIdentifier: user.sub, MaxResults: 1 })),
+    );
+    expect(lookup.name).toBe('ResourceNotFoundException');
+  });
+
+  it('AdminDisableUser offboards the user and marks them offboarded, so re-enabling onboards them again with a new identity', async () => {
+    const user = await h.onboardedUser('paused');
+    const userPoolId = h.sandbox.userPool.userPoolId;
+    await h.idp.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: user.username }));
+
+    expect((await offboardingOf(user.sub, 'disabled')).status).toBe('SUCCEEDED');
+    expect(await attachedPolicies(user.access.identityId)).toEqual([]);
+    const attributes = (await h.idp.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user.username }))).UserAttributes ?? [];
+    expect(attributes.find((a) => a.Name === 'custom:iot_onboarded')?.Value).toMatch(/^off-\d+$/);
+    expect(attributes.map((a) => a.Name)).not.toContain('custom:identity_id');
+
+    await h.idp.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: user.username }));
+    await h.app.signIn(user.username, h.password);
+    const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.sandbox.stateMachineArn }));
+    const fresh = (listed.executions ?? []).filter((e) => e.name?.startsWith(`onboard-${user.sub}-v1-r`));
+    expect(fresh).toHaveLength(1);
+    expect(await h.sandbox.services.sfn.waitForExecution(fresh[0]?.executionArn as string)).toBe('SUCCEEDED');
+    const lookup = await identity.send(
+      new LookupDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, DeveloperUserIdentifier: user.sub, MaxResults: 1 }),
+    );
+    expect(lookup.IdentityId).not.toBe(user.access.identityId);
+    expect((await attachedPolicies(lookup.IdentityId as string)).map((p) => p.policyName)).toEqual([h.sandbox.policyName]);
+  });
+
+  it('runs the scheduled reconciler function as AWS would, finding nothing for users who are all enabled', async () => {
+    await h.onboardedUser('stayer');
+    const result = (await h.sandbox.runReconciler()) as { checked: number; complete: boolean; found: number };
+    expect(result).toMatchObject({ complete: true, found: 0 });
+    expect(result.checked).toBeGreaterThan(0);
+  });
+});

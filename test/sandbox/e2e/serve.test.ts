@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect as tlsConnect } from 'node:tls';
+import { AdminConfirmSignUpCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { executionArnFor } from '../../../functions/post-authentication/core';
+import { executionName } from '../../../functions/shared/onboarding';
+import { AppClient, subOf } from '../../../sandbox/client';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/config';
+
+/**
+ * `npm start -- --serve` as a separate process, driven only through its files and its network
+ * endpoints, as a test written in another language or an operator would.
+ */
+let child: ChildProcess;
+let dir: string;
+let outputs: Record<string, string>;
+const ports = { api: 0, tls: 0, device: 0, control: 0 };
+const stdout: string[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'serve-'));
+  for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freePort();
+  const faults = JSON.stringify([{ operation: 'iot:AttachPolicy', throttleTps: 0.001 }]);
+  // prettier-ignore
+  const args = ['sandbox/main.ts', '--serve', '--outputs-file', join(dir, 'outputs.json'), '--api-port', `${ports.api}`, '--tls-port', `${ports.tls}`,
+    '--device-port', `${ports.device}`, '--control-port', `${ports.control}`, '--faults', faults];
+  // Its own process group: tsx runs the sandbox in a child process, and both must stop at the end.
+  child = spawn(join('node_modules', '.bin', 'tsx'), args, { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout.push(chunk.toString());
+      if (stdout.join('').includes('Ctrl-C stops the sandbox')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}: ${stdout.join('')}`)));
+  });
+  outputs = (JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')) as { IotOnboarding: Record<string, string> }).IotOnboarding;
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const portOf = (url: string | undefined) => Number(new URL(url ?? 'http://x').port);
+const control = (method: string, path: string, body?: unknown) =>
+  fetch(`${outputs.ControlEndpoint}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }).then(async (res) => ({ status: res.status, body: (await res.json()) as unknown }));
+
+/** Polls an HTTP-only view until it holds (a child process has no events to await). */
+async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, what: string, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (holds(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
+    await sleep(100);
+  }
+}
+
+describe('npm start -- --serve', () => {
+  it('writes the stack outputs, the endpoints, the app client secret and the CA file to the outputs file', () => {
+    expect(outputs).toMatchObject({ UserPoolClientId: expect.any(String), StateMachineArn: expect.stringContaining(':stateMachine:'), Region: 'us-east-1' });
+    expect(outputs.AppClientSecret).toMatch(/^[a-z0-9]{40,}$/);
+    for (const key of ['CognitoIdpEndpoint', 'CognitoIdentityEndpoint', 'IotControlPlaneEndpoint', 'IotDataPlaneEndpoint', 'StepFunctionsEndpoint', 'MqttWebSocketEndpoint', 'MqttTcpEndpoint']) {
+      expect(outputs[key], key).toMatch(/^(https?|wss?|mqtts?):\/\/127\.0\.0\.1:\d+/);
+    }
+  });
+
+  it('honours fixed ports, including a second TLS listener', () => {
+    expect(portOf(outputs.ApiEndpoint)).toBe(ports.api);
+    expect(portOf(outputs.MqttTlsEndpoint)).toBe(ports.tls);
+    expect(portOf(outputs.MqttTlsDeviceEndpoint)).toBe(ports.device);
+    expect(portOf(outputs.ControlEndpoint)).toBe(ports.control);
+  });
+
+  it.each(['tls', 'device'] as const)('serves a certificate that a TLS client trusting only CaFile verifies (%s port)', async (which) => {
+    const ca = readFileSync(outputs.CaFile ?? '');
+    const authorized = await new Promise<boolean>((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port: ports[which], ca, servername: 'localhost', ALPNProtocols: ['mqtt'] }, () => {
+        resolve(socket.authorized);
+        socket.destroy();
+      });
+      socket.once('error', reject);
+    });
+    expect(authorized).toBe(true);
+  });
+
+  it('lets a client outside the process throttle AttachPolicy and clear it: retries show in the execution history, then stop', async () => {
+    expect((await control('GET', '/_sandbox/faults')).body).toEqual([{ operation: 'iot:AttachPolicy', throttleTps: 0.001 }]);
+    const executionArn = await signInNewUser();
+    const sfn = new SFNClient({ region: 'us-east-1', endpoint: outputs.StepFunctionsEndpoint, credentials: SANDBOX_BACKEND_CREDENTIALS });
+    const history = () => sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 })).then((h) => h.events ?? []);
+    const throttledAttaches = (events: HistoryEvent[]) => events.filter((e) => e.type === 'TaskFailed' && /Throttling/.test(e.taskFailedEventDetails?.error ?? '')).length;
+    await eventually(history, (events) => throttledAttaches(events) >= 2, 'two throttled AttachPolicy attempts');
+
+    expect(await control('DELETE', '/_sandbox/faults')).toEqual({ status: 200, body: [] });
+    const throttledAtClear = ((await control('GET', '/_sandbox/calls')).body as Record<string, { throttled: number }>)['iot:AttachPolicy']?.throttled ?? 0;
+    await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (d) => d.status !== 'RUNNING', 'the execution closing');
+
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('SUCCEEDED');
+    const calls = (await control('GET', '/_sandbox/calls')).body as Record<string, { calls: number; throttled: number }>;
+    expect(calls['iot:AttachPolicy']).toMatchObject({ throttled: throttledAtClear, calls: throttledAtClear + 1 });
+    expect(throttledAttaches(await history())).toBe(throttledAtClear);
+    sfn.destroy();
+  });
+
+  it('refuses an invalid fault rule with 400 and keeps the rules in force', async () => {
+    await control('POST', '/_sandbox/faults', [{ operation: 'states:StartExecution', failNext: 1 }]);
+    const refused = await control('PATCH', '/_sandbox/faults', { operation: 'iot:AttachPolicy', throttleTps: -1 });
+    expect(refused).toMatchObject({ status: 400, body: { error: 'InvalidFaultSpec', message: expect.stringContaining('throttleTps') } });
+    expect((await control('GET', '/_sandbox/faults')).body).toEqual([{ operation: 'states:StartExecution', failNext: 1 }]);
+    await control('DELETE', '/_sandbox/faults', [{ operation: 'states:StartExecution' }]);
+    expect((await control('GET', '/_sandbox/faults')).body).toEqual([]);
+  });
+
+  it('prints one line with its cause for a refused WebSocket upgrade', async () => {
+    const ws = new WebSocket(`${outputs.MqttWebSocketEndpoint}?X-Amz-Credential=AKIDX%2F20260101%2Fus-east-1%2Fiotdevicegateway%2Faws4_request&X-Amz-Signature=00`, 'mqtt');
+    ws.on('error', () => undefined);
+    const status = await new Promise((resolve) => ws.once('unexpected-response', (_req, res) => resolve(res.statusCode)));
+    expect(status).toBe(403);
+    const printed = await eventually(async () => stdout.join('').split('\n').filter((l) => l.startsWith('AUTHORIZATION_FAILURE upgrade')), (found) => found.length > 0, 'the refusal line');
+    expect(printed).toEqual([expect.stringMatching(/^AUTHORIZATION_FAILURE upgrade cause=no-identity: \/mqtt: /)]);
+  });
+});
+
+/** Signs up, confirms (as an admin would) and signs in a user with nothing but the outputs file. */
+async function signInNewUser(): Promise<string> {
+  const app = new AppClient({
+    region: outputs.Region ?? '',
+    clientId: outputs.UserPoolClientId ?? '',
+    clientSecret: outputs.AppClientSecret ?? '',
+    apiUrl: outputs.ApiUrl ?? '',
+    cognitoIdpEndpoint: outputs.CognitoIdpEndpoint ?? '',
+    cognitoIdentityEndpoint: outputs.CognitoIdentityEndpoint ?? '',
+  });
+  const username = `serve-${Date.now()}`;
+  const password = 'Serve-Passw0rd!';
+  await app.signUp(username, password, `${username}@example.com`);
+  const admin = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: outputs.CognitoIdpEndpoint, credentials: SANDBOX_BACKEND_CREDENTIALS });
+  await admin.send(new AdminConfirmSignUpCommand({ UserPoolId: outputs.UserPoolId, Username: username }));
+  admin.destroy();
+  const tokens = await app.signIn(username, password);
+  for (const c of [app.idp, app.identity]) c.destroy();
+  return executionArnFor(outputs.StateMachineArn ?? '', executionName(subOf(tokens), outputs.OnboardingVersion ?? ''));
+}
