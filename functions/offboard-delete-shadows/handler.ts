@@ -1,5 +1,6 @@
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { clientConfig } from '../shared/clients';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createLogger } from '../shared/observability';
 import { deleteUserShadows } from './core';
@@ -7,7 +8,7 @@ import { taskHandler } from '../shared/task-handler';
 
 const config = loadConfig({ IOT_DATA_ENDPOINT: ConfigVars.url() });
 const log = createLogger('offboard-delete-shadows');
-const iotData = new IoTDataPlaneClient(clientConfig({ endpoint: config.IOT_DATA_ENDPOINT }));
+const iotData = new IoTDataPlaneClient(clientConfig({ ...FunctionBudgets.offboardDeleteShadows.sdk, endpoint: config.IOT_DATA_ENDPOINT }));
 
 /** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
 export const handler = taskHandler(log, 'Deleting the user shadows failed', (event) => deleteUserShadows(event, { iotData, log }));

@@ -5,6 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { clientConfig } from '../shared/clients';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createCounter, createLogger } from '../shared/observability';
 import { reconcile } from './core';
@@ -19,10 +20,10 @@ const config = loadConfig({
 const log = createLogger('offboard-reconciler');
 const metrics = createCounter('offboard-reconciler');
 const clients = {
-  iot: new IoTClient(clientConfig()),
-  cognitoIdentity: new CognitoIdentityClient(clientConfig()),
-  idp: new CognitoIdentityProviderClient(clientConfig()),
-  sfn: new SFNClient(clientConfig()),
+  iot: new IoTClient(clientConfig(FunctionBudgets.reconciler.sdk)),
+  cognitoIdentity: new CognitoIdentityClient(clientConfig(FunctionBudgets.reconciler.sdk)),
+  idp: new CognitoIdentityProviderClient(clientConfig(FunctionBudgets.reconciler.sdk)),
+  sfn: new SFNClient(clientConfig(FunctionBudgets.reconciler.sdk)),
 };
 
 /** Scheduled (EventBridge rule): offboards identities holding the policy whose user is gone or disabled. */

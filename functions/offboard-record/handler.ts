@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { clientConfig } from '../shared/clients';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createCounter, createLogger } from '../shared/observability';
 import { recordOffboarding } from './core';
@@ -8,7 +9,7 @@ import { taskHandler } from '../shared/task-handler';
 const config = loadConfig({ USER_POOL_ID: ConfigVars.userPoolId() });
 const log = createLogger('offboard-record');
 const metrics = createCounter('offboarding');
-const idp = new CognitoIdentityProviderClient(clientConfig());
+const idp = new CognitoIdentityProviderClient(clientConfig(FunctionBudgets.offboardingTask.sdk));
 
 /** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
 export const handler = taskHandler(log, 'Recording the offboarding failed', async (event) => {

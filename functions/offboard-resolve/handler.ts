@@ -1,6 +1,7 @@
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { clientConfig } from '../shared/clients';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createLogger } from '../shared/observability';
 import { resolveOffboarding } from './core';
@@ -8,8 +9,8 @@ import { taskHandler } from '../shared/task-handler';
 
 const config = loadConfig({ IDENTITY_POOL_ID: ConfigVars.identityPoolId(), USER_POOL_ID: ConfigVars.userPoolId() });
 const log = createLogger('offboard-resolve');
-const cognitoIdentity = new CognitoIdentityClient(clientConfig());
-const idp = new CognitoIdentityProviderClient(clientConfig());
+const cognitoIdentity = new CognitoIdentityClient(clientConfig(FunctionBudgets.offboardingTask.sdk));
+const idp = new CognitoIdentityProviderClient(clientConfig(FunctionBudgets.offboardingTask.sdk));
 
 /** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
 export const handler = taskHandler(log, 'Offboarding identity resolution failed', (event) =>

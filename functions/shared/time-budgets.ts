@@ -101,6 +101,48 @@ export const FunctionBudgets = {
     sdk: { connectionTimeoutMs: 300, requestTimeoutMs: 3_200, maxAttempts: 1 },
     sequentialCalls: 1,
   },
+  /**
+   * Offboarding tasks with a fixed number of calls, no SDK retry (the workflow retries the task;
+   * every step is idempotent). ResolveIdentity: LookupDeveloperIdentity by sub, by identity, then
+   * ListUsers: 3 × 1 × (500 + 2,000) = 7,500 ms < 10,000 ms < the task's 20 s TimeoutSeconds.
+   * RemoveIdentity (1 call) and RecordResult (2 calls) fit the same budget.
+   */
+  offboardingTask: {
+    timeoutSeconds: 10,
+    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 1 },
+    sequentialCalls: 3,
+  },
+  /**
+   * DeleteShadows: one ListNamedShadowsForThing page (up to 100 names), a DeleteThingShadow per
+   * named shadow and the classic one. Sized for a user with up to 5 named shadows (device twins):
+   * 7 × 1 × (500 + 2,000) = 17,500 ms < 18,000 ms < the task's 20 s. A user with more runs out of
+   * time part-way; the task's retry resumes where it stopped (deleted shadows are gone).
+   */
+  offboardDeleteShadows: {
+    timeoutSeconds: 18,
+    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 1 },
+    sequentialCalls: 7,
+  },
+  /**
+   * The EventBridge target: ensureExecution for the offboarding, up to 9 calls (start, describe,
+   * redrive for the name and 2 replacements): 9 × (2 × (500 + 1,200) + 1,000) = 39,600 ms
+   * < 45,000 ms. A failure throws and EventBridge retries the delivery.
+   */
+  userLifecycle: {
+    timeoutSeconds: 45,
+    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 1_200, maxAttempts: 2 },
+    sequentialCalls: 9,
+  },
+  /**
+   * The reconciler runs a paced loop for up to 15 minutes and stops starting calls 30 s before
+   * its deadline (`getRemainingTimeInMillis`), so at most one call is in flight at the end:
+   * 1 × (2 × (500 + 2,000) + 1,000) = 6,000 ms < the 30,000 ms margin.
+   */
+  reconciler: {
+    timeoutSeconds: 900,
+    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 2 },
+    sequentialCalls: 1,
+  },
 } as const satisfies Record<string, FunctionBudget>;
 
 /** The API's self-healing onboarding (start/describe/redrive, up to 9 calls) shares one abort signal. */

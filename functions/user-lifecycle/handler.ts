@@ -1,6 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createCounter, createLogger } from '../shared/observability';
 import { onUserLifecycleEvent } from './core';
@@ -8,7 +9,7 @@ import { onUserLifecycleEvent } from './core';
 const config = loadConfig({ STATE_MACHINE_ARN: ConfigVars.arn('states'), USER_POOL_ID: ConfigVars.userPoolId() });
 const log = createLogger('user-lifecycle');
 const metrics = createCounter('user-lifecycle');
-const sfn = new SFNClient(clientConfig());
+const sfn = new SFNClient(clientConfig(FunctionBudgets.userLifecycle.sdk));
 
 /** EventBridge target: starts offboarding for a deleted or disabled user. */
 export const handler = async (event: unknown, context?: Context) => {

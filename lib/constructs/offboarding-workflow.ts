@@ -6,6 +6,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { FunctionBudgets } from '../../functions/shared/time-budgets';
 import { userLifecycleCdkEventPattern } from '../../functions/shared/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { renderOffboardingDefinition } from '../../statemachines/offboarding';
@@ -88,6 +89,7 @@ export class OffboardingWorkflow extends Construct {
 
     this.lifecycleHandler = new ProductFunction(this, 'LifecycleHandler', {
       source: 'user-lifecycle',
+      timeout: Duration.seconds(FunctionBudgets.userLifecycle.timeoutSeconds),
       description: 'EventBridge target: starts offboarding when Cognito records a user deleted or disabled.',
       environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn, USER_POOL_ID: props.userPool.userPoolId },
     });
@@ -101,8 +103,8 @@ export class OffboardingWorkflow extends Construct {
 
     this.reconciler = new ProductFunction(this, 'Reconciler', {
       source: 'offboard-reconciler',
+      timeout: Duration.seconds(FunctionBudgets.reconciler.timeoutSeconds),
       description: 'Scheduled: offboards identities holding the product policy whose user is gone or disabled.',
-      timeout: Duration.minutes(15),
       environment: {
         STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
         USER_POOL_ID: props.userPool.userPoolId,
@@ -146,6 +148,7 @@ export class OffboardingWorkflow extends Construct {
   private createTasks(props: OffboardingWorkflowProps) {
     const resolve = new ProductFunction(this, 'ResolveIdentity', {
       source: 'offboard-resolve',
+      timeout: Duration.seconds(FunctionBudgets.offboardingTask.timeoutSeconds),
       description: 'Offboarding task: the identity of a sub (LookupDeveloperIdentity, never linking) and whether the user is gone or disabled.',
       environment: { IDENTITY_POOL_ID: props.access.identityPool.ref, USER_POOL_ID: props.userPool.userPoolId },
     });
@@ -154,6 +157,7 @@ export class OffboardingWorkflow extends Construct {
 
     const deleteShadows = new ProductFunction(this, 'DeleteShadows', {
       source: 'offboard-delete-shadows',
+      timeout: Duration.seconds(FunctionBudgets.offboardDeleteShadows.timeoutSeconds),
       description: 'Offboarding task: deletes the user\'s classic and named shadows.',
       environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
     });
@@ -168,6 +172,7 @@ export class OffboardingWorkflow extends Construct {
 
     const removeIdentity = new ProductFunction(this, 'RemoveIdentity', {
       source: 'offboard-remove-identity',
+      timeout: Duration.seconds(FunctionBudgets.offboardingTask.timeoutSeconds),
       description: 'Offboarding task: deletes the user\'s developer identity (DeleteIdentities).',
     });
     // cognito-identity:DeleteIdentities has no resource type (Service Authorization Reference).
@@ -180,6 +185,7 @@ export class OffboardingWorkflow extends Construct {
 
     const record = new ProductFunction(this, 'RecordResult', {
       source: 'offboard-record',
+      timeout: Duration.seconds(FunctionBudgets.offboardingTask.timeoutSeconds),
       description: 'Offboarding task: clears the onboarding attributes of a disabled user and counts the completion.',
       environment: { USER_POOL_ID: props.userPool.userPoolId },
     });

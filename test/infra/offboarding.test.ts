@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { userLifecycleEventPattern } from '../../functions/shared/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { FunctionBudgets } from '../../functions/shared/time-budgets';
 import { actionsOfRole, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, X_RAY } from './synth';
 
 let s: ReturnType<typeof synthesize>;
@@ -17,6 +18,16 @@ const offboardingStateMachine = () => s.resources[logicalIdOf(s.resources, 'AWS:
 const ref = (type: string, fragment: string) => logicalIdOf(s.resources, type, fragment);
 
 describe('offboarding state machine', () => {
+  it('gives every offboarding function the timeout of its time budget', () => {
+    const timeoutOf = (fragment: string) => s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', fragment)]?.Properties?.Timeout;
+    expect(timeoutOf('OffboardingLifecycleHandler')).toBe(FunctionBudgets.userLifecycle.timeoutSeconds);
+    expect(timeoutOf('OffboardingReconciler')).toBe(FunctionBudgets.reconciler.timeoutSeconds);
+    expect(timeoutOf('OffboardingResolveIdentity')).toBe(FunctionBudgets.offboardingTask.timeoutSeconds);
+    expect(timeoutOf('OffboardingDeleteShadows')).toBe(FunctionBudgets.offboardDeleteShadows.timeoutSeconds);
+    expect(timeoutOf('OffboardingRemoveIdentity')).toBe(FunctionBudgets.offboardingTask.timeoutSeconds);
+    expect(timeoutOf('OffboardingRecordResult')).toBe(FunctionBudgets.offboardingTask.timeoutSeconds);
+  });
+
   it('is a Standard state machine with ALL logging and X-Ray tracing', () => {
     expect(offboardingStateMachine()?.Properties).toMatchObject({
       StateMachineType: 'STANDARD',
