@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { LAMBDA_BUNDLING, LAMBDA_SOURCES } from '../lib/bundling';
-import { functionEntry } from '../lib/paths';
+import { functionEntry, PROJECT_ROOT } from '../lib/paths';
 import { median } from './stats';
 
 /** Configuration each handler checks at cold start; values are well-formed placeholders. */
@@ -19,7 +19,7 @@ const COLD_START_ENV: Record<string, string> = {
   IOT_DATA_ENDPOINT: 'https://bench-ats.iot.us-east-1.amazonaws.com',
   USER_POOL_ID: 'us-east-1_Bench1',
   APP_CLIENT_ID: 'benchclient',
-  APP_CLIENT_SECRET: 'benchsecret',
+  APP_CLIENT_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-AbCdEf',
   AWS_ACCOUNT_ID: '123456789012',
   DEVICE_PREFIX: 'device_',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -29,6 +29,35 @@ export interface BundleFigures {
   readonly name: string;
   readonly bytes: number;
   readonly coldInitMs: number;
+  /** The same function with the Powertools Tracer added (X-Ray subsegments for SDK calls). */
+  readonly withTracer?: { readonly bytes: number; readonly coldInitMs: number };
+}
+
+/** What the Lambda environment gives a function with active tracing (the Tracer reads it). */
+const TRACED_ENV: Record<string, string> = {
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  POWERTOOLS_TRACE_ENABLED: 'true',
+  AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+  _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+};
+
+/**
+ * The function's handler plus what adopting the Powertools Tracer adds at module scope: the
+ * Tracer and one captured SDK v3 client (the X-Ray SDK core comes with it).
+ */
+function tracedEntry(dir: string, name: string): string {
+  const entry = join(dir, `${name}.traced.ts`);
+  writeFileSync(
+    entry,
+    [
+      `import { Tracer } from '@aws-lambda-powertools/tracer';`,
+      `import { SFNClient } from '@aws-sdk/client-sfn';`,
+      `export * from ${JSON.stringify(functionEntry(name))};`,
+      `const tracer = new Tracer({ serviceName: ${JSON.stringify(name)} });`,
+      `tracer.captureAWSv3Client(new SFNClient({}));`,
+    ].join('\n'),
+  );
+  return entry;
 }
 
 /**
@@ -40,29 +69,34 @@ export async function measureBundles(runs = 10): Promise<BundleFigures[]> {
   const dir = mkdtempSync(join(tmpdir(), 'iot-onboarding-bench-'));
   const figures: BundleFigures[] = [];
   for (const name of LAMBDA_SOURCES) {
-    const outfile = join(dir, `${name}.mjs`);
-    await build({
-      entryPoints: [functionEntry(name)],
-      bundle: true,
-      platform: 'node',
-      outfile,
-      logLevel: 'silent',
-      ...LAMBDA_BUNDLING,
-      mainFields: [...LAMBDA_BUNDLING.mainFields],
-      banner: { js: LAMBDA_BUNDLING.banner },
-    });
-    const probe = join(dir, `${name}.probe.mjs`);
-    writeFileSync(
-      probe,
-      `const t = performance.now(); await import(${JSON.stringify(outfile)}); process.stdout.write(String(performance.now() - t));`,
-    );
-    const samples: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const child = spawnSync(process.execPath, [probe], { env: COLD_START_ENV, encoding: 'utf8' });
-      if (child.status !== 0) throw new Error(`${name} failed to initialise: ${child.stderr.slice(0, 500)}`);
-      samples.push(Number(child.stdout));
-    }
-    figures.push({ name, bytes: statSync(outfile).size, coldInitMs: median(samples) });
+    const plain = await buildAndTime(dir, name, functionEntry(name), COLD_START_ENV, runs);
+    const withTracer = await buildAndTime(dir, `${name}.traced`, tracedEntry(dir, name), { ...COLD_START_ENV, ...TRACED_ENV }, runs);
+    figures.push({ name, ...plain, withTracer });
   }
   return figures;
+}
+
+async function buildAndTime(dir: string, label: string, entry: string, env: Record<string, string>, runs: number) {
+  const outfile = join(dir, `${label}.mjs`);
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    outfile,
+    logLevel: 'silent',
+    ...LAMBDA_BUNDLING,
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    banner: { js: LAMBDA_BUNDLING.banner },
+    // The traced entry is written outside the project: resolve packages from the project.
+    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
+  });
+  const probe = join(dir, `${label}.probe.mjs`);
+  writeFileSync(probe, `const t = performance.now(); await import(${JSON.stringify(outfile)}); process.stdout.write(String(performance.now() - t));`);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const child = spawnSync(process.execPath, [probe], { env, encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`${label} failed to initialise: ${child.stderr.slice(0, 500)}`);
+    samples.push(Number(child.stdout));
+  }
+  return { bytes: statSync(outfile).size, coldInitMs: median(samples) };
 }

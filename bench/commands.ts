@@ -5,7 +5,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { IoTDataPlaneClient, type PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import type { MqttClient } from 'mqtt';
 import { UserAccessCache } from '../functions/publish-command/access-cache';
-import { handleApiRequest, Routes } from '../functions/publish-command/core';
+import { handleApiRequest } from '../functions/publish-command/core';
+import { ApiRoutes } from '../functions/shared/routes';
 import { clientConfig } from '../functions/shared/clients';
 import { silentLog } from '../functions/shared/observability';
 import { ApiRequestError } from '../sandbox/client';
@@ -179,7 +180,7 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
   const sub = subOf({ idToken, accessToken: '' });
   const event = (seq: number) => ({
     version: '2.0',
-    routeKey: Routes.PublishCommand,
+    routeKey: ApiRoutes.PublishCommand,
     rawPath: `/devices/${DEVICE}/commands`,
     pathParameters: { thingName: DEVICE },
     body: JSON.stringify({ bench: seq }),

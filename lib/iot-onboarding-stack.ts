@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CommandApi } from './constructs/command-api';
@@ -10,6 +10,7 @@ import { OnboardingAlarms } from './constructs/onboarding-alarms';
 import { OnboardingWorkflow } from './constructs/onboarding-workflow';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { UserDirectory } from './constructs/user-directory';
+import { StackOutputs } from '../functions/shared/stack-outputs';
 
 export interface IotOnboardingStackProps extends StackProps {
   /** Onboarding version; bump to re-onboard every user at their next sign-in. Default `1`. */
@@ -90,5 +91,7 @@ export class IotOnboardingStack extends Stack {
     this.onboarding.addOutputs();
     this.commands.addOutputs();
     this.customAuthorizer.addOutputs();
+    // The host alone (`https://<host>` → <host>), what MQTT clients connect to.
+    new CfnOutput(this, 'IotDataEndpointHost', { key: StackOutputs.IotDataEndpoint, value: Fn.select(2, Fn.split('/', iotDataEndpoint)) });
   }
 }

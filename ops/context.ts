@@ -5,6 +5,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { IoTClient } from '@aws-sdk/client-iot';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { clientConfig } from '../functions/shared/clients';
+import { StackOutputs, type StackOutputKey } from '../functions/shared/stack-outputs';
 import { CliError } from './output';
 
 /** The deployment the CLI operates on: stack outputs, or the same values from flags or env. */
@@ -27,15 +28,19 @@ export interface Clients {
   readonly iot: Pick<IoTClient, 'send'>;
 }
 
-/** Stack output keys (lib/) → target fields, and the env variables that can stand in for them. */
-const SOURCES: Record<keyof Omit<Targets, 'region' | 'account' | 'devicePrefix'>, { output: string; env: string }> = {
-  stateMachineArn: { output: 'StateMachineArn', env: 'IOT_ONBOARDING_STATE_MACHINE_ARN' },
-  userPoolId: { output: 'UserPoolId', env: 'IOT_ONBOARDING_USER_POOL_ID' },
-  identityPoolId: { output: 'IdentityPoolId', env: 'IOT_ONBOARDING_IDENTITY_POOL_ID' },
-  developerProviderName: { output: 'DeveloperProviderName', env: 'IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME' },
-  iotPolicyName: { output: 'IotPolicyName', env: 'IOT_ONBOARDING_POLICY_NAME' },
-  onboardingVersion: { output: 'OnboardingVersion', env: 'IOT_ONBOARDING_VERSION' },
+/** Stack output keys → target fields, and the env variables that can stand in for them. */
+const SOURCES: Record<keyof Omit<Targets, 'region' | 'account'>, { output: StackOutputKey; env: string }> = {
+  stateMachineArn: { output: StackOutputs.StateMachineArn, env: 'IOT_ONBOARDING_STATE_MACHINE_ARN' },
+  userPoolId: { output: StackOutputs.UserPoolId, env: 'IOT_ONBOARDING_USER_POOL_ID' },
+  identityPoolId: { output: StackOutputs.IdentityPoolId, env: 'IOT_ONBOARDING_IDENTITY_POOL_ID' },
+  developerProviderName: { output: StackOutputs.DeveloperProviderName, env: 'IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME' },
+  iotPolicyName: { output: StackOutputs.IotPolicyName, env: 'IOT_ONBOARDING_POLICY_NAME' },
+  onboardingVersion: { output: StackOutputs.OnboardingVersion, env: 'IOT_ONBOARDING_VERSION' },
+  devicePrefix: { output: StackOutputs.DevicePrefix, env: 'IOT_ONBOARDING_DEVICE_PREFIX' },
 };
+
+/** The stack outputs the CLI reads (each must be one the stack declares). */
+export const OUTPUTS_READ: readonly StackOutputKey[] = Object.values(SOURCES).map((s) => s.output);
 
 export interface TargetOptions {
   readonly stack?: string;
@@ -74,7 +79,7 @@ export async function resolveTargets(options: TargetOptions, env: NodeJS.Process
     developerProviderName: value('developerProviderName'),
     iotPolicyName: value('iotPolicyName'),
     onboardingVersion: value('onboardingVersion'),
-    devicePrefix: env.IOT_ONBOARDING_DEVICE_PREFIX ?? outputs.DevicePrefix ?? 'device_',
+    devicePrefix: value('devicePrefix'),
     region: arnParts[1] as string,
     account: arnParts[2] as string,
   };

@@ -7,6 +7,8 @@ import type { IClientOptions } from 'mqtt';
 import { devicePolicyDocument } from '../functions/shared/device-policy';
 import { iotPolicyDocument } from '../functions/shared/iot-policy';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../functions/shared/onboarding';
+import { ApiRoutes } from '../functions/shared/routes';
+import { StackOutputs, type StackOutputValues } from '../functions/shared/stack-outputs';
 import { renderOnboardingDefinition } from '../statemachines/onboarding';
 import type { AppConfig } from './client';
 import { startCognitoIdentity } from './cognito-identity';
@@ -21,6 +23,7 @@ import { startHttpApi } from './http-api';
 import { startIotCore } from './iot/core';
 import { createSandboxTlsMaterial } from './iot/tls';
 import { startLambdaRuntime, type FunctionSpec } from './lambda';
+import { startSecretsManager } from './secretsmanager/service';
 import { startStepFunctions } from './stepfunctions/service';
 import { createTaskHandlers, type RunDefinitionOptions } from './stepfunctions/task-runtime';
 
@@ -100,6 +103,11 @@ export async function startSandbox(options: SandboxOptions = {}) {
     iot.registry.createPolicy(POLICY_NAME, JSON.stringify(policyDocument));
     iot.registry.createPolicy(DEVICE_POLICY_NAME, JSON.stringify(devicePolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT })));
 
+    // The authorizer's app client secret, as the stack stores it (lib/constructs/iot-custom-authorizer.ts).
+    const secretsManager = await startSecretsManager({ store, faults, now });
+    closers.push(() => secretsManager.close());
+    const appClientSecret = secretsManager.createSecret(`${SANDBOX_STACK}-app-client-secret`, client.clientSecret);
+
     const sfn = await startStepFunctions({
       faults,
       store,
@@ -119,6 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: idp.url,
       AWS_ENDPOINT_URL_IOT: iot.controlPlaneUrl,
       AWS_ENDPOINT_URL_IOT_DATA_PLANE: iot.dataPlaneUrl,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
     };
     const base = {
       ...awsEnv,
@@ -143,7 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
           ...base,
           USER_POOL_ID: pool.userPoolId,
           APP_CLIENT_ID: client.clientId,
-          APP_CLIENT_SECRET: client.clientSecret,
+          APP_CLIENT_SECRET_ID: appClientSecret.arn,
           AWS_ACCOUNT_ID: SANDBOX_ACCOUNT,
           DEVICE_PREFIX: devicePrefix,
           COGNITO_JWKS_URI: pool.jwksUri,
@@ -203,7 +212,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       now,
       ...(options.ports?.api ? { port: options.ports.api } : {}),
       jwt: { issuer: pool.issuer, audience: [client.clientId], jwks: () => idp.jwks(pool.userPoolId) },
-      routes: ['POST /devices/{thingName}/commands', 'GET /iot/credentials'].map((routeKey) => ({
+      routes: Object.values(ApiRoutes).map((routeKey) => ({
         routeKey,
         authorize: true,
         handler: (event) => lambda.invoke('publish-command', event) as never,
@@ -212,18 +221,18 @@ export async function startSandbox(options: SandboxOptions = {}) {
     closers.push(() => api.close());
 
     /** The stack outputs (lib/), as `cdk deploy --outputs-file` writes them. */
-    const outputs = {
-      UserPoolId: pool.userPoolId,
-      UserPoolClientId: client.clientId,
-      IdentityPoolId: identityPoolId,
-      DeveloperProviderName: DEVELOPER_PROVIDER,
-      IotPolicyName: POLICY_NAME,
-      StateMachineArn: stateMachineArn,
-      OnboardingVersion: onboardingVersion,
-      ApiUrl: api.url,
-      IotDataEndpoint: iot.dataEndpointHost,
-      CustomAuthorizerName: AUTHORIZER_NAME,
-      DevicePrefix: devicePrefix,
+    const outputs: StackOutputValues = {
+      [StackOutputs.UserPoolId]: pool.userPoolId,
+      [StackOutputs.UserPoolClientId]: client.clientId,
+      [StackOutputs.IdentityPoolId]: identityPoolId,
+      [StackOutputs.DeveloperProviderName]: DEVELOPER_PROVIDER,
+      [StackOutputs.IotPolicyName]: POLICY_NAME,
+      [StackOutputs.DevicePrefix]: devicePrefix,
+      [StackOutputs.StateMachineArn]: stateMachineArn,
+      [StackOutputs.OnboardingVersion]: onboardingVersion,
+      [StackOutputs.ApiUrl]: api.url,
+      [StackOutputs.IotDataEndpoint]: iot.dataEndpointHost,
+      [StackOutputs.CustomAuthorizerName]: AUTHORIZER_NAME,
     };
     if (options.outputsFile) {
       mkdirSync(dirname(options.outputsFile), { recursive: true });

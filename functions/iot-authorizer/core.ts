@@ -21,7 +21,8 @@ export interface AuthorizerDeps {
   readonly now: () => number;
   readonly config: {
     readonly clientId: string;
-    readonly clientSecret: string;
+    /** The app client secret (SECRET_HASH), read only in password mode; the handler caches it. */
+    readonly clientSecret: () => Promise<string>;
     readonly policyScope: PolicyScope;
     /**
      * The trust re-validation window (seconds). It is also the policy refresh interval (at least
@@ -177,7 +178,8 @@ function looksLikeJwt(value: string): boolean {
 }
 
 async function signIn(username: string, password: string, deps: AuthorizerDeps): Promise<string> {
-  const { clientId, clientSecret } = deps.config;
+  const { clientId } = deps.config;
+  const clientSecret = await deps.config.clientSecret();
   const secretHash = createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
   try {
     const out = await deps.cognitoIdp.send(

@@ -1,7 +1,11 @@
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig, secondsOr } from '../shared/config';
+import { AUTHORIZER_SECRET_SDK, FunctionBudgets } from '../shared/time-budgets';
 import { createLogger } from '../shared/observability';
 import { checkUser, TRUST_DEFAULTS, TrustCache } from '../shared/user-trust';
 import { authorizeConnect } from './core';
@@ -10,7 +14,7 @@ import * as z from 'zod/mini';
 const config = loadConfig({
   USER_POOL_ID: ConfigVars.userPoolId(),
   APP_CLIENT_ID: z.string().check(z.minLength(1)),
-  APP_CLIENT_SECRET: z.string().check(z.minLength(1)),
+  APP_CLIENT_SECRET_ID: z.string().check(z.minLength(1)),
   AWS_REGION: ConfigVars.region(),
   AWS_ACCOUNT_ID: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id')),
   DEVICE_PREFIX: ConfigVars.thingPrefix(),
@@ -25,20 +29,33 @@ const verifier = CognitoJwtVerifier.create({ userPoolId: config.USER_POOL_ID, to
 if (config.COGNITO_JWKS_URI) {
   verifier.cacheJwks((await (await fetch(config.COGNITO_JWKS_URI)).json()) as Parameters<typeof verifier.cacheJwks>[0]);
 }
-const cognitoIdp = new CognitoIdentityProviderClient(clientConfig({ requestTimeoutMs: 2_000 }));
+// The app client secret lives in Secrets Manager, not in the environment. Powertools caches it
+// per container; a refresh is one GetSecretValue inside the authorizer's 5 s (time-budgets.ts).
+const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(clientConfig(AUTHORIZER_SECRET_SDK)) });
+const SECRET_CACHE_SECONDS = 300;
+const clientSecret = async (): Promise<string> => {
+  const value = await secrets.get(config.APP_CLIENT_SECRET_ID, { maxAge: SECRET_CACHE_SECONDS });
+  if (typeof value !== 'string' || value === '') throw new Error(`Secret ${config.APP_CLIENT_SECRET_ID} has no string value`);
+  return value;
+};
+const log = createLogger('iot-authorizer');
+const cognitoIdp = new CognitoIdentityProviderClient(clientConfig(FunctionBudgets.iotAuthorizer.sdk));
 const deps = {
   verifier,
   cognitoIdp,
   trust: new TrustCache({ check: (token) => checkUser(cognitoIdp, config.USER_POOL_ID, token), now: Date.now, revalidateSeconds }),
-  log: createLogger('iot-authorizer'),
+  log,
   now: Date.now,
   config: {
     clientId: config.APP_CLIENT_ID,
-    clientSecret: config.APP_CLIENT_SECRET,
+    clientSecret,
     policyScope: { region: config.AWS_REGION, account: config.AWS_ACCOUNT_ID, devicePrefix: config.DEVICE_PREFIX },
     revalidateSeconds,
   },
 };
 
 /** AWS IoT Core custom authorizer (signing disabled; MQTT username/password). */
-export const handler = async (event: unknown) => authorizeConnect(event, deps);
+export const handler = async (event: unknown, context: Context) => {
+  log.addContext(context);
+  return authorizeConnect(event, deps);
+};

@@ -2,6 +2,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { ensureOnboardingExecution, type EnsureAction } from '../shared/execution-ensure';
 import { ONBOARDED_ATTRIBUTE } from '../shared/onboarding';
+import { TriggerMetrics } from '../shared/metrics';
 import type { Counter, Log } from '../shared/observability';
 
 export interface PostAuthenticationDeps {
@@ -33,13 +34,6 @@ export type OnboardingAction = EnsureAction | 'skipped-onboarded' | 'invalid-eve
 
 export { executionArnFor } from '../shared/execution-ensure';
 
-/** Metric names (CloudWatch alarms in lib/ watch `OnboardingTriggerErrors`). */
-export const TriggerMetrics = {
-  Errors: 'OnboardingTriggerErrors',
-  InvalidEvents: 'OnboardingTriggerInvalidEvents',
-  Started: 'OnboardingStarted',
-  Redriven: 'OnboardingRedriven',
-} as const;
 
 /**
  * Decides and performs the onboarding side effect of one sign-in. Never throws: a sign-in must

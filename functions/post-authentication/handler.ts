@@ -1,7 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
+import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { createCounter, createLogger } from '../shared/observability';
 import { onPostAuthentication } from './core';
 
@@ -12,16 +13,18 @@ const config = loadConfig({
 const log = createLogger('post-authentication');
 const metrics = createCounter('post-authentication');
 // Cognito waits 5 s for the trigger and retries it up to 3 times; stay far inside that.
-const sfn = new SFNClient(clientConfig({ connectionTimeoutMs: 500, requestTimeoutMs: 1_200, maxAttempts: 2 }));
+const budget = FunctionBudgets.postAuthentication;
+const sfn = new SFNClient(clientConfig(budget.sdk));
 
 /** Cognito post-authentication trigger: returns the event unchanged, always. */
-export const handler = async (event: PostAuthenticationTriggerEvent): Promise<PostAuthenticationTriggerEvent> => {
+export const handler = async (event: PostAuthenticationTriggerEvent, context: Context): Promise<PostAuthenticationTriggerEvent> => {
+  log.addContext(context);
   try {
     await onPostAuthentication(event, {
       sfn,
       log,
       metrics,
-      config: { stateMachineArn: config.STATE_MACHINE_ARN, onboardingVersion: config.ONBOARDING_VERSION, budgetMs: 3_000 },
+      config: { stateMachineArn: config.STATE_MACHINE_ARN, onboardingVersion: config.ONBOARDING_VERSION, budgetMs: budget.abortAfterMs },
     });
   } finally {
     metrics.flush();

@@ -2,6 +2,7 @@ import { PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import * as z from 'zod/mini';
 import { classifyAwsError } from '../shared/aws-errors';
 import type { Log } from '../shared/observability';
+import { ApiRoutes } from '../shared/routes';
 import { jsonDepth, SHADOW_LIMITS, thingNameProblem } from '../shared/shadow-limits';
 import { NotOnboardedError, type UserAccessCache } from './access-cache';
 import { ApiError } from './api-errors';
@@ -47,11 +48,6 @@ const apiEventSchema = z.object({
 
 type ApiEvent = z.infer<typeof apiEventSchema>;
 
-export const Routes = {
-  PublishCommand: 'POST /devices/{thingName}/commands',
-  GetCredentials: 'GET /iot/credentials',
-} as const;
-
 /** Handles one API request; every failure becomes a JSON error with a stable code. */
 export async function handleApiRequest(event: unknown, deps: CommandApiDeps): Promise<ApiResponse> {
   const parsed = apiEventSchema.safeParse(event);
@@ -63,9 +59,9 @@ export async function handleApiRequest(event: unknown, deps: CommandApiDeps): Pr
   try {
     const caller = callerOf(request);
     switch (request.routeKey) {
-      case Routes.PublishCommand:
+      case ApiRoutes.PublishCommand:
         return await publishCommand(request, caller, deps);
-      case Routes.GetCredentials:
+      case ApiRoutes.GetCredentials:
         return await getCredentials(caller, deps);
       default:
         throw new ApiError('RouteNotFound', `No route ${request.routeKey}`);
@@ -134,9 +130,6 @@ async function publishCommand(request: ApiEvent, caller: Caller, deps: CommandAp
   const commandId = deps.newCommandId();
   const topic = `$aws/things/${thingName}/shadow/update`;
   const payload = JSON.stringify({ state: { desired }, clientToken: commandId });
-  if (Buffer.byteLength(payload) > SHADOW_LIMITS.payloadBytes) {
-    throw new ApiError('CommandTooLarge', `The shadow update is over the ${SHADOW_LIMITS.payloadBytes}-byte MQTT payload limit`);
-  }
 
   const access = await deps.access.get(caller.sub, caller.username);
   try {

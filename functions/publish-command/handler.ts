@@ -3,10 +3,11 @@ import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig, secondsOr } from '../shared/config';
 import { ensureOnboardingExecution } from '../shared/execution-ensure';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { createLogger } from '../shared/observability';
 import { checkUser, TRUST_DEFAULTS, TrustCache } from '../shared/user-trust';
 import { UserAccessCache } from './access-cache';
@@ -23,7 +24,7 @@ const config = loadConfig({
   TRUST_REVALIDATE_SECONDS: ConfigVars.optionalSeconds(),
 });
 const log = createLogger('publish-command');
-const tuning = { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 };
+const tuning = FunctionBudgets.publishCommand.sdk;
 const cognitoIdp = new CognitoIdentityProviderClient(clientConfig(tuning));
 const sfn = new SFNClient(clientConfig(tuning));
 const trust = new TrustCache({
@@ -51,5 +52,7 @@ const deps = {
 };
 
 /** HTTP API (payload 2.0) behind the user-pool JWT authorizer. */
-export const handler = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> =>
-  handleApiRequest(event, deps);
+export const handler = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  log.addContext(context);
+  return handleApiRequest(event, deps);
+};

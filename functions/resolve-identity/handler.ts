@@ -1,14 +1,27 @@
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import type { Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
+import { createLogger } from '../shared/observability';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { resolveIdentity } from './core';
 
 const config = loadConfig({
   IDENTITY_POOL_ID: ConfigVars.identityPoolId(),
   DEVELOPER_PROVIDER_NAME: ConfigVars.providerName(),
 });
-const cognitoIdentity = new CognitoIdentityClient(clientConfig());
+const cognitoIdentity = new CognitoIdentityClient(clientConfig(FunctionBudgets.resolveIdentity.sdk));
 const pool = { identityPoolId: config.IDENTITY_POOL_ID, developerProviderName: config.DEVELOPER_PROVIDER_NAME };
 
+const log = createLogger('resolve-identity');
+
 /** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
-export const handler = async (event: unknown) => resolveIdentity(event, { cognitoIdentity, pool });
+export const handler = async (event: unknown, context: Context) => {
+  log.addContext(context);
+  try {
+    return await resolveIdentity(event, { cognitoIdentity, pool });
+  } catch (error) {
+    log.error('Identity resolution failed', { error: (error as Error).name, reason: (error as Error).message });
+    throw error;
+  }
+};

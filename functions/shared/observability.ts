@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { METRICS_NAMESPACE } from './metrics';
 
 /** What a core needs from a logger. Powertools' `Logger` satisfies it; tests pass their own. */
 export interface Log {
@@ -15,16 +17,31 @@ export interface Counter {
   count(metric: string, value?: number): void;
 }
 
-export const METRICS_NAMESPACE = 'IotOnboarding';
+/** A function's logger: a `Log` that also takes the Lambda context of each invocation. */
+export interface FunctionLog extends Log {
+  /** Adds the request id, function name/version and cold start to every line (Powertools `addContext`). */
+  addContext(context: Context): void;
+}
+
+/**
+ * Keys Powertools Logger reserves and drops from extra attributes with a warning
+ * (@aws-lambda-powertools/logger `ReservedKeys`): a `message` attribute would vanish from the
+ * very line that explains a rejection, so such keys are kept under a `detail_` prefix.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['level', 'message', 'sampling_rate', 'service', 'timestamp']);
+
+export function keepReservedKeys(attributes: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [RESERVED_KEYS.has(key) ? `detail_${key}` : key, value]));
+}
 
 /** Structured JSON logger (Powertools) for a function; level from `POWERTOOLS_LOG_LEVEL`. */
-export function createLogger(serviceName: string): Log {
+export function createLogger(serviceName: string): FunctionLog {
   const logger = new Logger({ serviceName });
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, attributes?: Record<string, unknown>) =>
-      attributes ? logger[level](message, attributes as LogAttributes) : logger[level](message);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+      attributes ? logger[level](message, keepReservedKeys(attributes) as LogAttributes) : logger[level](message);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), addContext: (context) => logger.addContext(context) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -7,7 +7,9 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Routes } from '../../functions/publish-command/core';
+import { ApiRoutes } from '../../functions/shared/routes';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { FunctionBudgets } from '../../functions/shared/time-budgets';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 import type { OnboardingWorkflow } from './onboarding-workflow';
@@ -38,6 +40,7 @@ export class CommandApi extends Construct {
     super(scope, id);
     this.handler = new ProductFunction(this, 'Handler', {
       source: 'publish-command',
+      timeout: Duration.seconds(FunctionBudgets.publishCommand.timeoutSeconds),
       description: 'Command API: publishes device commands and hands out IoT credentials for the caller\'s identity.',
       environment: {
         USER_POOL_ID: props.userPool.userPoolId,
@@ -75,13 +78,13 @@ export class CommandApi extends Construct {
 
     const authorizer = new HttpUserPoolAuthorizer('UserPool', props.userPool, { userPoolClients: [props.appClient] });
     const integration = new HttpLambdaIntegration('Handler', this.handler);
-    for (const routeKey of Object.values(Routes)) {
+    for (const routeKey of Object.values(ApiRoutes)) {
       const [method, path] = routeKey.split(' ') as [keyof typeof HttpMethod, string];
       this.api.addRoutes({ path, methods: [HttpMethod[method]], integration, authorizer });
     }
   }
 
   addOutputs(): void {
-    new CfnOutput(this, 'ApiUrl', { key: 'ApiUrl', value: this.api.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', { key: StackOutputs.ApiUrl, value: this.api.apiEndpoint });
   }
 }

@@ -5,6 +5,7 @@ import { CfnPolicy } from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { acknowledge, nagAccount, nagRegion } from '../nag';
 import { DEFAULT_DEVICE_PREFIX, iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
 
 export interface IotAccessProps {
   /** Developer provider name of the identity pool. Default `iot-onboarding.<stack name>`. */
@@ -98,8 +99,9 @@ export class IotAccess extends Construct {
 
   /** Stack outputs a client or operator needs. */
   addOutputs(): void {
-    new CfnOutput(this, 'IdentityPoolId', { key: 'IdentityPoolId', value: this.identityPool.ref });
-    new CfnOutput(this, 'DeveloperProviderName', { key: 'DeveloperProviderName', value: this.developerProviderName });
-    new CfnOutput(this, 'IotPolicyName', { key: 'IotPolicyName', value: this.policyName });
+    new CfnOutput(this, 'IdentityPoolId', { key: StackOutputs.IdentityPoolId, value: this.identityPool.ref });
+    new CfnOutput(this, 'DeveloperProviderName', { key: StackOutputs.DeveloperProviderName, value: this.developerProviderName });
+    new CfnOutput(this, 'IotPolicyName', { key: StackOutputs.IotPolicyName, value: this.policyName });
+    new CfnOutput(this, 'DevicePrefix', { key: StackOutputs.DevicePrefix, value: this.devicePrefix });
   }
 }

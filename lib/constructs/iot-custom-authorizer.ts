@@ -1,10 +1,14 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type { IUserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { acknowledge } from '../nag';
 import { CfnAuthorizer } from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { FunctionBudgets } from '../../functions/shared/time-budgets';
 
 export interface IotCustomAuthorizerProps {
   readonly userPool: IUserPool;
@@ -26,20 +30,32 @@ export class IotCustomAuthorizer extends Construct {
   readonly handler: ProductFunction;
   readonly authorizer: CfnAuthorizer;
   readonly authorizerName: string;
+  /** The app client secret, which the authorizer reads (Secrets Manager). */
+  readonly appClientSecret: Secret;
 
   constructor(scope: Construct, id: string, props: IotCustomAuthorizerProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.authorizerName = props.authorizerName ?? `${stack.stackName}-cognito`;
+    // The secret is not a plaintext environment variable (readable with lambda:GetFunctionConfiguration).
+    this.appClientSecret = new Secret(this, 'AppClientSecret', {
+      description: 'App client secret of the user pool app client, for SECRET_HASH in the IoT custom authorizer.',
+      secretStringValue: props.appClient.userPoolClientSecret,
+    });
+    acknowledge(
+      this.appClientSecret,
+      'SMG4',
+      'A Cognito app client secret cannot be rotated by a Secrets Manager rotation function; rotate it by replacing the app client.',
+    );
     this.handler = new ProductFunction(this, 'Handler', {
       source: 'iot-authorizer',
+      timeout: Duration.seconds(FunctionBudgets.iotAuthorizer.timeoutSeconds),
       description: 'IoT Core custom authorizer: authenticates MQTT username/password against the user pool.',
       environment: {
         USER_POOL_ID: props.userPool.userPoolId,
         APP_CLIENT_ID: props.appClient.userPoolClientId,
-        // Needed for SECRET_HASH in password mode. Lambda encrypts environment variables at rest;
-        // reading them needs lambda:GetFunctionConfiguration on this function.
-        APP_CLIENT_SECRET: props.appClient.userPoolClientSecret.unsafeUnwrap(),
+        // Needed for SECRET_HASH in password mode; read from Secrets Manager and cached.
+        APP_CLIENT_SECRET_ID: this.appClientSecret.secretArn,
         AWS_ACCOUNT_ID: stack.account,
         DEVICE_PREFIX: props.access.devicePrefix,
         ...(props.trustRevalidateSeconds !== undefined ? { TRUST_REVALIDATE_SECONDS: String(props.trustRevalidateSeconds) } : {}),
@@ -47,7 +63,8 @@ export class IotCustomAuthorizer extends Construct {
     });
     // The trust rules (design section 9): AdminGetUser at connect and at every policy refresh.
     this.handler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [props.userPool.userPoolArn] }));
-    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:InitiateAuth'], resources: [props.userPool.userPoolArn] }));
+    // No IAM grant for InitiateAuth: Cognito does not evaluate IAM for it (an unauthenticated API).
+    this.appClientSecret.grantRead(this.handler);
 
     this.authorizer = new CfnAuthorizer(this, 'Authorizer', {
       authorizerName: this.authorizerName,
@@ -64,6 +81,6 @@ export class IotCustomAuthorizer extends Construct {
   }
 
   addOutputs(): void {
-    new CfnOutput(this, 'AuthorizerName', { key: 'CustomAuthorizerName', value: this.authorizerName });
+    new CfnOutput(this, 'AuthorizerName', { key: StackOutputs.CustomAuthorizerName, value: this.authorizerName });
   }
 }

@@ -6,8 +6,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { TriggerMetrics } from '../../functions/post-authentication/core';
-import { METRICS_NAMESPACE } from '../../functions/shared/observability';
+import { ATTACH_THROTTLED_METRIC, METRICS_NAMESPACE, TriggerMetrics } from '../../functions/shared/metrics';
 
 export interface OnboardingAlarmsProps {
   readonly stateMachine: StateMachine;
@@ -18,9 +17,6 @@ export interface OnboardingAlarmsProps {
   /** Throttled AttachPolicy attempts in 5 minutes that count as sustained pressure. Default 100. */
   readonly throttledAttachThreshold?: number;
 }
-
-/** Metric the execution-log filter publishes for throttled AttachPolicy attempts. */
-export const ATTACH_THROTTLED_METRIC = 'AttachPolicyThrottled';
 
 /**
  * What operators are paged for: onboarding executions that failed, timed out or were aborted

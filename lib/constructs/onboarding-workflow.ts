@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { acknowledge, nagAccount, nagRegion } from '../nag';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { FunctionBudgets } from '../../functions/shared/time-budgets';
 
 export interface OnboardingWorkflowProps {
   readonly userPool: IUserPool;
@@ -46,6 +48,7 @@ export class OnboardingWorkflow extends Construct {
 
     this.resolveIdentity = new ProductFunction(this, 'ResolveIdentity', {
       source: 'resolve-identity',
+      timeout: Duration.seconds(FunctionBudgets.resolveIdentity.timeoutSeconds),
       description: 'Onboarding task: resolves a user-pool sub to its Cognito developer identity.',
       environment: {
         IDENTITY_POOL_ID: props.access.identityPool.ref,
@@ -56,6 +59,7 @@ export class OnboardingWorkflow extends Construct {
 
     this.publishWelcome = new ProductFunction(this, 'PublishWelcome', {
       source: 'publish-welcome',
+      timeout: Duration.seconds(FunctionBudgets.publishWelcome.timeoutSeconds),
       description: 'Onboarding task: writes the welcome to the user\'s shadow once per onboarding version.',
       environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
     });
@@ -69,9 +73,12 @@ export class OnboardingWorkflow extends Construct {
       'User shadows are named by identity id (region:guid) and created at onboarding; the wildcard is limited to identity-shaped thing names.',
     );
 
+    // A fixed name that survived `cdk destroy` (RETAIN) would make the next deploy fail with
+    // ResourceAlreadyExists: the group is deleted with the stack.
     const logGroup = (this.executionLogs = new LogGroup(this, 'ExecutionLogs', {
       logGroupName: `/aws/vendedlogs/states/${stack.stackName}-onboarding`,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
     }));
     // A fixed name lets the trigger know the ARN without a reference to the state machine: the
     // definition references the user pool, and the user pool references the trigger.
@@ -89,7 +96,8 @@ export class OnboardingWorkflow extends Construct {
       ),
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
-      timeout: Duration.hours(1),
+      // No `timeout` here: aws-cdk-lib ignores it for a definition from a string. The ASL's
+      // own TimeoutSeconds bounds each execution and each task.
     });
     this.stateMachine.node.addDependency(props.access.iotPolicy);
     // Unqualified ARNs only: the ASL invokes $LATEST, so no `:*` version wildcard is granted.
@@ -119,7 +127,7 @@ export class OnboardingWorkflow extends Construct {
     this.trigger = new ProductFunction(this, 'PostAuthentication', {
       source: 'post-authentication',
       description: 'Cognito post-authentication trigger: starts (or redrives) the onboarding workflow; never fails a sign-in.',
-      timeout: Duration.seconds(5),
+      timeout: Duration.seconds(FunctionBudgets.postAuthentication.timeoutSeconds),
     });
     this.grantEnsureOnboarding(this.trigger);
   }
@@ -150,7 +158,7 @@ export class OnboardingWorkflow extends Construct {
   }
 
   addOutputs(): void {
-    new CfnOutput(this, 'StateMachineArn', { key: 'StateMachineArn', value: this.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'OnboardingVersion', { key: 'OnboardingVersion', value: this.onboardingVersion });
+    new CfnOutput(this, 'StateMachineArn', { key: StackOutputs.StateMachineArn, value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OnboardingVersion', { key: StackOutputs.OnboardingVersion, value: this.onboardingVersion });
   }
 }

@@ -13,6 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../functions/shared/onboarding';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
 
 export interface UserDirectoryProps {
   /** Removal policy of the user pool. Default RETAIN (users outlive the stack). */
@@ -67,6 +68,8 @@ export class UserDirectory extends Construct {
     this.appClient = this.userPool.addClient('AppClient', {
       generateSecret: true,
       authFlows: { userPassword: true, userSrp: true },
+      // Without this, CDK enables the implicit and code OAuth flows with an example.com callback.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
@@ -84,7 +87,7 @@ export class UserDirectory extends Construct {
   }
 
   addOutputs(): void {
-    new CfnOutput(this, 'UserPoolId', { key: 'UserPoolId', value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { key: 'UserPoolClientId', value: this.appClient.userPoolClientId });
+    new CfnOutput(this, 'UserPoolId', { key: StackOutputs.UserPoolId, value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { key: StackOutputs.UserPoolClientId, value: this.appClient.userPoolClientId });
   }
 }

@@ -119,6 +119,39 @@ export function retryableStateNames(states: AslStates): string[] {
   return names;
 }
 
+/**
+ * The longest wait a Node.js timer can arm (2^31-1 ms, about 24.8 days): a longer delay fires
+ * after 1 ms instead. aws-local-stepfunctions arms one timer per task and one per execution.
+ */
+export const LONGEST_TIMER_SECONDS = Math.floor(0x7fffffff / 1000);
+
+/**
+ * AWS's timeout defaults, which aws-local-stepfunctions does not apply: a Task without
+ * `TimeoutSeconds` (or `TimeoutSecondsPath`) never times out — "By default, the Amazon States
+ * Language doesn't specify timeouts" (https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html;
+ * the Task state's TimeoutSeconds default is 99,999,999 s) — while the library gives it 60 s. Missing and longer task timeouts become the longest a timer can wait (AWS's default is
+ * longer, but no sandbox run lives 24 days), as does an execution `TimeoutSeconds` above it.
+ */
+export function withAwsTimeouts(definition: AslDefinition): AslDefinition {
+  const scope = (states: AslStates): AslStates => ({
+    ...states,
+    States: Object.fromEntries(Object.entries(states.States).map(([name, state]) => [name, stateWithTimeouts(state, scope)])),
+  });
+  const top = scope(definition) as AslDefinition;
+  return definition.TimeoutSeconds !== undefined ? { ...top, TimeoutSeconds: Math.min(definition.TimeoutSeconds, LONGEST_TIMER_SECONDS) } : top;
+}
+
+function stateWithTimeouts(state: AslState, scope: (states: AslStates) => AslStates): AslState {
+  let result: AslState = state;
+  if (state.Type === 'Task' && state.TimeoutSecondsPath === undefined) {
+    result = { ...result, TimeoutSeconds: Math.min(state.TimeoutSeconds ?? LONGEST_TIMER_SECONDS, LONGEST_TIMER_SECONDS) };
+  }
+  if (state.Iterator) result = { ...result, Iterator: scope(state.Iterator) };
+  if (state.ItemProcessor) result = { ...result, ItemProcessor: scope(state.ItemProcessor) };
+  if (state.Branches) result = { ...result, Branches: state.Branches.map(scope) };
+  return result;
+}
+
 /** The same definition starting at another top-level state (how a redrive resumes). */
 export function withStartAt(definition: AslDefinition, startAt: string): AslDefinition {
   if (!(startAt in definition.States)) throw new Error(`No top-level state named '${startAt}' to start at`);

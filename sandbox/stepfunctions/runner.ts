@@ -1,6 +1,6 @@
 import './polyfill';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { parseDefinition, retryableStateNames, taskStates, withStartAt, type AslDefinition } from './definition';
+import { parseDefinition, retryableStateNames, taskStates, withAwsTimeouts, withStartAt, type AslDefinition } from './definition';
 
 type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 type RetryIntervalOverrides = NonNullable<NonNullable<RunOptions['overrides']>['retryIntervalOverrides']>;
@@ -113,7 +113,7 @@ function expandRetryOverrides(
 export async function runDefinition(definition: unknown, input: unknown, options: RunDefinitionOptions): Promise<RunResult> {
   const parsed = parseDefinition(definition);
   validateDefinition(parsed);
-  const runnable = options.startAt ? withStartAt(parsed, options.startAt) : parsed;
+  const runnable = withAwsTimeouts(options.startAt ? withStartAt(parsed, options.startAt) : parsed);
   const machine = new StateMachine(runnable as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
   const now = options.now ?? Date.now;
   const tasks = taskStates(parsed);

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { actionsOfRole, joined, logicalIdOf, statementsOfRole, synthesize } from './synth';
+import { FunctionBudgets } from '../../functions/shared/time-budgets';
 
 let s: ReturnType<typeof synthesize>;
 beforeAll(() => {
@@ -36,6 +37,13 @@ describe('user directory', () => {
     const write = client?.Properties?.WriteAttributes as string[];
     expect(read).toEqual(expect.arrayContaining(['custom:iot_onboarded', 'custom:identity_id']));
     expect(write.filter((a) => a.startsWith('custom:'))).toEqual([]);
+  });
+
+  it('enables no OAuth flow on the app client (no implicit grant, no example.com callback)', () => {
+    const client = Object.values(s.resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient');
+    expect(client?.Properties?.AllowedOAuthFlows).toBeUndefined();
+    expect(client?.Properties?.CallbackURLs).toBeUndefined();
+    expect(client?.Properties?.AllowedOAuthFlowsUserPoolClient).toBe(false);
   });
 
   it('gives the app client a secret and USER_PASSWORD_AUTH plus SRP', () => {
@@ -223,6 +231,29 @@ describe('stack', () => {
     );
   });
 
+  it('leaves no fixed-name log group behind after `cdk destroy` (a second deploy would fail)', () => {
+    const template = s.template.toJSON() as { Resources: Record<string, { Type: string; DeletionPolicy?: string; Properties?: { LogGroupName?: unknown } }> };
+    const blocking = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Logs::LogGroup' && r.Properties?.LogGroupName !== undefined && r.DeletionPolicy !== 'Delete')
+      .map(([id]) => id);
+    expect(blocking).toEqual([]);
+  });
+
+  it('gives every function the timeout of its time budget', () => {
+    const timeoutOf = (fragment: string) => s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', fragment)]?.Properties?.Timeout;
+    expect(timeoutOf('OnboardingPostAuthentication')).toBe(FunctionBudgets.postAuthentication.timeoutSeconds);
+    expect(timeoutOf('OnboardingResolveIdentity')).toBe(FunctionBudgets.resolveIdentity.timeoutSeconds);
+    expect(timeoutOf('OnboardingPublishWelcome')).toBe(FunctionBudgets.publishWelcome.timeoutSeconds);
+    expect(timeoutOf('CommandsHandler')).toBe(FunctionBudgets.publishCommand.timeoutSeconds);
+    expect(timeoutOf('CustomAuthorizerHandler')).toBe(5);
+  });
+
+  it('deploys a state machine whose executions time out (TimeoutSeconds in the definition)', () => {
+    const machine = Object.values(s.resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    // aws-cdk-lib drops StateMachine({ timeout }) for a definition from a string: the ASL must carry it.
+    expect(joined(machine?.Properties?.DefinitionString)).toMatch(/"StartAt": "ResolveIdentity",\s*"TimeoutSeconds": 3600,/);
+  });
+
   it('grants no role a wildcard action', () => {
     const actions = Object.keys(s.resources)
       .filter((id) => s.resources[id]?.Type === 'AWS::IAM::Role')
@@ -269,11 +300,21 @@ describe('IoT custom authorizer', () => {
     expect(permissions).toHaveLength(1);
   });
 
-  it('lets the authorizer function only sign users in and read them (trust re-validation)', () => {
+  it('lets the authorizer function read its app client secret and the user (trust re-validation); InitiateAuth needs no IAM grant', () => {
     const roleId = roleOfFunction('CustomAuthorizerHandler');
-    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-idp:AdminGetUser', 'cognito-idp:InitiateAuth', ...X_RAY].sort());
+    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-idp:AdminGetUser', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', ...X_RAY].sort());
+    const secretId = logicalIdOf(s.resources, 'AWS::SecretsManager::Secret', 'AppClientSecret');
+    const secretStatement = statementsOfRole(s.resources, roleId).find((st) => JSON.stringify(st.Action).includes('secretsmanager'));
+    expect(secretStatement?.Resource).toEqual({ Ref: secretId });
     const read = statementsOfRole(s.resources, roleId).find((st) => st.Action === 'cognito-idp:AdminGetUser');
     expect(JSON.stringify(read?.Resource)).toContain('UsersUserPool');
+  });
+
+  it('keeps the app client secret out of the function environment', () => {
+    const fnId = logicalIdOf(s.resources, 'AWS::Lambda::Function', 'CustomAuthorizerHandler');
+    const variables = (s.resources[fnId]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables)).not.toContain('APP_CLIENT_SECRET');
+    expect(variables.APP_CLIENT_SECRET_ID).toEqual({ Ref: logicalIdOf(s.resources, 'AWS::SecretsManager::Secret', 'AppClientSecret') });
   });
 
   it('outputs the authorizer name', () => {

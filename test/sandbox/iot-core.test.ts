@@ -293,6 +293,42 @@ describe('MQTT broker', { timeout: 10_000 }, () => {
     expect(denials.at(-1)?.reason).toBe('iot-policy-denies');
   });
 
+  it('does not deliver a message on a topic the subscriber may subscribe to but not receive', async () => {
+    // A policy that allows subscribing to lab/* but receiving only lab/allowed (and a role that allows all).
+    const role = 'arn:aws:iam::000000000000:role/lab';
+    core.setRolePolicy(role, { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'iot:*', Resource: '*' } });
+    const arn = (type: string, name: string) => `arn:aws:iot:${REGION}:000000000000:${type}/${name}`;
+    const labPolicy = `lab-${randomUUID()}`;
+    await iot.send(
+      new CreatePolicyCommand({
+        policyName: labPolicy,
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'iot:Connect', Resource: arn('client', '${iot:ClientId}') },
+            { Effect: 'Allow', Action: 'iot:Subscribe', Resource: arn('topicfilter', 'lab/*') },
+            { Effect: 'Allow', Action: 'iot:Publish', Resource: arn('topic', 'lab/*') },
+            { Effect: 'Allow', Action: 'iot:Receive', Resource: arn('topic', 'lab/allowed') },
+          ],
+        }),
+      }),
+    );
+    const identityId = newIdentityId();
+    await iot.send(new AttachPolicyCommand({ policyName: labPolicy, target: identityId }));
+    const client = await connect(await presignedWsUrl(store.issueForIdentity(identityId, role)), identityId);
+    expect((await client.subscribeAsync(['lab/denied', 'lab/allowed'], { qos: 1 })).map((g) => g.qos)).toEqual([1, 1]);
+    const received: string[] = [];
+    client.on('message', (topic) => received.push(topic));
+    const allowed = nextMessage(client, 'lab/allowed');
+
+    // One connection's messages arrive in order: once lab/allowed is in, lab/denied was decided.
+    await client.publishAsync('lab/denied', '{"n":1}', { qos: 1 });
+    await client.publishAsync('lab/allowed', '{"n":2}', { qos: 1 });
+    await allowed;
+
+    expect(received).toEqual(['lab/allowed']);
+  });
+
   /** The HTTP status the server answers a WebSocket upgrade with (101 when accepted). */
   function upgradeStatus(url: string): Promise<number> {
     return new Promise<number>((resolve) => {

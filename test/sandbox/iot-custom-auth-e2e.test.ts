@@ -105,7 +105,7 @@ beforeAll(async () => {
     log: silentLog,
     now: Date.now,
     trust: new TrustCache({ check: (token) => checkUser(cognito, userPoolId, token), now: Date.now }),
-    config: { clientId, clientSecret, policyScope: { region: SANDBOX_REGION, account: SANDBOX_ACCOUNT }, revalidateSeconds: TRUST_DEFAULTS.revalidateSeconds },
+    config: { clientId, clientSecret: async () => clientSecret, policyScope: { region: SANDBOX_REGION, account: SANDBOX_ACCOUNT }, revalidateSeconds: TRUST_DEFAULTS.revalidateSeconds },
   };
 
   const tls = await createSandboxTlsMaterial();

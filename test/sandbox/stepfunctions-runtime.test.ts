@@ -1,4 +1,3 @@
-import { attemptsFor } from '../support/asl';
 import {
   AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
@@ -6,7 +5,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, UpstreamThrottledError } from '../../functions/shared/errors';
 import { parseDefinition } from '../../sandbox/stepfunctions/definition';
 import { createTaskHandlers, runDefinition, type LambdaFunction } from '../../sandbox/stepfunctions/task-runtime';
@@ -139,8 +138,8 @@ describe('task runtime (aws-local-stepfunctions with local task bindings)', () =
     expect(result).toMatchObject({ status: 'FAILED', error: 'Iot.ThrottlingException', failedState: 'AttachPolicy' });
     expect(result.cause).toBe('Rate exceeded (Service: Iot, Status Code: 400, Request ID: req-1)');
     expect(result.failedStateInput).toEqual({ ...INPUT, identity: { identityId: IDENTITY_ID } });
-    // 1 call + the throttling retrier's MaxAttempts.
-    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(attemptsFor(JSON.stringify(DEFINITION), 'AttachPolicy', 'Iot.ThrottlingException'));
+    // 1 call + the throttling retrier's 150 retries.
+    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(151);
     expect(welcome).not.toHaveBeenCalled();
   });
 
@@ -166,8 +165,8 @@ describe('task runtime (aws-local-stepfunctions with local task bindings)', () =
       retryIntervalOverrides: NO_WAIT,
     });
     expect(result).toMatchObject({ status: 'FAILED', error: 'Iot.SdkClientException', failedState: 'AttachPolicy' });
-    // The transient-error retrier: MaxAttempts 4.
-    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(5);
+    // Not an AttachPolicy error AWS documents, so the ASL does not retry it.
+    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(1);
   });
 
   it('fails with Lambda.ResourceNotFoundException naming a FunctionName nothing is bound to', async () => {
@@ -219,10 +218,57 @@ describe('task runtime (aws-local-stepfunctions with local task bindings)', () =
   it('records TaskTimedOut and fails with States.Timeout when a task outlives its TimeoutSeconds', async () => {
     const timed = structuredClone(DEFINITION) as { States: { ResolveIdentity: Record<string, unknown> } };
     timed.States.ResolveIdentity.TimeoutSeconds = 1;
+    delete timed.States.ResolveIdentity.Retry;
     const { bindings } = lambdas({ resolve: () => new Promise<never>(() => undefined) });
     const result = await runDefinition(timed, INPUT, { handlers: createTaskHandlers(timed, { lambdas: bindings, sdk }) });
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout', failedState: 'ResolveIdentity' });
     expect(result.events.map((e) => e.type)).toContain('TaskTimedOut');
     expect(result.events.map((e) => e.type)).not.toContain('TaskSucceeded');
+  });
+});
+
+describe('task timeouts as AWS applies them', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('lets a Task without TimeoutSeconds run past 60 s (AWS sets no task timeout by default)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const untimed = structuredClone(DEFINITION) as { States: { ResolveIdentity: Record<string, unknown> } };
+    delete untimed.States.ResolveIdentity.TimeoutSeconds;
+    let finish: (value: unknown) => void = () => undefined;
+    let started: () => void = () => undefined;
+    const called = new Promise<void>((resolve) => (started = resolve));
+    const { bindings } = lambdas({
+      resolve: () =>
+        new Promise((resolve) => {
+          finish = resolve;
+          started();
+        }),
+    });
+    const run = runDefinition(untimed, INPUT, { handlers: createTaskHandlers(untimed, { lambdas: bindings, sdk }) });
+    await called;
+    await vi.advanceTimersByTimeAsync(61_000);
+    finish({ identityId: IDENTITY_ID });
+    const result = await run;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.events.map((e) => e.type)).not.toContain('TaskTimedOut');
+  });
+
+  it('times a Task out at its own TimeoutSeconds and retries States.Timeout as the ASL says', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let calls = 0;
+    const { bindings } = lambdas({
+      resolve: () => {
+        calls++;
+        return calls === 1 ? new Promise<never>(() => undefined) : Promise.resolve({ identityId: IDENTITY_ID });
+      },
+    });
+    const run = runDefinition(DEFINITION, INPUT, { handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }), retryIntervalOverrides: NO_WAIT });
+    await vi.advanceTimersByTimeAsync(20_000);
+    const result = await run;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(calls).toBe(2);
+    expect(result.events.find((e) => e.type === 'TaskTimedOut')).toMatchObject({ stateName: 'ResolveIdentity', error: 'States.Timeout' });
   });
 });

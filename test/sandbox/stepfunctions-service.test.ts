@@ -1,4 +1,3 @@
-import { attemptsFor } from '../support/asl';
 import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
 import {
@@ -262,8 +261,8 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
       expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'Iot.ThrottlingException' } });
       expect(events.at(-2)).toMatchObject({ type: 'TaskFailed', taskFailedEventDetails: { resource: 'attachPolicy' } });
       expect(events.filter((e) => e.type === 'TaskStateEntered').at(-1)?.stateEnteredEventDetails?.name).toBe('AttachPolicy');
-      // 1 attempt + the throttling retrier's MaxAttempts.
-      expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(attemptsFor(DEFINITION, 'AttachPolicy', 'Iot.ThrottlingException'));
+      // 1 attempt + the throttling retrier's 150 retries.
+      expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(151);
     });
 
     it('redrives at the failed state: ResolveIdentity runs once overall and the execution succeeds', async () => {

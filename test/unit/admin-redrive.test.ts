@@ -43,6 +43,15 @@ describe('admin redrive', () => {
     expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({ stateMachineArn: MACHINE, name: `onboard-${SUB}-v1-r1767225600`, input: INPUT });
   });
 
+  it.each(['SUCCEEDED', 'RUNNING'] as const)('with --restart leaves a %s execution alone (no second onboarding)', async (status) => {
+    sfnMock.on(RedriveExecutionCommand).rejects(new ExecutionNotRedrivable({ message: `Execution cannot be redriven: status ${status}`, $metadata: {} }));
+    sfnMock.on(DescribeExecutionCommand).resolves({ status, name: `onboard-${SUB}-v1`, stateMachineArn: MACHINE, input: INPUT, executionArn: ARN, startDate: new Date() });
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${ARN}-r1`, startDate: new Date() });
+    const { summary } = await redriveCommand(clients, targets, quiet, { ...options, restart: true });
+    expect(summary.outcomes[0]).toMatchObject({ result: 'skipped', reason: `execution is ${status}` });
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
   it('holds the rate: waits between redrives', async () => {
     sfnMock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
     const waits: number[] = [];

@@ -1,4 +1,5 @@
 import type { Counter, Log } from '../../functions/shared/observability';
+import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 
 export const SUB = '6b1f4c2e-8a7d-4f5b-9c3e-2d1a0b9c8e7f';
 export const IDENTITY_ID = 'us-east-1:0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
@@ -38,4 +39,16 @@ export function recordingCounter(): Counter & { counts: Map<string, number> } {
 /** An AWS SDK v3 service exception of the given name and status, as the SDK throws them. */
 export function awsError(name: string, status: number, message = `${name} from AWS`) {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, $fault: status >= 500 ? 'server' : 'client' });
+}
+
+/** The onboarding ASL with its placeholders filled by short sample values, parsed. */
+export function onboardingDefinition<T>(): T {
+  return JSON.parse(
+    renderOnboardingDefinition({
+      ResolveIdentityFunctionArn: 'resolve-identity',
+      PublishWelcomeFunctionArn: 'publish-welcome',
+      IotPolicyName: 'policy',
+      UserPoolId: 'us-east-1_abc',
+    }),
+  ) as T;
 }

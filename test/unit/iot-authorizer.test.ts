@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { createHmac } from 'node:crypto';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authorizeConnect, principalIdFor } from '../../functions/iot-authorizer/core';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { silentLog, type Log } from '../../functions/shared/observability';
@@ -43,9 +43,18 @@ async function idToken(claims: Record<string, unknown> = {}, options: { key?: Cr
 function verifier() {
   const v = CognitoJwtVerifier.create({ userPoolId: POOL, tokenUse: 'id', clientId: CLIENT_ID });
   v.cacheJwks({ keys: [{ ...jwk, kid: 'k1', alg: 'RS256', use: 'sig' }] } as never);
-  // aws-jwt-verify checks exp against the real clock; the tests pin "now" for the session length.
-  return { verify: (token: string) => v.verify(token, { graceSeconds: 10 ** 9 }) as Promise<Record<string, unknown>> };
+  // aws-jwt-verify checks exp against Date.now, which the tests pin to NOW (fake Date).
+  return { verify: (token: string) => v.verify(token) as Promise<Record<string, unknown>> };
 }
+
+/** The reasons the authorizer logged for its denials. */
+let denials: Array<{ reason: unknown; detail: unknown }> = [];
+const recordingLog: Log = {
+  ...silentLog,
+  warn: (_message, attributes) => {
+    denials.push({ reason: attributes?.reason, detail: attributes?.detail });
+  },
+};
 
 /** AdminGetUser as the user pool answers it for alice, the token's user, unless a test says otherwise. */
 function userPoolHas(overrides: { sub?: string; enabled?: boolean; status?: string; identityId?: string } = {}) {
@@ -70,9 +79,9 @@ const deps = (options: { now?: () => number; log?: Log } = {}) => {
     verifier: verifier(),
     cognitoIdp,
     trust: new TrustCache({ check: (token) => checkUser(cognitoIdp, POOL, token), now, revalidateSeconds: REVALIDATE_S }),
-    log: options.log ?? silentLog,
+    log: options.log ?? recordingLog,
     now,
-    config: { clientId: CLIENT_ID, clientSecret: 'client-secret', policyScope: scope, revalidateSeconds: REVALIDATE_S },
+    config: { clientId: CLIENT_ID, clientSecret: async () => 'client-secret', policyScope: scope, revalidateSeconds: REVALIDATE_S },
   };
 };
 
@@ -101,6 +110,12 @@ describe('IoT custom authorizer', () => {
   beforeEach(() => {
     idpMock.reset();
     userPoolHas();
+    denials = [];
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it('authorizes a valid ID token with one AdminGetUser and no sign-in', async () => {
@@ -199,9 +214,18 @@ describe('IoT custom authorizer', () => {
     expect((await authorizeConnect(connect('alice', 'pw'), deps())).isAuthenticated).toBe(false);
   });
 
-  it('denies an expired token', async () => {
+  it('denies an expired token: the JWT verifier checks exp against the clock', async () => {
     const response = await authorizeConnect(connect('alice', await idToken({}, { expiresInS: -60 })), deps());
     expect(response.isAuthenticated).toBe(false);
+    expect(denials).toEqual([{ reason: 'invalid-token', detail: expect.stringMatching(/expired/i) }]);
+  });
+
+  it('accepts the same token while it is still valid, and denies it once the clock passes exp', async () => {
+    const token = await idToken({}, { expiresInS: 3600 });
+    expect((await authorizeConnect(connect('alice', token), deps())).isAuthenticated).toBe(true);
+    vi.setSystemTime(NOW + 3_601_000);
+    expect((await authorizeConnect(connect('alice', token), deps())).isAuthenticated).toBe(false);
+    expect(denials).toEqual([{ reason: 'invalid-token', detail: expect.stringMatching(/expired/i) }]);
   });
 
   it('denies a token that expires before the 300-second minimum session', async () => {
@@ -210,20 +234,23 @@ describe('IoT custom authorizer', () => {
 
   it('denies a token signed by another key', async () => {
     expect((await authorizeConnect(connect('alice', await idToken({}, { key: otherKey })), deps())).isAuthenticated).toBe(false);
+    expect(denials).toEqual([{ reason: 'invalid-token', detail: expect.stringMatching(/signature/i) }]);
   });
 
   it('denies a token from another app client', async () => {
     expect((await authorizeConnect(connect('alice', await idToken({ aud: 'someoneelse' })), deps())).isAuthenticated).toBe(false);
   });
 
-  it('denies a token from another user pool', async () => {
-    const foreign = await new SignJWT({ sub: SUB, aud: CLIENT_ID, token_use: 'id', 'cognito:username': 'alice' })
+  it('denies a token from another user pool that is otherwise valid (same key, claims, app client)', async () => {
+    const iat = Math.floor(NOW / 1000);
+    const foreign = await new SignJWT({ sub: SUB, aud: CLIENT_ID, token_use: 'id', 'cognito:username': 'alice', 'custom:identity_id': IDENTITY_ID, auth_time: iat })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool')
-      .setIssuedAt(NOW / 1000)
-      .setExpirationTime(NOW / 1000 + 3600)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 3600)
       .sign(privateKey);
     expect((await authorizeConnect(connect('alice', foreign), deps())).isAuthenticated).toBe(false);
+    expect(denials).toEqual([{ reason: 'invalid-token', detail: expect.stringMatching(/issuer/i) }]);
   });
 
   it('denies an access token where an ID token is expected', async () => {

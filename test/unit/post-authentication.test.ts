@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { executionArnFor, onPostAuthentication, TriggerMetrics } from '../../functions/post-authentication/core';
+import { executionArnFor, onPostAuthentication } from '../../functions/post-authentication/core';
+import { TriggerMetrics } from '../../functions/shared/metrics';
 import { awsError, postAuthEvent, recordingCounter, recordingLog, STATE_MACHINE_ARN, SUB } from './fixtures';
 
 const sfnMock = mockClient(SFNClient);
@@ -94,6 +95,35 @@ describe('post-authentication trigger core', () => {
     sfnMock.on(DescribeExecutionCommand).resolves({ status: 'TIMED_OUT', stopDate, executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() });
     sfnMock.on(RedriveExecutionCommand).rejects(new ExecutionNotRedrivable({ message: 'too old', $metadata: {} }));
     expect(await onPostAuthentication(postAuthEvent(), deps())).toBe('replaced');
+  });
+
+  it('never redrives an execution Step Functions reports NOT_REDRIVABLE, even if a redrive would be accepted', async () => {
+    const stopDate = new Date('2026-01-01T00:00:00Z');
+    sfnMock.on(StartExecutionCommand, { name: NAME }).rejects(alreadyExists());
+    sfnMock.on(StartExecutionCommand, { name: `${NAME}-r1767225600` }).resolves({ executionArn: 'x', startDate: new Date() });
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED', redriveStatus: 'NOT_REDRIVABLE', stopDate, executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() });
+    sfnMock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+    expect(await onPostAuthentication(postAuthEvent(), deps())).toBe('replaced');
+    expect(sfnMock.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
+  });
+
+  it('starts at most 2 replacements per sign-in, then reports the failure', async () => {
+    // Every name exists and is closed for good: the chain must stop.
+    sfnMock.on(StartExecutionCommand).rejects(alreadyExists());
+    let stop = Date.parse('2026-01-01T00:00:00Z');
+    sfnMock.on(DescribeExecutionCommand).callsFake(() => ({
+      status: 'FAILED',
+      redriveStatus: 'NOT_REDRIVABLE',
+      stopDate: new Date((stop += 1_000)),
+      executionArn: EXECUTION_ARN,
+      stateMachineArn: STATE_MACHINE_ARN,
+      startDate: new Date(0),
+    }));
+    const d = deps();
+    expect(await onPostAuthentication(postAuthEvent(), d)).toBe('failed');
+    // The original name plus 2 replacements.
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(3);
+    expect(d.metrics.counts.get(TriggerMetrics.Errors)).toBe(1);
   });
 
   it('reports and counts a Step Functions failure without throwing', async () => {

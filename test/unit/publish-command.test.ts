@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NotOnboardedError } from '../../functions/publish-command/access-cache';
 import { ApiError } from '../../functions/publish-command/api-errors';
-import { handleApiRequest, NOT_ONBOARDED_RETRY_AFTER_SECONDS, Routes } from '../../functions/publish-command/core';
+import { handleApiRequest, NOT_ONBOARDED_RETRY_AFTER_SECONDS } from '../../functions/publish-command/core';
+import { ApiRoutes } from '../../functions/shared/routes';
 import { silentLog } from '../../functions/shared/observability';
 import { awsError, IDENTITY_ID, SUB } from './fixtures';
 
@@ -27,7 +28,7 @@ const deps = {
 function event(overrides: { routeKey?: string; thingName?: string; body?: string; claims?: Record<string, unknown> | null; base64?: boolean } = {}) {
   return {
     version: '2.0',
-    routeKey: overrides.routeKey ?? Routes.PublishCommand,
+    routeKey: overrides.routeKey ?? ApiRoutes.PublishCommand,
     pathParameters: { thingName: overrides.thingName ?? 'device_kitchen' },
     body: overrides.body ?? '{"power":"OFF"}',
     isBase64Encoded: overrides.base64 ?? false,
@@ -143,7 +144,7 @@ describe('command API', () => {
     ensureResult = async () => {
       throw awsError('ServiceUnavailable', 503);
     };
-    const { status, headers } = await call(event({ routeKey: Routes.GetCredentials }));
+    const { status, headers } = await call(event({ routeKey: ApiRoutes.GetCredentials }));
     expect(status).toBe(409);
     expect(headers['retry-after']).toBe(String(NOT_ONBOARDED_RETRY_AFTER_SECONDS));
   });
@@ -188,7 +189,7 @@ describe('command API', () => {
   });
 
   it('returns the caller\'s identity, OpenID token and the IoT endpoint on GET /iot/credentials', async () => {
-    const { status, body } = await call(event({ routeKey: Routes.GetCredentials, body: '' }));
+    const { status, body } = await call(event({ routeKey: ApiRoutes.GetCredentials, body: '' }));
     expect(status).toBe(200);
     expect(body).toEqual({
       identityId: IDENTITY_ID,

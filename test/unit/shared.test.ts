@@ -36,9 +36,14 @@ describe('IoT policy template', () => {
 
 describe('onboarding execution names', () => {
   it('are deterministic per user and version and within the 80-character limit', () => {
-    const name = executionName(SUB, '1234567890abcdef');
-    expect(name).toBe(executionName(SUB, '1234567890abcdef'));
-    expect(name.length).toBeLessThanOrEqual(80);
+    // Pinned: the trigger, the API's self-healing and the admin CLI must all derive this exact name.
+    expect(executionName(SUB, '1234567890abcdef')).toBe(`onboard-${SUB}-v1234567890abcdef`);
+    expect(executionName(SUB, '1234567890abcdef').length).toBeLessThanOrEqual(80);
+  });
+
+  it('differ per user and per version', () => {
+    const other = '7c2e5d3f-9b8e-4a6c-8d4f-3e2b1c0d9f8a';
+    expect(new Set([executionName(SUB, '1'), executionName(SUB, '2'), executionName(other, '1')]).size).toBe(3);
   });
 
   it('derive replacements from the closed execution, not from each other', () => {

@@ -1,7 +1,6 @@
-import { attemptsFor } from '../support/asl';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
+import { AttachPolicyCommand, IoTClient, LimitExceededException, ThrottlingException } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -120,10 +119,17 @@ describe('onboarding workflow (real ASL, real task cores)', () => {
     expect(result.status).toBe('FAILED');
     expect(result.failedState).toBe('AttachPolicy');
     expect(result.error).toBe('Iot.ThrottlingException');
-    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(attemptsFor(JSON.stringify(DEFINITION), 'AttachPolicy', 'Iot.ThrottlingException'));
-    expect(attemptsFor(JSON.stringify(DEFINITION), 'AttachPolicy', 'Iot.ThrottlingException')).toBeGreaterThan(10);
+    // 1 call + 150 retries: the capacity the README's storm figures rest on (3,000 sign-ins at 15 TPS).
+    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(151);
     expect(idpMock.commandCalls(AdminUpdateUserAttributesCommand)).toHaveLength(0);
     expect(result.failedStateInput).toMatchObject({ identity: { identityId: IDENTITY_ID } });
+  });
+
+  it('does not retry a policy quota (LimitExceededException) as throttling: fails at AttachPolicy after one call', async () => {
+    iotMock.on(AttachPolicyCommand).rejects(new LimitExceededException({ message: 'A limit has been exceeded.', $metadata: { httpStatusCode: 410 } }));
+    const result = await run();
+    expect(result).toMatchObject({ status: 'FAILED', failedState: 'AttachPolicy', error: 'Iot.LimitExceededException' });
+    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(1);
   });
 
   it('resumes from the failed state with its input without resolving the identity again', async () => {

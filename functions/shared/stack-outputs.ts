@@ -1,0 +1,23 @@
+/**
+ * The stack's outputs: one key per value a client or operator reads. lib/ declares each as a
+ * CfnOutput, the sandbox writes the same keys to its outputs file, and the admin CLI
+ * (ops/context.ts) reads them from CloudFormation or a `cdk deploy --outputs-file` JSON.
+ */
+export const StackOutputs = {
+  UserPoolId: 'UserPoolId',
+  UserPoolClientId: 'UserPoolClientId',
+  IdentityPoolId: 'IdentityPoolId',
+  DeveloperProviderName: 'DeveloperProviderName',
+  IotPolicyName: 'IotPolicyName',
+  DevicePrefix: 'DevicePrefix',
+  StateMachineArn: 'StateMachineArn',
+  OnboardingVersion: 'OnboardingVersion',
+  ApiUrl: 'ApiUrl',
+  IotDataEndpoint: 'IotDataEndpoint',
+  CustomAuthorizerName: 'CustomAuthorizerName',
+} as const;
+
+export type StackOutputKey = (typeof StackOutputs)[keyof typeof StackOutputs];
+
+/** Every output with its value, as the sandbox writes them. */
+export type StackOutputValues = Record<StackOutputKey, string>;

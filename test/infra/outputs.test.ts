@@ -1,0 +1,38 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { OUTPUTS_READ, resolveTargets } from '../../ops/context';
+import { synthesize } from './synth';
+
+type Outputs = Record<string, { Value: unknown }>;
+let outputs: Outputs;
+beforeAll(() => {
+  outputs = synthesize({ devicePrefix: 'lamp_' }).template.toJSON().Outputs as Outputs;
+});
+
+describe('stack outputs contract', () => {
+  it('declares every output key the admin CLI reads', () => {
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining([...OUTPUTS_READ]));
+  });
+
+  it('declares exactly the keys of the shared contract (what the sandbox writes too)', () => {
+    expect(Object.keys(outputs).sort()).toEqual(Object.values(StackOutputs).sort());
+  });
+
+  it('lets diagnose evaluate the role with the device prefix the stack was deployed with', async () => {
+    // What `cdk deploy --outputs-file` would write: deploy-time values stand in for references.
+    const deployed = Object.fromEntries(
+      Object.entries(outputs).map(([key, { Value }]) => [key, typeof Value === 'string' ? Value : `deployed-${key}`]),
+    );
+    deployed[StackOutputs.StateMachineArn] = 'arn:aws:states:eu-west-1:123456789012:stateMachine:onboarding';
+    const file = join(mkdtempSync(join(tmpdir(), 'outputs-')), 'outputs.json');
+    writeFileSync(file, JSON.stringify({ IotOnboarding: deployed }));
+
+    const targets = await resolveTargets({ outputsFile: file }, {});
+
+    expect(targets.devicePrefix).toBe('lamp_');
+    expect(targets.region).toBe('eu-west-1');
+  });
+});
