@@ -30,8 +30,6 @@ import { createTaskHandlers, type RunDefinitionOptions } from './stepfunctions/t
 export interface SandboxOptions {
   /** Onboarding version the trigger enforces. Default `1`. */
   readonly onboardingVersion?: string;
-  /** Device thing-name prefix of the policy template. Default `device_`. */
-  readonly devicePrefix?: string;
   /** Retry waits of the state machine in ms instead of the ASL's backoff (tests). Default: real backoff. */
   readonly retryIntervalOverrides?: RunDefinitionOptions['retryIntervalOverrides'];
   /** Log level of the functions (Powertools). Default `WARN`. */
@@ -67,7 +65,6 @@ export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
  */
 export async function startSandbox(options: SandboxOptions = {}) {
   const onboardingVersion = options.onboardingVersion ?? '1';
-  const devicePrefix = options.devicePrefix ?? 'device_';
   const clock = options.clock ?? new SandboxClock();
   const now = clock.now;
   const store = new CredentialStore(now);
@@ -98,7 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       ports: { ...(options.ports?.iotData ? { dataPlane: options.ports.iotData } : {}), ...(options.ports?.mqtt ? { mqtt: options.ports.mqtt } : {}) },
     });
     closers.push(() => iot.close());
-    const policyDocument = iotPolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT, devicePrefix });
+    const policyDocument = iotPolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT });
     iot.setRolePolicy(AUTHENTICATED_ROLE_ARN, policyDocument);
     iot.registry.createPolicy(POLICY_NAME, JSON.stringify(policyDocument));
     iot.registry.createPolicy(DEVICE_POLICY_NAME, JSON.stringify(devicePolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT })));
@@ -154,7 +151,6 @@ export async function startSandbox(options: SandboxOptions = {}) {
           APP_CLIENT_ID: client.clientId,
           APP_CLIENT_SECRET_ID: appClientSecret.arn,
           AWS_ACCOUNT_ID: SANDBOX_ACCOUNT,
-          DEVICE_PREFIX: devicePrefix,
           COGNITO_JWKS_URI: pool.jwksUri,
         },
       },
@@ -227,7 +223,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       [StackOutputs.IdentityPoolId]: identityPoolId,
       [StackOutputs.DeveloperProviderName]: DEVELOPER_PROVIDER,
       [StackOutputs.IotPolicyName]: POLICY_NAME,
-      [StackOutputs.DevicePrefix]: devicePrefix,
+      [StackOutputs.DevicePolicyName]: DEVICE_POLICY_NAME,
       [StackOutputs.StateMachineArn]: stateMachineArn,
       [StackOutputs.OnboardingVersion]: onboardingVersion,
       [StackOutputs.ApiUrl]: api.url,
@@ -247,7 +243,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
       IOT_ONBOARDING_POLICY_NAME: POLICY_NAME,
       IOT_ONBOARDING_VERSION: onboardingVersion,
-      IOT_ONBOARDING_DEVICE_PREFIX: devicePrefix,
+      IOT_ONBOARDING_DEVICE_POLICY_NAME: DEVICE_POLICY_NAME,
     };
 
     /** How an app (sandbox/client.ts) reaches this sandbox. */

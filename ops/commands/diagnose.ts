@@ -84,7 +84,7 @@ export async function diagnoseCommand(
     );
   }
 
-  const role = iotPolicyDocument({ region: targets.region, account: targets.account, devicePrefix: targets.devicePrefix });
+  const role = iotPolicyDocument({ region: targets.region, account: targets.account });
   const roleVerdict = evaluatePolicies([{ name: 'authenticated role', document: role }], spec.iot, resource, { identityId, clientId });
   checks.push(['IAM role (policy template)', roleVerdict.effect === 'allow' ? 'ALLOWED' : roleVerdict.effect === 'deny' ? 'EXPLICIT_DENY' : 'IMPLICIT_DENY']);
   if (roleVerdict.effect !== 'allow') {
