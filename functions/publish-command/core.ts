@@ -6,6 +6,8 @@ import { ApiRoutes } from '../shared/routes';
 import { jsonDepth, SHADOW_LIMITS, thingNameProblem } from '../shared/shadow-limits';
 import { NotOnboardedError, type UserAccessCache } from './access-cache';
 import { ApiError } from './api-errors';
+import { assertOwner, claim, listDevices, release, type DeviceRouteDeps } from './devices';
+import { twinTopic } from '../shared/iot-policy';
 
 export interface CommandApiDeps {
   readonly access: Pick<UserAccessCache, 'get'>;
@@ -19,6 +21,8 @@ export interface CommandApiDeps {
    * post-authentication trigger would (token refreshes never run the trigger: design section 9).
    */
   readonly ensureOnboarding: (user: { readonly sub: string; readonly username: string }) => Promise<string>;
+  /** The thing registry (ownership) and the ownership cache of the command path. */
+  readonly devices: DeviceRouteDeps;
 }
 
 /** Seconds a client waits before retrying after 409 NotOnboarded: an onboarding takes a few seconds. */
@@ -63,6 +67,10 @@ export async function handleApiRequest(event: unknown, deps: CommandApiDeps): Pr
         return await publishCommand(request, caller, deps);
       case ApiRoutes.GetCredentials:
         return await getCredentials(caller, deps);
+      case ApiRoutes.ListDevices:
+      case ApiRoutes.ClaimDevice:
+      case ApiRoutes.ReleaseDevice:
+        return await deviceRoute(request, caller, deps);
       default:
         throw new ApiError('RouteNotFound', `No route ${request.routeKey}`);
     }
@@ -123,15 +131,30 @@ async function getCredentials(caller: Caller, deps: CommandApiDeps): Promise<Api
   });
 }
 
+async function deviceRoute(request: ApiEvent, caller: Caller, deps: CommandApiDeps): Promise<ApiResponse> {
+  const { identityId } = await deps.access.get(caller.sub, caller.username);
+  if (request.routeKey === ApiRoutes.ListDevices) return json(200, await listDevices(deps.devices, identityId));
+  const thingName = request.pathParameters?.thingName ?? '';
+  validateThingName(thingName);
+  const result =
+    request.routeKey === ApiRoutes.ClaimDevice
+      ? await claim(deps.devices, thingName, identityId, parseJsonBody(request, 'InvalidClaimRequest'))
+      : await release(deps.devices, thingName, identityId);
+  deps.log.info(request.routeKey === ApiRoutes.ClaimDevice ? 'Device claimed' : 'Device released', { requestId: request.requestContext.requestId, thingName, identityId });
+  return json(200, result);
+}
+
 async function publishCommand(request: ApiEvent, caller: Caller, deps: CommandApiDeps): Promise<ApiResponse> {
   const thingName = request.pathParameters?.thingName ?? '';
   validateThingName(thingName);
   const desired = parseDesiredState(request);
   const commandId = deps.newCommandId();
-  const topic = `$aws/things/${thingName}/shadow/update`;
   const payload = JSON.stringify({ state: { desired }, clientToken: commandId });
 
   const access = await deps.access.get(caller.sub, caller.username);
+  await assertOwner(deps.devices, thingName, access.identityId);
+  // The twin in the caller's own namespace: the user's policy allows it, the device listens there.
+  const topic = twinTopic(access.identityId, thingName, 'update');
   try {
     await access.iotData.send(new PublishCommand({ topic, qos: 1, payload: new TextEncoder().encode(payload) }));
   } catch (error) {
@@ -159,17 +182,20 @@ function validateThingName(thingName: string) {
   }
 }
 
-function parseDesiredState(request: ApiEvent): Record<string, unknown> {
+function parseJsonBody(request: ApiEvent, kind: 'InvalidCommand' | 'InvalidClaimRequest'): unknown {
   if (request.body === undefined || request.body === '') {
-    throw new ApiError('InvalidCommand', 'The request body must be a JSON object: the desired state, e.g. {"power":"OFF"}');
+    throw new ApiError(kind, kind === 'InvalidCommand' ? 'The request body must be a JSON object: the desired state, e.g. {"power":"OFF"}' : 'The body must be {"claimCode": "..."}');
   }
   const text = request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    throw new ApiError('InvalidCommand', 'The request body is not valid JSON');
+    throw new ApiError(kind, 'The request body is not valid JSON');
   }
+}
+
+function parseDesiredState(request: ApiEvent): Record<string, unknown> {
+  const value = parseJsonBody(request, 'InvalidCommand');
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ApiError('InvalidCommand', 'The desired state must be a JSON object, e.g. {"power":"OFF"}');
   }
