@@ -3,6 +3,7 @@ import { CfnIdentityPool, CfnIdentityPoolRoleAttachment } from 'aws-cdk-lib/aws-
 import { Effect, FederatedPrincipal, PolicyDocument, PolicyStatement, Role, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
+import type { ProductFunction } from './function';
 import { acknowledge, nagAccount, nagRegion } from '../nag';
 import { devicePolicyDocument } from '../../functions/shared/device-policy';
 import { iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy';
@@ -99,6 +100,31 @@ export class IotAccess extends Construct {
         resources: [this.identityPoolArn],
       }),
     );
+  }
+
+  /**
+   * Lets a function claim, release and list devices (functions/shared/devices): registry reads
+   * (DescribeThing, ListThings), the compare-and-set UpdateThing of `owner` (always sent with
+   * `expectedVersion`), the twin's deletion on the owner's identity thing (named by identity id,
+   * `<region>:<guid>`), and the notice on the device's classic shadow. Commands are not granted
+   * here: they are published with the user's own credentials.
+   */
+  grantDeviceOwnership(grantee: ProductFunction): void {
+    const stack = Stack.of(this);
+    const things = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: '*' });
+    const identityThings = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${stack.region}:*` });
+    const add = (actions: string[], resources: string[]) =>
+      grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+    add(['iot:DescribeThing', 'iot:UpdateThing'], [things]);
+    // ListThings has no resource type: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiot.html
+    add(['iot:ListThings'], ['*']);
+    add(['iot:DeleteThingShadow'], [identityThings]);
+    add(['iot:UpdateThingShadow'], [things]);
+    const arn = (name: string) => `arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${name}`;
+    const role = grantee.executionRole;
+    acknowledge(role, `IAM5[Resource::${arn('*')}]`, 'Device thing names are chosen by operators (no common prefix): DescribeThing, the conditional UpdateThing of owner and the device shadow notice need any thing.');
+    acknowledge(role, `IAM5[Resource::${arn(`${nagRegion(this)}:*`)}]`, 'Twins live on identity things, named by identity id (region:guid): the wildcard is limited to identity-shaped names.');
+    acknowledge(role, 'IAM5[Resource::*]', 'iot:ListThings has no resource type; it lists a user\'s devices by the owner attribute.');
   }
 
   get identityPoolArn(): string {
