@@ -6,6 +6,8 @@ import { OwnershipCache } from '../../functions/publish-command/ownership-cache'
 import { claimCodeMatches, generateClaimCode, hashClaimCode, isClaimCodeShaped } from '../../functions/shared/devices/claim-code';
 import { claimDevice, releaseDevice } from '../../functions/shared/devices/ownership';
 import { listOwnedThings } from '../../functions/shared/devices/registry';
+import { releaseDevicesOf } from '../../functions/offboard-release-devices/core';
+import { silentLog } from '../../functions/shared/observability';
 import { awsError, IDENTITY_ID } from './fixtures';
 
 const iotMock = mockClient(IoTClient);
@@ -172,5 +174,32 @@ describe('OwnershipCache', () => {
     c.forget('device_demo');
     iotMock.on(DescribeThingCommand).resolves(thing({}));
     expect(await c.owns('device_demo', IDENTITY_ID)).toBe(false);
+  });
+});
+
+describe('offboarding ReleaseDevices task', () => {
+  beforeEach(() => {
+    iotMock.reset();
+    dataMock.reset();
+    dataMock.on(UpdateThingShadowCommand).resolves({});
+    dataMock.on(DeleteThingShadowCommand).resolves({});
+  });
+
+  it('releases every device the identity owns and skips one taken meanwhile', async () => {
+    iotMock.on(ListThingsCommand).resolves({ things: [{ thingName: 'a' }, { thingName: 'b' }] });
+    iotMock.on(DescribeThingCommand, { thingName: 'a' }).resolves({ thingName: 'a', version: 1, attributes: { owner: IDENTITY_ID } });
+    iotMock.on(DescribeThingCommand, { thingName: 'b' }).resolves({ thingName: 'b', version: 1, attributes: { owner: BOB } });
+    iotMock.on(UpdateThingCommand).resolves({});
+    expect(await releaseDevicesOf({ identityId: IDENTITY_ID }, { ...deps, log: silentLog })).toEqual({ released: ['a'] });
+    expect(iotMock.commandCalls(UpdateThingCommand).map((c) => c.args[0].input.thingName)).toEqual(['a']);
+  });
+
+  it('throws the named retryable error when the registry throttles', async () => {
+    iotMock.on(ListThingsCommand).rejects(awsError('ThrottlingException', 429));
+    await expect(releaseDevicesOf({ identityId: IDENTITY_ID }, { ...deps, log: silentLog })).rejects.toMatchObject({ name: 'UpstreamThrottled' });
+  });
+
+  it('refuses input without an identity id as InvalidInput', async () => {
+    await expect(releaseDevicesOf({}, { ...deps, log: silentLog })).rejects.toMatchObject({ name: 'InvalidInput' });
   });
 });
