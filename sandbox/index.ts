@@ -17,7 +17,7 @@ import { startCognitoIdp } from './cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
 import { CredentialStore } from './credentials';
 import { EventBus, cloudTrailEntry } from './eventbridge';
-import { connectDevice, registerDevice, type DeviceCredentials } from './devices';
+import { connectDevice, registerDevice, startSimulatedDevice, type DeviceCredentials } from './devices';
 import { FaultInjector } from './faults';
 import { startHttpApi } from './http-api';
 import { startIotCore } from './iot/core';
@@ -268,6 +268,9 @@ export async function startSandbox(options: SandboxOptions = {}) {
       registerDevice: (thingName: string) => registerDevice(operatorIot, { thingName, policyName: DEVICE_POLICY_NAME }),
       /** Connects a registered device with mqtt.js over mutual TLS (client id = thing name unless given). */
       connectDevice: (device: DeviceCredentials, options?: IClientOptions) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options),
+      /** Runs the simulated device (the firmware protocol of the README) over mutual TLS. */
+      startSimulatedDevice: (device: DeviceCredentials) =>
+        startSimulatedDevice((options) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options), device.thingName),
       appConfig,
       outputs,
       env,
