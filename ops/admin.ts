@@ -4,6 +4,7 @@ import { onboardCommand } from './commands/onboard';
 import { redriveCommand } from './commands/redrive';
 import { statusCommand } from './commands/status';
 import { diagnoseCommand, type DiagnoseAction } from './commands/diagnose';
+import { DEVICE_SUBCOMMANDS, devicesCommand, type DeviceSubcommand } from './commands/devices';
 import { createClients, resolveTargets } from './context';
 import { CliError, createOutput, describeAwsFailure, ExitCodes, parseDuration } from './output';
 
@@ -38,6 +39,11 @@ const COMMANDS = {
     summary: 'Say whether IoT would allow a user an action and, if not, the first cause',
     usage: 'diagnose --username U --action connect|publish|subscribe|receive [--topic T] [--client-id C]',
     options: { username: { type: 'string' }, action: { type: 'string' }, topic: { type: 'string' }, 'client-id': { type: 'string' } },
+  },
+  devices: {
+    summary: 'Register, list, show, release or revoke devices',
+    usage: 'devices register --thing NAME --out DIR | list [--owner USERNAME] | show --thing NAME | release --thing NAME | revoke --thing NAME',
+    options: { thing: { type: 'string' }, out: { type: 'string' }, owner: { type: 'string' } },
   },
 } as const satisfies Record<string, { summary: string; usage: string; options: ParseArgsConfig['options'] }>;
 
@@ -74,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   const spec = COMMANDS[name];
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...spec.options }, allowPositionals: name === 'redrive', strict: true });
+    parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...spec.options }, allowPositionals: name === 'redrive' || name === 'devices', strict: true });
   } catch (error) {
     throw new CliError(`${name}: ${(error as Error).message} (usage: ${spec.usage})`, ExitCodes.Usage);
   }
@@ -104,6 +110,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === 'diagnose' && !['connect', 'publish', 'subscribe', 'receive'].includes(action ?? '')) {
     throw new CliError(`diagnose: --action must be connect, publish, subscribe or receive (usage: ${spec.usage})`, ExitCodes.Usage);
   }
+  const deviceSub = parsed.positionals[0] as DeviceSubcommand | undefined;
+  if (name === 'devices' && !DEVICE_SUBCOMMANDS.includes(deviceSub as DeviceSubcommand)) {
+    throw new CliError(`devices: name one of ${DEVICE_SUBCOMMANDS.join(', ')} (usage: ${spec.usage})`, ExitCodes.Usage);
+  }
   if (name === 'onboard' || name === 'status' || name === 'diagnose') required(str('username'), 'username', name);
 
   const targets = await resolveTargets({ ...(str('stack') ? { stack: str('stack') } : {}), ...(str('outputs-file') ? { outputsFile: str('outputs-file') } : {}), ...(str('region') ? { region: str('region') } : {}) });
@@ -119,6 +129,9 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCodes.Ok;
     case 'status':
       await statusCommand(clients, targets, out, required(str('username'), 'username', name));
+      return ExitCodes.Ok;
+    case 'devices':
+      await devicesCommand(clients, targets, out, deviceSub as DeviceSubcommand, { ...(str('thing') ? { thing: str('thing') } : {}), ...(str('out') ? { out: str('out') } : {}), ...(str('owner') ? { owner: str('owner') } : {}) });
       return ExitCodes.Ok;
     case 'diagnose': {
       const verdict = await diagnoseCommand(clients, targets, out, {

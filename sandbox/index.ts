@@ -267,7 +267,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       /** Registers a device as an operator does, through the real SDK (thing, certificate, device policy). */
       registerDevice: (thingName: string) => registerDevice(operatorIot, { thingName, policyName: DEVICE_POLICY_NAME }),
       /** Connects a registered device with mqtt.js over mutual TLS (client id = thing name unless given). */
-      connectDevice: (device: DeviceCredentials, options?: IClientOptions) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options),
+      connectDevice: (device: Pick<DeviceCredentials, 'thingName' | 'certificatePem' | 'privateKey'>, options?: IClientOptions) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options),
       /** Runs the simulated device (the firmware protocol of the README) over mutual TLS. */
       startSimulatedDevice: (device: DeviceCredentials) =>
         startSimulatedDevice((options) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options), device.thingName),
