@@ -5,6 +5,7 @@ import { redriveCommand } from './commands/redrive';
 import { statusCommand } from './commands/status';
 import { diagnoseCommand, type DiagnoseAction } from './commands/diagnose';
 import { DEVICE_SUBCOMMANDS, devicesCommand, type DeviceSubcommand } from './commands/devices';
+import { diagnoseDeviceCommand } from './commands/diagnose-device';
 import { createClients, resolveTargets } from './context';
 import { CliError, createOutput, describeAwsFailure, ExitCodes, parseDuration } from './output';
 
@@ -36,9 +37,9 @@ const COMMANDS = {
     options: { username: { type: 'string' } },
   },
   diagnose: {
-    summary: 'Say whether IoT would allow a user an action and, if not, the first cause',
-    usage: 'diagnose --username U --action connect|publish|subscribe|receive [--topic T] [--client-id C]',
-    options: { username: { type: 'string' }, action: { type: 'string' }, topic: { type: 'string' }, 'client-id': { type: 'string' } },
+    summary: 'Say whether IoT would allow a user (or a device) an action and, if not, the first cause',
+    usage: 'diagnose --username U | --thing T --action connect|publish|subscribe|receive [--topic T] [--client-id C]',
+    options: { username: { type: 'string' }, thing: { type: 'string' }, action: { type: 'string' }, topic: { type: 'string' }, 'client-id': { type: 'string' } },
   },
   devices: {
     summary: 'Register, list, show, release or revoke devices',
@@ -114,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
   if (name === 'devices' && !DEVICE_SUBCOMMANDS.includes(deviceSub as DeviceSubcommand)) {
     throw new CliError(`devices: name one of ${DEVICE_SUBCOMMANDS.join(', ')} (usage: ${spec.usage})`, ExitCodes.Usage);
   }
-  if (name === 'onboard' || name === 'status' || name === 'diagnose') required(str('username'), 'username', name);
+  if (name === 'onboard' || name === 'status' || (name === 'diagnose' && !str('thing'))) required(str('username'), 'username', name);
 
   const targets = await resolveTargets({ ...(str('stack') ? { stack: str('stack') } : {}), ...(str('outputs-file') ? { outputsFile: str('outputs-file') } : {}), ...(str('region') ? { region: str('region') } : {}) });
   const clients = createClients(targets.region);
@@ -134,6 +135,11 @@ export async function main(argv: string[]): Promise<number> {
       await devicesCommand(clients, targets, out, deviceSub as DeviceSubcommand, { ...(str('thing') ? { thing: str('thing') } : {}), ...(str('out') ? { out: str('out') } : {}), ...(str('owner') ? { owner: str('owner') } : {}) });
       return ExitCodes.Ok;
     case 'diagnose': {
+      const thing = str('thing');
+      if (thing) {
+        const verdict = await diagnoseDeviceCommand(clients, targets, out, { thing, action: action as DiagnoseAction, ...(str('topic') ? { topic: str('topic') as string } : {}) });
+        return verdict.allowed ? ExitCodes.Ok : ExitCodes.Denied;
+      }
       const verdict = await diagnoseCommand(clients, targets, out, {
         username: required(str('username'), 'username', name),
         action: action as DiagnoseAction,

@@ -83,7 +83,7 @@ async function list(clients: Clients, targets: Targets, out: Output, ownerUserna
   return rows;
 }
 
-async function certificatesOf(clients: Clients, thingName: string) {
+export async function certificatesOf(clients: Clients, thingName: string) {
   const principals = (await clients.iot.send(new ListThingPrincipalsCommand({ thingName }))).principals ?? [];
   return Promise.all(
     principals.map(async (arn) => {
@@ -128,7 +128,7 @@ async function revoke(clients: Clients, out: Output, thingName: string) {
   return result;
 }
 
-async function describeOrFail(clients: Clients, thingName: string) {
+export async function describeOrFail(clients: Clients, thingName: string) {
   return describeDevice(clients.iot, thingName).catch((error: Error) => {
     throw error.name === 'DeviceNotFound' ? new CliError(`No thing "${thingName}" in the registry`) : error;
   });

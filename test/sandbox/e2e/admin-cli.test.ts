@@ -214,3 +214,18 @@ describe('npm run admin -- devices', () => {
     expect((await admin(['devices', 'release'])).code).toBe(2);
   });
 });
+
+describe('npm run admin -- diagnose --thing', () => {
+  it("allows a registered device's connect and explains an unclaimed device's twin as unclaimed (exit 3)", async () => {
+    const registered = await h.sandbox.registerDevice(`device_dx${Date.now()}`);
+    const connect = await admin(['diagnose', '--thing', registered.thingName, '--action', 'connect', '--json']);
+    expect(connect.code).toBe(0);
+    expect(json<{ cause: string }>(connect).cause).toBe('allowed');
+    const twin = `$aws/things/us-east-1:11111111-1111-4111-8111-111111111111/shadow/name/${registered.thingName}/update`;
+    const denied = await admin(['diagnose', '--thing', registered.thingName, '--action', 'publish', '--topic', twin, '--json']);
+    expect(denied.code).toBe(3);
+    expect(json<{ cause: string }>(denied).cause).toBe('unclaimed');
+    const other = await admin(['diagnose', '--thing', registered.thingName, '--action', 'publish', '--topic', '$aws/things/device_other/shadow/update', '--json']);
+    expect(json<{ cause: string }>(other).cause).toBe('topic-outside-device-policy');
+  });
+});
