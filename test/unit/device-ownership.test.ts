@@ -17,6 +17,14 @@ const BOB = 'us-east-1:22222222-2222-4222-8222-222222222222';
 const CODE = generateClaimCode();
 const HASH = hashClaimCode(CODE);
 
+/** Fresh mocks; the data plane accepts shadow writes and deletions. */
+function resetWithShadowWrites() {
+  iotMock.reset();
+  dataMock.reset();
+  dataMock.on(UpdateThingShadowCommand).resolves({});
+  dataMock.on(DeleteThingShadowCommand).resolves({});
+}
+
 function thing(attributes: Record<string, string>, version = 3) {
   return { thingName: 'device_demo', version, attributes };
 }
@@ -94,12 +102,7 @@ describe('claimDevice', () => {
 });
 
 describe('releaseDevice', () => {
-  beforeEach(() => {
-    iotMock.reset();
-    dataMock.reset();
-    dataMock.on(UpdateThingShadowCommand).resolves({});
-    dataMock.on(DeleteThingShadowCommand).resolves({});
-  });
+  beforeEach(resetWithShadowWrites);
 
   it("clears the owner at the version read, deletes the owner's twin and tells the device", async () => {
     iotMock.on(DescribeThingCommand).resolves(thing({ claimHash: HASH, owner: IDENTITY_ID }));
@@ -178,12 +181,7 @@ describe('OwnershipCache', () => {
 });
 
 describe('offboarding ReleaseDevices task', () => {
-  beforeEach(() => {
-    iotMock.reset();
-    dataMock.reset();
-    dataMock.on(UpdateThingShadowCommand).resolves({});
-    dataMock.on(DeleteThingShadowCommand).resolves({});
-  });
+  beforeEach(resetWithShadowWrites);
 
   it('releases every device the identity owns and skips one taken meanwhile', async () => {
     iotMock.on(ListThingsCommand).resolves({ things: [{ thingName: 'a' }, { thingName: 'b' }] });
