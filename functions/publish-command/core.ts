@@ -23,6 +23,8 @@ export interface CommandApiDeps {
   readonly ensureOnboarding: (user: { readonly sub: string; readonly username: string }) => Promise<string>;
   /** The thing registry (ownership) and the ownership cache of the command path. */
   readonly devices: DeviceRouteDeps;
+  /** Answer 502 UpstreamFailure after this long. Default: no deadline. */
+  readonly deadlineMs?: number;
 }
 
 /** Seconds a client waits before retrying after 409 NotOnboarded: an onboarding takes a few seconds. */
@@ -61,7 +63,15 @@ export async function handleApiRequest(event: unknown, deps: CommandApiDeps): Pr
   }
   const request = parsed.data;
   try {
-    const caller = callerOf(request);
+    return await withinDeadline(route(request, deps), deps.deadlineMs);
+  } catch (error) {
+    return rejection(error, request.requestContext.requestId, deps);
+  }
+}
+
+async function route(request: ApiEvent, deps: CommandApiDeps): Promise<ApiResponse> {
+  const caller = callerOf(request);
+  {
     switch (request.routeKey) {
       case ApiRoutes.PublishCommand:
         return await publishCommand(request, caller, deps);
@@ -74,9 +84,21 @@ export async function handleApiRequest(event: unknown, deps: CommandApiDeps): Pr
       default:
         throw new ApiError('RouteNotFound', `No route ${request.routeKey}`);
     }
-  } catch (error) {
-    return rejection(error, request.requestContext.requestId, deps);
   }
+}
+
+/**
+ * Answers before the HTTP API's 30 s integration timeout even when every SDK call of a cold
+ * request runs to its worst case (time-budgets.ts). Every write behind it is conditional or
+ * idempotent, so the client's retry completes what was cut short.
+ */
+async function withinDeadline(work: Promise<ApiResponse>, deadlineMs: number | undefined): Promise<ApiResponse> {
+  if (deadlineMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApiError('UpstreamFailure', 'AWS did not answer in time; retry later')), deadlineMs);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 async function rejection(error: unknown, requestId: string, deps: CommandApiDeps): Promise<ApiResponse> {

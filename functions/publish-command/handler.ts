@@ -57,6 +57,7 @@ const deps = {
   newCommandId: randomUUID,
   ensureOnboarding: (user: { sub: string; username: string }) => ensureOnboardingExecution(sfn, onboardingTarget, user),
   devices: { registry, ownership },
+  deadlineMs: FunctionBudgets.publishCommand.abortAfterMs,
 };
 
 /** HTTP API (payload 2.0) behind the user-pool JWT authorizer. */

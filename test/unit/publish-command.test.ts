@@ -1,6 +1,6 @@
 import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotOnboardedError } from '../../functions/publish-command/access-cache';
 import { ApiError } from '../../functions/publish-command/api-errors';
 import { handleApiRequest, NOT_ONBOARDED_RETRY_AFTER_SECONDS } from '../../functions/publish-command/core';
@@ -76,6 +76,20 @@ describe('command API', () => {
     expect(status).toBe(404);
     expect(body.error).toBe('DeviceNotFound');
     expect(iotMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('answers 502 UpstreamFailure at its deadline when AWS hangs, before the HTTP API would time out', async () => {
+    vi.useFakeTimers();
+    try {
+      accessResult = () => new Promise(() => undefined);
+      const pending = handleApiRequest(event(), { ...deps, deadlineMs: 24_000 });
+      await vi.advanceTimersByTimeAsync(24_000);
+      const response = await pending;
+      expect(response.statusCode).toBe(502);
+      expect(JSON.parse(response.body).error).toBe('UpstreamFailure');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('accepts a base64-encoded body', async () => {

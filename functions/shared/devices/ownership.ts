@@ -33,7 +33,11 @@ export async function claimDevice(deps: OwnershipDeps, thingName: string, identi
     // A thing that was never registered as a device (no claim hash) is not a device to users.
     if (stored === undefined) throw new DeviceNotFoundError(`No device ${thingName}`);
     if (!claimCodeMatches(claimCode, stored)) throw new InvalidClaimCodeError(`Wrong claim code for ${thingName}`);
-    if (device.owner === identityId) return device;
+    if (device.owner === identityId) {
+      // A retry of a claim whose notice was cut short: tell the device again (idempotent).
+      await tellDevice(deps, thingName, identityId);
+      return device;
+    }
     if (device.owner !== undefined) throw new AlreadyClaimedError(`${thingName} already has an owner`);
     if (await writeOwner(deps.iot, device, identityId)) {
       await tellDevice(deps, thingName, identityId);
