@@ -2,7 +2,10 @@ import { checkUser, TrustCache } from '../functions/shared/user-trust';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient, type PublishCommand } from '@aws-sdk/client-iot-data-plane';
+import { OwnershipCache } from '../functions/publish-command/ownership-cache';
+import { twinTopic } from '../functions/shared/iot-policy';
 import type { MqttClient } from 'mqtt';
 import { UserAccessCache } from '../functions/publish-command/access-cache';
 import { handleApiRequest } from '../functions/publish-command/core';
@@ -42,11 +45,24 @@ export interface CommandFigures {
   readonly getCredentialsCalls: number;
   readonly credentialCacheHitRate: number;
   /** handleApiRequest in-process, warm cache: whole call, the IoT publish's send(), and the difference. */
-  readonly handler: { readonly totalMs: Distribution; readonly sendMs: Distribution; readonly overheadMs: Distribution; readonly overheadMedianMs: number };
+  readonly handler: HandlerFigures;
+  /** The same with the ownership cache cold on every call (TTL 0): one DescribeThing per command. */
+  readonly handlerColdOwnership: HandlerFigures;
+  /** POST /devices/{thing}/claim through the HTTP API, one new device each. */
+  readonly claimMs: Distribution;
+}
+
+interface HandlerFigures {
+  readonly totalMs: Distribution;
+  readonly sendMs: Distribution;
+  readonly overheadMs: Distribution;
+  readonly overheadMedianMs: number;
+  /** DescribeThing calls per command (the ownership check's AWS calls). */
+  readonly describeThingPerCall: number;
 }
 
 const DEVICE = 'device_bench';
-const DELTA_TOPIC = `$aws/things/${DEVICE}/shadow/update/delta`;
+const CLAIM_SAMPLES = 50;
 const DELTA_TIMEOUT_MS = 5_000;
 
 /**
@@ -65,9 +81,21 @@ export async function benchCommands(options: CommandOptions): Promise<CommandFig
     const tokens = await app.signIn(username, BENCH_PASSWORD);
     const status = await within(sandbox.services.sfn.waitForExecution(fixture.executionArnOf(tokens)), 30_000, 'onboarding');
     if (status !== 'SUCCEEDED') throw new Error(`onboarding of the commanding user ended ${status}`);
-    device = await sandbox.connectDevice(await sandbox.registerDevice(DEVICE), { clean: true });
+    const registered = await sandbox.registerDevice(DEVICE);
+    await app.claimDevice(tokens.idToken, DEVICE, registered.claimCode);
+    const DELTA_TOPIC = twinTopic((await app.iotAccess(tokens.idToken)).identityId, DEVICE, 'update/delta');
+    device = await sandbox.connectDevice(registered, { clean: true });
     await device.subscribeAsync(DELTA_TOPIC, { qos: 1 });
     const connected = device;
+
+    progress(`commands: ${CLAIM_SAMPLES} claims, one new device each`);
+    const claims: number[] = [];
+    for (let i = 0; i < CLAIM_SAMPLES; i++) {
+      const other = await sandbox.registerDevice(`device_claim${i}`);
+      const started = performance.now();
+      await app.claimDevice(tokens.idToken, other.thingName, other.claimCode);
+      claims.push(performance.now() - started);
+    }
 
     const credentialsBefore = sandbox.faults.stats('cognito-identity:GetCredentialsForIdentity').calls;
     let apiRequests = 0;
@@ -94,7 +122,9 @@ export async function benchCommands(options: CommandOptions): Promise<CommandFig
     const getCredentialsCalls = sandbox.faults.stats('cognito-identity:GetCredentialsForIdentity').calls - credentialsBefore;
 
     progress(`commands: ${options.handlerCalls} in-process handler calls with a warm cache`);
-    const handler = await handlerOverhead(fixture, tokens.idToken, username, options.handlerCalls);
+    const handler = await handlerOverhead(fixture, tokens.idToken, username, options.handlerCalls, 30_000);
+    progress(`commands: ${options.handlerCalls} in-process handler calls with the ownership cache cold`);
+    const handlerColdOwnership = await handlerOverhead(fixture, tokens.idToken, username, options.handlerCalls, 0);
 
     return {
       apiToDeviceMs: distribution(latencies),
@@ -103,6 +133,8 @@ export async function benchCommands(options: CommandOptions): Promise<CommandFig
       getCredentialsCalls,
       credentialCacheHitRate: 1 - getCredentialsCalls / apiRequests,
       handler,
+      handlerColdOwnership,
+      claimMs: distribution(claims),
     };
   } finally {
     await device?.endAsync(true).catch(() => undefined);
@@ -142,7 +174,7 @@ async function sustain(fixture: BenchSandbox, idToken: string, callers: number, 
  * client settings, pointed at the sandbox), with the IoT client's send() timed: what the handler
  * adds on top of the publish round trip once a user's access is cached.
  */
-async function handlerOverhead(fixture: BenchSandbox, idToken: string, username: string, calls: number) {
+async function handlerOverhead(fixture: BenchSandbox, idToken: string, username: string, calls: number, ownershipTtlMs: number): Promise<HandlerFigures> {
   const { sandbox } = fixture;
   const tuning = { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, region: sandbox.region };
   const backend = { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY };
@@ -169,7 +201,17 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
     now: Date.now,
     pool: { identityPoolId: sandbox.identityPoolId, developerProviderName: sandbox.developerProviderName },
   });
+  const iot = new IoTClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotControlPlane, credentials: backend }));
+  let describeCalls = 0;
+  const countingIot = {
+    send: ((command: Parameters<IoTClient['send']>[0]) => {
+      describeCalls++;
+      return iot.send(command);
+    }) as IoTClient['send'],
+  };
+  const iotData = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotDataPlane, credentials: backend }));
   const deps = {
+    devices: { registry: { iot: countingIot, iotData }, ownership: new OwnershipCache({ iot: countingIot, now: Date.now, ttlMs: ownershipTtlMs }) },
     access,
     log: silentLog,
     config: { iotEndpoint: sandbox.endpoints.iotDataHost, region: sandbox.region },
@@ -195,6 +237,7 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
     // The first calls fill the cache (AdminGetUser, GetOpenIdToken…, GetCredentials…) and warm the JIT.
     const warmUp = 20;
     for (let i = 0; i < warmUp + calls; i++) {
+      if (i === warmUp) describeCalls = 0;
       lastSendMs = Number.NaN;
       const started = performance.now();
       const response = await handleApiRequest(event(i), deps);
@@ -206,8 +249,8 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
       overhead.push(elapsed - lastSendMs);
     }
     if (access.stats.misses !== 1) throw new Error(`expected one cache miss, saw ${access.stats.misses}`);
-    return { totalMs: distribution(total), sendMs: distribution(send), overheadMs: distribution(overhead), overheadMedianMs: median(overhead) };
+    return { totalMs: distribution(total), sendMs: distribution(send), overheadMs: distribution(overhead), overheadMedianMs: median(overhead), describeThingPerCall: describeCalls / calls };
   } finally {
-    for (const client of [cognitoIdp, cognitoIdentity, ...iotClients]) client.destroy();
+    for (const client of [cognitoIdp, cognitoIdentity, iot, iotData, ...iotClients]) client.destroy();
   }
 }

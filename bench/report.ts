@@ -147,6 +147,17 @@ export function buildRows(results: BenchResults, run: { totalMs: number; complet
       target: `< ${TARGETS.handlerOverheadMs} ms`,
       met: c.handler.overheadMedianMs < TARGETS.handlerOverheadMs,
     });
+    add({
+      section: s,
+      metric: 'ownership check, warm cache',
+      value: `${c.handler.describeThingPerCall.toFixed(2)} DescribeThing per command (included in the overhead above)`,
+    });
+    add({
+      section: s,
+      metric: 'ownership check, cold cache (median added)',
+      value: `${ms(c.handlerColdOwnership.overheadMedianMs - c.handler.overheadMedianMs)}; ${c.handlerColdOwnership.describeThingPerCall.toFixed(2)} DescribeThing per command (overhead p50 ${ms(c.handlerColdOwnership.overheadMedianMs)})`,
+    });
+    add({ section: s, metric: 'claim (POST /devices/{thing}/claim)', value: p50p99(c.claimMs) });
   }
 
   if (results.lifecycle) lifecycleRows(results.lifecycle, add, ms);

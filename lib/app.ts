@@ -11,7 +11,6 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
   const onboardingVersion = context('onboardingVersion');
-  const devicePrefix = context('devicePrefix');
   const iotDataEndpoint = context('iotDataEndpoint');
   const iotLogLevel = context('iotLogLevel');
   const trustRevalidate = context('trustRevalidateSeconds');
@@ -24,7 +23,6 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
   }
   const stack = new IotOnboardingStack(app, context('stackName') ?? 'IotOnboarding', {
     ...(onboardingVersion ? { onboardingVersion } : {}),
-    ...(devicePrefix ? { devicePrefix } : {}),
     ...(iotDataEndpoint ? { iotDataEndpoint } : {}),
     ...(iotLogLevel ? { iotLogLevel: iotLogLevel as IotLogLevel } : {}),
     ...(trustRevalidateSeconds !== undefined ? { trustRevalidateSeconds } : {}),

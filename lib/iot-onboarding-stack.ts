@@ -16,8 +16,6 @@ import { StackOutputs } from '../functions/shared/stack-outputs';
 export interface IotOnboardingStackProps extends StackProps {
   /** Onboarding version; bump to re-onboard every user at their next sign-in. Default `1`. */
   readonly onboardingVersion?: string;
-  /** Thing-name prefix of the devices users may command. Default `device_`. */
-  readonly devicePrefix?: string;
   /** Developer provider name of the identity pool. Default `iot-onboarding.<stack name>`. */
   readonly developerProviderName?: string;
   /** IoT data endpoint URL; default is looked up in the account at deploy time. */
@@ -53,7 +51,6 @@ export class IotOnboardingStack extends Stack {
       ...(props.userPoolRemovalPolicy ? { removalPolicy: props.userPoolRemovalPolicy } : {}),
     });
     this.access = new IotAccess(this, 'IotAccess', {
-      ...(props.devicePrefix ? { devicePrefix: props.devicePrefix } : {}),
       ...(props.developerProviderName ? { developerProviderName: props.developerProviderName } : {}),
     });
     this.onboarding = new OnboardingWorkflow(this, 'Onboarding', {

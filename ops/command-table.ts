@@ -1,5 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { diagnoseCommand, type DiagnoseAction } from './commands/diagnose';
+import { diagnoseDeviceCommand } from './commands/diagnose-device';
+import { DEVICE_SUBCOMMANDS, devicesCommand, type DeviceSubcommand } from './commands/devices';
 import { failedCommand } from './commands/failed';
 import { offboardCommand } from './commands/offboard';
 import { onboardCommand } from './commands/onboard';
@@ -129,20 +131,43 @@ const status = userCommand('status', "Show a user's identity, attached policies,
   statusCommand(clients, targets, out, username),
 );
 
-const DIAGNOSE_USAGE = 'diagnose --username U --action connect|publish|subscribe|receive [--topic T] [--client-id C]';
+const DIAGNOSE_USAGE = 'diagnose --username U | --thing T --action connect|publish|subscribe|receive [--topic T] [--client-id C]';
 const diagnose = command({
-  summary: 'Say whether IoT would allow a user an action and, if not, the first cause',
+  summary: 'Say whether IoT would allow a user (or a device) an action and, if not, the first cause',
   usage: DIAGNOSE_USAGE,
-  options: { username: { type: 'string' }, action: { type: 'string' }, topic: { type: 'string' }, 'client-id': { type: 'string' } },
+  options: { username: { type: 'string' }, thing: { type: 'string' }, action: { type: 'string' }, topic: { type: 'string' }, 'client-id': { type: 'string' } },
   parse: (line) => {
     const action = DIAGNOSE_ACTIONS.find((a) => a === line.string('action'));
     if (!action) throw usageError('diagnose', DIAGNOSE_USAGE, '--action must be connect, publish, subscribe or receive');
     const topic = line.string('topic');
     const clientId = line.string('client-id');
+    const thing = line.string('thing');
+    if (thing) return { thing, action, ...(topic ? { topic } : {}) };
     return { username: requiredString(line, 'diagnose', DIAGNOSE_USAGE, 'username'), action, ...(topic ? { topic } : {}), ...(clientId ? { clientId } : {}) };
   },
-  run: async ({ clients, targets, out }, input) => ((await diagnoseCommand(clients, targets, out, input)).allowed ? ExitCodes.Ok : ExitCodes.Denied),
+  run: async ({ clients, targets, out }, input) => {
+    const verdict = 'thing' in input ? await diagnoseDeviceCommand(clients, targets, out, input) : await diagnoseCommand(clients, targets, out, input);
+    return verdict.allowed ? ExitCodes.Ok : ExitCodes.Denied;
+  },
+});
+
+const DEVICES_USAGE = 'devices register --thing NAME --out DIR | list [--owner USERNAME] | show --thing NAME | release --thing NAME | revoke --thing NAME';
+const devices = command({
+  summary: 'Register, list, show, release or revoke devices',
+  usage: DEVICES_USAGE,
+  options: { thing: { type: 'string' }, out: { type: 'string' }, owner: { type: 'string' } },
+  positionals: true,
+  parse: (line) => {
+    const sub = DEVICE_SUBCOMMANDS.find((name) => name === line.positionals[0]);
+    if (!sub) throw usageError('devices', DEVICES_USAGE, `name one of ${DEVICE_SUBCOMMANDS.join(', ')}`);
+    const [thing, out, owner] = [line.string('thing'), line.string('out'), line.string('owner')];
+    return { sub: sub as DeviceSubcommand, options: { ...(thing ? { thing } : {}), ...(out ? { out } : {}), ...(owner ? { owner } : {}) } };
+  },
+  run: async ({ clients, targets, out }, input) => {
+    await devicesCommand(clients, targets, out, input.sub, input.options);
+    return ExitCodes.Ok;
+  },
 });
 
 /** Every admin command, each owning its options and their validation. */
-export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, status, diagnose };
+export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, status, diagnose, devices };

@@ -17,7 +17,8 @@ export interface Targets {
   readonly developerProviderName: string;
   readonly iotPolicyName: string;
   readonly onboardingVersion: string;
-  readonly devicePrefix: string;
+  /** The device policy `devices register` attaches to each certificate. */
+  readonly devicePolicyName: string;
   readonly region: string;
   readonly account: string;
 }
@@ -38,7 +39,7 @@ const SOURCES: Record<keyof Omit<Targets, 'region' | 'account'>, { output: Stack
   developerProviderName: { output: StackOutputs.DeveloperProviderName, env: 'IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME' },
   iotPolicyName: { output: StackOutputs.IotPolicyName, env: 'IOT_ONBOARDING_POLICY_NAME' },
   onboardingVersion: { output: StackOutputs.OnboardingVersion, env: 'IOT_ONBOARDING_VERSION' },
-  devicePrefix: { output: StackOutputs.DevicePrefix, env: 'IOT_ONBOARDING_DEVICE_PREFIX' },
+  devicePolicyName: { output: StackOutputs.DevicePolicyName, env: 'IOT_ONBOARDING_DEVICE_POLICY_NAME' },
 };
 
 /** The stack outputs the CLI reads (each must be one the stack declares). */
@@ -82,7 +83,7 @@ export async function resolveTargets(options: TargetOptions, env: NodeJS.Process
     developerProviderName: value('developerProviderName'),
     iotPolicyName: value('iotPolicyName'),
     onboardingVersion: value('onboardingVersion'),
-    devicePrefix: value('devicePrefix'),
+    devicePolicyName: value('devicePolicyName'),
     region: arnParts[1] as string,
     account: arnParts[2] as string,
   };

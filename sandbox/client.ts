@@ -177,6 +177,21 @@ export class AppClient {
     return (await this.api('POST', `/devices/${encodeURIComponent(thingName)}/commands`, idToken, desired)) as { commandId: string; topic: string };
   }
 
+  /** `GET /devices`: the caller's devices. */
+  async listDevices(idToken: string): Promise<{ devices: Array<{ thingName: string }> }> {
+    return (await this.api('GET', '/devices', idToken)) as { devices: Array<{ thingName: string }> };
+  }
+
+  /** `POST /devices/{thing}/claim` with the claim code from the device's label. */
+  async claimDevice(idToken: string, thingName: string, claimCode: string): Promise<{ thingName: string; claimed: boolean }> {
+    return (await this.api('POST', `/devices/${encodeURIComponent(thingName)}/claim`, idToken, { claimCode })) as { thingName: string; claimed: boolean };
+  }
+
+  /** `DELETE /devices/{thing}/claim`: releases the caller's device. */
+  async releaseDevice(idToken: string, thingName: string): Promise<{ thingName: string; released: boolean }> {
+    return (await this.api('DELETE', `/devices/${encodeURIComponent(thingName)}/claim`, idToken)) as { thingName: string; released: boolean };
+  }
+
   /** MQTT over WebSocket, SigV4-presigned as AWS IoT expects; client id = identity id. */
   async connectMqtt(access: IotAccess, credentials: AwsCredentialIdentity, options: IClientOptions = {}): Promise<MqttClient> {
     const url = await presignMqttUrl(`${this.config.mqttScheme ?? 'wss'}://${access.iotEndpoint}/mqtt`, access.region, credentials);

@@ -1,7 +1,8 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { executionArnFor } from '../functions/post-authentication/core';
 import { executionName } from '../functions/shared/onboarding';
-import { AppClient, nextMessage, subOf, type Tokens } from './client';
+import { AppClient, nextMessage, subOf } from './client';
+import { demoOwnership, demoRefusals, type DemoUser } from './demo-devices';
 import type { Sandbox } from './index';
 
 const USERNAME = 'alice';
@@ -34,18 +35,19 @@ export async function runDemo(sb: Sandbox, t: Timeline): Promise<void> {
   await app.confirmSignUp(USERNAME, code);
   t.step(`1. Created user "${USERNAME}" (SignUp with SECRET_HASH, ConfirmSignUp)`);
   await signInAndWatchOnboarding(sb, app, t);
-  const { mqtt, access, fresh } = await connectAsUser(sb, app, t);
-  const device = await commandDevice(sb, app, fresh, t);
+  const { mqtt, access, fresh, credentials } = await connectAsUser(sb, app, t);
+  const alice: DemoUser = { username: USERNAME, idToken: fresh.idToken, access, credentials, mqtt };
+  const { device, claimCode } = await demoOwnership(sb, app, alice, t.step);
+  const bob = await signedInUser(sb, app, 'bob');
+  await demoRefusals(app, alice, bob, claimCode, t.step);
   const startsBefore = sb.faults.stats('states:StartExecution').calls;
   await app.signIn(USERNAME, PASSWORD);
   const startsAfter = sb.faults.stats('states:StartExecution').calls;
-  t.step(`11. Signed in again: ${startsAfter - startsBefore} StartExecution calls (already onboarded at version ${sb.outputs.OnboardingVersion})`);
-  const denied = await app.sendCommand(fresh.idToken, 'thermostat_1', { target: 21 }).catch((error: Error) => error);
-  t.step(`12. A command to a thing outside the policy is refused: ${denied instanceof Error ? denied.message : 'UNEXPECTEDLY ACCEPTED'}`);
-  if (!(denied instanceof Error)) throw new Error('a command outside the policy was accepted');
+  t.step(`14. Signed in again: ${startsAfter - startsBefore} StartExecution calls (already onboarded at version ${sb.outputs.OnboardingVersion})`);
   await connectThroughCustomAuthorizer(sb, access.identityId, t);
   await mqtt.endAsync();
-  await device.endAsync();
+  await bob.mqtt.endAsync();
+  await device.close();
   t.detail('');
   t.detail('Done. `npm start -- --serve` keeps the sandbox running; `npm test` runs the whole suite.');
 }
@@ -85,27 +87,26 @@ async function connectAsUser(sb: Sandbox, app: AppClient, t: Timeline) {
   await mqtt.publishAsync(`${shadowTopic}/get`, '{}', { qos: 1 });
   const welcome = ((await shadow).state as { reported?: { welcome?: unknown } }).reported?.welcome;
   t.step(`7. Read the welcome shadow: ${JSON.stringify(welcome)}`);
-  return { mqtt, access, fresh };
+  return { mqtt, access, fresh, credentials };
 }
 
-/** Steps 8-10: a simulated device receives the command the API published as the user. */
-async function commandDevice(sb: Sandbox, app: AppClient, fresh: Tokens, t: Timeline): Promise<MqttClient> {
-  // A simulated device, registered as an operator does (thing, certificate, device policy) and
-  // connected with its certificate over mutual TLS, as on AWS's port 8883.
-  const registered = await sb.registerDevice('device_demo');
-  const device = await sb.connectDevice(registered);
-  await device.subscribeAsync('$aws/things/device_demo/shadow/update/delta', { qos: 1 });
-  t.step(`8. Registered "device_demo" (thing + certificate ${registered.certificateId.slice(0, 8)}…) and connected it over mutual TLS; subscribed to its shadow delta`);
-  const delta = nextMessage(device, '$aws/things/device_demo/shadow/update/delta');
-  const command = await app.sendCommand(fresh.idToken, 'device_demo', { power: 'OFF', brightness: 40 });
-  t.step(`9. POST /devices/device_demo/commands {"power":"OFF","brightness":40} -> 202, command ${command.commandId.slice(0, 8)}…`);
-  const received = await delta;
-  t.step(`10. device_demo received the delta: ${JSON.stringify(received.state)} (clientToken ${String(received.clientToken).slice(0, 8)}…)`);
-  return device;
+/** A second user, signed up and in, onboarded, connected by MQTT: the stranger at alice's doors. */
+async function signedInUser(sb: Sandbox, app: AppClient, username: string): Promise<DemoUser> {
+  await app.signUp(username, PASSWORD, `${username}@example.com`);
+  const code = sb.services.idp.confirmationCode(sb.userPool.userPoolId, username);
+  if (!code) throw new Error('the sandbox issued no confirmation code');
+  await app.confirmSignUp(username, code);
+  const first = await app.signIn(username, PASSWORD);
+  const status = await sb.services.sfn.waitForExecution(executionArnFor(sb.stateMachineArn, executionName(subOf(first), sb.outputs.OnboardingVersion)));
+  if (status !== 'SUCCEEDED') throw new Error(`onboarding of ${username} ended ${status}`);
+  const { idToken } = await app.signIn(username, PASSWORD);
+  const access = await app.iotAccess(idToken);
+  const credentials = await app.credentials(access);
+  return { username, idToken, access, credentials, mqtt: await app.connectMqtt(access, credentials) };
 }
 
 /**
- * Step 13, the second article's path: no identity pool on the client, just MQTT
+ * Step 15, the second article's path: no identity pool on the client, just MQTT
  * username/password over TLS with ALPN "mqtt", checked by the custom authorizer.
  */
 async function connectThroughCustomAuthorizer(sb: Sandbox, identityId: string, t: Timeline): Promise<void> {
@@ -126,6 +127,6 @@ async function connectThroughCustomAuthorizer(sb: Sandbox, identityId: string, t
   await custom.subscribeAsync(`${shadowTopic}/update/accepted`, { qos: 1 });
   const accepted = nextMessage(custom, `${shadowTopic}/update/accepted`);
   await custom.publishAsync(`${shadowTopic}/update`, JSON.stringify({ state: { reported: { via: 'custom-authorizer' } } }), { qos: 1 });
-  t.step(`13. Connected through the custom authorizer (username/password, TLS + ALPN mqtt) and updated its shadow to version ${String((await accepted).version)}`);
+  t.step(`15. Connected through the custom authorizer (username/password, TLS + ALPN mqtt) and updated its shadow to version ${String((await accepted).version)}`);
   await custom.endAsync();
 }

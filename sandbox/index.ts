@@ -15,7 +15,7 @@ import { startCognitoIdp } from './cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
 import { CredentialStore } from './credentials';
 import { applyFaultSpecs, startControlServer } from './control';
-import { connectDevice, registerDevice, type DeviceCredentials } from './devices';
+import { connectDevice, registerDevice, startSimulatedDevice, type DeviceCredentials } from './devices';
 import { EventBus, cloudTrailEntry } from './eventbridge';
 import { FaultInjector, type FaultSpec } from './faults';
 import { startHttpApi } from './http-api';
@@ -32,8 +32,6 @@ import { createTaskHandlers, type RunDefinitionOptions } from './stepfunctions/t
 export interface SandboxOptions {
   /** Onboarding version the trigger enforces. Default `1`. */
   readonly onboardingVersion?: string;
-  /** Device thing-name prefix of the policy template. Default `device_`. */
-  readonly devicePrefix?: string;
   /** Retry waits of the state machine in ms instead of the ASL's backoff (tests). Default: real backoff. */
   readonly retryIntervalOverrides?: RunDefinitionOptions['retryIntervalOverrides'];
   /** Log level of the functions (Powertools). Default `WARN`. */
@@ -103,7 +101,6 @@ export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
  */
 export async function startSandbox(options: SandboxOptions = {}) {
   const onboardingVersion = options.onboardingVersion ?? '1';
-  const devicePrefix = options.devicePrefix ?? 'device_';
   const clock = options.clock ?? new SandboxClock();
   const now = clock.now;
   const store = new CredentialStore(now);
@@ -146,7 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       ports: { dataPlane: ports.iotData ?? 0, mqtt: ports.mqtt ?? 0, controlPlane: ports.iotControl ?? 0 },
     });
     closers.push(() => iot.close());
-    const policyDocument = iotPolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT, devicePrefix });
+    const policyDocument = iotPolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT });
     iot.setRolePolicy(AUTHENTICATED_ROLE_ARN, policyDocument);
     iot.registry.createPolicy(POLICY_NAME, JSON.stringify(policyDocument));
     iot.registry.createPolicy(DEVICE_POLICY_NAME, JSON.stringify(devicePolicyDocument({ region: SANDBOX_REGION, account: SANDBOX_ACCOUNT })));
@@ -212,7 +209,6 @@ export async function startSandbox(options: SandboxOptions = {}) {
           APP_CLIENT_ID: client.clientId,
           APP_CLIENT_SECRET_ID: appClientSecret.arn,
           AWS_ACCOUNT_ID: SANDBOX_ACCOUNT,
-          DEVICE_PREFIX: devicePrefix,
           COGNITO_JWKS_URI: pool.jwksUri,
           ...trustWindow,
         },
@@ -297,7 +293,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       [StackOutputs.IdentityPoolId]: identityPoolId,
       [StackOutputs.DeveloperProviderName]: DEVELOPER_PROVIDER,
       [StackOutputs.IotPolicyName]: POLICY_NAME,
-      [StackOutputs.DevicePrefix]: devicePrefix,
+      [StackOutputs.DevicePolicyName]: DEVICE_POLICY_NAME,
       [StackOutputs.StateMachineArn]: stateMachineArn,
       [StackOutputs.OnboardingVersion]: onboardingVersion,
       [StackOutputs.ApiUrl]: api.url,
@@ -315,7 +311,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       IOT_ONBOARDING_POLICY_NAME: POLICY_NAME,
       IOT_ONBOARDING_VERSION: onboardingVersion,
       IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN: offboarding.stateMachineArn,
-      IOT_ONBOARDING_DEVICE_PREFIX: devicePrefix,
+      IOT_ONBOARDING_DEVICE_POLICY_NAME: DEVICE_POLICY_NAME,
     };
 
     /** How an app (sandbox/client.ts) reaches this sandbox. */
@@ -359,7 +355,10 @@ export async function startSandbox(options: SandboxOptions = {}) {
       /** Registers a device as an operator does, through the real SDK (thing, certificate, device policy). */
       registerDevice: (thingName: string) => registerDevice(operatorIot, { thingName, policyName: DEVICE_POLICY_NAME }),
       /** Connects a registered device with mqtt.js over mutual TLS (client id = thing name unless given). */
-      connectDevice: (device: DeviceCredentials, options?: IClientOptions) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options),
+      connectDevice: (device: Pick<DeviceCredentials, 'thingName' | 'certificatePem' | 'privateKey'>, options?: IClientOptions) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options),
+      /** Runs the simulated device (the firmware protocol of the README) over mutual TLS. */
+      startSimulatedDevice: (device: DeviceCredentials) =>
+        startSimulatedDevice((options) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options), device.thingName),
       appConfig,
       outputs,
       env,

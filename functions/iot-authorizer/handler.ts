@@ -17,7 +17,6 @@ const config = loadConfig({
   APP_CLIENT_SECRET_ID: z.string().check(z.minLength(1)),
   AWS_REGION: ConfigVars.region(),
   AWS_ACCOUNT_ID: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id')),
-  DEVICE_PREFIX: ConfigVars.thingPrefix(),
   COGNITO_JWKS_URI: z.optional(z.url()),
   TRUST_REVALIDATE_SECONDS: ConfigVars.optionalSeconds(),
 });
@@ -49,7 +48,7 @@ const deps = {
   config: {
     clientId: config.APP_CLIENT_ID,
     clientSecret,
-    policyScope: { region: config.AWS_REGION, account: config.AWS_ACCOUNT_ID, devicePrefix: config.DEVICE_PREFIX },
+    policyScope: { region: config.AWS_REGION, account: config.AWS_ACCOUNT_ID },
     revalidateSeconds,
   },
 };

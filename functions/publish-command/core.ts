@@ -6,6 +6,8 @@ import { ApiRoutes } from '../shared/routes';
 import { jsonDepth, SHADOW_LIMITS, thingNameProblem } from '../shared/shadow-limits';
 import { NotOnboardedError, type UserAccessCache } from './access-cache';
 import { ApiError } from './api-errors';
+import { assertOwner, claim, listDevices, release, type DeviceRouteDeps } from './devices';
+import { twinTopic } from '../shared/iot-policy';
 
 export interface CommandApiDeps {
   readonly access: Pick<UserAccessCache, 'get'>;
@@ -19,6 +21,10 @@ export interface CommandApiDeps {
    * post-authentication trigger would (token refreshes never run the trigger: design section 9).
    */
   readonly ensureOnboarding: (user: { readonly sub: string; readonly username: string; readonly onboardedAttribute?: string | undefined }) => Promise<string>;
+  /** The thing registry (ownership) and the ownership cache of the command path. */
+  readonly devices: DeviceRouteDeps;
+  /** Answer 502 UpstreamFailure after this long. Default: no deadline. */
+  readonly deadlineMs?: number;
 }
 
 /** Seconds a client waits before retrying after 409 NotOnboarded: an onboarding takes a few seconds. */
@@ -57,18 +63,40 @@ export async function handleApiRequest(event: unknown, deps: CommandApiDeps): Pr
   }
   const request = parsed.data;
   try {
-    const caller = callerOf(request);
-    switch (request.routeKey) {
-      case ApiRoutes.PublishCommand:
-        return await publishCommand(request, caller, deps);
-      case ApiRoutes.GetCredentials:
-        return await getCredentials(caller, deps);
-      default:
-        throw new ApiError('RouteNotFound', `No route ${request.routeKey}`);
-    }
+    return await withinDeadline(route(request, deps), deps.deadlineMs);
   } catch (error) {
     return rejection(error, request.requestContext.requestId, deps);
   }
+}
+
+async function route(request: ApiEvent, deps: CommandApiDeps): Promise<ApiResponse> {
+  const caller = callerOf(request);
+  switch (request.routeKey) {
+    case ApiRoutes.PublishCommand:
+      return await publishCommand(request, caller, deps);
+    case ApiRoutes.GetCredentials:
+      return await getCredentials(caller, deps);
+    case ApiRoutes.ListDevices:
+    case ApiRoutes.ClaimDevice:
+    case ApiRoutes.ReleaseDevice:
+      return await deviceRoute(request, caller, deps);
+    default:
+      throw new ApiError('RouteNotFound', `No route ${request.routeKey}`);
+  }
+}
+
+/**
+ * Answers before the HTTP API's 30 s integration timeout even when every SDK call of a cold
+ * request runs to its worst case (time-budgets.ts). Every write behind it is conditional or
+ * idempotent, so the client's retry completes what was cut short.
+ */
+async function withinDeadline(work: Promise<ApiResponse>, deadlineMs: number | undefined): Promise<ApiResponse> {
+  if (deadlineMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApiError('UpstreamFailure', 'AWS did not answer in time; retry later')), deadlineMs);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 async function rejection(error: unknown, requestId: string, deps: CommandApiDeps): Promise<ApiResponse> {
@@ -124,15 +152,30 @@ async function getCredentials(caller: Caller, deps: CommandApiDeps): Promise<Api
   });
 }
 
+async function deviceRoute(request: ApiEvent, caller: Caller, deps: CommandApiDeps): Promise<ApiResponse> {
+  const { identityId } = await deps.access.get(caller.sub, caller.username);
+  if (request.routeKey === ApiRoutes.ListDevices) return json(200, await listDevices(deps.devices, identityId));
+  const thingName = request.pathParameters?.thingName ?? '';
+  validateThingName(thingName);
+  const result =
+    request.routeKey === ApiRoutes.ClaimDevice
+      ? await claim(deps.devices, thingName, identityId, parseJsonBody(request, 'InvalidClaimRequest'))
+      : await release(deps.devices, thingName, identityId);
+  deps.log.info(request.routeKey === ApiRoutes.ClaimDevice ? 'Device claimed' : 'Device released', { requestId: request.requestContext.requestId, thingName, identityId });
+  return json(200, result);
+}
+
 async function publishCommand(request: ApiEvent, caller: Caller, deps: CommandApiDeps): Promise<ApiResponse> {
   const thingName = request.pathParameters?.thingName ?? '';
   validateThingName(thingName);
   const desired = parseDesiredState(request);
   const commandId = deps.newCommandId();
-  const topic = `$aws/things/${thingName}/shadow/update`;
   const payload = JSON.stringify({ state: { desired }, clientToken: commandId });
 
   const access = await deps.access.get(caller.sub, caller.username);
+  await assertOwner(deps.devices, thingName, access.identityId);
+  // The twin in the caller's own namespace: the user's policy allows it, the device listens there.
+  const topic = twinTopic(access.identityId, thingName, 'update');
   try {
     await access.iotData.send(new PublishCommand({ topic, qos: 1, payload: new TextEncoder().encode(payload) }));
   } catch (error) {
@@ -160,17 +203,20 @@ function validateThingName(thingName: string) {
   }
 }
 
-function parseDesiredState(request: ApiEvent): Record<string, unknown> {
+function parseJsonBody(request: ApiEvent, kind: 'InvalidCommand' | 'InvalidClaimRequest'): unknown {
   if (request.body === undefined || request.body === '') {
-    throw new ApiError('InvalidCommand', 'The request body must be a JSON object: the desired state, e.g. {"power":"OFF"}');
+    throw new ApiError(kind, kind === 'InvalidCommand' ? 'The request body must be a JSON object: the desired state, e.g. {"power":"OFF"}' : 'The body must be {"claimCode": "..."}');
   }
   const text = request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    throw new ApiError('InvalidCommand', 'The request body is not valid JSON');
+    throw new ApiError(kind, 'The request body is not valid JSON');
   }
+}
+
+function parseDesiredState(request: ApiEvent): Record<string, unknown> {
+  const value = parseJsonBody(request, 'InvalidCommand');
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ApiError('InvalidCommand', 'The desired state must be a JSON object, e.g. {"power":"OFF"}');
   }

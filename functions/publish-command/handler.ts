@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -12,6 +13,7 @@ import { createLogger } from '../shared/observability';
 import { checkUser, TRUST_DEFAULTS, TrustCache } from '../shared/user-trust';
 import { UserAccessCache } from './access-cache';
 import { handleApiRequest } from './core';
+import { OwnershipCache } from './ownership-cache';
 
 const config = loadConfig({
   USER_POOL_ID: ConfigVars.userPoolId(),
@@ -42,6 +44,11 @@ const access = new UserAccessCache({
   now: Date.now,
   pool: { identityPoolId: config.IDENTITY_POOL_ID, developerProviderName: config.DEVELOPER_PROVIDER_NAME },
 });
+// Backend credentials for the registry (ownership) and for twin deletion / the device's notice;
+// commands themselves are published with the user's own credentials (above).
+const iot = new IoTClient(clientConfig(tuning));
+const registry = { iot, iotData: new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: config.IOT_DATA_ENDPOINT })) };
+const ownership = new OwnershipCache({ iot, now: Date.now });
 const onboardingTarget = { stateMachineArn: config.STATE_MACHINE_ARN, onboardingVersion: config.ONBOARDING_VERSION };
 const deps = {
   access,
@@ -50,6 +57,8 @@ const deps = {
   newCommandId: randomUUID,
   ensureOnboarding: (user: { sub: string; username: string; onboardedAttribute?: string | undefined }) =>
     ensureOnboardingExecution(sfn, onboardingTarget, user, AbortSignal.timeout(API_ENSURE_ONBOARDING_MS)),
+  devices: { registry, ownership },
+  deadlineMs: FunctionBudgets.publishCommand.abortAfterMs,
 };
 
 /** HTTP API (payload 2.0) behind the user-pool JWT authorizer. */

@@ -34,7 +34,6 @@ export const ConfigVars = {
   providerName: () => z.string().check(z.regex(/^[\w._-]{1,128}$/, 'expected a developer provider name')),
   /** Optional whole seconds (1-3600), e.g. `TRUST_REVALIDATE_SECONDS`; read with {@link secondsOr}. */
   optionalSeconds: () => z.optional(z.string().check(z.regex(/^(?:[1-9]\d{0,2}|[1-2]\d{3}|3[0-5]\d{2}|3600)$/, 'expected whole seconds from 1 to 3600'))),
-  thingPrefix: () => z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ -')),
 } as const;
 
 /** The value of an {@link ConfigVars.optionalSeconds} variable, or the default when unset. */

@@ -27,6 +27,7 @@ export interface DevicePolicyStatement {
   readonly Effect: 'Allow';
   readonly Action: readonly ('iot:Connect' | 'iot:Publish' | 'iot:Receive' | 'iot:Subscribe')[];
   readonly Resource: readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export interface DevicePolicyDocument {
@@ -46,7 +47,14 @@ export function devicePolicyDocument(scope: DevicePolicyScope): DevicePolicyDocu
   return {
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: ['iot:Connect'], Resource: [arn(`client/${THING}`)] },
+      // AWS's own thing-policy example adds IsAttached to Connect: a certificate connects only as
+      // a thing it is attached to (https://docs.aws.amazon.com/iot/latest/developerguide/thing-policy-variables.html).
+      {
+        Effect: 'Allow',
+        Action: ['iot:Connect'],
+        Resource: [arn(`client/${THING}`)],
+        Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+      },
       { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: topics.map((t) => arn(`topic/${t}`)) },
       { Effect: 'Allow', Action: ['iot:Subscribe'], Resource: topics.map((t) => arn(`topicfilter/${t}`)) },
     ],

@@ -9,7 +9,7 @@ export const StackOutputs = {
   IdentityPoolId: 'IdentityPoolId',
   DeveloperProviderName: 'DeveloperProviderName',
   IotPolicyName: 'IotPolicyName',
-  DevicePrefix: 'DevicePrefix',
+  DevicePolicyName: 'DevicePolicyName',
   StateMachineArn: 'StateMachineArn',
   OnboardingVersion: 'OnboardingVersion',
   ApiUrl: 'ApiUrl',

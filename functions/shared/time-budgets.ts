@@ -76,16 +76,18 @@ export const FunctionBudgets = {
     sequentialCalls: 2,
   },
   /**
-   * A request with a cold cache: AdminGetUser (trust re-validation), GetOpenIdTokenForDeveloperIdentity,
-   * GetCredentialsForIdentity, Publish: 4 × (2 × (500 + 2,000) + 1,000) = 24,000 ms
-   * < 25,000 ms < 30,000 ms (the HTTP API integration timeout). A user not onboarded yet costs
-   * AdminGetUser then the ensured onboarding, cut at `API_ENSURE_ONBOARDING_MS`:
-   * 6,000 + 3,000 = 9,000 ms.
+   * The longest request, a release with cold caches: AdminGetUser (trust re-validation),
+   * GetOpenIdTokenForDeveloperIdentity, GetCredentialsForIdentity, DescribeThing, UpdateThing,
+   * DeleteThingShadow, UpdateThingShadow: 7 × (2 × (500 + 2,000) + 1,000) = 42,000 ms, cut by
+   * the handler's 24,000 ms deadline (502, the writes are idempotent) < 25,000 ms < 30,000 ms
+   * (the HTTP API integration timeout). A user not onboarded yet costs AdminGetUser then the
+   * ensured onboarding, cut at `API_ENSURE_ONBOARDING_MS`: 6,000 + 3,000 = 9,000 ms.
    */
   publishCommand: {
     timeoutSeconds: 25,
     sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 2 },
-    sequentialCalls: 4,
+    sequentialCalls: 7,
+    abortAfterMs: 24_000,
   },
   /**
    * IoT gives a custom authorizer 5 s. Password mode: one InitiateAuth, which also runs the

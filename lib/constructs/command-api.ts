@@ -28,9 +28,11 @@ export interface CommandApiProps {
 }
 
 /**
- * The HTTP API: `POST /devices/{thingName}/commands` and `GET /iot/credentials`, both behind a
- * JWT authorizer on the user pool and app client, served by one Lambda that publishes with
- * the caller's own identity credentials (so IoT enforces the user's role and policy).
+ * The HTTP API: every route of functions/shared/routes.ts (commands, credentials, the device
+ * list, claim and release) behind a JWT authorizer on the user pool and app client, served by
+ * one Lambda: commands are published with the caller's own identity credentials (so IoT
+ * enforces the user's role and policy), and the ownership check shares that function's caches
+ * (a release drops the ownership entry at once for the releasing user).
  */
 export class CommandApi extends Construct {
   readonly api: HttpApi;
@@ -53,6 +55,7 @@ export class CommandApi extends Construct {
     props.onboarding.grantEnsureOnboarding(this.handler);
     this.handler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [props.userPool.userPoolArn] }));
     props.access.grantResolveIdentity(this.handler);
+    props.access.grantDeviceOwnership(this.handler);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
     this.api = new HttpApi(this, 'Api', { description: 'IoT onboarding command API', createDefaultStage: false });

@@ -3,22 +3,24 @@ import { CfnIdentityPool, CfnIdentityPoolRoleAttachment } from 'aws-cdk-lib/aws-
 import { Effect, FederatedPrincipal, PolicyDocument, PolicyStatement, Role, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
+import type { ProductFunction } from './function';
 import { acknowledge, nagAccount, nagRegion } from '../nag';
-import { DEFAULT_DEVICE_PREFIX, iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy';
+import { devicePolicyDocument } from '../../functions/shared/device-policy';
+import { iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 
 export interface IotAccessProps {
   /** Developer provider name of the identity pool. Default `iot-onboarding.<stack name>`. */
   readonly developerProviderName?: string;
-  /** Thing-name prefix of the devices users may command. Default `device_`. */
-  readonly devicePrefix?: string;
 }
 
 /**
- * What a user's Cognito identity may do in IoT Core: the identity pool (developer-authenticated
- * identities only: no user-pool provider, no unauthenticated identities), its authenticated
- * IAM role and the `AWS::IoT::Policy` attached to each identity. Role and policy are rendered
- * from the one template, because IoT allows a Cognito identity an action only when both do.
+ * What a user's Cognito identity and a device's certificate may do in IoT Core: the identity pool
+ * (developer-authenticated identities only: no user-pool provider, no unauthenticated
+ * identities), its authenticated IAM role and the `AWS::IoT::Policy` attached to each identity
+ * (one user template: IoT allows a Cognito identity an action only when both allow it), and the
+ * device `AWS::IoT::Policy` (`<stack>-device-iot`) that `devices register` attaches to each
+ * device certificate.
  */
 export class IotAccess extends Construct {
   readonly identityPool: CfnIdentityPool;
@@ -26,14 +28,14 @@ export class IotAccess extends Construct {
   readonly iotPolicy: CfnPolicy;
   readonly policyName: string;
   readonly developerProviderName: string;
-  readonly devicePrefix: string;
+  readonly devicePolicy: CfnPolicy;
+  readonly devicePolicyName: string;
 
   constructor(scope: Construct, id: string, props: IotAccessProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.devicePrefix = props.devicePrefix ?? DEFAULT_DEVICE_PREFIX;
     this.developerProviderName = props.developerProviderName ?? `iot-onboarding.${stack.stackName}`;
-    const scopeForPolicy = { partition: stack.partition, region: stack.region, account: stack.account, devicePrefix: this.devicePrefix };
+    const scopeForPolicy = { partition: stack.partition, region: stack.region, account: stack.account };
 
     this.identityPool = new CfnIdentityPool(this, 'IdentityPool', {
       allowUnauthenticatedIdentities: false,
@@ -61,13 +63,13 @@ export class IotAccess extends Construct {
     });
 
     // One acknowledgement per wildcard resource of the template, named as cdk-nag prints it.
-    const asNagPrints = { partition: '<AWS::Partition>', region: nagRegion(this), account: nagAccount(this), devicePrefix: this.devicePrefix };
+    const asNagPrints = { partition: '<AWS::Partition>', region: nagRegion(this), account: nagAccount(this) };
     for (const resource of new Set(iotPolicyStatements(asNagPrints, '<cognito-identity.amazonaws.com:sub>').flatMap((s) => s.Resource))) {
       if (!resource.includes('*')) continue;
       acknowledge(
         this.authenticatedRole,
         `IAM5[Resource::${resource}]`,
-        'Topic wildcard of the shared IoT policy template (own shadow topics, device shadows and presence by prefix); IoT allows only what both this role and the attached IoT policy allow.',
+        "Topic wildcard of the shared IoT policy template: the identity's own classic and named shadows; IoT allows only what both this role and the attached IoT policy allow.",
       );
     }
 
@@ -80,6 +82,13 @@ export class IotAccess extends Construct {
     this.iotPolicy = new CfnPolicy(this, 'IotPolicy', {
       policyName: this.policyName,
       policyDocument: iotPolicyDocument(scopeForPolicy),
+    });
+
+    // Thing policy variables make this one static document per-device (design section 8).
+    this.devicePolicyName = `${stack.stackName}-device-iot`;
+    this.devicePolicy = new CfnPolicy(this, 'DevicePolicy', {
+      policyName: this.devicePolicyName,
+      policyDocument: devicePolicyDocument(scopeForPolicy),
     });
   }
 
@@ -98,6 +107,31 @@ export class IotAccess extends Construct {
     return this.iotPolicy.attrArn;
   }
 
+  /**
+   * Lets a function claim, release and list devices (functions/shared/devices): registry reads
+   * (DescribeThing, ListThings), the compare-and-set UpdateThing of `owner` (always sent with
+   * `expectedVersion`), the twin's deletion on the owner's identity thing (named by identity id,
+   * `<region>:<guid>`), and the notice on the device's classic shadow. Commands are not granted
+   * here: they are published with the user's own credentials.
+   */
+  grantDeviceOwnership(grantee: ProductFunction): void {
+    const stack = Stack.of(this);
+    const things = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: '*' });
+    const identityThings = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${stack.region}:*` });
+    const add = (actions: string[], resources: string[]) =>
+      grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+    add(['iot:DescribeThing', 'iot:UpdateThing'], [things]);
+    // ListThings has no resource type: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiot.html
+    add(['iot:ListThings'], ['*']);
+    add(['iot:DeleteThingShadow'], [identityThings]);
+    add(['iot:UpdateThingShadow'], [things]);
+    const arn = (name: string) => `arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${name}`;
+    const role = grantee.executionRole;
+    acknowledge(role, `IAM5[Resource::${arn('*')}]`, 'Device thing names are chosen by operators (no common prefix): DescribeThing, the conditional UpdateThing of owner and the device shadow notice need any thing.');
+    acknowledge(role, `IAM5[Resource::${arn(`${nagRegion(this)}:*`)}]`, 'Twins live on identity things, named by identity id (region:guid): the wildcard is limited to identity-shaped names.');
+    acknowledge(role, 'IAM5[Resource::*]', 'iot:ListThings has no resource type; it lists a user\'s devices by the owner attribute.');
+  }
+
   get identityPoolArn(): string {
     return Stack.of(this).formatArn({ service: 'cognito-identity', resource: 'identitypool', resourceName: this.identityPool.ref });
   }
@@ -107,6 +141,6 @@ export class IotAccess extends Construct {
     new CfnOutput(this, 'IdentityPoolId', { key: StackOutputs.IdentityPoolId, value: this.identityPool.ref });
     new CfnOutput(this, 'DeveloperProviderName', { key: StackOutputs.DeveloperProviderName, value: this.developerProviderName });
     new CfnOutput(this, 'IotPolicyName', { key: StackOutputs.IotPolicyName, value: this.policyName });
-    new CfnOutput(this, 'DevicePrefix', { key: StackOutputs.DevicePrefix, value: this.devicePrefix });
+    new CfnOutput(this, 'DevicePolicyName', { key: StackOutputs.DevicePolicyName, value: this.devicePolicyName });
   }
 }

@@ -57,7 +57,6 @@ export class IotCustomAuthorizer extends Construct {
         // Needed for SECRET_HASH in password mode; read from Secrets Manager and cached.
         APP_CLIENT_SECRET_ID: this.appClientSecret.secretArn,
         AWS_ACCOUNT_ID: stack.account,
-        DEVICE_PREFIX: props.access.devicePrefix,
         ...(props.trustRevalidateSeconds !== undefined ? { TRUST_REVALIDATE_SECONDS: String(props.trustRevalidateSeconds) } : {}),
       },
     });

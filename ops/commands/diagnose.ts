@@ -15,7 +15,7 @@ export type DiagnoseCause =
   | 'topic-outside-iot-policy'
   | 'iam-role-denies';
 
-const ACTIONS: Record<DiagnoseAction, { iot: string; type: ActionType; resource: 'client' | 'topic' | 'topicfilter' }> = {
+export const DIAGNOSE_ACTIONS: Record<DiagnoseAction, { iot: string; type: ActionType; resource: 'client' | 'topic' | 'topicfilter' }> = {
   connect: { iot: 'iot:Connect', type: 'CONNECT', resource: 'client' },
   publish: { iot: 'iot:Publish', type: 'PUBLISH', resource: 'topic' },
   subscribe: { iot: 'iot:Subscribe', type: 'SUBSCRIBE', resource: 'topicfilter' },
@@ -34,7 +34,7 @@ export async function diagnoseCommand(
   out: Output,
   options: { username: string; action: DiagnoseAction; topic?: string; clientId?: string },
 ) {
-  const spec = ACTIONS[options.action];
+  const spec = DIAGNOSE_ACTIONS[options.action];
   if (spec.resource !== 'client' && !options.topic) {
     throw new CliError(`--topic is required for --action ${options.action}`, ExitCodes.Usage);
   }
@@ -84,7 +84,7 @@ export async function diagnoseCommand(
     );
   }
 
-  const role = iotPolicyDocument({ region: targets.region, account: targets.account, devicePrefix: targets.devicePrefix });
+  const role = iotPolicyDocument({ region: targets.region, account: targets.account });
   const roleVerdict = evaluatePolicies([{ name: 'authenticated role', document: role }], spec.iot, resource, { identityId, clientId });
   checks.push(['IAM role (policy template)', roleVerdict.effect === 'allow' ? 'ALLOWED' : roleVerdict.effect === 'deny' ? 'EXPLICIT_DENY' : 'IMPLICIT_DENY']);
   if (roleVerdict.effect !== 'allow') {

@@ -9,7 +9,7 @@ import { synthesize } from './synth';
 type Outputs = Record<string, { Value: unknown }>;
 let outputs: Outputs;
 beforeAll(() => {
-  outputs = synthesize({ devicePrefix: 'lamp_' }).template.toJSON().Outputs as Outputs;
+  outputs = synthesize({ stackName: 'Lamps' }).template.toJSON().Outputs as Outputs;
 });
 
 describe('stack outputs contract', () => {
@@ -21,7 +21,7 @@ describe('stack outputs contract', () => {
     expect(Object.keys(outputs).sort()).toEqual(Object.values(StackOutputs).sort());
   });
 
-  it('lets diagnose evaluate the role with the device prefix the stack was deployed with', async () => {
+  it('gives the CLI the device policy name the stack was deployed with', async () => {
     // What `cdk deploy --outputs-file` would write: deploy-time values stand in for references.
     const deployed = Object.fromEntries(
       Object.entries(outputs).map(([key, { Value }]) => [key, typeof Value === 'string' ? Value : `deployed-${key}`]),
@@ -32,7 +32,7 @@ describe('stack outputs contract', () => {
 
     const targets = await resolveTargets({ outputsFile: file }, {});
 
-    expect(targets.devicePrefix).toBe('lamp_');
+    expect(targets.devicePolicyName).toBe('Lamps-device-iot');
     expect(targets.region).toBe('eu-west-1');
   });
 });

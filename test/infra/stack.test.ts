@@ -4,6 +4,8 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
+import { devicePolicyDocument } from '../../functions/shared/device-policy';
+import { ApiRoutes } from '../../functions/shared/routes';
 import { actionsOfRole, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, X_RAY } from './synth';
 import { FunctionBudgets } from '../../functions/shared/time-budgets';
 
@@ -59,7 +61,7 @@ describe('identity pool and IoT access', () => {
 
   it('gives the authenticated role exactly the IoT policy template\'s statements (dual authorization)', () => {
     const roleId = logicalIdOf(s.resources, 'AWS::IAM::Role', 'IotAccessAuthenticatedRole');
-    const policy = Object.values(s.resources).find((r) => r.Type === 'AWS::IoT::Policy');
+    const policy = s.resources[logicalIdOf(s.resources, 'AWS::IoT::Policy', 'IotAccessIotPolicy')];
     const iotStatements = (policy?.Properties?.PolicyDocument as { Statement: unknown[] }).Statement;
     const roleStatements = statementsOfRole(s.resources, roleId);
     const normalize = (st: unknown[]) =>
@@ -88,8 +90,26 @@ describe('identity pool and IoT access', () => {
     });
   });
 
+  it('renders the device policy template as a second IoT policy, with thing policy variables', () => {
+    const policy = s.resources[logicalIdOf(s.resources, 'AWS::IoT::Policy', 'IotAccessDevicePolicy')];
+    expect(policy?.Properties?.PolicyName).toBe('IotOnboarding-device-iot');
+    const statements = (policy?.Properties?.PolicyDocument as { Statement: Array<{ Action: string[]; Resource: unknown[]; Condition?: unknown }> }).Statement;
+    const expected = devicePolicyDocument({ partition: 'P', region: 'R', account: 'A' }).Statement;
+    const normalize = (r: string) => r.replace(/^arn:.*:iot:.*?:(client|topic|topicfilter)\//, 'arn:$1/');
+    expect(statements.map((st) => ({ Action: st.Action, Resource: st.Resource.map(joined).map(normalize), Condition: st.Condition }))).toEqual(
+      expected.map((st) => ({ Action: st.Action, Resource: st.Resource.map(normalize), Condition: st.Condition })),
+    );
+    expect(JSON.stringify(statements)).toContain('$aws/things/${iot:Connection.Thing.Attributes[owner]}/shadow/name/${iot:Connection.Thing.ThingName}/*');
+  });
+
+  it('gives users no device_* shadow and no presence topic in either policy', () => {
+    const user = JSON.stringify(s.resources[logicalIdOf(s.resources, 'AWS::IoT::Policy', 'IotAccessIotPolicy')]);
+    expect(user).not.toContain('device_');
+    expect(user).not.toContain('presence');
+  });
+
   it('scopes the IoT policy\'s connect to the identity\'s own client id', () => {
-    const policy = Object.values(s.resources).find((r) => r.Type === 'AWS::IoT::Policy');
+    const policy = s.resources[logicalIdOf(s.resources, 'AWS::IoT::Policy', 'IotAccessIotPolicy')];
     const connect = (policy?.Properties?.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement.find(
       (st) => [st.Action].flat().includes('iot:Connect'),
     );
@@ -158,9 +178,10 @@ describe('onboarding workflow', () => {
 });
 
 describe('command API', () => {
-  it('puts the user-pool JWT authorizer on both routes', () => {
+  it('puts the user-pool JWT authorizer on every route, the device routes included', () => {
     const authorizerId = logicalIdOf(s.resources, 'AWS::ApiGatewayV2::Authorizer', 'Commands');
-    for (const routeKey of ['POST /devices/{thingName}/commands', 'GET /iot/credentials']) {
+    expect(Object.values(ApiRoutes)).toEqual(expect.arrayContaining(['GET /devices', 'POST /devices/{thingName}/claim', 'DELETE /devices/{thingName}/claim']));
+    for (const routeKey of Object.values(ApiRoutes)) {
       s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: routeKey,
         AuthorizationType: 'JWT',
@@ -181,13 +202,18 @@ describe('command API', () => {
     });
   });
 
-  it('lets the handler read users, resolve identities and ensure onboardings, but not publish as itself', () => {
+  it('lets the handler read users, resolve identities, ensure onboardings and own devices, but not publish as itself', () => {
     const roleId = roleOfFunction('CommandsHandler');
     expect(actionsOfRole(s.resources, roleId)).toEqual(
       [
         ...LOGS,
         'cognito-identity:GetOpenIdTokenForDeveloperIdentity',
         'cognito-idp:AdminGetUser',
+        'iot:DeleteThingShadow',
+        'iot:DescribeThing',
+        'iot:ListThings',
+        'iot:UpdateThing',
+        'iot:UpdateThingShadow',
         'states:DescribeExecution',
         'states:RedriveExecution',
         'states:StartExecution',
@@ -198,6 +224,17 @@ describe('command API', () => {
     expect(joined(redrive?.Resource)).toMatch(/:execution:.*-onboarding:onboard-\*$/);
     const start = statementsOfRole(s.resources, roleId).find((st) => [st.Action].flat().includes('states:StartExecution'));
     expect(joined(start?.Resource)).toMatch(/:stateMachine:.*-onboarding$/);
+  });
+
+  it('scopes each device-ownership statement: registry on things, twin deletion on identity things only, ListThings unscoped', () => {
+    const statements = statementsOfRole(s.resources, roleOfFunction('CommandsHandler'));
+    const resourceOf = (action: string) => joined(statements.find((st) => [st.Action].flat().includes(action))?.Resource);
+    expect(resourceOf('iot:DescribeThing')).toMatch(/:iot:.*:thing\/\*$/);
+    expect(resourceOf('iot:UpdateThing')).toMatch(/:iot:.*:thing\/\*$/);
+    expect(resourceOf('iot:UpdateThingShadow')).toMatch(/:iot:.*:thing\/\*$/);
+    expect(resourceOf('iot:DeleteThingShadow')).toMatch(/:iot:.*:thing\/.+:\*$/);
+    expect(resourceOf('iot:ListThings')).toBe('*');
+    expect(statements.some((st) => [st.Action].flat().some((a) => a === 'iot:Publish' || a === 'iot:DeleteThing'))).toBe(false);
   });
 
   it('tells the handler the onboarding it ensures: the same state machine and version as the trigger', () => {
@@ -219,6 +256,7 @@ describe('stack', () => {
         'IdentityPoolId',
         'DeveloperProviderName',
         'IotPolicyName',
+        'DevicePolicyName',
         'StateMachineArn',
         'OnboardingVersion',
         'ApiUrl',

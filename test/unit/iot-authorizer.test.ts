@@ -15,7 +15,7 @@ const POOL = 'us-east-1_TestPool1';
 const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`;
 const CLIENT_ID = 'authorizerclient123';
 const NOW = Date.parse('2026-11-21T12:00:00Z');
-const scope = { region: 'us-east-1', account: '123456789012', devicePrefix: 'device_' };
+const scope = { region: 'us-east-1', account: '123456789012' };
 
 type CryptoKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 let privateKey: CryptoKey;

@@ -1,6 +1,6 @@
 import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotOnboardedError } from '../../functions/publish-command/access-cache';
 import { ApiError } from '../../functions/publish-command/api-errors';
 import { handleApiRequest, NOT_ONBOARDED_RETRY_AFTER_SECONDS } from '../../functions/publish-command/core';
@@ -14,7 +14,12 @@ const iotData = new IoTDataPlaneClient({ region: 'us-east-1' });
 let accessResult: () => Promise<unknown>;
 let ensured: Array<{ sub: string; username: string; onboardedAttribute?: string | undefined }> = [];
 let ensureResult: () => Promise<string>;
+let owned: boolean;
 const deps = {
+  devices: {
+    registry: { iot: { send: () => Promise.reject(new Error('no registry in this test')) }, iotData: { send: () => Promise.reject(new Error('unused')) } },
+    ownership: { owns: async () => owned, remember: () => undefined, forget: () => undefined },
+  },
   access: { get: () => accessResult() as never },
   log: silentLog,
   config: { iotEndpoint: 'abc-ats.iot.us-east-1.amazonaws.com', region: 'us-east-1' },
@@ -49,18 +54,42 @@ describe('command API', () => {
     iotMock.reset();
     ensured = [];
     ensureResult = async () => 'started';
+    owned = true;
     accessResult = async () => ({ identityId: IDENTITY_ID, token: 'tok', tokenExpiresAt: Date.parse('2030-01-01'), credentialsExpireAt: 0, iotData });
   });
 
-  it('publishes the desired state to the thing\'s shadow update topic with QoS 1 and answers 202', async () => {
+  it("publishes the desired state to the caller's twin of the device (own namespace) with QoS 1 and answers 202", async () => {
     iotMock.on(PublishCommand).resolves({});
     const { status, body } = await call(event());
     expect(status).toBe(202);
-    expect(body).toEqual({ commandId: 'cmd-1', thingName: 'device_kitchen', topic: '$aws/things/device_kitchen/shadow/update' });
+    expect(body).toEqual({ commandId: 'cmd-1', thingName: 'device_kitchen', topic: `$aws/things/${IDENTITY_ID}/shadow/name/device_kitchen/update` });
     const input = iotMock.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(input?.topic).toBe('$aws/things/device_kitchen/shadow/update');
+    expect(input?.topic).toBe(`$aws/things/${IDENTITY_ID}/shadow/name/device_kitchen/update`);
     expect(input?.qos).toBe(1);
     expect(JSON.parse(new TextDecoder().decode(input?.payload as Uint8Array))).toEqual({ state: { desired: { power: 'OFF' } }, clientToken: 'cmd-1' });
+  });
+
+  it('answers 404 DeviceNotFound and publishes nothing when the caller does not own the device', async () => {
+    owned = false;
+    iotMock.on(PublishCommand).resolves({});
+    const { status, body } = await call(event());
+    expect(status).toBe(404);
+    expect(body.error).toBe('DeviceNotFound');
+    expect(iotMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('answers 502 UpstreamFailure at its deadline when AWS hangs, before the HTTP API would time out', async () => {
+    vi.useFakeTimers();
+    try {
+      accessResult = () => new Promise(() => undefined);
+      const pending = handleApiRequest(event(), { ...deps, deadlineMs: 24_000 });
+      await vi.advanceTimersByTimeAsync(24_000);
+      const response = await pending;
+      expect(response.statusCode).toBe(502);
+      expect(JSON.parse(response.body).error).toBe('UpstreamFailure');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('accepts a base64-encoded body', async () => {

@@ -15,22 +15,19 @@ describe('IoT policy template', () => {
     expect(connect?.Resource).toEqual([`arn:aws:iot:eu-west-1:123456789012:client/${COGNITO_IDENTITY_VARIABLE}`]);
   });
 
-  it('scopes topics to the identity\'s own shadow, device shadows by prefix and their presence', () => {
-    const resources = iotPolicyStatements({ ...scope, devicePrefix: 'lamp_' }).flatMap((s) => s.Resource);
-    expect(resources).toContain(`arn:aws:iot:eu-west-1:123456789012:topic/$aws/things/${COGNITO_IDENTITY_VARIABLE}/shadow/*`);
-    expect(resources).toContain('arn:aws:iot:eu-west-1:123456789012:topicfilter/$aws/things/lamp_*/shadow/*');
-    expect(resources).toContain('arn:aws:iot:eu-west-1:123456789012:topic/$aws/events/presence/connected/lamp_*');
-    expect(resources.every((r) => !r.endsWith(':topic/*') && !r.endsWith(':*'))).toBe(true);
+  it('scopes topics to the identity\'s own shadows only: no device shadows, no presence', () => {
+    const resources = iotPolicyStatements(scope).flatMap((s) => s.Resource);
+    expect(resources).toEqual([
+      `arn:aws:iot:eu-west-1:123456789012:client/${COGNITO_IDENTITY_VARIABLE}`,
+      `arn:aws:iot:eu-west-1:123456789012:topic/$aws/things/${COGNITO_IDENTITY_VARIABLE}/shadow/*`,
+      `arn:aws:iot:eu-west-1:123456789012:topicfilter/$aws/things/${COGNITO_IDENTITY_VARIABLE}/shadow/*`,
+    ]);
   });
 
   it('renders a literal identity id for the custom authorizer', () => {
     const doc = iotPolicyDocument(scope, 'eu-west-1:abc');
     expect(JSON.stringify(doc)).not.toContain('${');
     expect(doc.Statement[0]?.Resource).toEqual(['arn:aws:iot:eu-west-1:123456789012:client/eu-west-1:abc']);
-  });
-
-  it('refuses a device prefix with wildcards', () => {
-    expect(() => iotPolicyStatements({ ...scope, devicePrefix: 'dev*' })).toThrow(/no wildcards/);
   });
 });
 

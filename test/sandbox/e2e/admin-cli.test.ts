@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,5 +209,67 @@ describe('npm run admin against a running sandbox', () => {
     const again = await admin(['reconcile']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to offboard.');
+  });
+});
+
+describe('npm run admin -- devices', () => {
+  it('registers a device: files written, claim code printed once, and the device connects with them', async () => {
+    const thingName = `device_cli${Date.now()}`;
+    const registered = json<{ thingName: string; claimCode: string; certificateArn: string; certificateFile: string; privateKeyFile: string }>(
+      await admin(['devices', 'register', '--thing', thingName, '--out', dir, '--json']),
+    );
+    expect(registered).toMatchObject({ thingName, certificateFile: join(dir, `${thingName}.cert.pem`), privateKeyFile: join(dir, `${thingName}.private.key`) });
+    expect(registered.claimCode).toMatch(/^([A-Z2-7]{4}-){7}[A-Z2-7]{4}$/);
+    const device = h.track(
+      await h.sandbox.connectDevice({ thingName, certificatePem: readFileSync(registered.certificateFile, 'utf8'), privateKey: readFileSync(registered.privateKeyFile, 'utf8') }),
+    );
+    expect(device.connected).toBe(true);
+    const shown = json<{ owner: string | null; certificates: Array<{ status: string }> }>(await admin(['devices', 'show', '--thing', thingName, '--json']));
+    expect(shown).toMatchObject({ owner: null, certificates: [{ status: 'ACTIVE' }] });
+    expect(JSON.stringify(shown)).not.toContain(registered.claimCode);
+  });
+
+  it("lists a user's devices by owner and releases one back to unclaimed", async () => {
+    const user = await h.onboardedUser('owner');
+    const registered = await h.sandbox.registerDevice(`device_own${Date.now()}`);
+    await h.app.claimDevice(user.tokens.idToken, registered.thingName, registered.claimCode);
+    const listed = json<{ devices: Array<{ thingName: string; owner: string }> }>(await admin(['devices', 'list', '--owner', user.username, '--json']));
+    expect(listed.devices).toEqual([{ thingName: registered.thingName, owner: user.access.identityId }]);
+    const released = json<{ previousOwner: string }>(await admin(['devices', 'release', '--thing', registered.thingName, '--json']));
+    expect(released.previousOwner).toBe(user.access.identityId);
+    expect((await h.app.listDevices(user.tokens.idToken)).devices).toEqual([]);
+  });
+
+  it('revokes a device: certificate REVOKED and detached, the live session dropped', async () => {
+    const registered = await h.sandbox.registerDevice(`device_rev${Date.now()}`);
+    const device = h.track(await h.sandbox.connectDevice(registered));
+    const gone = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    json(await admin(['devices', 'revoke', '--thing', registered.thingName, '--json']));
+    await gone;
+    const shown = json<{ certificates: unknown[] }>(await admin(['devices', 'show', '--thing', registered.thingName, '--json']));
+    expect(shown.certificates).toEqual([]);
+    await expect(h.sandbox.connectDevice(registered)).rejects.toBeInstanceOf(Error);
+  });
+
+  it('fails with one line and exit 1 for an unknown thing, exit 2 for a missing --thing', async () => {
+    const unknown = await admin(['devices', 'show', '--thing', 'device_nosuch']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await admin(['devices', 'release'])).code).toBe(2);
+  });
+});
+
+describe('npm run admin -- diagnose --thing', () => {
+  it("allows a registered device's connect and explains an unclaimed device's twin as unclaimed (exit 3)", async () => {
+    const registered = await h.sandbox.registerDevice(`device_dx${Date.now()}`);
+    const connect = await admin(['diagnose', '--thing', registered.thingName, '--action', 'connect', '--json']);
+    expect(connect.code).toBe(0);
+    expect(json<{ cause: string }>(connect).cause).toBe('allowed');
+    const twin = `$aws/things/us-east-1:11111111-1111-4111-8111-111111111111/shadow/name/${registered.thingName}/update`;
+    const denied = await admin(['diagnose', '--thing', registered.thingName, '--action', 'publish', '--topic', twin, '--json']);
+    expect(denied.code).toBe(3);
+    expect(json<{ cause: string }>(denied).cause).toBe('unclaimed');
+    const other = await admin(['diagnose', '--thing', registered.thingName, '--action', 'publish', '--topic', '$aws/things/device_other/shadow/update', '--json']);
+    expect(json<{ cause: string }>(other).cause).toBe('topic-outside-device-policy');
   });
 });

@@ -40,15 +40,15 @@ describe('IoT authorization of Cognito identities in the sandbox', () => {
     await within(gone, 5_000, 'disconnect after an unauthorized publish');
   });
 
-  it('answers 403 to a command for a thing outside the user\'s policy', async () => {
+  it('answers 404 DeviceNotFound to a command for a thing that is not a device of the caller', async () => {
     const user = await h.onboardedUser('outside');
-    await expect(h.app.sendCommand(user.tokens.idToken, 'thermostat_1', { target: 21 })).rejects.toMatchObject({ status: 403, code: 'PublishDenied' });
+    await expect(h.app.sendCommand(user.tokens.idToken, 'thermostat_1', { target: 21 })).rejects.toMatchObject({ status: 404, code: 'DeviceNotFound' });
   });
 
-  it('answers 403 to a command for another user\'s own shadow', async () => {
+  it('answers 404 to a command aimed at another user\'s identity thing', async () => {
     const a = await h.onboardedUser('alice');
     const b = await h.onboardedUser('bob');
-    await expect(h.app.sendCommand(a.tokens.idToken, b.access.identityId, { x: 1 })).rejects.toMatchObject({ status: 403 });
+    await expect(h.app.sendCommand(a.tokens.idToken, b.access.identityId, { x: 1 })).rejects.toMatchObject({ status: 404, code: 'DeviceNotFound' });
   });
 
   it('answers 400 to a wildcard thing name before touching IoT', async () => {

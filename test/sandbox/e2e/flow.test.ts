@@ -34,7 +34,7 @@ describe('the onboarding flow, end to end against the sandbox', () => {
     expect(policies.policies?.map((p) => p.policyName)).toEqual([h.sandbox.policyName]);
   });
 
-  it('lets the onboarded user connect as its identity, read the welcome and command a device that receives the delta', async () => {
+  it('lets the onboarded user connect as its identity, read the welcome, claim a device and command it through the twin', async () => {
     const user = await h.onboardedUser('flow');
     expect(user.access.region).toBe('us-east-1');
     const mqtt = await h.connect(user.access, user.credentials);
@@ -44,9 +44,12 @@ describe('the onboarding flow, end to end against the sandbox', () => {
     await mqtt.publishAsync(`${shadow}/get`, '{}', { qos: 1 });
     expect((await got).state).toEqual({ reported: { welcome: { message: `Welcome to AWS IoT Core, ${user.username}`, onboardingVersion: '1' } } });
 
-    const device = h.track(await h.sandbox.connectDevice(await h.sandbox.registerDevice('device_kitchen')));
-    await device.subscribeAsync('$aws/things/device_kitchen/shadow/update/delta', { qos: 1 });
-    const delta = nextMessage(device, '$aws/things/device_kitchen/shadow/update/delta');
+    const registered = await h.sandbox.registerDevice('device_kitchen');
+    await h.app.claimDevice(user.tokens.idToken, 'device_kitchen', registered.claimCode);
+    const device = h.track(await h.sandbox.connectDevice(registered));
+    const twinDelta = `$aws/things/${user.access.identityId}/shadow/name/device_kitchen/update/delta`;
+    await device.subscribeAsync(twinDelta, { qos: 1 });
+    const delta = nextMessage(device, twinDelta);
     const command = await h.app.sendCommand(user.tokens.idToken, 'device_kitchen', { power: 'OFF' });
     const received = await delta;
     expect(received.state).toEqual({ power: 'OFF' });

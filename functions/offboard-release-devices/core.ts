@@ -1,0 +1,39 @@
+import * as z from 'zod/mini';
+import { InvalidInputError } from '../shared/errors';
+import { DeviceErrorNames } from '../shared/devices/errors';
+import { releaseDevice, type OwnershipDeps } from '../shared/devices/ownership';
+import { listOwnedThings } from '../shared/devices/registry';
+import type { Log } from '../shared/observability';
+
+export interface ReleaseDevicesDeps extends OwnershipDeps {
+  readonly log: Log;
+}
+
+const inputSchema = z.object({
+  identityId: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/, 'expected an Identity ID (region:guid)')),
+});
+
+/**
+ * Offboarding task ReleaseDevices: releases every device the leaving identity owns (clear
+ * `owner` at the version read, delete the twin, tell the device). Idempotent: a re-run lists
+ * only what is still owned; a device released or re-claimed meanwhile (DeviceNotFound for this
+ * owner) is skipped. Throws UpstreamThrottled / UpstreamUnavailable / ClaimContended for the ASL
+ * to retry, UpstreamRejected / InvalidInput to fail.
+ */
+export async function releaseDevicesOf(event: unknown, deps: ReleaseDevicesDeps): Promise<{ released: string[] }> {
+  const parsed = inputSchema.safeParse(event);
+  if (!parsed.success) throw new InvalidInputError(`ReleaseDevices expects {identityId}: ${parsed.error.issues[0]?.message}`);
+  const { identityId } = parsed.data;
+  const released: string[] = [];
+  for (const thingName of await listOwnedThings(deps.iot, identityId)) {
+    try {
+      await releaseDevice(deps, thingName, identityId);
+      released.push(thingName);
+    } catch (error) {
+      if ((error as { name?: unknown }).name !== DeviceErrorNames.DeviceNotFound) throw error;
+      deps.log.info('Device no longer owned by the leaving identity; skipped', { thingName, identityId });
+    }
+  }
+  deps.log.info('Devices released', { identityId, count: released.length });
+  return { released };
+}
