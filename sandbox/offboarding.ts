@@ -10,6 +10,7 @@ import { createTaskHandlers } from './stepfunctions/task-runtime';
 /** The offboarding task functions, by the sandbox function name and their `functions/` folder. */
 const TASKS = {
   'offboard-resolve': 'ResolveFunctionArn',
+  'offboard-release-devices': 'ReleaseDevicesFunctionArn',
   'offboard-delete-shadows': 'DeleteShadowsFunctionArn',
   'offboard-remove-identity': 'RemoveIdentityFunctionArn',
   'offboard-record': 'RecordResultFunctionArn',
@@ -29,6 +30,7 @@ export interface OffboardingIds {
 export function offboardingFunctionSpecs(base: Record<string, string>, ids: OffboardingIds): Record<string, FunctionSpec> {
   return {
     'offboard-resolve': { source: 'offboard-resolve', environment: { ...base, IDENTITY_POOL_ID: ids.identityPoolId, USER_POOL_ID: ids.userPoolId } },
+    'offboard-release-devices': { source: 'offboard-release-devices', environment: { ...base, IOT_DATA_ENDPOINT: ids.iotDataPlaneUrl } },
     'offboard-delete-shadows': { source: 'offboard-delete-shadows', environment: { ...base, IOT_DATA_ENDPOINT: ids.iotDataPlaneUrl } },
     'offboard-remove-identity': { source: 'offboard-remove-identity', environment: { ...base } },
     'offboard-record': { source: 'offboard-record', environment: { ...base, USER_POOL_ID: ids.userPoolId } },

@@ -7,6 +7,7 @@ import { readDefinition, renderDefinition } from './render';
  */
 export interface OffboardingSubstitutions {
   readonly ResolveFunctionArn: string;
+  readonly ReleaseDevicesFunctionArn: string;
   readonly DeleteShadowsFunctionArn: string;
   readonly RemoveIdentityFunctionArn: string;
   readonly RecordResultFunctionArn: string;

@@ -4,12 +4,13 @@ import type { Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createLogger } from '../shared/observability';
+import { FunctionBudgets } from '../shared/time-budgets';
 import { releaseDevicesOf } from './core';
 
 const config = loadConfig({ IOT_DATA_ENDPOINT: ConfigVars.url() });
 const log = createLogger('offboard-release-devices');
-// Every write is conditional or idempotent, so the SDK may retry; the ASL retries the task too.
-const tuning = { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 2 };
+// No SDK retry: the ASL retries the task, which lists only what is still owned (time-budgets.ts).
+const tuning = FunctionBudgets.offboardReleaseDevices.sdk;
 const iot = new IoTClient(clientConfig(tuning));
 const iotData = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: config.IOT_DATA_ENDPOINT }));
 

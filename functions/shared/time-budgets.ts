@@ -126,6 +126,18 @@ export const FunctionBudgets = {
     sequentialCalls: 7,
   },
   /**
+   * ReleaseDevices: ListThings by owner, then per device DescribeThing, UpdateThing (owner cleared
+   * at the version read), DeleteThingShadow (the twin) and UpdateThingShadow (the notice), no SDK
+   * retry (the task retries; every step is idempotent). Sized for 5 devices: (1 + 4 × 5) × 1 ×
+   * (500 + 2,000) = 52,500 ms < 55,000 ms < the task's 60 s TimeoutSeconds. A user with more runs
+   * out of time part-way; the retry lists only the devices still owned.
+   */
+  offboardReleaseDevices: {
+    timeoutSeconds: 55,
+    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 1 },
+    sequentialCalls: 21,
+  },
+  /**
    * The EventBridge target: ensureExecution for the offboarding, up to 9 calls (start, describe,
    * redrive for the name and 2 replacements): 9 × (2 × (500 + 1,200) + 1,000) = 39,600 ms
    * < 45,000 ms. A failure throws and EventBridge retries the delivery.

@@ -37,7 +37,13 @@ export interface OffboardingWorkflowProps {
 export class OffboardingWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly executionLogs: LogGroup;
-  readonly tasks: { readonly resolve: ProductFunction; readonly deleteShadows: ProductFunction; readonly removeIdentity: ProductFunction; readonly record: ProductFunction };
+  readonly tasks: {
+    readonly resolve: ProductFunction;
+    readonly releaseDevices: ProductFunction;
+    readonly deleteShadows: ProductFunction;
+    readonly removeIdentity: ProductFunction;
+    readonly record: ProductFunction;
+  };
   readonly lifecycleHandler: ProductFunction;
   readonly lifecycleRule: Rule;
   readonly reconciler: ProductFunction;
@@ -58,6 +64,7 @@ export class OffboardingWorkflow extends Construct {
       definitionBody: DefinitionBody.fromString(
         renderOffboardingDefinition({
           ResolveFunctionArn: this.tasks.resolve.functionArn,
+          ReleaseDevicesFunctionArn: this.tasks.releaseDevices.functionArn,
           DeleteShadowsFunctionArn: this.tasks.deleteShadows.functionArn,
           RemoveIdentityFunctionArn: this.tasks.removeIdentity.functionArn,
           RecordResultFunctionArn: this.tasks.record.functionArn,
@@ -155,6 +162,14 @@ export class OffboardingWorkflow extends Construct {
     resolve.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:LookupDeveloperIdentity'], resources: [props.access.identityPoolArn] }));
     resolve.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:ListUsers'], resources: [props.userPool.userPoolArn] }));
 
+    const releaseDevices = new ProductFunction(this, 'ReleaseDevices', {
+      source: 'offboard-release-devices',
+      timeout: Duration.seconds(FunctionBudgets.offboardReleaseDevices.timeoutSeconds),
+      description: 'Offboarding task: releases every device the leaving user owns (owner cleared, twin deleted, device told).',
+      environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
+    });
+    props.access.grantDeviceOwnership(releaseDevices);
+
     const deleteShadows = new ProductFunction(this, 'DeleteShadows', {
       source: 'offboard-delete-shadows',
       timeout: Duration.seconds(FunctionBudgets.offboardDeleteShadows.timeoutSeconds),
@@ -195,7 +210,7 @@ export class OffboardingWorkflow extends Construct {
         resources: [props.userPool.userPoolArn],
       }),
     );
-    return { resolve, deleteShadows, removeIdentity, record };
+    return { resolve, releaseDevices, deleteShadows, removeIdentity, record };
   }
 
   addOutputs(): void {

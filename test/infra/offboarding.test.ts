@@ -45,16 +45,26 @@ describe('offboarding state machine', () => {
     expect(compact).toContain('"Resource":"arn:aws:states:::aws-sdk:iot:detachPolicy","TimeoutSeconds":10,"Parameters":{"PolicyName":"IotOnboarding-user-iot"');
   });
 
-  it('lets the state machine invoke its four tasks and detach policies, nothing more', () => {
+  it('lets the state machine invoke its five tasks and detach policies, nothing more', () => {
     const roleId = (offboardingStateMachine()?.Properties?.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     expect(actionsOfRole(s.resources, roleId).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))).toEqual(['iot:DetachPolicy', 'lambda:InvokeFunction']);
     const invoked = resourcesOf(roleId, 'lambda:InvokeFunction');
-    expect(invoked).toHaveLength(4);
+    expect(invoked).toHaveLength(5);
     expect(invoked.join()).not.toContain(':*');
   });
 });
 
 describe('offboarding tasks', () => {
+  it('lets ReleaseDevices read and conditionally update things, delete twins and notify devices, nothing more', () => {
+    const roleId = roleOfFunction('OffboardingReleaseDevices');
+    expect(actionsOfRole(s.resources, roleId)).toEqual(
+      [...LOGS, 'iot:DeleteThingShadow', 'iot:DescribeThing', 'iot:ListThings', 'iot:UpdateThing', 'iot:UpdateThingShadow', ...X_RAY].sort(),
+    );
+    expect(s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', 'OffboardingReleaseDevices')]?.Properties?.Timeout).toBe(
+      FunctionBudgets.offboardReleaseDevices.timeoutSeconds,
+    );
+  });
+
   it('lets ResolveIdentity only look identities up (never resolve-and-link) and list users of this pool', () => {
     const roleId = roleOfFunction('OffboardingResolveIdentity');
     expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-identity:LookupDeveloperIdentity', 'cognito-idp:ListUsers', ...X_RAY].sort());

@@ -5,11 +5,12 @@ import {
   CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DetachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
+import { DetachPolicyCommand, IoTClient, ListThingsCommand, ThrottlingException } from '@aws-sdk/client-iot';
 import { DeleteThingShadowCommand, IoTDataPlaneClient, ListNamedShadowsForThingCommand } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deleteUserShadows } from '../../functions/offboard-delete-shadows/core';
+import { releaseDevicesOf } from '../../functions/offboard-release-devices/core';
 import { recordOffboarding } from '../../functions/offboard-record/core';
 import { removeIdentity } from '../../functions/offboard-remove-identity/core';
 import { resolveOffboarding } from '../../functions/offboard-resolve/core';
@@ -25,6 +26,7 @@ const USER_POOL_ID = 'us-east-1_Pool1';
 const POLICY = 'IotOnboarding-user-iot';
 const DEFINITION_TEXT = renderOffboardingDefinition({
   ResolveFunctionArn: arn('resolve'),
+  ReleaseDevicesFunctionArn: arn('release'),
   DeleteShadowsFunctionArn: arn('shadows'),
   RemoveIdentityFunctionArn: arn('remove'),
   RecordResultFunctionArn: arn('record'),
@@ -44,6 +46,7 @@ function handlers() {
   return createTaskHandlers(DEFINITION, {
     lambdas: {
       [arn('resolve')]: (p) => resolveOffboarding(p, { cognitoIdentity, idp, identityPoolId: POOL_ID, userPoolId: USER_POOL_ID, log: silentLog }),
+      [arn('release')]: (p) => releaseDevicesOf(p, { iot: new IoTClient({ region: 'us-east-1', maxAttempts: 1 }), iotData, log: silentLog }),
       [arn('shadows')]: (p) => deleteUserShadows(p, { iotData, log: silentLog }),
       [arn('remove')]: (p) => removeIdentity(p, { cognitoIdentity, log: silentLog }),
       [arn('record')]: (p) => recordOffboarding(p, { idp, userPoolId: USER_POOL_ID, log: silentLog, metrics: noCounter }),
@@ -92,6 +95,7 @@ describe('offboarding workflow (real ASL, real task cores)', () => {
     statefulShadows();
     idpMock.on(ListUsersCommand).resolves({ Users: [] });
     iotMock.on(DetachPolicyCommand).resolves({});
+    iotMock.on(ListThingsCommand).resolves({ things: [] });
   });
 
   it('offboards a deleted user: detach, shadows, identity, record', async () => {
@@ -107,6 +111,8 @@ describe('offboarding workflow (real ASL, real task cores)', () => {
       OffboardingStates.RecordResult,
     ]);
     expect(iotMock.commandCalls(DetachPolicyCommand)[0]?.args[0].input).toEqual({ policyName: POLICY, target: IDENTITY_ID });
+    // ReleaseDevices looks up the identity's devices by the owner attribute (none here).
+    expect(iotMock.commandCalls(ListThingsCommand)[0]?.args[0].input).toMatchObject({ attributeName: 'owner', attributeValue: IDENTITY_ID });
     expect(iotDataMock.commandCalls(DeleteThingShadowCommand).map((c) => c.args[0].input.shadowName)).toEqual(['device_1', undefined]);
     expect(identityMock.commandCalls(DeleteIdentitiesCommand)[0]?.args[0].input).toEqual({ IdentityIdsToDelete: [IDENTITY_ID] });
     expect(idpMock.commandCalls(AdminDeleteUserAttributesCommand)).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { CognitoIdentityClient, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminDeleteUserCommand, AdminDisableUserCommand, AdminEnableUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
+import { DescribeThingCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,22 @@ describe('users leaving (sandbox, real clients)', () => {
       identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, DeveloperUserIdentifier: user.sub, MaxResults: 1 })),
     );
     expect(lookup.name).toBe('ResourceNotFoundException');
+  });
+
+  it('AdminDeleteUser releases the leaving user\'s devices: owner cleared, so another user can claim them', async () => {
+    const user = await h.onboardedUser('owner');
+    const device = await h.sandbox.registerDevice(`device_leaving${Date.now().toString(36)}`);
+    await h.app.claimDevice(user.tokens.idToken, device.thingName, device.claimCode);
+    const ownerOf = async () => (await h.iot.send(new DescribeThingCommand({ thingName: device.thingName }))).attributes?.owner;
+    expect(await ownerOf()).toBe(user.access.identityId);
+
+    await h.idp.send(new AdminDeleteUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: user.username }));
+    const execution = await offboardingOf(user.sub, 'deleted');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({ devices: { released: [device.thingName] } });
+    expect(await ownerOf()).toBeUndefined();
+    const next = await h.onboardedUser('next');
+    await expect(h.app.claimDevice(next.tokens.idToken, device.thingName, device.claimCode)).resolves.toMatchObject({ claimed: true });
   });
 
   it('AdminDisableUser offboards the user and marks them offboarded, so re-enabling onboards them again with a new identity', async () => {
