@@ -49,11 +49,14 @@ export function constraintOf(issue: Issue, value: unknown): string {
   }
 }
 
+/** How a member path is named in the message; AWS names `Username` as 'username' in Cognito's. */
+export type MemberNaming = (key: PropertyKey) => string;
+
 /** "N validation error(s) detected: Value … at '…' failed to satisfy constraint: …". */
-export function validationMessage(issues: readonly Issue[], input: unknown): string {
+export function validationMessage(issues: readonly Issue[], input: unknown, naming: MemberNaming = String): string {
   const clauses = issues.map((issue) => {
     const value = valueAt(input, issue.path);
-    return `Value ${renderValue(value)} at '${issue.path.map(String).join('.')}' failed to satisfy constraint: ${constraintOf(issue, value)}`;
+    return `Value ${renderValue(value)} at '${issue.path.map(naming).join('.')}' failed to satisfy constraint: ${constraintOf(issue, value)}`;
   });
   return `${clauses.length} validation error${clauses.length === 1 ? '' : 's'} detected: ${clauses.join('; ')}`;
 }
@@ -62,5 +65,12 @@ export function validationMessage(issues: readonly Issue[], input: unknown): str
 export function parseRequest<S extends z.ZodMiniType>(schema: S, input: unknown, fail: (message: string) => Error): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw fail(validationMessage(parsed.error.issues, input));
+  return parsed.data;
+}
+
+/** Parses one member of `input` with `schema`; on a violation throws what `fail` makes of AWS's message. */
+export function parseMember<S extends z.ZodMiniType>(schema: S, input: Readonly<Record<string, unknown>>, member: string, fail: (message: string) => Error, naming?: MemberNaming): z.infer<S> {
+  const parsed = schema.safeParse(input[member]);
+  if (!parsed.success) throw fail(validationMessage(parsed.error.issues.map((issue) => ({ ...issue, path: [member, ...issue.path] })), input, naming));
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../sandbox/stepfunctions/requests';
 import { parseDefinition } from '../../sandbox/stepfunctions/definition';
+import { optionalString, requireString, stringMap } from '../../sandbox/json-target';
 
 const messageOf = (fn: () => unknown): { name: string; message: string } => {
   try {
@@ -35,5 +36,29 @@ describe('sandbox request validation (zod/mini, AWS wording)', () => {
   it('rejects an unknown retrier field and names it with its path', () => {
     const definition = { StartAt: 'A', States: { A: { Type: 'Pass', End: true, Retry: [{ ErrorEquals: ['X'], Jitter: 'FULL' }] } } };
     expect(() => parseDefinition(definition)).toThrow("States.A.Retry.0: Member must not contain the field(s) Jitter");
+  });
+});
+
+describe('JSON protocol members (Cognito, Secrets Manager)', () => {
+  it('reports a missing required member as Cognito does, in camelCase', () => {
+    expect(messageOf(() => requireString({}, 'Username'))).toEqual({
+      name: 'InvalidParameterException',
+      message: "1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null",
+    });
+  });
+
+  it('refuses an empty required string by its length constraint', () => {
+    expect(messageOf(() => requireString({ Username: '' }, 'Username')).message).toBe(
+      "1 validation error detected: Value '' at 'username' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+  });
+
+  it('treats null optional members as absent and names a bad map value by its key', () => {
+    expect(optionalString({ Name: null }, 'Name')).toBeUndefined();
+    expect(stringMap({ Logins: { a: 'x' } }, 'Logins')).toEqual({ a: 'x' });
+    expect(messageOf(() => stringMap({ Logins: { a: 1 } }, 'Logins')).message).toBe(
+      "1 validation error detected: Value 1 at 'logins.a' failed to satisfy constraint: Member must be of type string",
+    );
+    expect(messageOf(() => stringMap({ Logins: ['x'] }, 'Logins')).name).toBe('InvalidParameterException');
   });
 });
