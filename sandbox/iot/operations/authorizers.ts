@@ -1,6 +1,8 @@
+import * as z from 'zod/mini';
 import { AwsServiceError, parseJsonBody } from '../../http';
 import { testInvokeEvent, type AuthorizerDescription, type AuthorizerRegistry, type AuthorizerSettings, type AuthorizerStatus } from '../custom-auth';
 import type { Route } from './policy-routes';
+import { iotMember } from './route';
 
 /** The custom authorizer operations: CreateAuthorizer, UpdateAuthorizer, DescribeAuthorizer, SetDefaultAuthorizer, DescribeDefaultAuthorizer, TestInvokeAuthorizer. */
 export function runAuthorizerOperation(authorizers: AuthorizerRegistry | undefined, { operation, label = '' }: Route, body: Buffer): unknown {
@@ -18,8 +20,7 @@ export function runAuthorizerOperation(authorizers: AuthorizerRegistry | undefin
     case 'DescribeAuthorizer':
       return { authorizerDescription: describeAuthorizer(authorizers.describeAuthorizer(label)) };
     case 'SetDefaultAuthorizer': {
-      const name = parseJsonBody(body).authorizerName;
-      if (typeof name !== 'string') throw new AwsServiceError(400, 'InvalidRequestException', 'authorizerName is required');
+      const name = iotMember(z.string(), parseJsonBody(body), 'authorizerName');
       const d = authorizers.setDefaultAuthorizer(name);
       return { authorizerName: d.authorizerName, authorizerArn: d.authorizerArn };
     }
@@ -46,31 +47,22 @@ function describeAuthorizer(d: AuthorizerDescription) {
   };
 }
 
+const optionalString = z.nullish(z.string());
+const optionalBoolean = z.nullish(z.boolean());
+
 function authorizerSettings(input: Record<string, unknown>): AuthorizerSettings {
-  const str = (name: string): string | undefined => {
-    const v = input[name];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') throw new AwsServiceError(400, 'InvalidRequestException', `${name} must be a string`);
-    return v;
-  };
-  const bool = (name: string): boolean | undefined => {
-    const v = input[name];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'boolean') throw new AwsServiceError(400, 'InvalidRequestException', `${name} must be a boolean`);
-    return v;
-  };
-  const functionArn = str('authorizerFunctionArn');
-  const status = str('status');
-  const tokenKeyName = str('tokenKeyName');
-  const signingDisabled = bool('signingDisabled');
-  const caching = bool('enableCachingForHttp');
+  const functionArn = iotMember(optionalString, input, 'authorizerFunctionArn');
+  const status = iotMember(optionalString, input, 'status');
+  const tokenKeyName = iotMember(optionalString, input, 'tokenKeyName');
+  const signingDisabled = iotMember(optionalBoolean, input, 'signingDisabled');
+  const caching = iotMember(optionalBoolean, input, 'enableCachingForHttp');
   const keys = input.tokenSigningPublicKeys;
   return {
-    ...(functionArn !== undefined ? { authorizerFunctionArn: functionArn } : {}),
-    ...(status !== undefined ? { status: status as AuthorizerStatus } : {}),
-    ...(tokenKeyName !== undefined ? { tokenKeyName } : {}),
-    ...(signingDisabled !== undefined ? { signingDisabled } : {}),
-    ...(caching !== undefined ? { enableCachingForHttp: caching } : {}),
+    ...(typeof functionArn === 'string' ? { authorizerFunctionArn: functionArn } : {}),
+    ...(typeof status === 'string' ? { status: status as AuthorizerStatus } : {}),
+    ...(typeof tokenKeyName === 'string' ? { tokenKeyName } : {}),
+    ...(typeof signingDisabled === 'boolean' ? { signingDisabled } : {}),
+    ...(typeof caching === 'boolean' ? { enableCachingForHttp: caching } : {}),
     ...(keys && typeof keys === 'object' ? { tokenSigningPublicKeys: keys as Record<string, string> } : {}),
   };
 }

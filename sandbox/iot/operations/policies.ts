@@ -1,6 +1,10 @@
+import * as z from 'zod/mini';
 import { AwsServiceError, parseJsonBody } from '../../http';
 import type { IotRegistry, StoredPolicy } from '../registry';
 import type { Route } from './policy-routes';
+import { iotMember } from './route';
+
+const requiredString = z.string();
 
 function summary(p: StoredPolicy) {
   return { policyName: p.policyName, policyArn: p.policyArn };
@@ -26,8 +30,7 @@ export function runPolicyOperation(registry: IotRegistry, { operation, label = '
   const marker = query.get('marker') ?? undefined;
   switch (operation) {
     case 'CreatePolicy': {
-      const document = parseJsonBody(body).policyDocument;
-      if (typeof document !== 'string') throw new AwsServiceError(400, 'InvalidRequestException', 'policyDocument is required');
+      const document = iotMember(requiredString, parseJsonBody(body), 'policyDocument');
       const p = registry.createPolicy(label, document);
       return { policyName: p.policyName, policyArn: p.policyArn, policyDocument: p.policyDocument, policyVersionId: '1' };
     }
@@ -42,8 +45,7 @@ export function runPolicyOperation(registry: IotRegistry, { operation, label = '
     }
     case 'AttachPolicy':
     case 'DetachPolicy': {
-      const target = parseJsonBody(body).target;
-      if (typeof target !== 'string') throw new AwsServiceError(400, 'InvalidRequestException', 'target is required');
+      const target = iotMember(requiredString, parseJsonBody(body), 'target');
       if (operation === 'AttachPolicy') registry.attachPolicy(label, target);
       else registry.detachPolicy(label, target);
       return {};
