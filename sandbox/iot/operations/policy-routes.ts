@@ -46,40 +46,33 @@ export function route(method: string, path: string): Route | undefined {
   }
   if (rest.length > 0) return undefined;
   const label = second === undefined || second === '' ? undefined : decodeLabel(second);
-  const withLabel = (operation: Operation): Route | undefined => (label === undefined ? undefined : { operation, label });
-  switch (`${method} ${first}`) {
-    case 'POST policies':
-      return withLabel('CreatePolicy');
-    case 'GET policies':
-      return label === undefined ? { operation: 'ListPolicies' } : { operation: 'GetPolicy', label };
-    case 'DELETE policies':
-      return withLabel('DeletePolicy');
-    case 'PUT target-policies':
-      return withLabel('AttachPolicy');
-    case 'POST target-policies':
-      return withLabel('DetachPolicy');
-    case 'POST attached-policies':
-      return withLabel('ListAttachedPolicies');
-    case 'POST policy-targets':
-      return withLabel('ListTargetsForPolicy');
-    case 'GET endpoint':
-      return label === undefined ? { operation: 'DescribeEndpoint' } : undefined;
-    case 'POST test-authorization':
-      return label === undefined ? { operation: 'TestAuthorization' } : undefined;
-    case 'POST authorizer':
-      return withLabel('CreateAuthorizer');
-    case 'GET authorizer':
-      return withLabel('DescribeAuthorizer');
-    case 'PUT authorizer':
-      return withLabel('UpdateAuthorizer');
-    case 'POST default-authorizer':
-      return label === undefined ? { operation: 'SetDefaultAuthorizer' } : undefined;
-    case 'GET default-authorizer':
-      return label === undefined ? { operation: 'DescribeDefaultAuthorizer' } : undefined;
-    default:
-      return undefined;
-  }
+  const operation = label === undefined ? UNLABELLED[`${method} ${first}`] : LABELLED[`${method} ${first}`];
+  if (operation === undefined) return undefined;
+  return label === undefined ? { operation } : { operation, label };
 }
+
+/** `METHOD first-segment` → the operation, for paths with a `{label}` second segment. */
+const LABELLED: Readonly<Record<string, Operation>> = {
+  'POST policies': 'CreatePolicy',
+  'GET policies': 'GetPolicy',
+  'DELETE policies': 'DeletePolicy',
+  'PUT target-policies': 'AttachPolicy',
+  'POST target-policies': 'DetachPolicy',
+  'POST attached-policies': 'ListAttachedPolicies',
+  'POST policy-targets': 'ListTargetsForPolicy',
+  'POST authorizer': 'CreateAuthorizer',
+  'GET authorizer': 'DescribeAuthorizer',
+  'PUT authorizer': 'UpdateAuthorizer',
+};
+
+/** The same, for paths of one segment. */
+const UNLABELLED: Readonly<Record<string, Operation>> = {
+  'GET policies': 'ListPolicies',
+  'GET endpoint': 'DescribeEndpoint',
+  'POST test-authorization': 'TestAuthorization',
+  'POST default-authorizer': 'SetDefaultAuthorizer',
+  'GET default-authorizer': 'DescribeDefaultAuthorizer',
+};
 
 function decodeLabel(raw: string): string {
   try {
