@@ -83,33 +83,14 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
     const started = performance.now();
     const deadline = started + limitMs;
     const remaining = () => Math.max(1, deadline - performance.now());
-    // The sign-ins hold a concurrency slot; the executions they start are awaited outside it.
-    const closes: Array<Promise<ExecutionStatus>> = [];
-    const signIns = await mapLimit(names, concurrency, async (username, i) => {
-      const client = clients[i % clients.length] as AppClient;
-      let tokens: Tokens;
-      try {
-        tokens = await within(client.signIn(username, BENCH_PASSWORD), remaining(), `sign-in of ${username}`);
-      } catch (error) {
-        throw named('SignInFailed', `sign-in failed: ${(error as Error).message}`);
-      }
-      // Async wrapper: a malformed token would otherwise throw synchronously, outside the catch.
-      const execution = (async () => sandbox.services.sfn.waitForExecution(fixture.executionArnOf(tokens)))().catch((error: Error) => {
-        // The trigger never fails a sign-in: when it could not start the execution, there is none.
-        throw named('NoExecution', `no execution: ${error.message}`);
-      });
-      closes.push(within(execution, remaining(), 'execution close'));
-    });
+    const { signIns, closes } = await fireSignIns(fixture, clients, names, concurrency, remaining);
     const signInsMs = performance.now() - started;
     const results = [...signIns.filter((r) => r.status === 'rejected'), ...(await Promise.allSettled(closes))];
     unsubscribe();
     const rssBytes = process.memoryUsage().rss;
     const calls = callsBetween(before, snapshotCalls(sandbox.faults));
     const statuses = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const failures = rejected(results);
     const onboarded = statuses.filter((s) => s === 'SUCCEEDED').length;
-    const count = (name: string) => failures.filter((f) => f instanceof Error && f.name === name).length;
-    const attach = sandbox.faults.stats('iot:AttachPolicy');
     progress(`storm: ${onboarded}/${users} onboarded in ${((lastClosedAt - started) / 1000).toFixed(1)} s`);
     return {
       users,
@@ -121,12 +102,8 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
       targetMs: 1.2 * floorMs,
       onboarded,
       failedExecutions: statuses.filter((s) => s !== 'SUCCEEDED').length,
-      // What is neither a failed sign-in nor a missing execution is an execution still open at the limit.
-      unfinished: failures.length - count('SignInFailed') - count('NoExecution'),
-      signInFailures: count('SignInFailed'),
-      missingExecutions: count('NoExecution'),
-      failureMessages: failureSummary(failures),
-      attachPolicy: { calls: attach.calls, throttled: attach.throttled, callsPerUser: attach.calls / users },
+      ...failureFigures(rejected(results)),
+      attachPolicy: attachFigures(sandbox.faults.stats('iot:AttachPolicy'), users),
       executionsStarted: sandbox.services.sfn.stats.executions - executionsBefore,
       duplicateWelcomes: Math.max(0, (calls['iot:UpdateThingShadow'] ?? 0) - onboarded),
       calls,
@@ -137,4 +114,42 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
     for (const client of clients) closeAppClient(client);
     await fixture.close();
   }
+}
+
+type BenchFixture = Awaited<ReturnType<typeof startBenchSandbox>>;
+
+/** Fires the sign-ins; each holds a concurrency slot, the executions they start are awaited outside it. */
+async function fireSignIns(fixture: BenchFixture, clients: readonly AppClient[], names: readonly string[], concurrency: number, remaining: () => number) {
+  const closes: Array<Promise<ExecutionStatus>> = [];
+  const signIns = await mapLimit(names, concurrency, async (username, i) => {
+    const client = clients[i % clients.length] as AppClient;
+    let tokens: Tokens;
+    try {
+      tokens = await within(client.signIn(username, BENCH_PASSWORD), remaining(), `sign-in of ${username}`);
+    } catch (error) {
+      throw named('SignInFailed', `sign-in failed: ${(error as Error).message}`);
+    }
+    // Async wrapper: a malformed token would otherwise throw synchronously, outside the catch.
+    const execution = (async () => fixture.sandbox.services.sfn.waitForExecution(fixture.executionArnOf(tokens)))().catch((error: Error) => {
+      // The trigger never fails a sign-in: when it could not start the execution, there is none.
+      throw named('NoExecution', `no execution: ${error.message}`);
+    });
+    closes.push(within(execution, remaining(), 'execution close'));
+  });
+  return { signIns, closes };
+}
+
+function failureFigures(failures: readonly unknown[]) {
+  const count = (name: string) => failures.filter((f) => f instanceof Error && f.name === name).length;
+  return {
+    // What is neither a failed sign-in nor a missing execution is an execution still open at the limit.
+    unfinished: failures.length - count('SignInFailed') - count('NoExecution'),
+    signInFailures: count('SignInFailed'),
+    missingExecutions: count('NoExecution'),
+    failureMessages: failureSummary(failures),
+  };
+}
+
+function attachFigures(attach: { calls: number; throttled: number }, users: number) {
+  return { calls: attach.calls, throttled: attach.throttled, callsPerUser: attach.calls / users };
 }

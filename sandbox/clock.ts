@@ -15,7 +15,7 @@ interface PendingTimer {
  * Timers scheduled through `timers` fire in real time or when `advance()` passes their deadline.
  */
 export class SandboxClock {
-  /** Offset in ms, shared with the Lambda workers (sandbox/lambda.ts). */
+  /** Offset in ms, shared with the Lambda workers (sandbox/lambda/). */
   readonly sharedOffset = new SharedArrayBuffer(8);
   private readonly offset = new Float64Array(this.sharedOffset);
   private readonly pending = new Set<PendingTimer>();

@@ -1,9 +1,11 @@
+import * as z from 'zod/mini';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from './credentials';
 import type { FaultInjector } from './faults';
 import { AwsServiceError, parseJsonBody, sendError, sendJson, type RequestHandler } from './http';
 import type { SigningNames } from './signing-names';
 import { verifySignedRequest } from './sigv4';
+import { parseMember } from './validation';
 
 /** One emulated operation of an AWS JSON 1.0/1.1 service (`X-Amz-Target: <prefix>.<Operation>`). */
 export type JsonOperation = (input: Record<string, unknown>, request: { req: IncomingMessage; body: Buffer }) => Promise<unknown> | unknown;
@@ -60,59 +62,54 @@ export function jsonTargetHandler(opts: JsonTargetOptions): RequestHandler {
 }
 
 /**
- * Request validation in the services' own words: a missing member is reported as Cognito does,
- * "1 validation error detected: Value null at 'username' failed to satisfy constraint: Member
- * must not be null" (InvalidParameterException).
+ * Request validation in the services' own words (sandbox/validation.ts, zod/mini): a missing
+ * member is reported as Cognito does, "1 validation error detected: Value null at 'username'
+ * failed to satisfy constraint: Member must not be null" (InvalidParameterException).
  */
 export function invalidParameter(message: string): AwsServiceError {
   return new AwsServiceError(400, 'InvalidParameterException', message);
 }
 
-function memberName(field: string): string {
-  return field.charAt(0).toLowerCase() + field.slice(1);
+/** Cognito names members in camelCase in its messages (`Username` → 'username'). */
+const camelCase = (key: PropertyKey): string => {
+  const name = String(key);
+  return name.charAt(0).toLowerCase() + name.slice(1);
+};
+
+const MEMBERS = {
+  required: z.string().check(z.minLength(1)),
+  string: z.nullish(z.string()),
+  number: z.nullish(z.number()),
+  boolean: z.nullish(z.boolean()),
+  /** A JSON object of string values (`Logins`, `AuthParameters`, `ClientMetadata`). */
+  stringMap: z.nullish(z.record(z.string(), z.string())),
+};
+
+/** One member of a JSON protocol request, validated with a zod/mini schema (InvalidParameterException). */
+export function jsonMember<S extends z.ZodMiniType>(schema: S, input: Readonly<Record<string, unknown>>, field: string): z.infer<S> {
+  return parseMember(schema, input, field, invalidParameter, camelCase);
 }
 
 export function requireString(input: Record<string, unknown>, field: string): string {
-  const value = input[field];
-  if (typeof value === 'string' && value.length > 0) return value;
-  if (value === undefined || value === null) {
-    throw invalidParameter(`1 validation error detected: Value null at '${memberName(field)}' failed to satisfy constraint: Member must not be null`);
-  }
-  throw invalidParameter(`1 validation error detected: Value at '${memberName(field)}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+  return jsonMember(MEMBERS.required, input, field);
 }
 
 export function optionalString(input: Record<string, unknown>, field: string): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalidParameter(`Value at '${memberName(field)}' must be a string`);
-  return value;
+  return jsonMember(MEMBERS.string, input, field) ?? undefined;
 }
 
 export function optionalNumber(input: Record<string, unknown>, field: string): number | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidParameter(`Value at '${memberName(field)}' must be a number`);
-  return value;
+  return jsonMember(MEMBERS.number, input, field) ?? undefined;
 }
 
 export function optionalBoolean(input: Record<string, unknown>, field: string): boolean | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw invalidParameter(`Value at '${memberName(field)}' must be a boolean`);
-  return value;
+  return jsonMember(MEMBERS.boolean, input, field) ?? undefined;
 }
 
 /** A JSON object of string values (`Logins`, `AuthParameters`, `ClientMetadata`). */
 export function stringMap(input: Record<string, unknown>, field: string): Record<string, string> | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidParameter(`Value at '${memberName(field)}' must be a map of strings`);
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw invalidParameter(`Value at '${memberName(field)}.${k}' must be a string`);
-    out[k] = v;
-  }
-  return out;
+  const value = jsonMember(MEMBERS.stringMap, input, field);
+  return value === null || value === undefined ? undefined : { ...value };
 }
 
 /** Epoch seconds, the JSON protocols' default timestamp format. */

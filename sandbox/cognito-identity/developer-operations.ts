@@ -1,5 +1,6 @@
+import * as z from 'zod/mini';
 import { AwsServiceError } from '../http';
-import { epochSeconds, invalidParameter, optionalNumber, optionalString, requireString, stringMap, type JsonOperation } from '../json-target';
+import { epochSeconds, invalidParameter, jsonMember, optionalNumber, optionalString, requireString, stringMap, type JsonOperation } from '../json-target';
 import type { IdentityContext, OperationRequest } from './context';
 import { notAuthorized, resourceConflict, resourceNotFound } from './errors';
 import { signOpenIdToken } from './openid-tokens';
@@ -111,13 +112,12 @@ function unlinkDeveloperIdentity(ctx: IdentityContext, input: Record<string, unk
  * carries AccessDenied and InternalServerError). A deleted identity's logins are free: the next
  * GetOpenIdTokenForDeveloperIdentity of one creates a new identity.
  */
+const IDENTITY_IDS_TO_DELETE = z.array(z.string()).check(z.minLength(1), z.maxLength(60));
+
 function deleteIdentities(ctx: IdentityContext, input: Record<string, unknown>, request: OperationRequest) {
   ctx.requireBackend(request, 'DeleteIdentities');
-  const ids = input['IdentityIdsToDelete'];
-  if (!Array.isArray(ids) || ids.length < 1 || ids.length > 60 || ids.some((id) => typeof id !== 'string')) {
-    throw invalidParameter("1 validation error detected: Value at 'identityIdsToDelete' failed to satisfy constraint: Member must have length between 1 and 60");
-  }
-  for (const id of ids as string[]) {
+  const ids = jsonMember(IDENTITY_IDS_TO_DELETE, input, 'IdentityIdsToDelete');
+  for (const id of ids) {
     const record = ctx.state.identities.get(id);
     if (record) ctx.state.deleteIdentity(record);
   }

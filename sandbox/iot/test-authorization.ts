@@ -1,4 +1,6 @@
+import * as z from 'zod/mini';
 import { AwsServiceError } from '../http';
+import { parseRequest } from '../validation';
 import { evaluatePolicies, type RequestContext } from '../../functions/shared/iot-policy-engine';
 import type { AuthorizationContext, IotAction } from './authorization';
 import type { IotRegistry, StoredPolicy } from './registry';
@@ -16,7 +18,8 @@ import type { IotRegistry, StoredPolicy } from './registry';
  * variables.
  */
 
-export type AuthActionType = 'PUBLISH' | 'SUBSCRIBE' | 'RECEIVE' | 'CONNECT' | 'RETAIN';
+const ACTION_TYPES = ['PUBLISH', 'SUBSCRIBE', 'RECEIVE', 'CONNECT', 'RETAIN'] as const;
+export type AuthActionType = (typeof ACTION_TYPES)[number];
 
 const ACTIONS: Readonly<Record<AuthActionType, IotAction>> = {
   PUBLISH: 'iot:Publish',
@@ -56,42 +59,27 @@ const COGNITO_IDENTITY_ID = /^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]+$/;
 
 const invalid = (message: string) => new AwsServiceError(400, 'InvalidRequestException', message);
 
+const policyNames = z.nullish(z.array(z.string()));
+const optionalString = z.nullish(z.string());
+/** TestAuthorization's members (API reference): 1 to 10 authInfos, each an actionType and at least one resource. */
+const testAuthorizationSchema = z.object({
+  authInfos: z
+    .array(z.object({ actionType: z.enum(ACTION_TYPES), resources: z.array(z.string()).check(z.minLength(1)) }))
+    .check(z.minLength(1), z.maxLength(MAX_AUTH_INFOS)),
+  principal: optionalString,
+  cognitoIdentityPoolId: optionalString,
+  policyNamesToAdd: policyNames,
+  policyNamesToSkip: policyNames,
+});
+
 /** Parses the REST-JSON body of TestAuthorization (plus the `clientId` query parameter). */
 export function parseTestAuthorizationInput(body: Record<string, unknown>, clientId: string | undefined): TestAuthorizationInput {
-  const optionalString = (name: string): string | undefined => {
-    const v = body[name];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') throw invalid(`${name} must be a string`);
-    return v;
-  };
-  const names = (name: string): string[] | undefined => {
-    const v = body[name];
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string')) throw invalid(`${name} must be a list of policy names`);
-    return v;
-  };
-  const infos = body.authInfos;
-  if (!Array.isArray(infos) || infos.length < 1 || infos.length > MAX_AUTH_INFOS) {
-    throw invalid(`authInfos must hold 1 to ${MAX_AUTH_INFOS} items`);
-  }
-  const authInfos = infos.map((info: unknown, i) => {
-    const { actionType, resources } = (info ?? {}) as { actionType?: unknown; resources?: unknown };
-    if (typeof actionType !== 'string' || !(actionType in ACTIONS)) {
-      throw invalid(`authInfos[${i}].actionType must be one of ${Object.keys(ACTIONS).join(', ')}`);
-    }
-    if (!Array.isArray(resources) || resources.length === 0 || !resources.every((r): r is string => typeof r === 'string')) {
-      throw invalid(`authInfos[${i}].resources must be a non-empty list of resource ARNs`);
-    }
-    return { actionType: actionType as AuthActionType, resources };
-  });
-  const principal = optionalString('principal');
-  const poolId = optionalString('cognitoIdentityPoolId');
-  const add = names('policyNamesToAdd');
-  const skip = names('policyNamesToSkip');
+  const input = parseRequest(testAuthorizationSchema, body, invalid);
+  const { authInfos, principal, cognitoIdentityPoolId: poolId, policyNamesToAdd: add, policyNamesToSkip: skip } = input;
   return {
     authInfos,
-    ...(principal !== undefined ? { principal } : {}),
-    ...(poolId !== undefined ? { cognitoIdentityPoolId: poolId } : {}),
+    ...(typeof principal === 'string' ? { principal } : {}),
+    ...(typeof poolId === 'string' ? { cognitoIdentityPoolId: poolId } : {}),
     ...(clientId !== undefined ? { clientId } : {}),
     ...(add ? { policyNamesToAdd: add } : {}),
     ...(skip ? { policyNamesToSkip: skip } : {}),

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { constraintOf, valueAt } from '../validation';
 
 /**
  * The parts of an Amazon States Language (JSONPath) definition the sandbox reads itself. The
@@ -13,16 +14,14 @@ import { z } from 'zod';
  * `"JitterStrategy": "FUL"` would pass too. This schema closes that gap; aws-local-stepfunctions
  * honours both fields at run time (delay clamped to MaxDelaySeconds, FULL = random in [0, delay]).
  */
-const retrierSchema = z
-  .object({
-    ErrorEquals: z.array(z.string().min(1)).min(1),
-    IntervalSeconds: z.number().int().min(1).max(99_999_999).optional(),
-    MaxAttempts: z.number().int().min(0).max(99_999_999).optional(),
-    BackoffRate: z.number().min(1).optional(),
-    MaxDelaySeconds: z.number().int().min(1).max(31_622_400).optional(),
-    JitterStrategy: z.enum(['FULL', 'NONE']).optional(),
-  })
-  .strict();
+const retrierSchema = z.strictObject({
+  ErrorEquals: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  IntervalSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(99_999_999))),
+  MaxAttempts: z.optional(z.int().check(z.minimum(0), z.maximum(99_999_999))),
+  BackoffRate: z.optional(z.number().check(z.minimum(1))),
+  MaxDelaySeconds: z.optional(z.int().check(z.minimum(1), z.maximum(31_622_400))),
+  JitterStrategy: z.optional(z.enum(['FULL', 'NONE'])),
+});
 
 export type AslRetrier = z.infer<typeof retrierSchema>;
 
@@ -49,28 +48,25 @@ export interface AslDefinition extends AslStates {
   readonly TimeoutSeconds?: number;
 }
 
-const statesSchema: z.ZodType<AslStates> = z.lazy(() =>
-  z
-    .object({
-      StartAt: z.string().min(1),
-      States: z.record(z.string().min(1).max(80), stateSchema),
-    })
-    .loose(),
+const statesSchema: z.ZodMiniType<AslStates> = z.lazy(() =>
+  z.looseObject({
+    StartAt: z.string().check(z.minLength(1)),
+    States: z.record(z.string().check(z.minLength(1), z.maxLength(80)), stateSchema),
+  }),
 );
 
-const stateSchema: z.ZodType<AslState> = z.lazy(() =>
-  z
-    .object({
-      Type: z.string(),
-      Resource: z.string().optional(),
-      Retry: z.array(retrierSchema).optional(),
-      TimeoutSeconds: z.number().int().positive().optional(),
-      HeartbeatSeconds: z.number().int().positive().optional(),
-      Iterator: statesSchema.optional(),
-      ItemProcessor: statesSchema.optional(),
-      Branches: z.array(statesSchema).optional(),
-    })
-    .loose(),
+const positiveInt = z.optional(z.int().check(z.positive()));
+const stateSchema: z.ZodMiniType<AslState> = z.lazy(() =>
+  z.looseObject({
+    Type: z.string(),
+    Resource: z.optional(z.string()),
+    Retry: z.optional(z.array(retrierSchema)),
+    TimeoutSeconds: positiveInt,
+    HeartbeatSeconds: positiveInt,
+    Iterator: z.optional(statesSchema),
+    ItemProcessor: z.optional(statesSchema),
+    Branches: z.optional(z.array(statesSchema)),
+  }),
 );
 
 const definitionSchema = statesSchema;
@@ -80,7 +76,7 @@ export function parseDefinition(definition: unknown): AslDefinition {
   const value: unknown = typeof definition === 'string' ? JSON.parse(definition) : definition;
   const parsed = definitionSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${constraintOf(i, valueAt(value, i.path))}`);
     throw new Error(`Invalid state machine definition: ${issues.join('; ')}`);
   }
   if (!(parsed.data.StartAt in parsed.data.States)) {

@@ -1,6 +1,9 @@
 import './polyfill';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { parseDefinition, retryableStateNames, taskStates, withAwsTimeouts, withStartAt, type AslDefinition } from './definition';
+import { parseDefinition, retryableStateNames, withAwsTimeouts, withStartAt, type AslDefinition } from './definition';
+import { createEventLog, errorInfo } from './task-events';
+
+export { errorInfo } from './task-events';
 
 type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 type RetryIntervalOverrides = NonNullable<NonNullable<RunOptions['overrides']>['retryIntervalOverrides']>;
@@ -72,9 +75,6 @@ export interface RunResult {
 
 const CLOSING_EVENTS: ReadonlySet<RuntimeEvent['type']> = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimeout']);
 
-/** Lets every event the library has queued so far reach the consumer (they arrive via microtasks). */
-const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 const validated = new Set<string>();
 
 /**
@@ -88,13 +88,6 @@ export function validateDefinition(definition: AslDefinition): void {
   if (validated.has(key)) return;
   new StateMachine(definition as unknown as StateMachineDefinition);
   validated.add(key);
-}
-
-/** The Error and Cause the library derives from a thrown error (`name`, `cause ?? message`). */
-export function errorInfo(error: unknown): { error: string; cause: string } {
-  if (!(error instanceof Error)) return { error: 'Error', cause: String(error) };
-  const cause: unknown = error.cause ?? error.message;
-  return { error: error.name, cause: typeof cause === 'string' ? cause : JSON.stringify(cause) ?? String(cause) };
 }
 
 function expandRetryOverrides(
@@ -115,86 +108,24 @@ export async function runDefinition(definition: unknown, input: unknown, options
   validateDefinition(parsed);
   const runnable = withAwsTimeouts(options.startAt ? withStartAt(parsed, options.startAt) : parsed);
   const machine = new StateMachine(runnable as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
-  const now = options.now ?? Date.now;
-  const tasks = taskStates(parsed);
-  const events: RuntimeEvent[] = [];
-  // Once the execution is stopped (aborted, timed out, closed) a task call still in flight
-  // records nothing more, as in AWS, where its result is discarded.
-  let stopped = false;
-  const emit = (event: RuntimeEvent): void => {
-    if (CLOSING_EVENTS.has(event.type)) stopped = true;
-    events.push(event);
-    options.onEvent?.(event);
-  };
-  const emitTask = (event: TaskEvent): void => {
-    if (!stopped) emit(event);
-  };
-
-  // Attempts whose task call has not settled, per state: a States.Timeout closes them.
-  const open = new Map<string, Set<number>>();
-  let attempts = 0;
-  const settle = (stateName: string, attempt: number): boolean => open.get(stateName)?.delete(attempt) ?? false;
-
-  const handlers: TaskHandlers = {};
-  for (const [stateName, handler] of Object.entries(options.handlers)) {
-    const state = tasks.get(stateName);
-    const resource = state?.Resource ?? 'unknown';
-    handlers[stateName] = async (parameters) => {
-      await drained();
-      // A stopped execution schedules no more tasks; the library discards whatever this returns.
-      if (stopped) throw abortedError();
-      const attempt = ++attempts;
-      const pending = open.get(stateName) ?? new Set<number>();
-      open.set(stateName, pending.add(attempt));
-      emitTask({
-        type: 'TaskScheduled',
-        timestamp: now(),
-        stateName,
-        resource,
-        parameters,
-        ...(state?.TimeoutSeconds !== undefined ? { timeoutSeconds: state.TimeoutSeconds } : {}),
-        ...(state?.HeartbeatSeconds !== undefined ? { heartbeatSeconds: state.HeartbeatSeconds } : {}),
-      });
-      emitTask({ type: 'TaskStarted', timestamp: now(), stateName, resource });
-      try {
-        const output = await handler(parameters);
-        if (settle(stateName, attempt)) emitTask({ type: 'TaskSucceeded', timestamp: now(), stateName, resource, output });
-        return output;
-      } catch (error) {
-        if (settle(stateName, attempt)) emitTask({ type: 'TaskFailed', timestamp: now(), stateName, resource, ...errorInfo(error) });
-        throw error;
-      }
-    };
-  }
-
+  const log = createEventLog(parsed, options);
   const retryIntervalOverrides = expandRetryOverrides(parsed, options.retryIntervalOverrides);
   const run = machine.run(input as Parameters<StateMachine['run']>[0], {
-    overrides: { taskResourceLocalHandlers: handlers, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
+    overrides: { taskResourceLocalHandlers: log.handlers(), ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
     noThrowOnAbort: true,
     ...(options.context ? { context: options.context } : {}),
   });
   const onAbort = () => {
     // The library queues ExecutionAborted now but delivers it later: a task settling in between
     // must not be recorded.
-    stopped = true;
+    log.stop();
     run.abort();
   };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const consumed = (async () => {
-    for await (const event of run.eventLogs) {
-      if (event.type === 'StateFailed' && event.Error === 'States.Timeout') {
-        // The library gave up on the task call (its TimeoutSeconds): AWS records TaskTimedOut.
-        const pending = open.get(event.state.name);
-        for (const attempt of pending ?? []) {
-          pending?.delete(attempt);
-          const resource = tasks.get(event.state.name)?.Resource ?? 'unknown';
-          emitTask({ type: 'TaskTimedOut', timestamp: now(), stateName: event.state.name, resource, ...errorInfo(timeoutError()) });
-        }
-      }
-      emit({ ...event, timestamp: now() });
-    }
+    for await (const event of run.eventLogs) log.record(event);
   })();
   try {
     await run.result;
@@ -204,19 +135,7 @@ export async function runDefinition(definition: unknown, input: unknown, options
     options.signal?.removeEventListener('abort', onAbort);
   }
   await consumed;
-  return summarize(events);
-}
-
-function abortedError(): Error {
-  const error = new Error('The execution was stopped before this task was scheduled.');
-  error.name = 'States.Aborted';
-  return error;
-}
-
-function timeoutError(): Error {
-  const error = new Error('Task timed out.');
-  error.name = 'States.Timeout';
-  return error;
+  return summarize(log.events);
 }
 
 function summarize(events: readonly RuntimeEvent[]): RunResult {

@@ -130,6 +130,15 @@ describe('IoT TestAuthorization (client-iot)', () => {
     expect(error).toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
   });
 
+  it('refuses an empty authInfos list with InvalidRequestException worded as AWS words validation errors', async () => {
+    const error = await iot.send(new TestAuthorizationCommand({ principal: newIdentityId(), authInfos: [] })).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'InvalidRequestException',
+      message: "1 validation error detected: Value [] at 'authInfos' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      $metadata: { httpStatusCode: 400 },
+    });
+  });
+
   it('refuses a caller signed with Cognito identity credentials (backend only)', async () => {
     const identityId = await onboarded();
     const credentials = store.issueForIdentity(identityId, ROLE);

@@ -10,7 +10,7 @@ export interface CertificateLookup {
   find(certificateId: string): { readonly certificateId: string; readonly certificateArn: string; readonly status: string } | undefined;
 }
 
-/** The custom authorizers of the endpoint (custom-auth.ts `createAuthorizerRegistry`). */
+/** The custom authorizers of the endpoint (custom-auth/ `createAuthorizerRegistry`). */
 export interface CustomAuthentication {
   /** False when no authorizer is ACTIVE: unsigned clients are then refused outright. */
   available(): boolean;

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type * as z from 'zod/mini';
 import { AwsServiceError } from '../../http';
+import { parseMember } from '../../validation';
 
 /** One control-plane operation found by a router: its IAM resource and how to run it. */
 export interface ControlPlaneRoute {
@@ -19,6 +21,11 @@ export interface ControlPlaneRequest {
 export type ControlPlaneRouter = (request: ControlPlaneRequest) => ControlPlaneRoute | undefined;
 
 export const invalidRequest = (message: string) => new AwsServiceError(400, 'InvalidRequestException', message);
+
+/** One member of a REST-JSON request body, validated with a zod/mini schema (InvalidRequestException, AWS's wording). */
+export function iotMember<S extends z.ZodMiniType>(schema: S, input: Readonly<Record<string, unknown>>, member: string): z.infer<S> {
+  return parseMember(schema, input, member, invalidRequest);
+}
 
 /** Path segments, percent-decoded; `/things/a/principals` → `['things', 'a', 'principals']`. */
 export function pathSegments(url: URL): string[] {

@@ -1,6 +1,7 @@
+import * as z from 'zod/mini';
 import { parseJsonBody } from '../../http';
 import { thingArn, type AttributePayload, type StoredThing, type ThingRegistry } from '../things';
-import { intParam, invalidRequest, pageOf, pathSegments, requiredHeader, type ControlPlaneRequest, type ControlPlaneRoute } from './route';
+import { intParam, invalidRequest, iotMember, pageOf, pathSegments, requiredHeader, type ControlPlaneRequest, type ControlPlaneRoute } from './route';
 
 /**
  * Thing registry operations over REST-JSON, routes and members as @aws-sdk/client-iot sends them:
@@ -16,22 +17,18 @@ import { intParam, invalidRequest, pageOf, pathSegments, requiredHeader, type Co
  *   ListPrincipalThings   GET    /principals/things?nextToken&maxResults  x-amzn-principal
  */
 
-function attributePayload(value: unknown): AttributePayload | undefined {
+/** The values' own constraints (length, characters) are the thing registry's to check. */
+const attributePayloadMember = z.nullish(z.object({ attributes: z.optional(z.record(z.string(), z.unknown())), merge: z.optional(z.unknown()) }));
+
+function attributePayload(input: Record<string, unknown>): AttributePayload | undefined {
+  const value = iotMember(attributePayloadMember, input, 'attributePayload');
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('attributePayload must be an object');
-  const { attributes, merge } = value as { attributes?: unknown; merge?: unknown };
-  if (attributes !== undefined && (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes))) {
-    throw invalidRequest('attributePayload.attributes must be a map of strings');
-  }
+  const { attributes, merge } = value;
   return { ...(attributes ? { attributes: attributes as Record<string, string> } : {}), ...(merge === true ? { merge: true } : {}) };
 }
 
-const optionalString = (input: Record<string, unknown>, name: string): string | undefined => {
-  const v = input[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw invalidRequest(`${name} must be a string`);
-  return v;
-};
+const optionalStringMember = z.nullish(z.string());
+const optionalString = (input: Record<string, unknown>, name: string): string | undefined => iotMember(optionalStringMember, input, name) ?? undefined;
 
 function describe(thing: StoredThing) {
   return {
@@ -74,7 +71,7 @@ function thingRoute(things: ThingRegistry, { method, url, body }: ControlPlaneRe
         run: () => {
           const input = parseJsonBody(body);
           const thingTypeName = optionalString(input, 'thingTypeName');
-          const payload = attributePayload(input.attributePayload);
+          const payload = attributePayload(input);
           const t = things.createThing(name, { ...(thingTypeName ? { thingTypeName } : {}), ...(payload ? { attributePayload: payload } : {}) });
           return { thingName: t.thingName, thingArn: t.thingArn, thingId: t.thingId };
         },
@@ -91,10 +88,9 @@ function thingRoute(things: ThingRegistry, { method, url, body }: ControlPlaneRe
 }
 
 function updateThing(things: ThingRegistry, name: string, input: Record<string, unknown>) {
-  const expectedVersion = input.expectedVersion;
-  if (expectedVersion !== undefined && expectedVersion !== null && !Number.isInteger(expectedVersion)) throw invalidRequest('expectedVersion must be an integer');
+  const expectedVersion = iotMember(z.nullish(z.int()), input, 'expectedVersion');
   const thingTypeName = optionalString(input, 'thingTypeName');
-  const payload = attributePayload(input.attributePayload);
+  const payload = attributePayload(input);
   things.updateThing(name, {
     ...(thingTypeName !== undefined ? { thingTypeName } : {}),
     ...(input.removeThingType === true ? { removeThingType: true } : {}),
