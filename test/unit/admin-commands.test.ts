@@ -48,7 +48,12 @@ describe('admin command table: each command validates its own options before any
     expect(typeof ADMIN_COMMANDS[name]?.prepare(commandLine)).toBe('function');
   });
 
-  it('declares positional arguments only for redrive', () => {
-    expect(Object.entries(ADMIN_COMMANDS).filter(([, c]) => c.positionals).map(([n]) => n)).toEqual(['redrive']);
+  it('declares positional arguments only for redrive (execution ARNs) and devices (its subcommand)', () => {
+    expect(Object.entries(ADMIN_COMMANDS).filter(([, c]) => c.positionals).map(([n]) => n)).toEqual(['redrive', 'devices']);
+  });
+
+  it('refuses a devices subcommand it does not know, before any AWS call', () => {
+    const line = { string: () => undefined, flag: () => false, positionals: ['explode'] };
+    expect(() => ADMIN_COMMANDS.devices?.prepare(line)).toThrow(/devices: name one of register, list, show, release, revoke/);
   });
 });
