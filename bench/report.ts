@@ -46,142 +46,159 @@ const p50p99 = (d: Distribution) => `p50 ${ms(d.p50)}, p99 ${ms(d.p99)} (n=${d.s
 const num = (v: number, digits = 2) => (Number.isInteger(v) ? String(v) : v.toFixed(digits));
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 
+interface RunSummary {
+  readonly totalMs: number;
+  readonly complete: boolean;
+  readonly errors: Readonly<Record<string, string>>;
+}
+
+type RowSink = (row: Row) => void;
+
 /** One row per figure, in the order the issue lists them; targets carry met / missed. */
-export function buildRows(results: BenchResults, run: { totalMs: number; complete: boolean; errors: Readonly<Record<string, string>> }): Row[] {
+export function buildRows(results: BenchResults, run: RunSummary): Row[] {
   const rows: Row[] = [];
   const add = (row: Row) => rows.push(row);
-
-  const t = results.trigger;
-  if (t) {
-    const s = 'Trigger';
-    add({ section: s, metric: 'handler time, onboarded user', value: p50p99(t.onboardedUser.latencyMs) });
-    add({ section: s, metric: 'handler time, new user', value: p50p99(t.newUser.latencyMs) });
-    add({
-      section: s,
-      metric: 'AWS calls per sign-in, onboarded user',
-      value: num(t.onboardedUser.awsCallsPerSignIn, 3),
-      target: `${TARGETS.triggerCallsOnboarded}`,
-      met: t.onboardedUser.awsCallsPerSignIn === TARGETS.triggerCallsOnboarded && Object.keys(t.onboardedUser.unexpected).length === 0,
-    });
-    add({
-      section: s,
-      metric: 'AWS calls per sign-in, new user',
-      value: num(t.newUser.awsCallsPerSignIn, 3),
-      target: `${TARGETS.triggerCallsNewUser}`,
-      met: t.newUser.awsCallsPerSignIn === TARGETS.triggerCallsNewUser && Object.keys(t.newUser.unexpected).length === 0,
-    });
-    for (const [label, c] of [['onboarded', t.onboardedUser], ['new', t.newUser]] as const) {
-      const unexpected = Object.entries(c.unexpected);
-      if (unexpected.length > 0) add({ section: s, metric: `unexpected trigger actions, ${label} user`, value: unexpected.map(([a, n]) => `${a} ×${n}`).join(', ') });
-    }
-  }
-
-  const o = results.onboarding;
-  if (o) {
-    const s = 'Onboarding';
-    add({ section: s, metric: `sign-in to welcome on MQTT (${o.concurrency} at a time)`, value: p50p99(o.latencyMs) });
-    add({
-      section: s,
-      metric: '  of which, medians',
-      value: `sign-in ${ms(o.stepsMs.signIn.p50)}, workflow ${ms(o.stepsMs.workflow.p50)}, API + credentials ${ms(o.stepsMs.credentials.p50)}, MQTT ${ms(o.stepsMs.mqtt.p50)}`,
-    });
-    add({ section: s, metric: 'failed onboardings', value: `${o.failures} of ${o.users}${o.failureMessages.length ? `: ${o.failureMessages.join('; ')}` : ''}` });
-    add({ section: s, metric: 'state transitions per onboarding', value: num(o.transitionsPerOnboarding) });
-    add({
-      section: s,
-      metric: 'AWS calls per onboarding (workflow)',
-      value: `${num(o.awsCallsPerOnboarding)} (${Object.entries(o.workflowCallsPerOnboarding).map(([op, n]) => `${op.split(':')[1]} ${num(n)}`).join(', ')}) + ${num(o.triggerCallsPerOnboarding)} StartExecution by the trigger`,
-    });
-    add({ section: s, metric: 'Step Functions cost per 1,000,000 onboardings', value: `$${o.stepFunctionsCostPerMillionUsd.toFixed(2)} (list price us-east-1, Standard, $0.025 per 1,000 transitions)` });
-  }
-
-  const st = results.storm;
-  if (st) {
-    const s = `Storm (${st.users} users, AttachPolicy at ${st.tps} TPS)`;
-    add({
-      section: s,
-      metric: 'first sign-in to all executions closed',
-      value: `${ms(st.durationMs)} (floor N/Q ${ms(st.floorMs)})`,
-      target: `≤ ${ms(st.targetMs)}`,
-      // Only a storm in which everyone was onboarded can meet the time target.
-      met: st.onboarded === st.users && st.durationMs <= st.targetMs,
-    });
-    add({ section: s, metric: 'users onboarded', value: `${st.onboarded} of ${st.users}`, target: 'all', met: st.onboarded === st.users });
-    add({ section: s, metric: 'failed executions', value: `${st.failedExecutions}`, target: '0', met: st.failedExecutions === 0 });
-    if (st.unfinished + st.signInFailures + st.missingExecutions > 0) {
-      add({
-        section: s,
-        metric: 'not onboarded because',
-        value: `${st.unfinished} still running at the limit, ${st.signInFailures} sign-ins failed, ${st.missingExecutions} never started: ${st.failureMessages.join('; ')}`,
-      });
-    }
-    add({
-      section: s,
-      metric: 'users welcomed twice',
-      value: `${st.duplicateWelcomes} (${st.executionsStarted} executions started)`,
-      target: '0',
-      met: st.duplicateWelcomes === 0 && st.executionsStarted <= st.users,
-    });
-    add({ section: s, metric: 'AttachPolicy calls per user', value: `${num(st.attachPolicy.callsPerUser)} (${st.attachPolicy.throttled} of ${st.attachPolicy.calls} throttled)` });
-    add({ section: s, metric: 'sign-ins', value: `${st.firing}; all answered after ${ms(st.signInsMs)}` });
-    add({ section: s, metric: 'resident memory after the storm', value: `${(st.rssBytes / 1024 / 1024).toFixed(0)} MiB (bench process, sandbox in-process)` });
-  }
-
-  const c = results.commands;
-  if (c) {
-    const s = 'Commands';
-    add({ section: s, metric: 'API request to device delta', value: p50p99(c.apiToDeviceMs) });
-    for (const r of c.sustained) {
-      const codes = Object.entries(r.errorCodes).map(([code, n]) => `${code} ×${n}`).join(', ');
-      add({ section: s, metric: `sustained commands/s, ${r.callers} caller${r.callers === 1 ? '' : 's'}`, value: `${r.perSecond.toFixed(0)}/s (${r.ok} ok, ${r.errors} errors${codes ? `: ${codes}` : ''})` });
-    }
-    add({
-      section: s,
-      metric: 'credential-cache hit rate',
-      value: `${(c.credentialCacheHitRate * 100).toFixed(2)}% (${c.getCredentialsCalls} GetCredentialsForIdentity / ${c.apiRequests} requests)`,
-    });
-    add({
-      section: s,
-      metric: "handler's own overhead, warm cache (median)",
-      value: `${ms(c.handler.overheadMedianMs)} (p99 ${ms(c.handler.overheadMs.p99)}; whole call p50 ${ms(c.handler.totalMs.p50)}, publish send() p50 ${ms(c.handler.sendMs.p50)})`,
-      target: `< ${TARGETS.handlerOverheadMs} ms`,
-      met: c.handler.overheadMedianMs < TARGETS.handlerOverheadMs,
-    });
-    add({
-      section: s,
-      metric: 'ownership check, warm cache',
-      value: `${c.handler.describeThingPerCall.toFixed(2)} DescribeThing per command (included in the overhead above)`,
-    });
-    add({
-      section: s,
-      metric: 'ownership check, cold cache (median added)',
-      value: `${ms(c.handlerColdOwnership.overheadMedianMs - c.handler.overheadMedianMs)}; ${c.handlerColdOwnership.describeThingPerCall.toFixed(2)} DescribeThing per command (overhead p50 ${ms(c.handlerColdOwnership.overheadMedianMs)})`,
-    });
-    add({ section: s, metric: 'claim (POST /devices/{thing}/claim)', value: p50p99(c.claimMs) });
-  }
-
+  if (results.trigger) triggerRows(results.trigger, add);
+  if (results.onboarding) onboardingRows(results.onboarding, add);
+  if (results.storm) stormRows(results.storm, add);
+  if (results.commands) commandRows(results.commands, add);
   if (results.lifecycle) lifecycleRows(results.lifecycle, add, ms);
+  if (results.bundles) bundleRows(results.bundles, add);
+  if (results.sandbox) sandboxRows(results.sandbox, add);
+  runRows(run, add);
+  return rows;
+}
 
-  if (results.bundles) {
-    const s = 'Lambda packages';
-    for (const b of results.bundles) {
-      add({ section: s, metric: `${b.name}: minified bundle`, value: kB(b.bytes), target: `< ${kB(TARGETS.bundleBytes)}`, met: b.bytes < TARGETS.bundleBytes });
-      add({ section: s, metric: `${b.name}: cold initialisation (median of 10)`, value: ms(b.coldInitMs), target: `< ${TARGETS.coldInitMs} ms`, met: b.coldInitMs < TARGETS.coldInitMs });
-    }
-    // Not deployed: what adopting the Powertools Tracer would cost (README, Design decisions).
-    for (const b of results.bundles) {
-      if (!b.withTracer) continue;
-      const t = b.withTracer;
-      add({ section: s, metric: `${b.name} + Powertools Tracer: bundle`, value: `${kB(t.bytes)} (+${kB(t.bytes - b.bytes)})`, target: `< ${kB(TARGETS.bundleBytes)}`, met: t.bytes < TARGETS.bundleBytes });
-      add({ section: s, metric: `${b.name} + Powertools Tracer: cold initialisation`, value: `${ms(t.coldInitMs)} (+${ms(t.coldInitMs - b.coldInitMs)})`, target: `< ${TARGETS.coldInitMs} ms`, met: t.coldInitMs < TARGETS.coldInitMs });
-    }
+/** The trigger phase: handler time and AWS calls per sign-in. */
+function triggerRows(t: TriggerFigures, add: RowSink): void {
+  const s = 'Trigger';
+  const users = [
+    ['onboarded', t.onboardedUser, TARGETS.triggerCallsOnboarded],
+    ['new', t.newUser, TARGETS.triggerCallsNewUser],
+  ] as const;
+  for (const [label, c] of users) add({ section: s, metric: `handler time, ${label} user`, value: p50p99(c.latencyMs) });
+  for (const [label, c, target] of users) {
+    add({
+      section: s,
+      metric: `AWS calls per sign-in, ${label} user`,
+      value: num(c.awsCallsPerSignIn, 3),
+      target: `${target}`,
+      met: c.awsCallsPerSignIn === target && Object.keys(c.unexpected).length === 0,
+    });
   }
-
-  const sb = results.sandbox;
-  if (sb) {
-    add({ section: 'Sandbox', metric: `npm start -- --serve to ready (median of ${sb.runs})`, value: `${ms(sb.medianReadyMs)} (${sb.readyMs.map(ms).join(', ')})` });
+  for (const [label, c] of users) {
+    const unexpected = Object.entries(c.unexpected);
+    if (unexpected.length > 0) add({ section: s, metric: `unexpected trigger actions, ${label} user`, value: unexpected.map(([a, n]) => `${a} ×${n}`).join(', ') });
   }
+}
 
+/** The onboarding phase: sign-in to welcome, its steps, transitions, calls and cost. */
+function onboardingRows(o: OnboardingFigures, add: RowSink): void {
+  const s = 'Onboarding';
+  add({ section: s, metric: `sign-in to welcome on MQTT (${o.concurrency} at a time)`, value: p50p99(o.latencyMs) });
+  add({
+    section: s,
+    metric: '  of which, medians',
+    value: `sign-in ${ms(o.stepsMs.signIn.p50)}, workflow ${ms(o.stepsMs.workflow.p50)}, API + credentials ${ms(o.stepsMs.credentials.p50)}, MQTT ${ms(o.stepsMs.mqtt.p50)}`,
+  });
+  add({ section: s, metric: 'failed onboardings', value: `${o.failures} of ${o.users}${o.failureMessages.length ? `: ${o.failureMessages.join('; ')}` : ''}` });
+  add({ section: s, metric: 'state transitions per onboarding', value: num(o.transitionsPerOnboarding) });
+  add({
+    section: s,
+    metric: 'AWS calls per onboarding (workflow)',
+    value: `${num(o.awsCallsPerOnboarding)} (${Object.entries(o.workflowCallsPerOnboarding).map(([op, n]) => `${op.split(':')[1]} ${num(n)}`).join(', ')}) + ${num(o.triggerCallsPerOnboarding)} StartExecution by the trigger`,
+  });
+  add({ section: s, metric: 'Step Functions cost per 1,000,000 onboardings', value: `$${o.stepFunctionsCostPerMillionUsd.toFixed(2)} (list price us-east-1, Standard, $0.025 per 1,000 transitions)` });
+}
+
+/** The storm phase: time to drain, completeness, duplicates, throttling, memory. */
+function stormRows(st: StormFigures, add: RowSink): void {
+  const s = `Storm (${st.users} users, AttachPolicy at ${st.tps} TPS)`;
+  add({
+    section: s,
+    metric: 'first sign-in to all executions closed',
+    value: `${ms(st.durationMs)} (floor N/Q ${ms(st.floorMs)})`,
+    target: `≤ ${ms(st.targetMs)}`,
+    // Only a storm in which everyone was onboarded can meet the time target.
+    met: st.onboarded === st.users && st.durationMs <= st.targetMs,
+  });
+  add({ section: s, metric: 'users onboarded', value: `${st.onboarded} of ${st.users}`, target: 'all', met: st.onboarded === st.users });
+  add({ section: s, metric: 'failed executions', value: `${st.failedExecutions}`, target: '0', met: st.failedExecutions === 0 });
+  if (st.unfinished + st.signInFailures + st.missingExecutions > 0) {
+    add({
+      section: s,
+      metric: 'not onboarded because',
+      value: `${st.unfinished} still running at the limit, ${st.signInFailures} sign-ins failed, ${st.missingExecutions} never started: ${st.failureMessages.join('; ')}`,
+    });
+  }
+  add({
+    section: s,
+    metric: 'users welcomed twice',
+    value: `${st.duplicateWelcomes} (${st.executionsStarted} executions started)`,
+    target: '0',
+    met: st.duplicateWelcomes === 0 && st.executionsStarted <= st.users,
+  });
+  add({ section: s, metric: 'AttachPolicy calls per user', value: `${num(st.attachPolicy.callsPerUser)} (${st.attachPolicy.throttled} of ${st.attachPolicy.calls} throttled)` });
+  add({ section: s, metric: 'sign-ins', value: `${st.firing}; all answered after ${ms(st.signInsMs)}` });
+  add({ section: s, metric: 'resident memory after the storm', value: `${(st.rssBytes / 1024 / 1024).toFixed(0)} MiB (bench process, sandbox in-process)` });
+}
+
+/** The commands phase: latency, throughput, credential cache, handler overhead, ownership. */
+function commandRows(c: CommandFigures, add: RowSink): void {
+  const s = 'Commands';
+  add({ section: s, metric: 'API request to device delta', value: p50p99(c.apiToDeviceMs) });
+  for (const r of c.sustained) {
+    const codes = Object.entries(r.errorCodes).map(([code, n]) => `${code} ×${n}`).join(', ');
+    add({ section: s, metric: `sustained commands/s, ${r.callers} caller${r.callers === 1 ? '' : 's'}`, value: `${r.perSecond.toFixed(0)}/s (${r.ok} ok, ${r.errors} errors${codes ? `: ${codes}` : ''})` });
+  }
+  add({
+    section: s,
+    metric: 'credential-cache hit rate',
+    value: `${(c.credentialCacheHitRate * 100).toFixed(2)}% (${c.getCredentialsCalls} GetCredentialsForIdentity / ${c.apiRequests} requests)`,
+  });
+  add({
+    section: s,
+    metric: "handler's own overhead, warm cache (median)",
+    value: `${ms(c.handler.overheadMedianMs)} (p99 ${ms(c.handler.overheadMs.p99)}; whole call p50 ${ms(c.handler.totalMs.p50)}, publish send() p50 ${ms(c.handler.sendMs.p50)})`,
+    target: `< ${TARGETS.handlerOverheadMs} ms`,
+    met: c.handler.overheadMedianMs < TARGETS.handlerOverheadMs,
+  });
+  add({
+    section: s,
+    metric: 'ownership check, warm cache',
+    value: `${c.handler.describeThingPerCall.toFixed(2)} DescribeThing per command (included in the overhead above)`,
+  });
+  add({
+    section: s,
+    metric: 'ownership check, cold cache (median added)',
+    value: `${ms(c.handlerColdOwnership.overheadMedianMs - c.handler.overheadMedianMs)}; ${c.handlerColdOwnership.describeThingPerCall.toFixed(2)} DescribeThing per command (overhead p50 ${ms(c.handlerColdOwnership.overheadMedianMs)})`,
+  });
+  add({ section: s, metric: 'claim (POST /devices/{thing}/claim)', value: p50p99(c.claimMs) });
+}
+
+/** The Lambda packages: bundle size and cold initialisation, with and without the Tracer. */
+function bundleRows(bundles: readonly BundleFigures[], add: RowSink): void {
+  const s = 'Lambda packages';
+  for (const b of bundles) {
+    add({ section: s, metric: `${b.name}: minified bundle`, value: kB(b.bytes), target: `< ${kB(TARGETS.bundleBytes)}`, met: b.bytes < TARGETS.bundleBytes });
+    add({ section: s, metric: `${b.name}: cold initialisation (median of 10)`, value: ms(b.coldInitMs), target: `< ${TARGETS.coldInitMs} ms`, met: b.coldInitMs < TARGETS.coldInitMs });
+  }
+  // Not deployed: what adopting the Powertools Tracer would cost (README, Design decisions).
+  for (const b of bundles) {
+    if (!b.withTracer) continue;
+    const t = b.withTracer;
+    add({ section: s, metric: `${b.name} + Powertools Tracer: bundle`, value: `${kB(t.bytes)} (+${kB(t.bytes - b.bytes)})`, target: `< ${kB(TARGETS.bundleBytes)}`, met: t.bytes < TARGETS.bundleBytes });
+    add({ section: s, metric: `${b.name} + Powertools Tracer: cold initialisation`, value: `${ms(t.coldInitMs)} (+${ms(t.coldInitMs - b.coldInitMs)})`, target: `< ${TARGETS.coldInitMs} ms`, met: t.coldInitMs < TARGETS.coldInitMs });
+  }
+}
+
+/** The sandbox phase: time to ready. */
+function sandboxRows(sb: SandboxStartupFigures, add: RowSink): void {
+  add({ section: 'Sandbox', metric: `npm start -- --serve to ready (median of ${sb.runs})`, value: `${ms(sb.medianReadyMs)} (${sb.readyMs.map(ms).join(', ')})` });
+}
+
+/** Phases that failed, and the run's total time against its target. */
+function runRows(run: RunSummary, add: RowSink): void {
   for (const [phase, message] of Object.entries(run.errors)) {
     add({ section: 'Errors', metric: `${phase} did not complete`, value: message.slice(0, 300), target: 'completes', met: false });
   }
@@ -192,7 +209,6 @@ export function buildRows(results: BenchResults, run: { totalMs: number; complet
     target: `< ${ms(TARGETS.runMs)}`,
     met: run.totalMs < TARGETS.runMs,
   });
-  return rows;
 }
 
 /** A plain-text table, one section header per group, widths fitted to the content. */
