@@ -60,6 +60,8 @@ export async function startSimulatedDevice(connect: (options: IClientOptions) =>
   let owner = '';
   let client: MqttClient;
   let closing = false;
+  /** True once a session for the current owner is subscribed to its twin; false while switching. */
+  let ready = false;
   const waiters: Array<{ owner: string; resolve: () => void }> = [];
 
   async function session(): Promise<void> {
@@ -72,6 +74,7 @@ export async function startSimulatedDevice(connect: (options: IClientOptions) =>
       await client.publishAsync(twinOf(owner, thingName, 'update'), json({ state: { reported: { connected: true } } }), { qos: 1 });
     }
     await client.publishAsync(classicTopic(thingName, 'update'), json({ state: { reported: { owner } } }), { qos: 1 });
+    ready = true;
     for (const w of waiters.splice(0)) (w.owner === owner ? w.resolve : () => waiters.push(w))();
   }
 
@@ -80,6 +83,9 @@ export async function startSimulatedDevice(connect: (options: IClientOptions) =>
     const announced = topic.endsWith('/get/accepted') ? (state.desired as { owner?: unknown } | undefined)?.owner : state.owner;
     if (topic.startsWith(classicTopic(thingName, '')) && typeof announced === 'string' && announced !== owner) {
       owner = announced;
+      // Not ready until the new session has subscribed to the new twin: a command sent before
+      // that would publish its delta to nobody.
+      ready = false;
       if (closing) return;
       await client.endAsync();
       await session();
@@ -94,7 +100,7 @@ export async function startSimulatedDevice(connect: (options: IClientOptions) =>
   await client!.publishAsync(classicTopic(thingName, 'get'), '{}', { qos: 1 });
   return {
     owner: () => owner,
-    servesOwner: (wanted) => (owner === wanted && client.connected ? Promise.resolve() : new Promise((resolve) => waiters.push({ owner: wanted, resolve }))),
+    servesOwner: (wanted) => (owner === wanted && ready && client.connected ? Promise.resolve() : new Promise((resolve) => waiters.push({ owner: wanted, resolve }))),
     connection: () => client,
     async close() {
       closing = true;
