@@ -1,9 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IotOnboardingStack } from '../../lib/iot-onboarding-stack';
-import { logicalIdOf, synthesize } from './synth';
+import { logicalIdOf, synthesize, testApp } from './synth';
 
 let s: ReturnType<typeof synthesize>;
 beforeAll(() => {
@@ -45,7 +45,7 @@ describe('operational alarms', () => {
   });
 
   it('notifies the given SNS topic on alarm and recovery', () => {
-    const app = new App();
+    const app = testApp();
     const topicStack = new Stack(app, 'Ops');
     const topic = new Topic(topicStack, 'Pager');
     const stack = new IotOnboardingStack(app, 'WithTopic', { alarmTopic: topic, iotDataEndpoint: 'https://x-ats.iot.us-east-1.amazonaws.com' });

@@ -1,4 +1,3 @@
-import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { buildApp } from '../../lib/app';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { devicePolicyDocument } from '../../functions/shared/device-policy';
 import { ApiRoutes } from '../../functions/shared/routes';
-import { actionsOfRole, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, X_RAY } from './synth';
+import { actionsOfRole, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, testApp, X_RAY } from './synth';
 import { FunctionBudgets } from '../../functions/shared/time-budgets';
 
 let s: ReturnType<typeof synthesize>;
@@ -295,12 +294,12 @@ describe('stack', () => {
   });
 
   it('synthesizes with zero unacknowledged cdk-nag findings', () => {
-    const { app } = buildApp(new App());
+    const { app } = buildApp(testApp());
     expect(() => app.synth()).not.toThrow();
   });
 
   it('fails synthesis when a finding is not acknowledged', () => {
-    const { app, stack } = buildApp(new App());
+    const { app, stack } = buildApp(testApp());
     new Role(stack, 'Unreviewed', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }),
     );

@@ -4,9 +4,17 @@ import { buildApp } from '../../lib/app';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 
-/** Synthesizes the product app once per test file (bundling included) with cdk-nag registered. */
+/**
+ * An App for infra tests: Lambda bundling skipped (`aws:cdk:bundling-stacks` empty), since these
+ * tests assert the template, not the bundles (bench/bundles.ts and lint:template build them).
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+/** Synthesizes the product app once per test file with cdk-nag registered. */
 export function synthesize(context: Record<string, string> = {}) {
-  const { app, stack } = buildApp(new App({ context }));
+  const { app, stack } = buildApp(testApp(context));
   app.synth();
   const template = Template.fromStack(stack);
   const resources = template.toJSON().Resources as Record<string, Resource>;
