@@ -53,12 +53,22 @@ export class OffboardingWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: OffboardingWorkflowProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.tasks = this.createTasks(props);
+    const stateMachineName = `${Stack.of(this).stackName}-offboarding`;
+    ({ stateMachine: this.stateMachine, executionLogs: this.executionLogs } = this.createStateMachine(props, stateMachineName));
+    ({
+      lifecycleHandler: this.lifecycleHandler,
+      lifecycleRule: this.lifecycleRule,
+      reconciler: this.reconciler,
+      reconcileSchedule: this.reconcileSchedule,
+    } = this.createStarters(props, stateMachineName));
+    ({ policyCleanup: this.policyCleanup, policyCleanupResource: this.policyCleanupResource } = this.createPolicyCleanup(props));
+  }
 
-    this.executionLogs = new LogGroup(this, 'ExecutionLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
-    const stateMachineName = `${stack.stackName}-offboarding`;
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
+  /** The Standard state machine from the ASL, allowed to invoke its five tasks and detach the policy. */
+  private createStateMachine(props: OffboardingWorkflowProps, stateMachineName: string) {
+    const executionLogs = new LogGroup(this, 'ExecutionLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    const stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(
@@ -71,21 +81,26 @@ export class OffboardingWorkflow extends Construct {
           IotPolicyName: props.access.policyName,
         }),
       ),
-      logs: { destination: this.executionLogs, level: LogLevel.ALL, includeExecutionData: true },
+      logs: { destination: executionLogs, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
-    this.stateMachine.addToRolePolicy(
+    stateMachine.addToRolePolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(this.tasks).map((f) => f.functionArn) }),
     );
     // iot:DetachPolicy's resource types are cert and thinggroup only; a Cognito identity target has
     // none (Service Authorization Reference, AWS IoT). The definition names the one product policy.
-    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: ['*'] }));
+    stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: ['*'] }));
     acknowledge(
-      this.stateMachine.role,
+      stateMachine.role,
       'IAM5[Resource::*]',
       'iot:DetachPolicy from a Cognito identity and the X-Ray/log-delivery actions have no IAM resource type; the definition detaches only the product policy.',
     );
+    return { stateMachine, executionLogs };
+  }
 
+  /** What starts offboarding: the CloudTrail lifecycle rule's handler and the scheduled reconciler. */
+  private createStarters(props: OffboardingWorkflowProps, stateMachineName: string) {
+    const stack = Stack.of(this);
     const executions = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:offboard-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const starterStatements = [
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
@@ -94,21 +109,21 @@ export class OffboardingWorkflow extends Construct {
     const nagExecutions = `IAM5[Resource::arn:<AWS::Partition>:states:${nagRegion(this)}:${nagAccount(this)}:execution:${stateMachineName}:offboard-*]`;
     const starterReason = 'Starters describe and redrive only offboarding executions of this state machine (names offboard-<who>-<reason>-<time>).';
 
-    this.lifecycleHandler = new ProductFunction(this, 'LifecycleHandler', {
+    const lifecycleHandler = new ProductFunction(this, 'LifecycleHandler', {
       source: 'user-lifecycle',
       timeout: Duration.seconds(FunctionBudgets.userLifecycle.timeoutSeconds),
       description: 'EventBridge target: starts offboarding when Cognito records a user deleted or disabled.',
       environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn, USER_POOL_ID: props.userPool.userPoolId },
     });
-    for (const statement of starterStatements) this.lifecycleHandler.addToRolePolicy(statement);
-    acknowledge(this.lifecycleHandler.executionRole, nagExecutions, starterReason);
-    this.lifecycleRule = new Rule(this, 'UserLifecycleRule', {
+    for (const statement of starterStatements) lifecycleHandler.addToRolePolicy(statement);
+    acknowledge(lifecycleHandler.executionRole, nagExecutions, starterReason);
+    const lifecycleRule = new Rule(this, 'UserLifecycleRule', {
       description: 'Cognito AdminDeleteUser, AdminDisableUser and DeleteUser calls recorded by CloudTrail: offboard the user.',
       eventPattern: userLifecycleCdkEventPattern,
-      targets: [new LambdaFunction(this.lifecycleHandler, { retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+      targets: [new LambdaFunction(lifecycleHandler, { retryAttempts: 8, maxEventAge: Duration.hours(24) })],
     });
 
-    this.reconciler = new ProductFunction(this, 'Reconciler', {
+    const reconciler = new ProductFunction(this, 'Reconciler', {
       source: 'offboard-reconciler',
       timeout: Duration.seconds(FunctionBudgets.reconciler.timeoutSeconds),
       description: 'Scheduled: offboards identities holding the product policy whose user is gone or disabled.',
@@ -120,36 +135,41 @@ export class OffboardingWorkflow extends Construct {
         RECONCILE_RATE: String(props.reconcileRate ?? 5),
       },
     });
-    for (const statement of starterStatements) this.reconciler.addToRolePolicy(statement);
-    this.reconciler.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
-    this.reconciler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:LookupDeveloperIdentity'], resources: [props.access.identityPoolArn] }));
-    this.reconciler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:ListUsers'], resources: [props.userPool.userPoolArn] }));
-    acknowledge(this.reconciler.executionRole, nagExecutions, starterReason);
-    this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
+    for (const statement of starterStatements) reconciler.addToRolePolicy(statement);
+    reconciler.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
+    reconciler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:LookupDeveloperIdentity'], resources: [props.access.identityPoolArn] }));
+    reconciler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:ListUsers'], resources: [props.userPool.userPoolArn] }));
+    acknowledge(reconciler.executionRole, nagExecutions, starterReason);
+    const reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
       description: 'Runs the offboarding reconciler.',
       schedule: Schedule.rate(props.reconcileEvery ?? Duration.hours(6)),
-      targets: [new LambdaFunction(this.reconciler, { retryAttempts: 0 })],
+      targets: [new LambdaFunction(reconciler, { retryAttempts: 0 })],
     });
+    return { lifecycleHandler, lifecycleRule, reconciler, reconcileSchedule };
+  }
 
-    this.policyCleanup = new ProductFunction(this, 'PolicyCleanup', {
+  /** On stack deletion, detaches every target of the product policy so the policy can be deleted. */
+  private createPolicyCleanup(props: OffboardingWorkflowProps) {
+    const policyCleanup = new ProductFunction(this, 'PolicyCleanup', {
       source: 'policy-cleanup',
       description: 'Custom resource: on stack deletion, detaches every target of the product policy so it can be deleted.',
       timeout: Duration.minutes(15),
     });
-    this.policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
-    this.policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: ['*'] }));
+    policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
+    policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: ['*'] }));
     acknowledge(
-      this.policyCleanup.executionRole,
+      policyCleanup.executionRole,
       'IAM5[Resource::*]',
       'iot:DetachPolicy from a Cognito identity has no IAM resource type (its resource types are cert and thinggroup); the function detaches only the product policy named in its properties. X-Ray actions have no resource type either.',
     );
-    this.policyCleanupResource = new CustomResource(this, 'PolicyCleanupResource', {
-      serviceToken: this.policyCleanup.functionArn,
+    const policyCleanupResource = new CustomResource(this, 'PolicyCleanupResource', {
+      serviceToken: policyCleanup.functionArn,
       resourceType: 'Custom::IotPolicyTargets',
       properties: { PolicyNames: [props.access.policyName] },
     });
     // Deleted before the policy (CloudFormation deletes dependents first), after the function.
-    this.policyCleanupResource.node.addDependency(props.access.iotPolicy);
+    policyCleanupResource.node.addDependency(props.access.iotPolicy);
+    return { policyCleanup, policyCleanupResource };
   }
 
   private createTasks(props: OffboardingWorkflowProps) {

@@ -46,32 +46,7 @@ export class OnboardingWorkflow extends Construct {
     const stack = Stack.of(this);
     this.onboardingVersion = props.onboardingVersion ?? '1';
 
-    this.resolveIdentity = new ProductFunction(this, 'ResolveIdentity', {
-      source: 'resolve-identity',
-      timeout: Duration.seconds(FunctionBudgets.resolveIdentity.timeoutSeconds),
-      description: 'Onboarding task: resolves a user-pool sub to its Cognito developer identity.',
-      environment: {
-        IDENTITY_POOL_ID: props.access.identityPool.ref,
-        DEVELOPER_PROVIDER_NAME: props.access.developerProviderName,
-      },
-    });
-    props.access.grantResolveIdentity(this.resolveIdentity);
-
-    this.publishWelcome = new ProductFunction(this, 'PublishWelcome', {
-      source: 'publish-welcome',
-      timeout: Duration.seconds(FunctionBudgets.publishWelcome.timeoutSeconds),
-      description: 'Onboarding task: writes the welcome to the user\'s shadow once per onboarding version.',
-      environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
-    });
-    const userShadows = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${stack.region}:*` });
-    this.publishWelcome.addToRolePolicy(
-      new PolicyStatement({ actions: ['iot:GetThingShadow', 'iot:UpdateThingShadow'], resources: [userShadows] }),
-    );
-    acknowledge(
-      this.publishWelcome.executionRole,
-      `IAM5[Resource::arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
-      'User shadows are named by identity id (region:guid) and created at onboarding; the wildcard is limited to identity-shaped thing names.',
-    );
+    ({ resolveIdentity: this.resolveIdentity, publishWelcome: this.publishWelcome } = this.createTasks(props));
 
     // A fixed name that survived `cdk destroy` (RETAIN) would make the next deploy fail with
     // ResourceAlreadyExists: the group is deleted with the stack.
@@ -100,6 +75,52 @@ export class OnboardingWorkflow extends Construct {
       // own TimeoutSeconds bounds each execution and each task.
     });
     this.stateMachine.node.addDependency(props.access.iotPolicy);
+    this.grantStateMachineActions(props);
+
+    this.constructedArn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.stateMachineName = stateMachineName;
+    this.trigger = new ProductFunction(this, 'PostAuthentication', {
+      source: 'post-authentication',
+      description: 'Cognito post-authentication trigger: starts (or redrives) the onboarding workflow; never fails a sign-in.',
+      timeout: Duration.seconds(FunctionBudgets.postAuthentication.timeoutSeconds),
+    });
+    this.grantEnsureOnboarding(this.trigger);
+  }
+
+  /** The two Lambda tasks of the ASL, each with only the access its step needs. */
+  private createTasks(props: OnboardingWorkflowProps): { resolveIdentity: ProductFunction; publishWelcome: ProductFunction } {
+    const stack = Stack.of(this);
+    const resolveIdentity = new ProductFunction(this, 'ResolveIdentity', {
+      source: 'resolve-identity',
+      timeout: Duration.seconds(FunctionBudgets.resolveIdentity.timeoutSeconds),
+      description: 'Onboarding task: resolves a user-pool sub to its Cognito developer identity.',
+      environment: {
+        IDENTITY_POOL_ID: props.access.identityPool.ref,
+        DEVELOPER_PROVIDER_NAME: props.access.developerProviderName,
+      },
+    });
+    props.access.grantResolveIdentity(resolveIdentity);
+
+    const publishWelcome = new ProductFunction(this, 'PublishWelcome', {
+      source: 'publish-welcome',
+      timeout: Duration.seconds(FunctionBudgets.publishWelcome.timeoutSeconds),
+      description: 'Onboarding task: writes the welcome to the user\'s shadow once per onboarding version.',
+      environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
+    });
+    const userShadows = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${stack.region}:*` });
+    publishWelcome.addToRolePolicy(
+      new PolicyStatement({ actions: ['iot:GetThingShadow', 'iot:UpdateThingShadow'], resources: [userShadows] }),
+    );
+    acknowledge(
+      publishWelcome.executionRole,
+      `IAM5[Resource::arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
+      'User shadows are named by identity id (region:guid) and created at onboarding; the wildcard is limited to identity-shaped thing names.',
+    );
+    return { resolveIdentity, publishWelcome };
+  }
+
+  /** What the state machine's role may do: invoke its two tasks, attach the policy, mark the user. */
+  private grantStateMachineActions(props: OnboardingWorkflowProps): void {
     // Unqualified ARNs only: the ASL invokes $LATEST, so no `:*` version wildcard is granted.
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
@@ -121,15 +142,6 @@ export class OnboardingWorkflow extends Construct {
       'IAM5[Resource::*]',
       'iot:AttachPolicy to a Cognito identity and the X-Ray/log-delivery actions have no IAM resource type; the definition attaches only the product policy.',
     );
-
-    this.constructedArn = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    this.stateMachineName = stateMachineName;
-    this.trigger = new ProductFunction(this, 'PostAuthentication', {
-      source: 'post-authentication',
-      description: 'Cognito post-authentication trigger: starts (or redrives) the onboarding workflow; never fails a sign-in.',
-      timeout: Duration.seconds(FunctionBudgets.postAuthentication.timeoutSeconds),
-    });
-    this.grantEnsureOnboarding(this.trigger);
   }
 
   /**

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { MqttClient } from 'mqtt';
@@ -18,6 +20,8 @@ export async function startHarness(options: SandboxOptions = {}) {
   const sfn = new SFNClient({ ...backend, endpoint: sandbox.endpoints.stepFunctions });
   const iot = new IoTClient({ ...backend, endpoint: sandbox.endpoints.iotControlPlane });
   const idp = new CognitoIdentityProviderClient({ ...backend, endpoint: sandbox.endpoints.cognitoIdp });
+  const iotData = new IoTDataPlaneClient({ ...backend, endpoint: sandbox.endpoints.iotDataPlane });
+  const identity = new CognitoIdentityClient({ ...backend, endpoint: sandbox.endpoints.cognitoIdentity });
   const app = new AppClient(sandbox.appConfig);
   const mqttClients: MqttClient[] = [];
 
@@ -26,6 +30,9 @@ export async function startHarness(options: SandboxOptions = {}) {
     sfn,
     iot,
     idp,
+    /** Backend clients of the data plane and the identity pool (shadows, LookupDeveloperIdentity). */
+    iotData,
+    identity,
     app,
     password: 'Harness-Passw0rd!',
     /** Signs up and confirms a new user (no sign-in yet, so not onboarded). */
@@ -69,7 +76,7 @@ export async function startHarness(options: SandboxOptions = {}) {
     },
     async close() {
       await Promise.all(mqttClients.map((c) => c.endAsync(true).catch(() => undefined)));
-      for (const c of [sfn, iot, idp, app.idp, app.identity]) c.destroy();
+      for (const c of [sfn, iot, idp, iotData, identity, app.idp, app.identity]) c.destroy();
       await sandbox.close();
     },
   };

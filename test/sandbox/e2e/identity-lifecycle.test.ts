@@ -1,6 +1,6 @@
-import { CognitoIdentityClient, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminDeleteUserCommand, AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { GetThingShadowCommand, IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { GetThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,22 +9,10 @@ import { ApiRequestError } from '../../../sandbox/client';
 import { closed, startHarness, within, type Harness } from './harness';
 
 let h: Harness;
-let iotData: IoTDataPlaneClient;
-let identity: CognitoIdentityClient;
 beforeAll(async () => {
   h = await startHarness();
-  const backend = {
-    region: h.sandbox.region,
-    credentials: { accessKeyId: h.sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: h.sandbox.env.AWS_SECRET_ACCESS_KEY },
-  };
-  iotData = new IoTDataPlaneClient({ ...backend, endpoint: h.sandbox.endpoints.iotDataPlane });
-  identity = new CognitoIdentityClient({ ...backend, endpoint: h.sandbox.endpoints.cognitoIdentity });
 });
-afterAll(async () => {
-  iotData?.destroy();
-  identity?.destroy();
-  await h?.close();
-});
+afterAll(async () => h?.close());
 
 const WINDOW_MS = TRUST_DEFAULTS.revalidateSeconds * 1000;
 
@@ -79,7 +67,7 @@ describe('a user is trusted only while they exist', () => {
     const refused = await refusal(h.app.iotAccess(stale.idToken));
     expect(refused).toMatchObject({ status: 401, code: 'Unauthenticated' });
     expect(refused.message).not.toContain(newcomer.identityId);
-    const logins = await identity.send(
+    const logins = await h.identity.send(
       new LookupDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, IdentityId: newcomer.identityId, MaxResults: 60 }),
     );
     expect(logins.DeveloperUserIdentifierList).toEqual([h.subOf(tokens)]);
@@ -162,7 +150,7 @@ describe('exactly-once welcome', () => {
 
     // One write reached the shadow: version 1, and one UpdateThingShadow call in all.
     const { identityId } = await h.app.iotAccess(tokens.idToken).catch(async () => h.app.iotAccess((await h.app.signIn(username, h.password)).idToken));
-    const shadow = JSON.parse(new TextDecoder().decode((await iotData.send(new GetThingShadowCommand({ thingName: identityId }))).payload));
+    const shadow = JSON.parse(new TextDecoder().decode((await h.iotData.send(new GetThingShadowCommand({ thingName: identityId }))).payload));
     expect(shadow.version).toBe(1);
     expect(shadow.state.reported.welcome).toMatchObject({ onboardingVersion: '1' });
     expect(h.sandbox.faults.stats('iot:UpdateThingShadow').calls).toBe(updatesBefore + 1);

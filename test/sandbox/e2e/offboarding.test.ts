@@ -1,26 +1,17 @@
-import { CognitoIdentityClient, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminDeleteUserCommand, AdminDisableUserCommand, AdminEnableUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeThingCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
-import { GetThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from '../../support/aws-error';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
-let iotData: IoTDataPlaneClient;
-let identity: CognitoIdentityClient;
 beforeAll(async () => {
   h = await startHarness();
-  const backend = { region: h.sandbox.region, credentials: { accessKeyId: h.sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: h.sandbox.env.AWS_SECRET_ACCESS_KEY } };
-  iotData = new IoTDataPlaneClient({ ...backend, endpoint: h.sandbox.endpoints.iotDataPlane });
-  identity = new CognitoIdentityClient({ ...backend, endpoint: h.sandbox.endpoints.cognitoIdentity });
 });
-afterAll(async () => {
-  iotData?.destroy();
-  identity?.destroy();
-  await h?.close();
-});
+afterAll(async () => h?.close());
 
 /** The offboarding execution the lifecycle rule started for this sub, awaited to its end (Step Functions API). */
 async function offboardingOf(sub: string, reason: string) {
@@ -41,7 +32,7 @@ describe('users leaving (sandbox, real clients)', () => {
   it('AdminDeleteUser of an onboarded user detaches the policy, deletes their shadows and removes their identity, with no operator step', async () => {
     const user = await h.onboardedUser('leaver');
     const identityId = user.access.identityId;
-    await iotData.send(new UpdateThingShadowCommand({ thingName: identityId, shadowName: 'device_1', payload: new TextEncoder().encode('{"state":{"reported":{"on":true}}}') }));
+    await h.iotData.send(new UpdateThingShadowCommand({ thingName: identityId, shadowName: 'device_1', payload: new TextEncoder().encode('{"state":{"reported":{"on":true}}}') }));
     expect((await attachedPolicies(identityId)).map((p) => p.policyName)).toEqual([h.sandbox.policyName]);
 
     await h.idp.send(new AdminDeleteUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: user.username }));
@@ -50,11 +41,11 @@ describe('users leaving (sandbox, real clients)', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(await attachedPolicies(identityId)).toEqual([]);
     for (const shadowName of [undefined, 'device_1']) {
-      const error = await errorOf(iotData.send(new GetThingShadowCommand({ thingName: identityId, ...(shadowName ? { shadowName } : {}) })));
+      const error = await errorOf(h.iotData.send(new GetThingShadowCommand({ thingName: identityId, ...(shadowName ? { shadowName } : {}) })));
       expect(error.name).toBe('ResourceNotFoundException');
     }
     const lookup = await errorOf(
-      identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, DeveloperUserIdentifier: user.sub, MaxResults: 1 })),
+      h.identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, DeveloperUserIdentifier: user.sub, MaxResults: 1 })),
     );
     expect(lookup.name).toBe('ResourceNotFoundException');
   });
@@ -92,7 +83,7 @@ describe('users leaving (sandbox, real clients)', () => {
     const fresh = (listed.executions ?? []).filter((e) => e.name?.startsWith(`onboard-${user.sub}-v1-r`));
     expect(fresh).toHaveLength(1);
     expect(await h.sandbox.services.sfn.waitForExecution(fresh[0]?.executionArn as string)).toBe('SUCCEEDED');
-    const lookup = await identity.send(
+    const lookup = await h.identity.send(
       new LookupDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, DeveloperUserIdentifier: user.sub, MaxResults: 1 }),
     );
     expect(lookup.IdentityId).not.toBe(user.access.identityId);
