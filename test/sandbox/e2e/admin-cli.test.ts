@@ -7,19 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AttachPolicyCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { prebuildCli } from '../../support/prebuilt-cli';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
 let dir: string;
 let outputsFile: string;
+let cli: { file: string; dir: string };
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'admin-cli-'));
   outputsFile = join(dir, 'outputs.json');
-  h = await startHarness({ outputsFile });
+  [h, cli] = await Promise.all([startHarness({ outputsFile }), prebuildCli('ops/admin.ts')]);
 });
 afterAll(async () => {
   await h?.close();
   rmSync(dir, { recursive: true, force: true });
+  if (cli) rmSync(cli.dir, { recursive: true, force: true });
 });
 
 interface Run {
@@ -28,11 +31,16 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `npm run admin -- …` as its own process (async: the sandbox serves from this one). */
+/** Runs `npm run admin -- …` as its own process (async: the sandbox serves from this one), from ops/admin.ts built once. */
 function admin(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return runNode([cli.file, ...args], env);
+}
+
+/** Runs node with `nodeArgs` against the sandbox, the outputs file as default target. */
+function runNode(nodeArgs: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   const sandboxEnv = Object.fromEntries(Object.entries(h.sandbox.env).filter(([k]) => !k.startsWith('IOT_ONBOARDING_')));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'ops/admin.ts', ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true', ...sandboxEnv, ...env, IOT_ONBOARDING_OUTPUTS_FILE: env.IOT_ONBOARDING_OUTPUTS_FILE ?? outputsFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -99,6 +107,12 @@ describe('npm run admin against a running sandbox', () => {
       onboarded: true,
       lastExecution: { status: 'SUCCEEDED' },
     });
+  });
+
+  it('runs from its TypeScript source exactly as `npm run admin` does (tsx)', async () => {
+    const username = await h.newUser('source');
+    const run = await runNode(['--import', 'tsx', 'ops/admin.ts', 'status', '--username', username, '--json']);
+    expect(json<Record<string, unknown>>(run)).toMatchObject({ identityId: null, onboarded: false });
   });
 
   it('shows a user who never signed in as not onboarded, with no identity', async () => {
@@ -187,12 +201,12 @@ describe('npm run admin against a running sandbox', () => {
     const orphan = planted.IdentityId as string;
     await h.iot.send(new AttachPolicyCommand({ policyName: h.sandbox.policyName, target: orphan }));
 
-    const table = await admin(['reconcile', '--dry-run']);
+    const table = await admin(['reconcile', '--dry-run', '--rate', '50']);
     expect(table.code).toBe(3);
     expect(table.stdout).toMatch(new RegExp(`${orphan}\\s+${ghostSub}\\s+absent\\s+would-offboard`));
     expect(table.stderr).toMatch(/^reconcile: \d+ identities checked$/m);
 
-    const dry = await admin(['reconcile', '--dry-run', '--json']);
+    const dry = await admin(['reconcile', '--dry-run', '--json', '--rate', '50']);
     expect(dry.code).toBe(3);
     const found = json<{ findings: Array<{ identityId: string; sub: string; userState: string; action: string }> }>(dry).findings;
     expect(found).toEqual([{ identityId: orphan, sub: ghostSub, userState: 'absent', action: 'would-offboard' }]);
@@ -206,7 +220,7 @@ describe('npm run admin against a running sandbox', () => {
     expect(await h.sandbox.services.sfn.waitForExecution(execution?.executionArn as string)).toBe('SUCCEEDED');
     expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: orphan }))).policies).toEqual([]);
 
-    const again = await admin(['reconcile']);
+    const again = await admin(['reconcile', '--rate', '50']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to offboard.');
   });
