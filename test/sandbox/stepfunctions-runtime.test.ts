@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, UpstreamThrottledError } from '../../functions/shared/errors';
 import { parseDefinition } from '../../sandbox/stepfunctions/definition';
 import { createTaskHandlers, runDefinition, type LambdaFunction } from '../../sandbox/stepfunctions/task-runtime';
@@ -26,6 +26,11 @@ const DEFINITION = JSON.parse(
 
 const iotMock = mockClient(IoTClient);
 const cognitoMock = mockClient(CognitoIdentityProviderClient);
+// The SDK clients' prototypes stay patched until restored: later files in this worker use them for real.
+afterAll(() => {
+  iotMock.restore();
+  cognitoMock.restore();
+});
 const sdk = {
   iot: new IoTClient({ region: 'us-east-1', maxAttempts: 1 }),
   cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }),

@@ -13,7 +13,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionArnFor, onPostAuthentication } from '../../functions/post-authentication/core';
 import { executionName } from '../../functions/shared/onboarding';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
@@ -38,6 +38,11 @@ const DAY_MS = 24 * 3_600_000;
 
 const iotMock = mockClient(IoTClient);
 const cognitoMock = mockClient(CognitoIdentityProviderClient);
+// The SDK clients' prototypes stay patched until restored: later files in this worker use them for real.
+afterAll(() => {
+  iotMock.restore();
+  cognitoMock.restore();
+});
 const sdk = {
   iot: new IoTClient({ region: 'us-east-1', maxAttempts: 1 }),
   cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }),

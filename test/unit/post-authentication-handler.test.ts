@@ -1,6 +1,6 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { awsError, postAuthEvent, STATE_MACHINE_ARN } from './fixtures';
 
 const sfnMock = mockClient(SFNClient);
@@ -24,10 +24,15 @@ describe('post-authentication handler', () => {
   let handler: (event: never, context: never) => Promise<unknown>;
 
   beforeAll(async () => {
-    process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
-    process.env.ONBOARDING_VERSION = '1';
+    vi.stubEnv('STATE_MACHINE_ARN', STATE_MACHINE_ARN);
+    vi.stubEnv('ONBOARDING_VERSION', '1');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
     ({ handler } = (await import('../../functions/post-authentication/handler')) as never);
+  });
+  // Files share this worker's process (vitest.config.ts): leave its environment and SDK as found.
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    sfnMock.restore();
   });
 
   it('returns the event unchanged when onboarding starts', async () => {
