@@ -3,18 +3,15 @@ import {
   ListNamedShadowsForThingCommand,
   type IoTDataPlaneClient,
 } from '@aws-sdk/client-iot-data-plane';
-import * as z from 'zod/mini';
 import { classifyAwsError, toUpstreamError } from '../shared/aws-errors';
-import { InvalidInputError } from '../shared/errors';
-import { IDENTITY_ID_PATTERN } from '../shared/offboarding';
 import type { Log } from '../shared/observability';
+import { listAll } from '../shared/pagination';
+import { identityTaskInputSchema, parseTaskInput } from '../shared/task-input';
 
 export interface DeleteShadowsDeps {
   readonly iotData: Pick<IoTDataPlaneClient, 'send'>;
   readonly log: Log;
 }
-
-const inputSchema = z.object({ identityId: z.string().check(z.regex(IDENTITY_ID_PATTERN, 'expected an Identity ID (region:guid)')) });
 
 /**
  * Workflow step: deletes the user's own shadows, the classic one and every named one of the
@@ -22,9 +19,7 @@ const inputSchema = z.object({ identityId: z.string().check(z.regex(IDENTITY_ID_
  * a shadow already gone answers ResourceNotFoundException, which counts as deleted.
  */
 export async function deleteUserShadows(event: unknown, deps: DeleteShadowsDeps): Promise<{ deleted: number }> {
-  const parsed = inputSchema.safeParse(event);
-  if (!parsed.success) throw new InvalidInputError(`DeleteShadows expects {identityId}: ${parsed.error.issues[0]?.message}`);
-  const thingName = parsed.data.identityId;
+  const { identityId: thingName } = parseTaskInput(identityTaskInputSchema, event, 'DeleteShadows expects {identityId}');
   let deleted = 0;
   for (const shadowName of await namedShadows(deps, thingName)) {
     if (await deleteShadow(deps, thingName, shadowName)) deleted += 1;
@@ -34,21 +29,12 @@ export async function deleteUserShadows(event: unknown, deps: DeleteShadowsDeps)
   return { deleted };
 }
 
-/** ListNamedShadowsForThing, every page (pageSize at most 100). */
-async function namedShadows(deps: DeleteShadowsDeps, thingName: string): Promise<string[]> {
-  const names: string[] = [];
-  let nextToken: string | undefined;
-  try {
-    do {
-      const page = await deps.iotData.send(new ListNamedShadowsForThingCommand({ thingName, pageSize: 100, nextToken }));
-      names.push(...(page.results ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-  } catch (error) {
-    if (classifyAwsError(error) === 'notFound') return names;
-    throw toUpstreamError('ListNamedShadowsForThing', error);
-  }
-  return names;
+/** ListNamedShadowsForThing, every page (pageSize at most 100); a thing with no shadow answers 404: none. */
+function namedShadows(deps: DeleteShadowsDeps, thingName: string): Promise<string[]> {
+  return listAll('ListNamedShadowsForThing', [], async (nextToken) => {
+    const page = await deps.iotData.send(new ListNamedShadowsForThingCommand({ thingName, pageSize: 100, nextToken }));
+    return { items: page.results, next: page.nextToken };
+  });
 }
 
 async function deleteShadow(deps: DeleteShadowsDeps, thingName: string, shadowName: string | undefined): Promise<boolean> {

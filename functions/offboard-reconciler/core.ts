@@ -5,7 +5,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { toUpstreamError } from '../shared/aws-errors';
 import type { EnsureAction } from '../shared/executions';
 import { developerUsersOf } from '../shared/identity';
-import { OffboardingMetrics } from '../shared/metrics';
+import { MetricNames } from '../shared/metrics';
 import { IDENTITY_ID_PATTERN, OffboardingReasons, startOffboarding } from '../shared/offboarding';
 import type { Counter, Log } from '../shared/observability';
 import { createPacer, type Sleep } from '../shared/pacing';
@@ -80,7 +80,7 @@ export async function reconcile(options: ReconcileOptions, deps: ReconcileDeps):
     deps.onProgress?.(checked);
     if (finding) findings.push(finding);
   }
-  deps.metrics.count(OffboardingMetrics.OrphansFound, findings.length);
+  deps.metrics.count(MetricNames.ReconcilerOrphansFound, findings.length);
   deps.log.info('Reconciled', { checked, found: findings.length, dryRun: options.dryRun });
   return { checked, complete: true, findings };
 }

@@ -5,12 +5,12 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import * as z from 'zod/mini';
 import { classifyAwsError, toUpstreamError } from '../shared/aws-errors';
-import { InvalidInputError } from '../shared/errors';
-import { OffboardingMetrics } from '../shared/metrics';
+import { MetricNames } from '../shared/metrics';
 import { OffboardingReasons, type OffboardingReason } from '../shared/offboarding';
 import type { Counter, Log } from '../shared/observability';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE, offboardedMarker } from '../shared/onboarding';
 import { findUserBySub } from '../shared/users';
+import { parseTaskInput } from '../shared/task-input';
 
 export interface RecordOffboardingDeps {
   readonly idp: Pick<CognitoIdentityProviderClient, 'send'>;
@@ -32,15 +32,13 @@ const inputSchema = z.object({
  * Emits `OffboardingCompleted`.
  */
 export async function recordOffboarding(event: unknown, deps: RecordOffboardingDeps): Promise<{ attributesCleared: boolean }> {
-  const parsed = inputSchema.safeParse(event);
-  if (!parsed.success) throw new InvalidInputError(`RecordResult expects {sub, identityId, reason}: ${parsed.error.issues[0]?.message}`);
-  const { sub, identityId, reason } = parsed.data;
+  const { sub, identityId, reason } = parseTaskInput(inputSchema, event, 'RecordResult expects {sub, identityId, reason}');
   const user = sub ? await findUserBySub(deps.idp, deps.userPoolId, sub) : undefined;
   // A rerun finds the marker already written and the identity attribute gone: nothing to do.
   const version = user?.attributes.get(ONBOARDED_ATTRIBUTE);
   const onboarded = user !== undefined && ((version !== undefined && !version.startsWith('off-')) || user.attributes.has(IDENTITY_ID_ATTRIBUTE));
   if (user && onboarded) await forgetOnboarding(deps, user.username, user.attributes.has(IDENTITY_ID_ATTRIBUTE));
-  deps.metrics.count(OffboardingMetrics.Completed);
+  deps.metrics.count(MetricNames.OffboardingCompleted);
   deps.log.info('Offboarding completed', { sub, identityId, reason, userExists: user !== undefined, attributesCleared: onboarded });
   return { attributesCleared: onboarded };
 }

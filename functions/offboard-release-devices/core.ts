@@ -1,17 +1,12 @@
-import * as z from 'zod/mini';
-import { InvalidInputError } from '../shared/errors';
 import { DeviceErrorNames } from '../shared/devices/errors';
 import { releaseDevice, type OwnershipDeps } from '../shared/devices/ownership';
 import { listOwnedThings } from '../shared/devices/registry';
 import type { Log } from '../shared/observability';
+import { identityTaskInputSchema, parseTaskInput } from '../shared/task-input';
 
 export interface ReleaseDevicesDeps extends OwnershipDeps {
   readonly log: Log;
 }
-
-const inputSchema = z.object({
-  identityId: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/, 'expected an Identity ID (region:guid)')),
-});
 
 /**
  * Offboarding task ReleaseDevices: releases every device the leaving identity owns (clear
@@ -21,9 +16,7 @@ const inputSchema = z.object({
  * to retry, UpstreamRejected / InvalidInput to fail.
  */
 export async function releaseDevicesOf(event: unknown, deps: ReleaseDevicesDeps): Promise<{ released: string[] }> {
-  const parsed = inputSchema.safeParse(event);
-  if (!parsed.success) throw new InvalidInputError(`ReleaseDevices expects {identityId}: ${parsed.error.issues[0]?.message}`);
-  const { identityId } = parsed.data;
+  const { identityId } = parseTaskInput(identityTaskInputSchema, event, 'ReleaseDevices expects {identityId}');
   const released: string[] = [];
   for (const thingName of await listOwnedThings(deps.iot, identityId)) {
     try {

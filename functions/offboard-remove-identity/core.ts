@@ -1,16 +1,13 @@
 import { DeleteIdentitiesCommand, type CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
-import * as z from 'zod/mini';
 import { classifyAwsError, toUpstreamError } from '../shared/aws-errors';
-import { InvalidInputError, UpstreamRejectedError, UpstreamUnavailableError } from '../shared/errors';
-import { IDENTITY_ID_PATTERN } from '../shared/offboarding';
+import { UpstreamRejectedError, UpstreamUnavailableError } from '../shared/errors';
 import type { Log } from '../shared/observability';
+import { identityTaskInputSchema, parseTaskInput } from '../shared/task-input';
 
 export interface RemoveIdentityDeps {
   readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
   readonly log: Log;
 }
-
-const inputSchema = z.object({ identityId: z.string().check(z.regex(IDENTITY_ID_PATTERN, 'expected an Identity ID (region:guid)')) });
 
 /**
  * Workflow step: the developer identity is gone. DeleteIdentities removes the identity with its
@@ -21,9 +18,7 @@ const inputSchema = z.object({ identityId: z.string().check(z.regex(IDENTITY_ID_
  * https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_UnprocessedIdentityId.html
  */
 export async function removeIdentity(event: unknown, deps: RemoveIdentityDeps): Promise<{ removed: boolean }> {
-  const parsed = inputSchema.safeParse(event);
-  if (!parsed.success) throw new InvalidInputError(`RemoveIdentity expects {identityId}: ${parsed.error.issues[0]?.message}`);
-  const { identityId } = parsed.data;
+  const { identityId } = parseTaskInput(identityTaskInputSchema, event, 'RemoveIdentity expects {identityId}');
   let out;
   try {
     out = await deps.cognitoIdentity.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [identityId] }));

@@ -1,10 +1,11 @@
 import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IdentityMismatchError, InvalidInputError } from '../shared/errors';
+import { IdentityMismatchError } from '../shared/errors';
 import { developerUsersOf, lookupIdentityBySub } from '../shared/identity';
 import { offboardingInputSchema } from '../shared/offboarding';
 import type { Log } from '../shared/observability';
 import { findUserBySub } from '../shared/users';
+import { parseTaskInput } from '../shared/task-input';
 
 export interface ResolveOffboardingDeps {
   readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
@@ -31,12 +32,7 @@ export interface ResolvedOffboarding {
  * linked to the `sub` any more (a rerun) and it is linked to no other `sub`.
  */
 export async function resolveOffboarding(event: unknown, deps: ResolveOffboardingDeps): Promise<ResolvedOffboarding> {
-  const parsed = offboardingInputSchema.safeParse(event);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidInputError(`ResolveIdentity expects {sub?, identityId?, reason}: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  const input = parsed.data;
+  const input = parseTaskInput(offboardingInputSchema, event, 'ResolveIdentity expects {sub?, identityId?, reason}');
   const { sub, identityId } = input.sub ? await bySub(deps, input.sub, input.identityId) : await byIdentity(deps, input.identityId ?? '');
   const user = sub ? await findUserBySub(deps.idp, deps.userPoolId, sub) : undefined;
   const userState: UserState = !sub ? 'unknown' : !user ? 'absent' : user.enabled ? 'enabled' : 'disabled';

@@ -1,6 +1,6 @@
 import { DetachPolicyCommand, ListTargetsForPolicyCommand, type IoTClient } from '@aws-sdk/client-iot';
-import { classifyAwsError } from '../shared/aws-errors';
 import type { Log } from '../shared/observability';
+import { listAll } from '../shared/pagination';
 import { createPacer, type Sleep } from '../shared/pacing';
 
 export interface PolicyCleanupDeps {
@@ -34,18 +34,10 @@ export async function detachAllTargets(policyNames: readonly string[], deps: Pol
   return detached;
 }
 
-async function allTargets(deps: PolicyCleanupDeps, policyName: string): Promise<string[]> {
-  const targets: string[] = [];
-  let marker: string | undefined;
-  try {
-    do {
-      const page = await deps.iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 250, marker }));
-      targets.push(...(page.targets ?? []));
-      marker = page.nextMarker;
-    } while (marker);
-  } catch (error) {
-    if (classifyAwsError(error) === 'notFound') return [];
-    throw error;
-  }
-  return targets;
+/** ListTargetsForPolicy, every page; a policy already gone has no targets. */
+function allTargets(deps: PolicyCleanupDeps, policyName: string): Promise<string[]> {
+  return listAll('ListTargetsForPolicy', [], async (marker) => {
+    const page = await deps.iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 250, marker }));
+    return { items: page.targets, next: page.nextMarker };
+  });
 }

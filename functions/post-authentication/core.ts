@@ -1,9 +1,9 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { ensureOnboardingExecution, executionArnFor, type EnsureAction } from '../shared/executions';
-import { TriggerMetrics } from '../shared/metrics';
+import { MetricNames } from '../shared/metrics';
 import { ONBOARDED_ATTRIBUTE } from '../shared/onboarding';
-import type { Counter, Log } from '../shared/observability';
+import { reportStartFailure, type Counter, type Log } from '../shared/observability';
 
 export interface PostAuthenticationDeps {
   readonly sfn: Pick<SFNClient, 'send'>;
@@ -40,7 +40,7 @@ export type OnboardingAction = EnsureAction | 'skipped-onboarded' | 'invalid-eve
 export async function onPostAuthentication(event: unknown, deps: PostAuthenticationDeps): Promise<OnboardingAction> {
   const parsed = postAuthenticationEventSchema.safeParse(event);
   if (!parsed.success) {
-    deps.metrics.count(TriggerMetrics.InvalidEvents);
+    deps.metrics.count(MetricNames.TriggerInvalidEvents);
     deps.log.error('Post-authentication event is malformed; sign-in continues without onboarding', {
       issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
       expected: 'a Cognito PostAuthentication_* event with userName, userPoolId and request.userAttributes.sub (uuid)',
@@ -56,17 +56,12 @@ export async function onPostAuthentication(event: unknown, deps: PostAuthenticat
   try {
     const user = { sub, username: userName, onboardedAttribute: request.userAttributes[ONBOARDED_ATTRIBUTE] };
     const action = await ensureOnboardingExecution(deps.sfn, { stateMachineArn, onboardingVersion }, user, abortSignal);
-    if (action === 'started' || action === 'replaced') deps.metrics.count(TriggerMetrics.Started);
-    if (action === 'redriven') deps.metrics.count(TriggerMetrics.Redriven);
+    if (action === 'started' || action === 'replaced') deps.metrics.count(MetricNames.OnboardingStarted);
+    if (action === 'redriven') deps.metrics.count(MetricNames.OnboardingRedriven);
     deps.log.info('Onboarding ensured', { action, sub, onboardingVersion });
     return action;
   } catch (error) {
-    deps.metrics.count(TriggerMetrics.Errors);
-    deps.log.error('Could not start onboarding; the next sign-in retries', {
-      sub,
-      onboardingVersion,
-      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-    });
+    reportStartFailure(deps, MetricNames.TriggerErrors, 'Could not start onboarding; the next sign-in retries', { sub, onboardingVersion }, error);
     return 'failed';
   }
 }

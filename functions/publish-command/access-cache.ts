@@ -10,6 +10,7 @@ import {
 } from '../shared/identity';
 import { UserNotTrustedError, type TrustCache, type TrustedUser } from '../shared/user-trust';
 import { ApiError } from './api-errors';
+import { BoundedMap } from '../shared/bounded-map';
 
 /** What the API holds for one user: their identity, its OpenID token and an IoT client signed as them. */
 export interface UserAccess {
@@ -52,11 +53,13 @@ const TOKEN_DURATION_SECONDS = 3_600;
  * costs nothing. Concurrent misses for one user share one fetch.
  */
 export class UserAccessCache {
-  private readonly entries = new Map<string, Promise<UserAccess>>();
+  private readonly entries: BoundedMap<string, Promise<UserAccess>>;
   private hitCount = 0;
   private missCount = 0;
 
-  constructor(private readonly deps: AccessCacheDeps) {}
+  constructor(private readonly deps: AccessCacheDeps) {
+    this.entries = new BoundedMap(deps.maxEntries ?? 10_000);
+  }
 
   get stats() {
     return { hits: this.hitCount, misses: this.missCount, size: this.entries.size };
@@ -81,7 +84,6 @@ export class UserAccessCache {
     this.missCount++;
     const pending = this.fetch(sub, user.identityId);
     this.entries.set(sub, pending);
-    this.evictOverflow();
     pending.catch(() => {
       if (this.entries.get(sub) === pending) this.entries.delete(sub);
     });
@@ -91,15 +93,6 @@ export class UserAccessCache {
   private fresh(access: UserAccess): boolean {
     const deadline = this.deps.now() + (this.deps.refreshMarginMs ?? 5 * 60_000);
     return access.credentialsExpireAt > deadline && access.tokenExpiresAt > deadline;
-  }
-
-  private evictOverflow() {
-    const max = this.deps.maxEntries ?? 10_000;
-    while (this.entries.size > max) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
   }
 
   private async fetch(sub: string, recordedIdentityId: string): Promise<UserAccess> {

@@ -1,4 +1,5 @@
 import { describeDevice, type Iot } from '../shared/devices/registry';
+import { BoundedMap } from '../shared/bounded-map';
 
 export interface OwnershipCacheDeps {
   readonly iot: Iot;
@@ -17,10 +18,12 @@ export interface OwnershipCacheDeps {
  * longer listens: IoT's device policy, not this cache, is what keeps a device from its old owner.
  */
 export class OwnershipCache {
-  private readonly owners = new Map<string, { owner: string; until: number }>();
+  private readonly owners: BoundedMap<string, { owner: string; until: number }>;
   private readonly stats = { hits: 0, misses: 0 };
 
-  constructor(private readonly deps: OwnershipCacheDeps) {}
+  constructor(private readonly deps: OwnershipCacheDeps) {
+    this.owners = new BoundedMap(deps.maxEntries ?? 10_000);
+  }
 
   get counts() {
     return { ...this.stats };
@@ -42,10 +45,6 @@ export class OwnershipCache {
   }
 
   remember(thingName: string, owner: string): void {
-    if (this.owners.size >= (this.deps.maxEntries ?? 10_000)) {
-      const oldest = this.owners.keys().next().value;
-      if (oldest !== undefined) this.owners.delete(oldest);
-    }
     this.owners.set(thingName, { owner, until: this.deps.now() + (this.deps.ttlMs ?? 30_000) });
   }
 

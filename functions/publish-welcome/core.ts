@@ -1,9 +1,11 @@
 import { GetThingShadowCommand, UpdateThingShadowCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import * as z from 'zod/mini';
 import { classifyAwsError, toUpstreamError } from '../shared/aws-errors';
-import { InvalidInputError, UpstreamUnavailableError } from '../shared/errors';
+import { UpstreamUnavailableError } from '../shared/errors';
 import { welcomeReportedState } from '../shared/onboarding';
 import type { Log } from '../shared/observability';
+import { identityIdSchema } from '../shared/offboarding';
+import { parseTaskInput } from '../shared/task-input';
 
 export interface PublishWelcomeDeps {
   readonly iotData: Pick<IoTDataPlaneClient, 'send'>;
@@ -11,7 +13,7 @@ export interface PublishWelcomeDeps {
 }
 
 const inputSchema = z.object({
-  identityId: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/, 'expected an Identity ID (region:guid)')),
+  identityId: identityIdSchema,
   username: z.string().check(z.minLength(1)),
   onboardingVersion: z.string().check(z.minLength(1)),
 });
@@ -30,14 +32,7 @@ const decoder = new TextDecoder();
  * overwritten between the read and the write (a version conflict is retried by the ASL).
  */
 export async function publishWelcome(event: unknown, deps: PublishWelcomeDeps): Promise<{ published: boolean }> {
-  const parsed = inputSchema.safeParse(event);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidInputError(
-      `PublishWelcome expects {identityId, username, onboardingVersion}: ${issue?.path.join('.')}: ${issue?.message}`,
-    );
-  }
-  const { identityId, username, onboardingVersion } = parsed.data;
+  const { identityId, username, onboardingVersion } = parseTaskInput(inputSchema, event, 'PublishWelcome expects {identityId, username, onboardingVersion}');
   const current = await readShadow(deps, identityId);
   if (current?.state?.reported?.welcome?.onboardingVersion === onboardingVersion) {
     deps.log.info('Welcome already published for this onboarding version', { identityId, onboardingVersion });

@@ -20,42 +20,36 @@ export const RETRYABLE_ERROR_NAMES: readonly ErrorName[] = [
   ErrorNames.UpstreamUnavailable,
 ];
 
-abstract class NamedError extends Error {
-  abstract override readonly name: ErrorName;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
+/**
+ * The base of an error class whose every instance has the stable `name` given (the name the ASL
+ * matches and the logs show), so each class below is one line and cannot get its name wrong.
+ */
+export function namedError<N extends string>(name: N) {
+  return class extends Error {
+    override readonly name: N = name;
+    constructor(message: string, options?: { cause?: unknown }) {
+      super(message, options);
+    }
+  };
 }
 
 /** A required setting is missing or malformed; raised once, at cold start. */
-export class ConfigurationError extends NamedError {
-  override readonly name = ErrorNames.Configuration;
-}
+export class ConfigurationError extends namedError(ErrorNames.Configuration) {}
 
 /** The event or request does not have the expected shape. Never retried. */
-export class InvalidInputError extends NamedError {
-  override readonly name = ErrorNames.InvalidInput;
-}
+export class InvalidInputError extends namedError(ErrorNames.InvalidInput) {}
 
 /** An AWS dependency throttled the call. Retried with backoff. */
-export class UpstreamThrottledError extends NamedError {
-  override readonly name = ErrorNames.UpstreamThrottled;
-}
+export class UpstreamThrottledError extends namedError(ErrorNames.UpstreamThrottled) {}
 
 /** An AWS dependency failed transiently (5xx, timeout, network). Retried with backoff. */
-export class UpstreamUnavailableError extends NamedError {
-  override readonly name = ErrorNames.UpstreamUnavailable;
-}
+export class UpstreamUnavailableError extends namedError(ErrorNames.UpstreamUnavailable) {}
 
 /** An AWS dependency refused the call for a reason retrying will not fix. */
-export class UpstreamRejectedError extends NamedError {
-  override readonly name = ErrorNames.UpstreamRejected;
-}
+export class UpstreamRejectedError extends namedError(ErrorNames.UpstreamRejected) {}
 
 /**
  * An identity id and a user-pool `sub` that do not belong together (offboarding input naming an
  * identity linked to another user). Never retried: acting on it would touch another user.
  */
-export class IdentityMismatchError extends NamedError {
-  override readonly name = ErrorNames.IdentityMismatch;
-}
+export class IdentityMismatchError extends namedError(ErrorNames.IdentityMismatch) {}

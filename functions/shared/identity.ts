@@ -7,6 +7,7 @@ import {
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { classifyAwsError, toUpstreamError } from './aws-errors';
 import { UpstreamRejectedError } from './errors';
+import { listAll } from './pagination';
 
 export interface IdentityPoolRef {
   readonly identityPoolId: string;
@@ -112,19 +113,10 @@ export async function developerUsersOf(
   identityPoolId: string,
   identityId: string,
 ): Promise<string[] | undefined> {
-  const subs: string[] = [];
-  let nextToken: string | undefined;
-  try {
-    do {
-      const out = await cognitoIdentity.send(
-        new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: identityId, MaxResults: 60, NextToken: nextToken }),
-      );
-      subs.push(...(out.DeveloperUserIdentifierList ?? []));
-      nextToken = out.NextToken;
-    } while (nextToken);
-  } catch (error) {
-    if (classifyAwsError(error) === 'notFound') return undefined;
-    throw toUpstreamError('LookupDeveloperIdentity', error);
-  }
-  return subs;
+  return listAll('LookupDeveloperIdentity', undefined, async (nextToken) => {
+    const out = await cognitoIdentity.send(
+      new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: identityId, MaxResults: 60, NextToken: nextToken }),
+    );
+    return { items: out.DeveloperUserIdentifierList, next: out.NextToken };
+  });
 }

@@ -1,22 +1,20 @@
 /** CloudWatch namespace of every custom metric the product publishes. */
 export const METRICS_NAMESPACE = 'IotOnboarding';
 
-/** Metric names the functions publish (EMF) and the alarms in lib/ watch. */
-export const TriggerMetrics = {
-  Errors: 'OnboardingTriggerErrors',
-  InvalidEvents: 'OnboardingTriggerInvalidEvents',
-  Started: 'OnboardingStarted',
-  Redriven: 'OnboardingRedriven',
-} as const;
-
-/** Metric the execution-log filter publishes for throttled AttachPolicy attempts. */
-export const ATTACH_THROTTLED_METRIC = 'AttachPolicyThrottled';
-
-/** Metrics of offboarding: its starters (lifecycle handler, reconciler) and its RecordResult task. */
-export const OffboardingMetrics = {
-  Started: 'OffboardingStarted',
-  Completed: 'OffboardingCompleted',
-  StartErrors: 'OffboardingStartErrors',
-  IgnoredEvents: 'OffboardingIgnoredEvents',
-  OrphansFound: 'ReconcilerOrphansFound',
+/** Every metric name the functions publish (EMF) or a log filter counts, and the alarms in lib/ watch. */
+export const MetricNames = {
+  /** post-authentication trigger: StartExecution failed (the sign-in still succeeds). */
+  TriggerErrors: 'OnboardingTriggerErrors',
+  /** post-authentication trigger: an event without the fields onboarding needs. */
+  TriggerInvalidEvents: 'OnboardingTriggerInvalidEvents',
+  OnboardingStarted: 'OnboardingStarted',
+  OnboardingRedriven: 'OnboardingRedriven',
+  /** The execution-log filter's count of throttled AttachPolicy attempts. */
+  AttachPolicyThrottled: 'AttachPolicyThrottled',
+  /** Offboarding's starters (lifecycle handler, reconciler) and its RecordResult task. */
+  OffboardingStarted: 'OffboardingStarted',
+  OffboardingCompleted: 'OffboardingCompleted',
+  OffboardingStartErrors: 'OffboardingStartErrors',
+  OffboardingIgnoredEvents: 'OffboardingIgnoredEvents',
+  ReconcilerOrphansFound: 'ReconcilerOrphansFound',
 } as const;

@@ -67,3 +67,12 @@ export function createCounter(serviceName: string): Counter & { flush(): void } 
 /** A logger that drops everything: for tests and benchmarks that assert on behaviour, not logs. */
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 export const noCounter: Counter = { count() {} };
+
+/**
+ * A starter (the sign-in trigger, the lifecycle handler) could not ensure its execution: counts
+ * `metric` for the alarm and logs `message` with the error's name and message, never its stack.
+ */
+export function reportStartFailure(deps: { log: Log; metrics: Counter }, metric: string, message: string, fields: Record<string, unknown>, error: unknown): void {
+  deps.metrics.count(metric);
+  deps.log.error(message, { ...fields, error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+}

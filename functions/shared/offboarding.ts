@@ -17,6 +17,9 @@ export type OffboardingReason = (typeof OffboardingReasons)[keyof typeof Offboar
 
 export const IDENTITY_ID_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/;
 
+/** An Identity ID as the identity pool writes it (`region:guid`). */
+export const identityIdSchema = z.string().check(z.regex(IDENTITY_ID_PATTERN, 'expected an Identity ID (region:guid)'));
+
 /**
  * Execution input: the user-pool `sub`, the identity id, or both. The workflow resolves the
  * identity by `sub` alone (LookupDeveloperIdentity, never linking) and checks that a given
@@ -25,7 +28,7 @@ export const IDENTITY_ID_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/;
 export const offboardingInputSchema = z
   .object({
     sub: z.optional(z.uuid()),
-    identityId: z.optional(z.string().check(z.regex(IDENTITY_ID_PATTERN, 'expected an Identity ID (region:guid)'))),
+    identityId: z.optional(identityIdSchema),
     reason: z.enum(Object.values(OffboardingReasons) as [OffboardingReason, ...OffboardingReason[]]),
   })
   .check(z.refine((input) => input.sub !== undefined || input.identityId !== undefined, 'sub or identityId is required'));

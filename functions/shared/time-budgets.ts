@@ -45,36 +45,44 @@ export function worstCaseInvocationMs(budget: FunctionBudget): number {
   return budget.abortAfterMs === undefined ? calls : Math.min(calls, budget.abortAfterMs);
 }
 
+/**
+ * The SDK settings the budgets below share. `once`: one attempt, for tasks the workflow retries
+ * (every task is idempotent, and a blind SDK retry of a write could apply it twice).
+ */
+const SDK = {
+  once: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 1 },
+  retryOnce: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 2 },
+  /** Starters of executions, whose calls Step Functions answers quickly. */
+  starter: { connectionTimeoutMs: 500, requestTimeoutMs: 1_200, maxAttempts: 2 },
+  /** The onboarding tasks' settings: a 1 s connection timeout. */
+  taskRetryOnce: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 2 },
+  taskOnce: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 1 },
+  /** IoT gives a custom authorizer 5 s in all: a short connect, one long request. */
+  authorizer: { connectionTimeoutMs: 300, requestTimeoutMs: 3_200, maxAttempts: 1 },
+} as const satisfies Record<string, SdkBudget>;
+
+/** A budget: the Lambda timeout, the SDK settings, the sequential calls, and the optional deadline. */
+function budget(timeoutSeconds: number, sdk: SdkBudget, sequentialCalls: number, abortAfterMs?: number): FunctionBudget {
+  return { timeoutSeconds, sdk, sequentialCalls, ...(abortAfterMs === undefined ? {} : { abortAfterMs }) };
+}
+
 export const FunctionBudgets = {
   /**
    * Cognito waits 5 s for the trigger. Up to 9 calls (StartExecution, DescribeExecution,
    * RedriveExecution for the name and its 2 replacements) share one 3,000 ms abort signal
    * (9 × (2 × (500 + 1,200) + 1,000) = 39,600 ms, cut at 3,000): 3,000 ms < 5,000 ms.
    */
-  postAuthentication: {
-    timeoutSeconds: 5,
-    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 1_200, maxAttempts: 2 },
-    sequentialCalls: 9,
-    abortAfterMs: 3_000,
-  },
+  postAuthentication: budget(5, SDK.starter, 9, 3_000),
   /**
    * One GetOpenIdTokenForDeveloperIdentity: 2 × (1,000 + 2,000) + 1,000 = 7,000 ms < 10,000 ms.
    * The workflow retries UpstreamThrottled/UpstreamUnavailable itself, so the SDK retries once.
    */
-  resolveIdentity: {
-    timeoutSeconds: 10,
-    sdk: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 2 },
-    sequentialCalls: 1,
-  },
+  resolveIdentity: budget(10, SDK.taskRetryOnce, 1),
   /**
    * GetThingShadow then UpdateThingShadow, no SDK retry (the workflow retries the task, which
    * re-reads the shadow first): 2 × 1 × (1,000 + 2,000) = 6,000 ms < 10,000 ms.
    */
-  publishWelcome: {
-    timeoutSeconds: 10,
-    sdk: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 1 },
-    sequentialCalls: 2,
-  },
+  publishWelcome: budget(10, SDK.taskOnce, 2),
   /**
    * The longest request, a release with cold caches: AdminGetUser (trust re-validation),
    * GetOpenIdTokenForDeveloperIdentity, GetCredentialsForIdentity, DescribeThing, UpdateThing,
@@ -83,12 +91,7 @@ export const FunctionBudgets = {
    * (the HTTP API integration timeout). A user not onboarded yet costs AdminGetUser then the
    * ensured onboarding, cut at `API_ENSURE_ONBOARDING_MS`: 6,000 + 3,000 = 9,000 ms.
    */
-  publishCommand: {
-    timeoutSeconds: 25,
-    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 2 },
-    sequentialCalls: 7,
-    abortAfterMs: 24_000,
-  },
+  publishCommand: budget(25, SDK.retryOnce, 7, 24_000),
   /**
    * IoT gives a custom authorizer 5 s. Password mode: one InitiateAuth, which also runs the
    * post-authentication trigger (its own 3,000 ms budget) inside Cognito: 1 × (300 + 3,200) =
@@ -98,33 +101,21 @@ export const FunctionBudgets = {
    * current token. Token mode: one AdminGetUser (the trust rules, cached for the re-validation
    * window): 1 × (300 + 3,200) = 3,500 ms < 5,000 ms.
    */
-  iotAuthorizer: {
-    timeoutSeconds: 5,
-    sdk: { connectionTimeoutMs: 300, requestTimeoutMs: 3_200, maxAttempts: 1 },
-    sequentialCalls: 1,
-  },
+  iotAuthorizer: budget(5, SDK.authorizer, 1),
   /**
    * Offboarding tasks with a fixed number of calls, no SDK retry (the workflow retries the task;
    * every step is idempotent). ResolveIdentity: LookupDeveloperIdentity by sub, by identity, then
    * ListUsers: 3 × 1 × (500 + 2,000) = 7,500 ms < 10,000 ms < the task's 20 s TimeoutSeconds.
    * RemoveIdentity (1 call) and RecordResult (2 calls) fit the same budget.
    */
-  offboardingTask: {
-    timeoutSeconds: 10,
-    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 1 },
-    sequentialCalls: 3,
-  },
+  offboardingTask: budget(10, SDK.once, 3),
   /**
    * DeleteShadows: one ListNamedShadowsForThing page (up to 100 names), a DeleteThingShadow per
    * named shadow and the classic one. Sized for a user with up to 5 named shadows (device twins):
    * 7 × 1 × (500 + 2,000) = 17,500 ms < 18,000 ms < the task's 20 s. A user with more runs out of
    * time part-way; the task's retry resumes where it stopped (deleted shadows are gone).
    */
-  offboardDeleteShadows: {
-    timeoutSeconds: 18,
-    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 1 },
-    sequentialCalls: 7,
-  },
+  offboardDeleteShadows: budget(18, SDK.once, 7),
   /**
    * ReleaseDevices: ListThings by owner, then per device DescribeThing, UpdateThing (owner cleared
    * at the version read), DeleteThingShadow (the twin) and UpdateThingShadow (the notice), no SDK
@@ -132,31 +123,19 @@ export const FunctionBudgets = {
    * (500 + 2,000) = 52,500 ms < 55,000 ms < the task's 60 s TimeoutSeconds. A user with more runs
    * out of time part-way; the retry lists only the devices still owned.
    */
-  offboardReleaseDevices: {
-    timeoutSeconds: 55,
-    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 1 },
-    sequentialCalls: 21,
-  },
+  offboardReleaseDevices: budget(55, SDK.once, 21),
   /**
    * The EventBridge target: ensureExecution for the offboarding, up to 9 calls (start, describe,
    * redrive for the name and 2 replacements): 9 × (2 × (500 + 1,200) + 1,000) = 39,600 ms
    * < 45,000 ms. A failure throws and EventBridge retries the delivery.
    */
-  userLifecycle: {
-    timeoutSeconds: 45,
-    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 1_200, maxAttempts: 2 },
-    sequentialCalls: 9,
-  },
+  userLifecycle: budget(45, SDK.starter, 9),
   /**
    * The reconciler runs a paced loop for up to 15 minutes and stops starting calls 30 s before
    * its deadline (`getRemainingTimeInMillis`), so at most one call is in flight at the end:
    * 1 × (2 × (500 + 2,000) + 1,000) = 6,000 ms < the 30,000 ms margin.
    */
-  reconciler: {
-    timeoutSeconds: 900,
-    sdk: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 2 },
-    sequentialCalls: 1,
-  },
+  reconciler: budget(900, SDK.retryOnce, 1),
 } as const satisfies Record<string, FunctionBudget>;
 
 /** The API's self-healing onboarding (start/describe/redrive, up to 9 calls) shares one abort signal. */

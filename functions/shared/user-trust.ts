@@ -1,6 +1,7 @@
 import { AdminGetUserCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { classifyAwsError, toUpstreamError } from './aws-errors';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from './onboarding';
+import { BoundedMap } from './bounded-map';
 
 /**
  * Trust rules (design section 9), shared by the command API and the custom authorizer: a token's
@@ -103,11 +104,12 @@ interface Decision {
  * one user share one AdminGetUser.
  */
 export class TrustCache {
-  private readonly decisions = new Map<string, Decision>();
+  private readonly decisions: BoundedMap<string, Decision>;
   private readonly revalidateMs: number;
   private checks = 0;
 
   constructor(private readonly options: TrustCacheOptions) {
+    this.decisions = new BoundedMap(options.maxEntries ?? 10_000);
     this.revalidateMs = (options.revalidateSeconds ?? TRUST_DEFAULTS.revalidateSeconds) * 1000;
   }
 
@@ -125,7 +127,6 @@ export class TrustCache {
     const decision = { at: now, result };
     this.decisions.delete(token.sub);
     this.decisions.set(token.sub, decision);
-    this.evictOverflow();
     result.catch((error: unknown) => {
       if (!(error instanceof UserNotTrustedError) && this.decisions.get(token.sub) === decision) this.decisions.delete(token.sub);
     });
@@ -135,14 +136,5 @@ export class TrustCache {
   /** Forgets a user's decision, so the next request asks the user pool again. */
   forget(sub: string): void {
     this.decisions.delete(sub);
-  }
-
-  private evictOverflow() {
-    const max = this.options.maxEntries ?? 10_000;
-    while (this.decisions.size > max) {
-      const oldest = this.decisions.keys().next().value;
-      if (oldest === undefined) break;
-      this.decisions.delete(oldest);
-    }
   }
 }

@@ -1,9 +1,9 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { EnsureAction } from '../shared/executions';
 import { parseUserLifecycleEvent } from '../shared/lifecycle-events';
-import { OffboardingMetrics } from '../shared/metrics';
+import { MetricNames } from '../shared/metrics';
 import { OffboardingReasons, startOffboarding } from '../shared/offboarding';
-import type { Counter, Log } from '../shared/observability';
+import { reportStartFailure, type Counter, type Log } from '../shared/observability';
 
 export interface UserLifecycleDeps {
   readonly sfn: Pick<SFNClient, 'send'>;
@@ -27,7 +27,7 @@ export type LifecycleAction = EnsureAction | 'ignored' | 'other-pool';
 export async function onUserLifecycleEvent(event: unknown, deps: UserLifecycleDeps): Promise<LifecycleAction> {
   const parsed = parseUserLifecycleEvent(event);
   if (!parsed) {
-    deps.metrics.count(OffboardingMetrics.IgnoredEvents);
+    deps.metrics.count(MetricNames.OffboardingIgnoredEvents);
     deps.log.warn('Not a user lifecycle event of Cognito; ignored', { detailType: (event as { 'detail-type'?: unknown })?.['detail-type'] });
     return 'ignored';
   }
@@ -39,16 +39,11 @@ export async function onUserLifecycleEvent(event: unknown, deps: UserLifecycleDe
   const sub = detail.additionalEventData.sub;
   try {
     const action = await startOffboarding(deps.sfn, deps.config.stateMachineArn, { sub, reason }, new Date(detail.eventTime));
-    if (action === 'started' || action === 'replaced' || action === 'redriven') deps.metrics.count(OffboardingMetrics.Started);
+    if (action === 'started' || action === 'replaced' || action === 'redriven') deps.metrics.count(MetricNames.OffboardingStarted);
     deps.log.info('Offboarding ensured', { action, sub, reason, eventName: detail.eventName, eventId: detail.eventID });
     return action;
   } catch (error) {
-    deps.metrics.count(OffboardingMetrics.StartErrors);
-    deps.log.error('Could not start offboarding; the invocation is retried, then the reconciler finds the user', {
-      sub,
-      reason,
-      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-    });
+    reportStartFailure(deps, MetricNames.OffboardingStartErrors, 'Could not start offboarding; the invocation is retried, then the reconciler finds the user', { sub, reason }, error);
     throw error;
   }
 }

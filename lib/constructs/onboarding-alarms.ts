@@ -6,7 +6,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ATTACH_THROTTLED_METRIC, METRICS_NAMESPACE, TriggerMetrics } from '../../functions/shared/metrics';
+import { METRICS_NAMESPACE, MetricNames } from '../../functions/shared/metrics';
 
 export interface OnboardingAlarmsProps {
   readonly stateMachine: StateMachine;
@@ -57,7 +57,7 @@ export class OnboardingAlarms extends Construct {
         usingMetrics: {
           counted: new Metric({
             namespace: METRICS_NAMESPACE,
-            metricName: TriggerMetrics.Errors,
+            metricName: MetricNames.TriggerErrors,
             dimensionsMap: { service: 'post-authentication' },
             period,
             statistic: 'Sum',
@@ -81,7 +81,7 @@ export class OnboardingAlarms extends Construct {
         FilterPattern.stringValue('$.details.error', '=', 'Iot.ThrottlingException'),
       ),
       metricNamespace: METRICS_NAMESPACE,
-      metricName: ATTACH_THROTTLED_METRIC,
+      metricName: MetricNames.AttachPolicyThrottled,
       metricValue: '1',
       defaultValue: 0,
     });

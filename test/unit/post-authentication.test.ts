@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { executionArnFor, onPostAuthentication } from '../../functions/post-authentication/core';
-import { TriggerMetrics } from '../../functions/shared/metrics';
+import { MetricNames } from '../../functions/shared/metrics';
 import { awsError, postAuthEvent, recordingCounter, recordingLog, STATE_MACHINE_ARN, SUB } from './fixtures';
 
 const sfnMock = mockClient(SFNClient);
@@ -81,7 +81,7 @@ describe('post-authentication trigger core', () => {
     const d = deps();
     expect(await onPostAuthentication(postAuthEvent(), d)).toBe('redriven');
     expect(sfnMock.commandCalls(RedriveExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: EXECUTION_ARN });
-    expect(d.metrics.counts.get(TriggerMetrics.Redriven)).toBe(1);
+    expect(d.metrics.counts.get(MetricNames.OnboardingRedriven)).toBe(1);
   });
 
   it('replaces a failed execution that can no longer be redriven with a deterministic new name', async () => {
@@ -129,14 +129,14 @@ describe('post-authentication trigger core', () => {
     expect(await onPostAuthentication(postAuthEvent(), d)).toBe('failed');
     // The original name plus 2 replacements.
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(3);
-    expect(d.metrics.counts.get(TriggerMetrics.Errors)).toBe(1);
+    expect(d.metrics.counts.get(MetricNames.TriggerErrors)).toBe(1);
   });
 
   it('reports and counts a Step Functions failure without throwing', async () => {
     sfnMock.on(StartExecutionCommand).rejects(awsError('ServiceUnavailable', 503, 'secret internals'));
     const d = deps();
     expect(await onPostAuthentication(postAuthEvent(), d)).toBe('failed');
-    expect(d.metrics.counts.get(TriggerMetrics.Errors)).toBe(1);
+    expect(d.metrics.counts.get(MetricNames.TriggerErrors)).toBe(1);
     expect(d.log.lines.find((l) => l.level === 'error')?.attributes).toMatchObject({ sub: SUB, onboardingVersion: '2' });
   });
 
@@ -159,7 +159,7 @@ describe('post-authentication trigger core', () => {
     const d = deps();
     expect(await onPostAuthentication(event, d)).toBe('invalid-event');
     expect(sfnMock.calls()).toHaveLength(0);
-    expect(d.metrics.counts.get(TriggerMetrics.InvalidEvents)).toBe(1);
+    expect(d.metrics.counts.get(MetricNames.TriggerInvalidEvents)).toBe(1);
     expect(d.log.lines[0]?.attributes?.expected).toContain('PostAuthentication_');
   });
 });

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionAlreadyExists, RedriveExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OffboardingMetrics } from '../../functions/shared/metrics';
+import { MetricNames } from '../../functions/shared/metrics';
 import { onUserLifecycleEvent } from '../../functions/user-lifecycle/core';
 import { awsError, recordingCounter, recordingLog, SUB } from './fixtures';
 
@@ -53,7 +53,7 @@ describe('user lifecycle handler core', () => {
       name: `offboard-${SUB}-deleted-${EPOCH}`,
       input: JSON.stringify({ sub: SUB, reason: 'deleted' }),
     });
-    expect(d.metrics.counts.get(OffboardingMetrics.Started)).toBe(1);
+    expect(d.metrics.counts.get(MetricNames.OffboardingStarted)).toBe(1);
   });
 
   it('names a disable "disabled" and a self-service DeleteUser (no pool id) "deleted"', async () => {
@@ -90,13 +90,13 @@ describe('user lifecycle handler core', () => {
     expect(await onUserLifecycleEvent({ 'detail-type': 'Scheduled Event', source: 'aws.events' }, d)).toBe('ignored');
     expect(await onUserLifecycleEvent(cloudTrailEvent('AdminEnableUser'), d)).toBe('ignored');
     expect(sfnMock.calls()).toHaveLength(0);
-    expect(d.metrics.counts.get(OffboardingMetrics.IgnoredEvents)).toBe(2);
+    expect(d.metrics.counts.get(MetricNames.OffboardingIgnoredEvents)).toBe(2);
   });
 
   it('throws when the start fails, so the asynchronous invocation is retried', async () => {
     sfnMock.on(StartExecutionCommand).rejects(awsError('ThrottlingException', 400));
     const d = deps();
     await expect(onUserLifecycleEvent(cloudTrailEvent('AdminDeleteUser'), d)).rejects.toThrow();
-    expect(d.metrics.counts.get(OffboardingMetrics.StartErrors)).toBe(1);
+    expect(d.metrics.counts.get(MetricNames.OffboardingStartErrors)).toBe(1);
   });
 });

@@ -1,3 +1,5 @@
+import { namedError } from '../errors';
+
 /**
  * Named outcomes of the device-ownership core (design section 8). The names are a contract: the
  * API maps them to its codes, the admin CLI prints them, and the offboarding workflow's ASL
@@ -11,21 +13,13 @@ export const DeviceErrorNames = {
 } as const;
 
 /** No such device, or (to anyone but its owner) not yours: the same answer, so nothing leaks. */
-export class DeviceNotFoundError extends Error {
-  override readonly name = DeviceErrorNames.DeviceNotFound;
-}
+export class DeviceNotFoundError extends namedError(DeviceErrorNames.DeviceNotFound) {}
 
 /** The claim code does not match the device's. */
-export class InvalidClaimCodeError extends Error {
-  override readonly name = DeviceErrorNames.InvalidClaimCode;
-}
+export class InvalidClaimCodeError extends namedError(DeviceErrorNames.InvalidClaimCode) {}
 
 /** The device already has an owner (never says who). */
-export class AlreadyClaimedError extends Error {
-  override readonly name = DeviceErrorNames.AlreadyClaimed;
-}
+export class AlreadyClaimedError extends namedError(DeviceErrorNames.AlreadyClaimed) {}
 
 /** The registry kept changing under a claim or release (expectedVersion lost every attempt). */
-export class ClaimContendedError extends Error {
-  override readonly name = DeviceErrorNames.ClaimContended;
-}
+export class ClaimContendedError extends namedError(DeviceErrorNames.ClaimContended) {}
