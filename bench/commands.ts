@@ -16,7 +16,7 @@ import { silentLog } from '../functions/shared/observability';
 import { ApiRequestError } from '../sandbox/client';
 import { within } from './concurrency';
 import { awaitMessage, BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
-import { distribution, median, type Distribution } from './stats';
+import { distribution, distributions, median, type Distribution, type Distributions } from './stats';
 
 export interface CommandOptions {
   /** Sequential API-to-device samples. */
@@ -52,10 +52,7 @@ export interface CommandFigures {
   readonly claimMs: Distribution;
 }
 
-interface HandlerFigures {
-  readonly totalMs: Distribution;
-  readonly sendMs: Distribution;
-  readonly overheadMs: Distribution;
+interface HandlerFigures extends Distributions<'totalMs' | 'sendMs' | 'overheadMs'> {
   readonly overheadMedianMs: number;
   /** DescribeThing calls per command (the ownership check's AWS calls). */
   readonly describeThingPerCall: number;
@@ -249,7 +246,7 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
       overhead.push(elapsed - lastSendMs);
     }
     if (access.stats.misses !== 1) throw new Error(`expected one cache miss, saw ${access.stats.misses}`);
-    return { totalMs: distribution(total), sendMs: distribution(send), overheadMs: distribution(overhead), overheadMedianMs: median(overhead), describeThingPerCall: describeCalls / calls };
+    return { ...distributions({ totalMs: total, sendMs: send, overheadMs: overhead }), overheadMedianMs: median(overhead), describeThingPerCall: describeCalls / calls };
   } finally {
     for (const client of [cognitoIdp, cognitoIdentity, iot, iotData, ...iotClients]) client.destroy();
   }

@@ -3,7 +3,7 @@ import { IoTClient, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { TRUST_DEFAULTS } from '../functions/shared/user-trust';
 import { BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
-import { distribution, type Distribution } from './stats';
+import { distribution, distributions, type Distribution, type Distributions } from './stats';
 
 export interface LifecycleFigures {
   /** The trust rules' cost on the command API (GET /iot/credentials through the HTTP API). */
@@ -17,10 +17,8 @@ export interface LifecycleFigures {
     readonly revalidatingAdminGetUserPerRequest: number;
   };
   /** AdminDeleteUser of an onboarded user to its IoT policy detached, with no operator step. */
-  readonly deletion: {
+  readonly deletion: Distributions<'toPolicyDetachedMs' | 'toOffboardedMs'> & {
     readonly users: number;
-    readonly toPolicyDetachedMs: Distribution;
-    readonly toOffboardedMs: Distribution;
     /** Users whose identity still held a policy after their offboarding ended (must be 0). */
     readonly policiesLeft: number;
   };
@@ -86,7 +84,7 @@ async function timeDeletions(fixture: BenchSandbox, count: number): Promise<Life
   } finally {
     for (const client of [idp, sfn, iot]) client.destroy();
   }
-  return { users: count, toPolicyDetachedMs: distribution(detached), toOffboardedMs: distribution(offboarded), policiesLeft };
+  return { users: count, ...distributions({ toPolicyDetachedMs: detached, toOffboardedMs: offboarded }), policiesLeft };
 }
 
 /**

@@ -25,3 +25,11 @@ export function distribution(samples: readonly number[]): Distribution {
     max: round(samples.length === 0 ? Number.NaN : Math.max(...samples)),
   };
 }
+
+/** Figures made of named distributions, one per set of samples (the `…Ms` fields of a phase's figures). */
+export type Distributions<K extends string> = { readonly [Name in K]: Distribution };
+
+/** The distribution of each named set of samples, under the same names and in the same order. */
+export function distributions<K extends string>(samples: Readonly<Record<K, readonly number[]>>): Distributions<K> {
+  return Object.fromEntries(Object.entries<readonly number[]>(samples).map(([name, values]) => [name, distribution(values)])) as Distributions<K>;
+}

@@ -1,4 +1,5 @@
 import { Stack, Token, Validations, type CfnResource } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -23,4 +24,15 @@ export function nagArn(resource: CfnResource): string {
 /** Acknowledges one AwsSolutions finding on one construct, with the reason it is accepted. */
 export function acknowledge(scope: IConstruct, rule: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
+}
+
+/**
+ * Grants actions that have no IAM resource type (resource `*`, Service Authorization Reference)
+ * and acknowledges on `role` the IAM5 finding that follows, with the reason it is safe, so the
+ * statement and its acknowledgement cannot drift apart. `grantee` adds the statement (a
+ * function's addToRolePolicy places it as Lambda does; `role` is where cdk-nag reports it).
+ */
+export function grantWildcard(grantee: { addToRolePolicy(statement: PolicyStatement): void }, role: IConstruct, actions: string[], reason: string): void {
+  grantee.addToRolePolicy(new PolicyStatement({ actions, resources: ['*'] }));
+  acknowledge(role, 'IAM5[Resource::*]', reason);
 }

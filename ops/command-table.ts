@@ -92,27 +92,26 @@ const redrive = command({
   run: async ({ clients, targets, out }, input) => (await redriveCommand(clients, targets, out, input)).exitCode,
 });
 
+/** What a command about one user does, as `onboardCommand`, `offboardCommand` and `statusCommand` take it. */
+type UserAction = (clients: Clients, targets: Targets, out: Output, username: string) => Promise<unknown>;
+
 /** A command about one user: `--username U` is its only option. */
-function userCommand(name: string, summary: string, act: (context: CommandContext, username: string) => Promise<unknown>): RegisteredCommand {
+function userCommand(name: string, summary: string, act: UserAction): RegisteredCommand {
   const usage = `${name} --username U`;
   return command({
     summary,
     usage,
     options: { username: { type: 'string' } },
     parse: (line) => requiredString(line, name, usage, 'username'),
-    run: async (context, username) => {
-      await act(context, username);
+    run: async ({ clients, targets, out }, username) => {
+      await act(clients, targets, out, username);
       return ExitCodes.Ok;
     },
   });
 }
 
-const onboard = userCommand('onboard', 'Start a fresh onboarding for one user (for example after a policy change)', ({ clients, targets, out }, username) =>
-  onboardCommand(clients, targets, out, username),
-);
-const offboard = userCommand('offboard', 'Start offboarding for one disabled user (detach policy, delete shadows, remove identity)', ({ clients, targets, out }, username) =>
-  offboardCommand(clients, targets, out, username),
-);
+const onboard = userCommand('onboard', 'Start a fresh onboarding for one user (for example after a policy change)', onboardCommand);
+const offboard = userCommand('offboard', 'Start offboarding for one disabled user (detach policy, delete shadows, remove identity)', offboardCommand);
 
 const RECONCILE_USAGE = 'reconcile [--dry-run] [--rate 5]';
 const reconcile = command({
@@ -127,9 +126,7 @@ const reconcile = command({
   run: async ({ clients, targets, out }, input) => reconcileCommand(clients, targets, out, input),
 });
 
-const status = userCommand('status', "Show a user's identity, attached policies, onboarding version and execution", ({ clients, targets, out }, username) =>
-  statusCommand(clients, targets, out, username),
-);
+const status = userCommand('status', "Show a user's identity, attached policies, onboarding version and execution", statusCommand);
 
 const DIAGNOSE_USAGE = 'diagnose --username U | --thing T --action connect|publish|subscribe|receive [--topic T] [--client-id C]';
 const diagnose = command({

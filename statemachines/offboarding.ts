@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { readDefinition, renderDefinition } from './render';
+import { definitionRenderer } from './render';
 
 /**
  * The `${...}` placeholders of `offboarding.asl.json`, filled by CDK (lib/constructs/offboarding-
@@ -27,12 +26,5 @@ export const OffboardingStates = {
   RecordResult: 'RecordResult',
 } as const;
 
-export const OFFBOARDING_ASL_PATH = fileURLToPath(new URL('./offboarding.asl.json', import.meta.url));
-
 /** Fills the ASL's placeholders; throws naming any placeholder without a value. */
-export function renderOffboardingDefinition(
-  substitutions: OffboardingSubstitutions,
-  template: string = readDefinition(OFFBOARDING_ASL_PATH),
-): string {
-  return renderDefinition('offboarding.asl.json', substitutions, template);
-}
+export const renderOffboardingDefinition = definitionRenderer<OffboardingSubstitutions>('offboarding.asl.json');

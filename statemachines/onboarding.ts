@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { readDefinition, renderDefinition } from './render';
+import { definitionRenderer } from './render';
 
 /**
  * The `${...}` placeholders of `onboarding.asl.json`. CDK fills them with resource ARNs and
@@ -21,12 +20,5 @@ export const OnboardingStates = {
   MarkOnboarded: 'MarkOnboarded',
 } as const;
 
-export const ONBOARDING_ASL_PATH = fileURLToPath(new URL('./onboarding.asl.json', import.meta.url));
-
 /** Fills the ASL's placeholders; throws naming any placeholder without a value. */
-export function renderOnboardingDefinition(
-  substitutions: OnboardingSubstitutions,
-  template: string = readDefinition(ONBOARDING_ASL_PATH),
-): string {
-  return renderDefinition('onboarding.asl.json', substitutions, template);
-}
+export const renderOnboardingDefinition = definitionRenderer<OnboardingSubstitutions>('onboarding.asl.json');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
@@ -24,7 +25,12 @@ export function renderDefinition<S extends object>(label: string, substitutions:
   return rendered;
 }
 
-/** Reads an ASL file next to its typed map (read once per render; definitions are small). */
-export function readDefinition(path: string): string {
-  return readFileSync(path, 'utf8');
+/**
+ * The renderer of one ASL file of this folder, typed by its substitution map: one piece for every
+ * workflow, so each reads its file and names it in errors the same way. The file is read at each
+ * render (definitions are small); a test may pass its own template.
+ */
+export function definitionRenderer<S extends object>(aslFile: string): (substitutions: S, template?: string) => string {
+  const path = fileURLToPath(new URL(`./${aslFile}`, import.meta.url));
+  return (substitutions, template = readFileSync(path, 'utf8')) => renderDefinition(aslFile, substitutions, template);
 }

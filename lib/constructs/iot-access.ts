@@ -132,6 +132,21 @@ export class IotAccess extends Construct {
     acknowledge(role, 'IAM5[Resource::*]', 'iot:ListThings has no resource type; it lists a user\'s devices by the owner attribute.');
   }
 
+  /**
+   * Lets a function use `actions` on users' shadows. They live on identity things, named by
+   * identity id (`<region>:<guid>`), so the grant covers identity-shaped thing names only.
+   */
+  grantUserShadows(grantee: ProductFunction, actions: string[]): void {
+    const stack = Stack.of(this);
+    const identityThings = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${stack.region}:*` });
+    grantee.addToRolePolicy(new PolicyStatement({ actions, resources: [identityThings] }));
+    acknowledge(
+      grantee.executionRole,
+      `IAM5[Resource::arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
+      'User shadows are named by identity id (region:guid); the wildcard is limited to identity-shaped thing names.',
+    );
+  }
+
   get identityPoolArn(): string {
     return Stack.of(this).formatArn({ service: 'cognito-identity', resource: 'identitypool', resourceName: this.identityPool.ref });
   }

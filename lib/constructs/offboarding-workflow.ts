@@ -10,9 +10,10 @@ import { FunctionBudgets } from '../../functions/shared/time-budgets';
 import { userLifecycleCdkEventPattern } from '../../functions/shared/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { renderOffboardingDefinition } from '../../statemachines/offboarding';
-import { acknowledge, nagAccount, nagRegion } from '../nag';
+import { acknowledge, grantWildcard, nagAccount, nagRegion } from '../nag';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
+import { userShadowTask } from './user-shadow-task';
 
 export interface OffboardingWorkflowProps {
   readonly userPool: IUserPool;
@@ -89,10 +90,10 @@ export class OffboardingWorkflow extends Construct {
     );
     // iot:DetachPolicy's resource types are cert and thinggroup only; a Cognito identity target has
     // none (Service Authorization Reference, AWS IoT). The definition names the one product policy.
-    stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: ['*'] }));
-    acknowledge(
+    grantWildcard(
+      stateMachine,
       stateMachine.role,
-      'IAM5[Resource::*]',
+      ['iot:DetachPolicy'],
       'iot:DetachPolicy from a Cognito identity and the X-Ray/log-delivery actions have no IAM resource type; the definition detaches only the product policy.',
     );
     return { stateMachine, executionLogs };
@@ -156,10 +157,10 @@ export class OffboardingWorkflow extends Construct {
       timeout: Duration.minutes(15),
     });
     policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
-    policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:DetachPolicy'], resources: ['*'] }));
-    acknowledge(
+    grantWildcard(
+      policyCleanup,
       policyCleanup.executionRole,
-      'IAM5[Resource::*]',
+      ['iot:DetachPolicy'],
       'iot:DetachPolicy from a Cognito identity has no IAM resource type (its resource types are cert and thinggroup); the function detaches only the product policy named in its properties. X-Ray actions have no resource type either.',
     );
     const policyCleanupResource = new CustomResource(this, 'PolicyCleanupResource', {
@@ -190,20 +191,11 @@ export class OffboardingWorkflow extends Construct {
     });
     props.access.grantDeviceOwnership(releaseDevices);
 
-    const deleteShadows = new ProductFunction(this, 'DeleteShadows', {
+    const deleteShadows = userShadowTask(this, 'DeleteShadows', props, ['iot:ListNamedShadowsForThing', 'iot:DeleteThingShadow'], {
       source: 'offboard-delete-shadows',
       timeout: Duration.seconds(FunctionBudgets.offboardDeleteShadows.timeoutSeconds),
       description: 'Offboarding task: deletes the user\'s classic and named shadows.',
-      environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
     });
-    const stack = Stack.of(this);
-    const userThings = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${stack.region}:*` });
-    deleteShadows.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListNamedShadowsForThing', 'iot:DeleteThingShadow'], resources: [userThings] }));
-    acknowledge(
-      deleteShadows.executionRole,
-      `IAM5[Resource::arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
-      'User shadows are named by identity id (region:guid); the wildcard is limited to identity-shaped thing names.',
-    );
 
     const removeIdentity = new ProductFunction(this, 'RemoveIdentity', {
       source: 'offboard-remove-identity',
@@ -211,10 +203,10 @@ export class OffboardingWorkflow extends Construct {
       description: 'Offboarding task: deletes the user\'s developer identity (DeleteIdentities).',
     });
     // cognito-identity:DeleteIdentities has no resource type (Service Authorization Reference).
-    removeIdentity.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:DeleteIdentities'], resources: ['*'] }));
-    acknowledge(
+    grantWildcard(
+      removeIdentity,
       removeIdentity.executionRole,
-      'IAM5[Resource::*]',
+      ['cognito-identity:DeleteIdentities'],
       'cognito-identity:DeleteIdentities and the X-Ray actions have no IAM resource type; the task deletes only the identity the workflow resolved.',
     );
 

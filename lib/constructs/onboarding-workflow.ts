@@ -1,5 +1,5 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { acknowledge, nagAccount, nagRegion } from '../nag';
+import { acknowledge, grantWildcard, nagAccount, nagRegion } from '../nag';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
+import { userShadowTask } from './user-shadow-task';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { FunctionBudgets } from '../../functions/shared/time-budgets';
 
@@ -89,7 +90,6 @@ export class OnboardingWorkflow extends Construct {
 
   /** The two Lambda tasks of the ASL, each with only the access its step needs. */
   private createTasks(props: OnboardingWorkflowProps): { resolveIdentity: ProductFunction; publishWelcome: ProductFunction } {
-    const stack = Stack.of(this);
     const resolveIdentity = new ProductFunction(this, 'ResolveIdentity', {
       source: 'resolve-identity',
       timeout: Duration.seconds(FunctionBudgets.resolveIdentity.timeoutSeconds),
@@ -101,21 +101,11 @@ export class OnboardingWorkflow extends Construct {
     });
     props.access.grantResolveIdentity(resolveIdentity);
 
-    const publishWelcome = new ProductFunction(this, 'PublishWelcome', {
+    const publishWelcome = userShadowTask(this, 'PublishWelcome', props, ['iot:GetThingShadow', 'iot:UpdateThingShadow'], {
       source: 'publish-welcome',
       timeout: Duration.seconds(FunctionBudgets.publishWelcome.timeoutSeconds),
       description: 'Onboarding task: writes the welcome to the user\'s shadow once per onboarding version.',
-      environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
     });
-    const userShadows = stack.formatArn({ service: 'iot', resource: 'thing', resourceName: `${stack.region}:*` });
-    publishWelcome.addToRolePolicy(
-      new PolicyStatement({ actions: ['iot:GetThingShadow', 'iot:UpdateThingShadow'], resources: [userShadows] }),
-    );
-    acknowledge(
-      publishWelcome.executionRole,
-      `IAM5[Resource::arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
-      'User shadows are named by identity id (region:guid) and created at onboarding; the wildcard is limited to identity-shaped thing names.',
-    );
     return { resolveIdentity, publishWelcome };
   }
 
@@ -136,10 +126,10 @@ export class OnboardingWorkflow extends Construct {
     );
     // iot:AttachPolicy has no resource type for a Cognito identity target (Service Authorization
     // Reference, AWS IoT); the ASL names the one policy it attaches.
-    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['iot:AttachPolicy'], resources: ['*'] }));
-    acknowledge(
+    grantWildcard(
+      this.stateMachine,
       this.stateMachine.role,
-      'IAM5[Resource::*]',
+      ['iot:AttachPolicy'],
       'iot:AttachPolicy to a Cognito identity and the X-Ray/log-delivery actions have no IAM resource type; the definition attaches only the product policy.',
     );
   }

@@ -25,44 +25,43 @@ export const port = (value: number | undefined) => (value !== undefined ? { port
 
 /** Starts the emulated services the product is deployed into, each on its port (ephemeral by default). */
 export async function startServices(options: SandboxOptions, ctx: SandboxContext) {
-  const { store, faults, closers } = ctx;
+  const { store, faults } = ctx;
   const now = ctx.clock.now;
   const ports = options.ports ?? {};
+  // Registered as soon as it listens, so a later service failing to start still closes it.
+  const started = async <S extends { close(): Promise<void> }>(service: Promise<S>): Promise<S> => {
+    const running = await service;
+    ctx.closers.push(() => running.close());
+    return running;
+  };
   applyFaultSpecs(faults, options.faults ?? [], { replace: true });
-  const control = await startControlServer({ faults, ...port(ports.control) });
-  closers.push(() => control.close());
-  const idp = await startCognitoIdp({
-    faults,
-    store,
-    now,
-    ...port(ports.cognitoIdp),
-    // Cognito's CloudTrail-recorded user calls reach the default bus's rules.
-    onCloudTrail: (record) => ctx.eventBus.putEvents([cloudTrailEntry('cognito-idp', record)]),
-  });
-  closers.push(() => idp.close());
-  const identity = await startCognitoIdentity({ store, faults, now, ...port(ports.cognitoIdentity) });
-  closers.push(() => identity.close());
+  const control = await started(startControlServer({ faults, ...port(ports.control) }));
+  const idp = await started(
+    startCognitoIdp({
+      faults,
+      store,
+      now,
+      ...port(ports.cognitoIdp),
+      // Cognito's CloudTrail-recorded user calls reach the default bus's rules.
+      onCloudTrail: (record) => ctx.eventBus.putEvents([cloudTrailEntry('cognito-idp', record)]),
+    }),
+  );
+  const identity = await started(startCognitoIdentity({ store, faults, now, ...port(ports.cognitoIdentity) }));
   const tls = await createSandboxTlsMaterial();
-  const iot = await startIotCore({
-    store,
-    faults,
-    now,
-    timers: ctx.clock.timers,
-    ...(options.logRefusal ? refusalLogger(options.logRefusal) : {}),
-    tls: { ...tls, mqttsPort: ports.mqttTls ?? 0, wssPort: ports.mqttWss ?? 0, ...(ports.deviceTls !== undefined ? { deviceMqttsPort: ports.deviceTls } : {}) },
-    ports: { dataPlane: ports.iotData ?? 0, mqtt: ports.mqtt ?? 0, controlPlane: ports.iotControl ?? 0 },
-  });
-  closers.push(() => iot.close());
-  const secretsManager = await startSecretsManager({ store, faults, now });
-  closers.push(() => secretsManager.close());
-  const sfn = await startStepFunctions({
-    faults,
-    store,
-    now,
-    ...port(ports.stepFunctions),
-    ...(options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
-  });
-  closers.push(() => sfn.close());
+  const iot = await started(
+    startIotCore({
+      store,
+      faults,
+      now,
+      timers: ctx.clock.timers,
+      ...(options.logRefusal ? refusalLogger(options.logRefusal) : {}),
+      tls: { ...tls, mqttsPort: ports.mqttTls ?? 0, wssPort: ports.mqttWss ?? 0, ...(ports.deviceTls !== undefined ? { deviceMqttsPort: ports.deviceTls } : {}) },
+      ports: { dataPlane: ports.iotData ?? 0, mqtt: ports.mqtt ?? 0, controlPlane: ports.iotControl ?? 0 },
+    }),
+  );
+  const secretsManager = await started(startSecretsManager({ store, faults, now }));
+  const retries = options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {};
+  const sfn = await started(startStepFunctions({ faults, store, now, ...port(ports.stepFunctions), ...retries }));
   return { control, idp, identity, tls, iot, secretsManager, sfn };
 }
 

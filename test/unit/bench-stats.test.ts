@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { callsBetween, snapshotCalls, totalCalls } from '../../bench/aws-calls';
 import { failureSummary, mapLimit } from '../../bench/concurrency';
 import { buildRows, formatTable } from '../../bench/report';
-import { distribution, percentile } from '../../bench/stats';
+import { distribution, distributions, percentile } from '../../bench/stats';
 import type { StormFigures } from '../../bench/storm';
 import { FaultInjector } from '../../sandbox/faults';
 
@@ -43,6 +43,14 @@ describe('percentile', () => {
 
   it('answers NaN for no samples rather than a misleading zero', () => {
     expect(distribution([]).p50).toBeNaN();
+  });
+
+  it('keeps the names and their order when it summarises several sets of samples', () => {
+    const figures = distributions({ sendMs: [3, 1, 2], totalMs: [10] });
+
+    expect(Object.keys(figures)).toEqual(['sendMs', 'totalMs']);
+    expect(figures.sendMs).toEqual(distribution([3, 1, 2]));
+    expect(figures.totalMs.max).toBe(10);
   });
 });
 
