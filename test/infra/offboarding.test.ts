@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { userLifecycleEventPattern } from '../../functions/shared/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { FunctionBudgets } from '../../functions/shared/time-budgets';
-import { actionsOfRole, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, X_RAY } from './synth';
+import { actionsOfRole, FUNCTION_BUDGETS, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, timeoutsOf, X_RAY } from './synth';
 
 let s: ReturnType<typeof synthesize>;
 beforeAll(() => {
@@ -19,13 +19,8 @@ const ref = (type: string, fragment: string) => logicalIdOf(s.resources, type, f
 
 describe('offboarding state machine', () => {
   it('gives every offboarding function the timeout of its time budget', () => {
-    const timeoutOf = (fragment: string) => s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', fragment)]?.Properties?.Timeout;
-    expect(timeoutOf('OffboardingLifecycleHandler')).toBe(FunctionBudgets.userLifecycle.timeoutSeconds);
-    expect(timeoutOf('OffboardingReconciler')).toBe(FunctionBudgets.reconciler.timeoutSeconds);
-    expect(timeoutOf('OffboardingResolveIdentity')).toBe(FunctionBudgets.offboardingTask.timeoutSeconds);
-    expect(timeoutOf('OffboardingDeleteShadows')).toBe(FunctionBudgets.offboardDeleteShadows.timeoutSeconds);
-    expect(timeoutOf('OffboardingRemoveIdentity')).toBe(FunctionBudgets.offboardingTask.timeoutSeconds);
-    expect(timeoutOf('OffboardingRecordResult')).toBe(FunctionBudgets.offboardingTask.timeoutSeconds);
+    const { actual, expected } = timeoutsOf(s.resources, FUNCTION_BUDGETS, 'Offboarding');
+    expect(actual).toEqual(expected);
   });
 
   it('is a Standard state machine with ALL logging and X-Ray tracing', () => {

@@ -5,8 +5,7 @@ import { buildApp } from '../../lib/app';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { devicePolicyDocument } from '../../functions/shared/device-policy';
 import { ApiRoutes } from '../../functions/shared/routes';
-import { actionsOfRole, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, testApp, X_RAY } from './synth';
-import { FunctionBudgets } from '../../functions/shared/time-budgets';
+import { actionsOfRole, FUNCTION_BUDGETS, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, testApp, timeoutsOf, X_RAY } from './synth';
 
 let s: ReturnType<typeof synthesize>;
 beforeAll(() => {
@@ -272,12 +271,8 @@ describe('stack', () => {
   });
 
   it('gives every function the timeout of its time budget', () => {
-    const timeoutOf = (fragment: string) => s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', fragment)]?.Properties?.Timeout;
-    expect(timeoutOf('OnboardingPostAuthentication')).toBe(FunctionBudgets.postAuthentication.timeoutSeconds);
-    expect(timeoutOf('OnboardingResolveIdentity')).toBe(FunctionBudgets.resolveIdentity.timeoutSeconds);
-    expect(timeoutOf('OnboardingPublishWelcome')).toBe(FunctionBudgets.publishWelcome.timeoutSeconds);
-    expect(timeoutOf('CommandsHandler')).toBe(FunctionBudgets.publishCommand.timeoutSeconds);
-    expect(timeoutOf('CustomAuthorizerHandler')).toBe(5);
+    const { actual, expected } = timeoutsOf(s.resources, FUNCTION_BUDGETS);
+    expect(actual).toEqual(expected);
   });
 
   it('deploys a state machine whose executions time out (TimeoutSeconds in the definition)', () => {

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import { FunctionBudgets, type FunctionBudget } from '../../functions/shared/time-budgets';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 
@@ -68,4 +69,38 @@ export const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 export function roleOfFunctionIn(resources: Record<string, Resource>, fragment: string): string {
   const fnId = logicalIdOf(resources, 'AWS::Lambda::Function', fragment);
   return (resources[fnId]?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+}
+
+/**
+ * The time budgets the functions' Lambda timeouts come from, by a fragment of the function's
+ * logical id (seconds where the limit is AWS's: an IoT custom authorizer must answer within 5 s).
+ */
+export const FUNCTION_BUDGETS: Readonly<Record<string, FunctionBudget | number>> = {
+  OnboardingPostAuthentication: FunctionBudgets.postAuthentication,
+  OnboardingResolveIdentity: FunctionBudgets.resolveIdentity,
+  OnboardingPublishWelcome: FunctionBudgets.publishWelcome,
+  CommandsHandler: FunctionBudgets.publishCommand,
+  CustomAuthorizerHandler: 5,
+  OffboardingLifecycleHandler: FunctionBudgets.userLifecycle,
+  OffboardingReconciler: FunctionBudgets.reconciler,
+  OffboardingResolveIdentity: FunctionBudgets.offboardingTask,
+  OffboardingDeleteShadows: FunctionBudgets.offboardDeleteShadows,
+  OffboardingRemoveIdentity: FunctionBudgets.offboardingTask,
+  OffboardingRecordResult: FunctionBudgets.offboardingTask,
+};
+
+/**
+ * For the entries of a `{ fragment: budget }` table whose fragment starts with `prefix`: the
+ * Timeout of the one function whose logical id contains the fragment (`actual`) and the seconds of
+ * its budget (`expected`), keyed alike, so `expect(actual).toEqual(expected)` names every function
+ * that is off.
+ */
+export function timeoutsOf(resources: Record<string, Resource>, budgets: Readonly<Record<string, FunctionBudget | number>>, prefix = '') {
+  const actual: Record<string, unknown> = {};
+  const expected: Record<string, number> = {};
+  for (const [fragment, budget] of Object.entries(budgets).filter(([f]) => f.startsWith(prefix))) {
+    actual[fragment] = resources[logicalIdOf(resources, 'AWS::Lambda::Function', fragment)]?.Properties?.Timeout;
+    expected[fragment] = typeof budget === 'number' ? budget : budget.timeoutSeconds;
+  }
+  return { actual, expected };
 }

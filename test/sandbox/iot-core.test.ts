@@ -19,32 +19,24 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
 import { closed, nextMessage } from '../../sandbox/client';
-import { CredentialStore } from '../../sandbox/credentials';
 import { Sha256 } from '../../sandbox/sigv4';
-import { FaultInjector } from '../../sandbox/faults';
 import type { AuthorizationDecision } from '../../sandbox/iot/authorization';
-import { startIotCore, type IotCore } from '../../sandbox/iot/core';
+import { fileFixture } from '../support/file-fixture';
+import { iotCoreFixture, REGION, ROLE, template } from '../support/iot-core-fixture';
 
-const REGION = 'us-east-1';
-const ROLE = 'arn:aws:iam::000000000000:role/sandbox-authenticated';
 const POLICY = 'iot-onboarding-user';
-const template = iotPolicyDocument({ region: REGION, account: '000000000000' });
 
-let core: IotCore;
-let store: CredentialStore;
-let faults: FaultInjector;
-let iot: IoTClient;
 const denials: AuthorizationDecision[] = [];
+const sandbox = fileFixture(() => iotCoreFixture({ onDenied: ({ decision }) => denials.push(decision) }));
 const openClients: MqttClient[] = [];
 const sdkClients: Array<{ destroy(): void }> = [];
 
 const newIdentityId = () => `${REGION}:${randomUUID()}`;
 
 function dataPlane(credentials: AwsCredentialIdentity): IoTDataPlaneClient {
-  const client = new IoTDataPlaneClient({ region: REGION, endpoint: core.dataPlaneUrl, credentials, maxAttempts: 1 });
+  const client = new IoTDataPlaneClient({ region: REGION, endpoint: sandbox.core.dataPlaneUrl, credentials, maxAttempts: 1 });
   sdkClients.push(client);
   return client;
 }
@@ -52,12 +44,12 @@ function dataPlane(credentials: AwsCredentialIdentity): IoTDataPlaneClient {
 /** An onboarded identity: role policy known, template policy attached, credentials issued. */
 async function onboardedIdentity() {
   const identityId = newIdentityId();
-  await iot.send(new AttachPolicyCommand({ policyName: POLICY, target: identityId }));
-  return { identityId, credentials: store.issueForIdentity(identityId, ROLE) };
+  await sandbox.iot.send(new AttachPolicyCommand({ policyName: POLICY, target: identityId }));
+  return { identityId, credentials: sandbox.store.issueForIdentity(identityId, ROLE) };
 }
 
 async function presignedWsUrl(credentials: AwsCredentialIdentity, opts: { signingDate?: Date; expiresIn?: number } = {}): Promise<string> {
-  const url = new URL(core.wsUrl);
+  const url = new URL(sandbox.core.wsUrl);
   const signer = new SignatureV4({ service: 'iotdevicegateway', region: REGION, credentials, sha256: Sha256 });
   const signed = await signer.presign(
     { method: 'GET', protocol: 'ws:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host }, query: {} },
@@ -75,49 +67,40 @@ async function connect(url: string, clientId: string, extra: IClientOptions = {}
   return client;
 }
 
-
-
 beforeAll(async () => {
-  store = new CredentialStore();
-  faults = new FaultInjector();
-  core = await startIotCore({ store, faults, onDenied: ({ decision }) => denials.push(decision) });
-  core.setRolePolicy(ROLE, template);
-  iot = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
-  await iot.send(new CreatePolicyCommand({ policyName: POLICY, policyDocument: JSON.stringify(template) }));
+  await sandbox.iot.send(new CreatePolicyCommand({ policyName: POLICY, policyDocument: JSON.stringify(template) }));
 });
 
 afterEach(async () => {
-  faults.clear();
+  sandbox.faults.clear();
   denials.length = 0;
   await Promise.all(openClients.splice(0).map((c) => c.endAsync(true)));
 });
 
-afterAll(async () => {
+afterAll(() => {
   for (const c of sdkClients) c.destroy();
-  iot.destroy();
-  await core.close();
 });
 
 describe('IoT control plane (client-iot)', () => {
   it('attaches a policy idempotently and lists it once', async () => {
     const target = newIdentityId();
-    await iot.send(new AttachPolicyCommand({ policyName: POLICY, target }));
-    await iot.send(new AttachPolicyCommand({ policyName: POLICY, target }));
+    await sandbox.iot.send(new AttachPolicyCommand({ policyName: POLICY, target }));
+    await sandbox.iot.send(new AttachPolicyCommand({ policyName: POLICY, target }));
 
-    const attached = await iot.send(new ListAttachedPoliciesCommand({ target }));
+    const attached = await sandbox.iot.send(new ListAttachedPoliciesCommand({ target }));
     expect(attached.policies).toEqual([{ policyName: POLICY, policyArn: `arn:aws:iot:us-east-1:000000000000:policy/${POLICY}` }]);
-    const targets = await iot.send(new ListTargetsForPolicyCommand({ policyName: POLICY }));
+    const targets = await sandbox.iot.send(new ListTargetsForPolicyCommand({ policyName: POLICY }));
     expect(targets.targets).toContain(target);
   });
 
   it('returns the policy document verbatim from GetPolicy', async () => {
-    const policy = await iot.send(new GetPolicyCommand({ policyName: POLICY }));
+    const policy = await sandbox.iot.send(new GetPolicyCommand({ policyName: POLICY }));
     expect(JSON.parse(policy.policyDocument ?? '')).toEqual(template);
     expect(policy.creationDate).toBeInstanceOf(Date);
   });
 
   it('rejects creating an existing policy with ResourceAlreadyExistsException', async () => {
-    const error = await iot.send(new CreatePolicyCommand({ policyName: POLICY, policyDocument: JSON.stringify(template) })).catch((e: unknown) => e);
+    const error = await sandbox.iot.send(new CreatePolicyCommand({ policyName: POLICY, policyDocument: JSON.stringify(template) })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceAlreadyExistsException);
     expect((error as ResourceAlreadyExistsException).resourceArn).toBe(`arn:aws:iot:us-east-1:000000000000:policy/${POLICY}`);
   });
@@ -125,39 +108,39 @@ describe('IoT control plane (client-iot)', () => {
   it('refuses to delete an attached policy and deletes it once detached', async () => {
     const policyName = `temp-${randomUUID().slice(0, 8)}`;
     const target = newIdentityId();
-    await iot.send(new CreatePolicyCommand({ policyName, policyDocument: JSON.stringify(template) }));
-    await iot.send(new AttachPolicyCommand({ policyName, target }));
+    await sandbox.iot.send(new CreatePolicyCommand({ policyName, policyDocument: JSON.stringify(template) }));
+    await sandbox.iot.send(new AttachPolicyCommand({ policyName, target }));
 
-    const conflict = await iot.send(new DeletePolicyCommand({ policyName })).catch((e: unknown) => e);
+    const conflict = await sandbox.iot.send(new DeletePolicyCommand({ policyName })).catch((e: unknown) => e);
     expect(conflict).toBeInstanceOf(DeleteConflictException);
 
-    await iot.send(new DetachPolicyCommand({ policyName, target }));
-    await iot.send(new DeletePolicyCommand({ policyName }));
-    const remaining = await iot.send(new ListPoliciesCommand({}));
+    await sandbox.iot.send(new DetachPolicyCommand({ policyName, target }));
+    await sandbox.iot.send(new DeletePolicyCommand({ policyName }));
+    const remaining = await sandbox.iot.send(new ListPoliciesCommand({}));
     expect(remaining.policies?.map((p) => p.policyName)).not.toContain(policyName);
-    expect((await iot.send(new ListAttachedPoliciesCommand({ target }))).policies).toEqual([]);
+    expect((await sandbox.iot.send(new ListAttachedPoliciesCommand({ target }))).policies).toEqual([]);
   });
 
   it('rejects a malformed policy document with MalformedPolicyException', async () => {
-    const error = await iot.send(new CreatePolicyCommand({ policyName: `bad-${randomUUID().slice(0, 8)}`, policyDocument: '{"Statement":[]}' })).catch((e: unknown) => e);
+    const error = await sandbox.iot.send(new CreatePolicyCommand({ policyName: `bad-${randomUUID().slice(0, 8)}`, policyDocument: '{"Statement":[]}' })).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'MalformedPolicyException', $metadata: { httpStatusCode: 400 } });
   });
 
   it('describes the ATS data endpoint as the sandbox data plane host', async () => {
-    const endpoint = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
-    expect(endpoint.endpointAddress).toBe(core.dataEndpointHost);
+    const endpoint = await sandbox.iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
+    expect(endpoint.endpointAddress).toBe(sandbox.core.dataEndpointHost);
   });
 
   it('refuses a request signed with an unknown secret', async () => {
-    const forged = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: { ...SANDBOX_BACKEND_CREDENTIALS, secretAccessKey: 'wrong' }, maxAttempts: 1 });
+    const forged = new IoTClient({ region: REGION, endpoint: sandbox.core.controlPlaneUrl, credentials: { ...SANDBOX_BACKEND_CREDENTIALS, secretAccessKey: 'wrong' }, maxAttempts: 1 });
     sdkClients.push(forged);
     const error = await forged.send(new ListAttachedPoliciesCommand({ target: 'x' })).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'InvalidSignatureException', $metadata: { httpStatusCode: 403 } });
   });
 
   it('answers an injected throttling fault with ThrottlingException', async () => {
-    faults.set('iot:AttachPolicy', { failNext: 1, failWith: 'throttle' });
-    const error = await iot.send(new AttachPolicyCommand({ policyName: POLICY, target: newIdentityId() })).catch((e: unknown) => e);
+    sandbox.faults.set('iot:AttachPolicy', { failNext: 1, failWith: 'throttle' });
+    const error = await sandbox.iot.send(new AttachPolicyCommand({ policyName: POLICY, target: newIdentityId() })).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ThrottlingException' });
   });
 });
@@ -183,7 +166,7 @@ describe('IoT data plane (client-iot-data-plane)', () => {
     await dataPlane(credentials).send(
       new PublishCommand({ topic: `$aws/things/${identityId}/shadow/update`, qos: 1, payload: Buffer.from(JSON.stringify({ state: { desired: { lamp: 'on' } } })) }),
     );
-    expect(core.shadows.peek(identityId)).toMatchObject({ state: { desired: { lamp: 'on' } } });
+    expect(sandbox.core.shadows.peek(identityId)).toMatchObject({ state: { desired: { lamp: 'on' } } });
   });
 
   it('forbids an identity REST shadow calls the template does not grant (iot:UpdateThingShadow)', async () => {
@@ -197,7 +180,7 @@ describe('IoT data plane (client-iot-data-plane)', () => {
 
   it('forbids a publish by an identity without an attached policy', async () => {
     const identityId = newIdentityId();
-    const credentials = store.issueForIdentity(identityId, ROLE);
+    const credentials = sandbox.store.issueForIdentity(identityId, ROLE);
     const error = await dataPlane(credentials)
       .send(new PublishCommand({ topic: `$aws/things/${identityId}/shadow/update`, payload: Buffer.from('{"state":{"desired":{"a":1}}}') }))
       .catch((e: unknown) => e);
@@ -206,7 +189,7 @@ describe('IoT data plane (client-iot-data-plane)', () => {
   });
 
   it('answers an injected throttling fault on Publish with ThrottlingException 429', async () => {
-    faults.set('iot:Publish', { failNext: 1, failWith: 'throttle' });
+    sandbox.faults.set('iot:Publish', { failNext: 1, failWith: 'throttle' });
     const error = await dataPlane(SANDBOX_BACKEND_CREDENTIALS)
       .send(new PublishCommand({ topic: 'sandbox/test', payload: Buffer.from('{}') }))
       .catch((e: unknown) => e);
@@ -260,7 +243,7 @@ describe('MQTT broker', { timeout: 10_000 }, () => {
 
   it('refuses an identity that has no policy attached', async () => {
     const identityId = newIdentityId();
-    const error = await connect(await presignedWsUrl(store.issueForIdentity(identityId, ROLE)), identityId).catch((e: unknown) => e);
+    const error = await connect(await presignedWsUrl(sandbox.store.issueForIdentity(identityId, ROLE)), identityId).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 5 });
     expect(denials.at(-1)?.reason).toBe('no-policy-attached');
   });
@@ -296,10 +279,10 @@ describe('MQTT broker', { timeout: 10_000 }, () => {
   it('does not deliver a message on a topic the subscriber may subscribe to but not receive', async () => {
     // A policy that allows subscribing to lab/* but receiving only lab/allowed (and a role that allows all).
     const role = 'arn:aws:iam::000000000000:role/lab';
-    core.setRolePolicy(role, { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'iot:*', Resource: '*' } });
+    sandbox.core.setRolePolicy(role, { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'iot:*', Resource: '*' } });
     const arn = (type: string, name: string) => `arn:aws:iot:${REGION}:000000000000:${type}/${name}`;
     const labPolicy = `lab-${randomUUID()}`;
-    await iot.send(
+    await sandbox.iot.send(
       new CreatePolicyCommand({
         policyName: labPolicy,
         policyDocument: JSON.stringify({
@@ -314,8 +297,8 @@ describe('MQTT broker', { timeout: 10_000 }, () => {
       }),
     );
     const identityId = newIdentityId();
-    await iot.send(new AttachPolicyCommand({ policyName: labPolicy, target: identityId }));
-    const client = await connect(await presignedWsUrl(store.issueForIdentity(identityId, role)), identityId);
+    await sandbox.iot.send(new AttachPolicyCommand({ policyName: labPolicy, target: identityId }));
+    const client = await connect(await presignedWsUrl(sandbox.store.issueForIdentity(identityId, role)), identityId);
     expect((await client.subscribeAsync(['lab/denied', 'lab/allowed'], { qos: 1 })).map((g) => g.qos)).toEqual([1, 1]);
     const received: string[] = [];
     client.on('message', (topic) => received.push(topic));
@@ -383,13 +366,13 @@ describe('MQTT broker', { timeout: 10_000 }, () => {
   });
 
   it('gives a TCP client whose id looks like a device nothing: no certificate, no credential', async () => {
-    const error = await connect(core.mqttUrl, 'device_x').catch((e: unknown) => e);
+    const error = await connect(sandbox.core.mqttUrl, 'device_x').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 5 });
     expect(denials.at(-1)?.reason).toBe('no-identity');
   });
 
   it('refuses a TCP client without credentials', async () => {
-    const error = await connect(core.mqttUrl, 'laptop-1').catch((e: unknown) => e);
+    const error = await connect(sandbox.core.mqttUrl, 'laptop-1').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 5 });
     expect(denials.at(-1)?.reason).toBe('no-identity');
   });

@@ -1,51 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { AttachPolicyCommand, CreatePolicyCommand, IoTClient } from '@aws-sdk/client-iot';
+import { AttachPolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iot';
 import { auth, iot, mqtt } from 'aws-iot-device-sdk-v2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { CredentialStore } from '../../sandbox/credentials';
-import { FaultInjector } from '../../sandbox/faults';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuthorizationDecision } from '../../sandbox/iot/authorization';
-import { startIotCore, type IotCore } from '../../sandbox/iot/core';
 import { createSandboxTlsMaterial } from '../../sandbox/iot/tls';
+import { fileFixture } from '../support/file-fixture';
+import { iotCoreFixture, REGION, ROLE, template } from '../support/iot-core-fixture';
 
-const REGION = 'us-east-1';
-const ROLE = 'arn:aws:iam::000000000000:role/sandbox-authenticated';
-const template = iotPolicyDocument({ region: REGION, account: '000000000000' });
-
-let core: IotCore;
-let store: CredentialStore;
 let ca: string;
 const denials: AuthorizationDecision[] = [];
-
-beforeAll(async () => {
+const sandbox = fileFixture(async () => {
   const tls = await createSandboxTlsMaterial();
   ca = tls.caPem;
-  store = new CredentialStore();
-  core = await startIotCore({ store, faults: new FaultInjector(), tls, onDenied: ({ decision }) => denials.push(decision) });
-  core.setRolePolicy(ROLE, template);
-  const control = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS });
-  await control.send(new CreatePolicyCommand({ policyName: 'user', policyDocument: JSON.stringify(template) }));
-  control.destroy();
+  return iotCoreFixture({ tls, onDenied: ({ decision }) => denials.push(decision) });
 });
 
-afterAll(async () => {
-  await core?.close();
+beforeAll(async () => {
+  await sandbox.iot.send(new CreatePolicyCommand({ policyName: 'user', policyDocument: JSON.stringify(template) }));
 });
 
 async function identity(attach: boolean) {
   const identityId = `${REGION}:${randomUUID()}`;
-  if (attach) {
-    const control = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS });
-    await control.send(new AttachPolicyCommand({ policyName: 'user', target: identityId }));
-    control.destroy();
-  }
-  return { identityId, credentials: store.issueForIdentity(identityId, ROLE) };
+  if (attach) await sandbox.iot.send(new AttachPolicyCommand({ policyName: 'user', target: identityId }));
+  return { identityId, credentials: sandbox.store.issueForIdentity(identityId, ROLE) };
 }
 
 function connection(clientId: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) {
-  const wss = new URL(core.wssUrl ?? '');
+  const wss = new URL(sandbox.core.wssUrl ?? '');
   const config = iot.AwsIotMqttConnectionConfigBuilder.new_with_websockets({
     region: REGION,
     credentials_provider: auth.AwsCredentialsProvider.newStatic(credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken),

@@ -8,55 +8,40 @@ import {
   UpdateThingShadowCommand,
 } from '@aws-sdk/client-iot-data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iotPolicyDocument } from '../../functions/shared/iot-policy';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { CredentialStore } from '../../sandbox/credentials';
-import { FaultInjector } from '../../sandbox/faults';
-import { startIotCore, type IotCore } from '../../sandbox/iot/core';
 import { errorOf } from '../support/aws-error';
+import { fileFixture } from '../support/file-fixture';
+import { iotCoreFixture, REGION, ROLE, template } from '../support/iot-core-fixture';
 
-const REGION = 'us-east-1';
-const ROLE = 'arn:aws:iam::000000000000:role/sandbox-authenticated';
-const template = iotPolicyDocument({ region: REGION, account: '000000000000' });
-
-let core: IotCore;
-let store: CredentialStore;
-let iot: IoTClient;
+const sandbox = fileFixture(() => iotCoreFixture());
 let data: IoTDataPlaneClient;
 
 const newIdentityId = () => `${REGION}:${randomUUID()}`;
 const shadowState = (value: number) => new TextEncoder().encode(JSON.stringify({ state: { reported: { value } } }));
 
-
 async function newPolicy(): Promise<string> {
   const policyName = `offboard-${randomUUID().slice(0, 8)}`;
-  await iot.send(new CreatePolicyCommand({ policyName, policyDocument: JSON.stringify(template) }));
+  await sandbox.iot.send(new CreatePolicyCommand({ policyName, policyDocument: JSON.stringify(template) }));
   return policyName;
 }
 
-beforeAll(async () => {
-  store = new CredentialStore();
-  core = await startIotCore({ store, faults: new FaultInjector() });
-  core.setRolePolicy(ROLE, template);
-  iot = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
-  data = new IoTDataPlaneClient({ region: REGION, endpoint: core.dataPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
+beforeAll(() => {
+  data = new IoTDataPlaneClient({ region: REGION, endpoint: sandbox.core.dataPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
 });
 
-afterAll(async () => {
-  iot?.destroy();
+afterAll(() => {
   data?.destroy();
-  await core?.close();
 });
 
 describe('DetachPolicy and ListTargetsForPolicy', () => {
   it('pages every target exactly once with marker and pageSize', async () => {
     const policyName = await newPolicy();
     const targets = Array.from({ length: 5 }, newIdentityId);
-    for (const target of targets) await iot.send(new AttachPolicyCommand({ policyName, target }));
+    for (const target of targets) await sandbox.iot.send(new AttachPolicyCommand({ policyName, target }));
     const seen: string[] = [];
     let marker: string | undefined;
     do {
-      const page = await iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 2, marker }));
+      const page = await sandbox.iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 2, marker }));
       expect((page.targets ?? []).length).toBeLessThanOrEqual(2);
       seen.push(...(page.targets ?? []));
       marker = page.nextMarker;
@@ -67,28 +52,28 @@ describe('DetachPolicy and ListTargetsForPolicy', () => {
   it('detaches a policy from one target only', async () => {
     const policyName = await newPolicy();
     const [gone, kept] = [newIdentityId(), newIdentityId()];
-    await iot.send(new AttachPolicyCommand({ policyName, target: gone }));
-    await iot.send(new AttachPolicyCommand({ policyName, target: kept }));
-    await iot.send(new DetachPolicyCommand({ policyName, target: gone }));
-    expect((await iot.send(new ListTargetsForPolicyCommand({ policyName }))).targets).toEqual([kept]);
-    expect((await iot.send(new ListAttachedPoliciesCommand({ target: gone }))).policies).toEqual([]);
+    await sandbox.iot.send(new AttachPolicyCommand({ policyName, target: gone }));
+    await sandbox.iot.send(new AttachPolicyCommand({ policyName, target: kept }));
+    await sandbox.iot.send(new DetachPolicyCommand({ policyName, target: gone }));
+    expect((await sandbox.iot.send(new ListTargetsForPolicyCommand({ policyName }))).targets).toEqual([kept]);
+    expect((await sandbox.iot.send(new ListAttachedPoliciesCommand({ target: gone }))).policies).toEqual([]);
   });
 
   it('refuses a pageSize above 250 and an unknown policy', async () => {
     const policyName = await newPolicy();
-    expect((await errorOf(iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 251 })))).name).toBe('InvalidRequestException');
-    expect((await errorOf(iot.send(new ListTargetsForPolicyCommand({ policyName: 'no-such-policy' })))).name).toBe('ResourceNotFoundException');
-    expect((await errorOf(iot.send(new DetachPolicyCommand({ policyName: 'no-such-policy', target: newIdentityId() })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(sandbox.iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 251 })))).name).toBe('InvalidRequestException');
+    expect((await errorOf(sandbox.iot.send(new ListTargetsForPolicyCommand({ policyName: 'no-such-policy' })))).name).toBe('ResourceNotFoundException');
+    expect((await errorOf(sandbox.iot.send(new DetachPolicyCommand({ policyName: 'no-such-policy', target: newIdentityId() })))).name).toBe('ResourceNotFoundException');
   });
 
   it('refuses DetachPolicy signed by an identity (its role has no IoT control-plane rights)', async () => {
     const policyName = await newPolicy();
     const identityId = newIdentityId();
-    await iot.send(new AttachPolicyCommand({ policyName, target: identityId }));
-    const own = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: store.issueForIdentity(identityId, ROLE), maxAttempts: 1 });
+    await sandbox.iot.send(new AttachPolicyCommand({ policyName, target: identityId }));
+    const own = new IoTClient({ region: REGION, endpoint: sandbox.core.controlPlaneUrl, credentials: sandbox.store.issueForIdentity(identityId, ROLE), maxAttempts: 1 });
     try {
       expect((await errorOf(own.send(new DetachPolicyCommand({ policyName, target: identityId })))).status).toBe(403);
-      expect((await iot.send(new ListTargetsForPolicyCommand({ policyName }))).targets).toEqual([identityId]);
+      expect((await sandbox.iot.send(new ListTargetsForPolicyCommand({ policyName }))).targets).toEqual([identityId]);
     } finally {
       own.destroy();
     }
@@ -143,8 +128,8 @@ describe('DeleteThingShadow and ListNamedShadowsForThing', () => {
   it('refuses an identity listing the shadows of a thing its policy does not cover', async () => {
     const identityId = newIdentityId();
     const policyName = await newPolicy();
-    await iot.send(new AttachPolicyCommand({ policyName, target: identityId }));
-    const own = new IoTDataPlaneClient({ region: REGION, endpoint: core.dataPlaneUrl, credentials: store.issueForIdentity(identityId, ROLE), maxAttempts: 1 });
+    await sandbox.iot.send(new AttachPolicyCommand({ policyName, target: identityId }));
+    const own = new IoTDataPlaneClient({ region: REGION, endpoint: sandbox.core.dataPlaneUrl, credentials: sandbox.store.issueForIdentity(identityId, ROLE), maxAttempts: 1 });
     try {
       const error = await errorOf(own.send(new ListNamedShadowsForThingCommand({ thingName: `someone-else-${randomUUID().slice(0, 8)}` })));
       expect(error).toMatchObject({ name: 'ForbiddenException', status: 403 });

@@ -1,23 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { AttachPolicyCommand, CreatePolicyCommand, IoTClient, TestAuthorizationCommand, type AuthInfo } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { CredentialStore } from '../../sandbox/credentials';
-import { FaultInjector } from '../../sandbox/faults';
 import { iotArn } from '../../sandbox/iot/authorization';
-import { startIotCore, type IotCore } from '../../sandbox/iot/core';
+import { fileFixture } from '../support/file-fixture';
+import { iotCoreFixture, REGION, ROLE, template } from '../support/iot-core-fixture';
 
-const REGION = 'us-east-1';
-const ROLE = 'arn:aws:iam::000000000000:role/sandbox-authenticated';
 const POLICY = 'iot-onboarding-user';
 const DENY_POLICY = 'deny-shadow-deletes';
-const template = iotPolicyDocument({ region: REGION, account: '000000000000' });
 const policyArn = (name: string) => `arn:aws:iot:us-east-1:000000000000:policy/${name}`;
 
-let core: IotCore;
-let store: CredentialStore;
-let iot: IoTClient;
+const sandbox = fileFixture(() => iotCoreFixture());
 const clients: IoTClient[] = [];
 
 const newIdentityId = () => `${REGION}:${randomUUID()}`;
@@ -25,17 +17,13 @@ const shadowUpdate = (identityId: string): AuthInfo => ({ actionType: 'PUBLISH',
 
 async function onboarded(): Promise<string> {
   const identityId = newIdentityId();
-  await iot.send(new AttachPolicyCommand({ policyName: POLICY, target: identityId }));
+  await sandbox.iot.send(new AttachPolicyCommand({ policyName: POLICY, target: identityId }));
   return identityId;
 }
 
 beforeAll(async () => {
-  store = new CredentialStore();
-  core = await startIotCore({ store, faults: new FaultInjector() });
-  core.setRolePolicy(ROLE, template);
-  iot = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
-  await iot.send(new CreatePolicyCommand({ policyName: POLICY, policyDocument: JSON.stringify(template) }));
-  await iot.send(
+  await sandbox.iot.send(new CreatePolicyCommand({ policyName: POLICY, policyDocument: JSON.stringify(template) }));
+  await sandbox.iot.send(
     new CreatePolicyCommand({
       policyName: DENY_POLICY,
       policyDocument: JSON.stringify({
@@ -46,15 +34,14 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  for (const c of [iot, ...clients]) c.destroy();
-  await core.close();
+afterAll(() => {
+  for (const c of clients) c.destroy();
 });
 
 describe('IoT TestAuthorization (client-iot)', () => {
   it('allows an identity to publish to its own shadow and names the policy that allowed it', async () => {
     const identityId = await onboarded();
-    const out = await iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(identityId)] }));
+    const out = await sandbox.iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(identityId)] }));
     expect(out.authResults).toEqual([
       {
         authInfo: shadowUpdate(identityId),
@@ -68,7 +55,7 @@ describe('IoT TestAuthorization (client-iot)', () => {
 
   it('implicitly denies a publish to another identity shadow, naming the policies evaluated', async () => {
     const identityId = await onboarded();
-    const out = await iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(newIdentityId())] }));
+    const out = await sandbox.iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(newIdentityId())] }));
     expect(out.authResults?.[0]).toMatchObject({
       authDecision: 'IMPLICIT_DENY',
       allowed: { policies: [] },
@@ -78,7 +65,7 @@ describe('IoT TestAuthorization (client-iot)', () => {
 
   it('implicitly denies everything to a principal without an attached policy', async () => {
     const identityId = newIdentityId();
-    const out = await iot.send(
+    const out = await sandbox.iot.send(
       new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(identityId), { actionType: 'CONNECT', resources: [iotArn('client', identityId)] }] }),
     );
     expect(out.authResults?.map((r) => r.authDecision)).toEqual(['IMPLICIT_DENY', 'IMPLICIT_DENY']);
@@ -87,20 +74,20 @@ describe('IoT TestAuthorization (client-iot)', () => {
 
   it('evaluates policyNamesToAdd as if they were attached', async () => {
     const identityId = newIdentityId();
-    const out = await iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(identityId)], policyNamesToAdd: [POLICY] }));
+    const out = await sandbox.iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(identityId)], policyNamesToAdd: [POLICY] }));
     expect(out.authResults?.[0]?.authDecision).toBe('ALLOWED');
   });
 
   it('leaves policyNamesToSkip out of the evaluation', async () => {
     const identityId = await onboarded();
-    const out = await iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(identityId)], policyNamesToSkip: [POLICY] }));
+    const out = await sandbox.iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(identityId)], policyNamesToSkip: [POLICY] }));
     expect(out.authResults?.[0]?.authDecision).toBe('IMPLICIT_DENY');
   });
 
   it('reports an explicit deny over an allow, naming the denying policy', async () => {
     const identityId = await onboarded();
     const deleteTopic: AuthInfo = { actionType: 'PUBLISH', resources: [iotArn('topic', `$aws/things/${identityId}/shadow/delete`)] };
-    const out = await iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [deleteTopic], policyNamesToAdd: [DENY_POLICY] }));
+    const out = await sandbox.iot.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [deleteTopic], policyNamesToAdd: [DENY_POLICY] }));
     expect(out.authResults?.[0]).toMatchObject({
       authDecision: 'EXPLICIT_DENY',
       allowed: { policies: [{ policyName: POLICY }] },
@@ -110,7 +97,7 @@ describe('IoT TestAuthorization (client-iot)', () => {
 
   it('resolves the identity id in CONNECT resources: its own client id only', async () => {
     const identityId = await onboarded();
-    const out = await iot.send(
+    const out = await sandbox.iot.send(
       new TestAuthorizationCommand({
         principal: identityId,
         clientId: identityId,
@@ -124,14 +111,14 @@ describe('IoT TestAuthorization (client-iot)', () => {
   });
 
   it('answers ResourceNotFoundException for an unknown policy to add', async () => {
-    const error = await iot
+    const error = await sandbox.iot
       .send(new TestAuthorizationCommand({ principal: newIdentityId(), authInfos: [shadowUpdate(newIdentityId())], policyNamesToAdd: ['no-such-policy'] }))
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
   });
 
   it('refuses an empty authInfos list with InvalidRequestException worded as AWS words validation errors', async () => {
-    const error = await iot.send(new TestAuthorizationCommand({ principal: newIdentityId(), authInfos: [] })).catch((e: unknown) => e);
+    const error = await sandbox.iot.send(new TestAuthorizationCommand({ principal: newIdentityId(), authInfos: [] })).catch((e: unknown) => e);
     expect(error).toMatchObject({
       name: 'InvalidRequestException',
       message: "1 validation error detected: Value [] at 'authInfos' failed to satisfy constraint: Member must have length greater than or equal to 1",
@@ -141,8 +128,8 @@ describe('IoT TestAuthorization (client-iot)', () => {
 
   it('refuses a caller signed with Cognito identity credentials (backend only)', async () => {
     const identityId = await onboarded();
-    const credentials = store.issueForIdentity(identityId, ROLE);
-    const asIdentity = new IoTClient({ region: REGION, endpoint: core.controlPlaneUrl, credentials, maxAttempts: 1 });
+    const credentials = sandbox.store.issueForIdentity(identityId, ROLE);
+    const asIdentity = new IoTClient({ region: REGION, endpoint: sandbox.core.controlPlaneUrl, credentials, maxAttempts: 1 });
     clients.push(asIdentity);
     const error = await asIdentity.send(new TestAuthorizationCommand({ principal: identityId, authInfos: [shadowUpdate(identityId)] })).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });

@@ -99,12 +99,26 @@ describe('per-user access cache', () => {
     expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(2);
   });
 
-  it('remembers a refusal for the window: a replayed stale token costs no further AdminGetUser', async () => {
+  // A refusal is remembered for the window; a throttled check is no answer, so it is asked again.
+  it.each<[behaviour: string, userPool: () => void, status: number, adminGetUserCalls: number]>([
+    [
+      'remembers a refusal for the window: a replayed stale token costs no further AdminGetUser',
+      () => userPoolHas({ enabled: false }),
+      401,
+      1,
+    ],
+    [
+      'answers Throttled when Cognito throttles, and asks again on the next request',
+      () => idpMock.on(AdminGetUserCommand).rejects(awsError('TooManyRequestsException', 400)),
+      429,
+      2,
+    ],
+  ])('%s', async (_behaviour, userPool, status, adminGetUserCalls) => {
     const { cache } = setup();
-    userPoolHas({ enabled: false });
-    await expect(cache.get(SUB, 'alice')).rejects.toMatchObject({ status: 401 });
-    await expect(cache.get(SUB, 'alice')).rejects.toMatchObject({ status: 401 });
-    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(1);
+    userPool();
+    await expect(cache.get(SUB, 'alice')).rejects.toMatchObject({ status });
+    await expect(cache.get(SUB, 'alice')).rejects.toMatchObject({ status });
+    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(adminGetUserCalls);
   });
 
   it('refuses when the identity of the sub is not the one the user record names', async () => {
@@ -145,14 +159,6 @@ describe('per-user access cache', () => {
     await expect(cache.get(SUB, 'alice')).rejects.toMatchObject({ code: 'NotOnboarded' });
     onboardedUser(now);
     await expect(cache.get(SUB, 'alice')).resolves.toMatchObject({ identityId: IDENTITY_ID });
-    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(2);
-  });
-
-  it('answers Throttled when Cognito throttles, and asks again on the next request', async () => {
-    const { cache } = setup();
-    idpMock.on(AdminGetUserCommand).rejects(awsError('TooManyRequestsException', 400));
-    await expect(cache.get(SUB, 'alice')).rejects.toMatchObject({ status: 429 });
-    await expect(cache.get(SUB, 'alice')).rejects.toMatchObject({ status: 429 });
     expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(2);
   });
 

@@ -76,48 +76,37 @@ describe('IoT policy engine: conditions', () => {
     expect(holds({ Bool: { 'iot:Connection.Thing.IsAttached': true } })).toBe(true);
   });
 
-  it('StringEquals is exact and case-sensitive, with case-insensitive key names', () => {
-    expect(holds({ StringEquals: { 'iot:Connection.Thing.ThingTypeName': 'Lamp' } })).toBe(true);
-    expect(holds({ StringEquals: { 'IOT:CONNECTION.THING.THINGTYPENAME': 'Lamp' } })).toBe(true);
-    expect(holds({ StringEquals: { 'iot:Connection.Thing.ThingTypeName': 'lamp' } })).toBe(false);
-    expect(holds({ StringEquals: { 'iot:Connection.Thing.ThingTypeName': 'L*' } })).toBe(false);
-  });
-
-  it('StringEquals with several values is an OR, with several keys an AND', () => {
-    expect(holds({ StringEquals: { 'iot:Connection.Thing.Attributes[room]': ['hall', 'kitchen'] } })).toBe(true);
-    expect(holds({ StringEquals: { 'iot:Connection.Thing.Attributes[room]': 'kitchen', 'iot:ClientId': 'other' } })).toBe(false);
-  });
-
-  it('StringNotEquals is a NOR over its values and true for an absent key', () => {
-    expect(holds({ StringNotEquals: { 'iot:Connection.Thing.Attributes[room]': ['hall', 'garage'] } })).toBe(true);
-    expect(holds({ StringNotEquals: { 'iot:Connection.Thing.Attributes[room]': ['hall', 'kitchen'] } })).toBe(false);
-    expect(holds({ StringNotEquals: { 'iot:Connection.Thing.Attributes[color]': 'red' } })).toBe(true);
-  });
-
-  it('StringLike and StringNotLike expand * and ?', () => {
-    expect(holds({ StringLike: { 'iot:ClientId': 'lamp-?' } })).toBe(true);
-    expect(holds({ StringLike: { 'iot:ClientId': 'fan-*' } })).toBe(false);
-    expect(holds({ StringNotLike: { 'iot:ClientId': 'fan-*' } })).toBe(true);
-    expect(holds({ StringNotLike: { 'iot:ClientId': 'lamp*' } })).toBe(false);
-  });
-
-  it('an absent key makes a positive operator false and its IfExists form true', () => {
-    expect(holds({ StringEquals: { 'iot:Connection.Thing.Attributes[color]': 'red' } })).toBe(false);
-    expect(holds({ StringEqualsIfExists: { 'iot:Connection.Thing.Attributes[color]': 'red' } })).toBe(true);
-    expect(holds({ StringEqualsIfExists: { 'iot:Connection.Thing.Attributes[room]': 'hall' } })).toBe(false);
-    expect(holds({ BoolIfExists: { 'iot:Connection.Thing.IsAttached': 'true' } }, {})).toBe(true);
-  });
-
-  it('Null tests whether the key is present', () => {
-    expect(holds({ Null: { 'iot:Connection.Thing.Attributes[owner]': 'false' } })).toBe(true);
-    expect(holds({ Null: { 'iot:Connection.Thing.Attributes[owner]': 'true' } })).toBe(false);
-    expect(holds({ Null: { 'iot:Connection.Thing.Attributes[color]': 'true' } })).toBe(true);
-  });
-
-  it('resolves policy variables in condition values, and an unresolved one fails the condition', () => {
-    expect(holds({ StringEquals: { 'iot:ClientId': '${iot:Connection.Thing.ThingName}' } })).toBe(true);
-    expect(holds({ StringEquals: { 'iot:ClientId': '${iot:Connection.Thing.ThingName}' } }, { clientId: 'lamp-1' })).toBe(false);
-    expect(holds({ StringNotEquals: { 'iot:ClientId': '${iot:Connection.Thing.Attributes[color]}' } })).toBe(false);
+  it.each<[behaviour: string, condition: unknown, holds: boolean, context?: RequestContext]>([
+    ['StringEquals holds for the exact value', { StringEquals: { 'iot:Connection.Thing.ThingTypeName': 'Lamp' } }, true],
+    ['StringEquals matches key names case-insensitively', { StringEquals: { 'IOT:CONNECTION.THING.THINGTYPENAME': 'Lamp' } }, true],
+    ['StringEquals compares values case-sensitively', { StringEquals: { 'iot:Connection.Thing.ThingTypeName': 'lamp' } }, false],
+    ['StringEquals takes * in a value literally', { StringEquals: { 'iot:Connection.Thing.ThingTypeName': 'L*' } }, false],
+    ['StringEquals with several values holds when any of them matches (OR)', { StringEquals: { 'iot:Connection.Thing.Attributes[room]': ['hall', 'kitchen'] } }, true],
+    ['StringEquals with several keys holds only when every key matches (AND)', { StringEquals: { 'iot:Connection.Thing.Attributes[room]': 'kitchen', 'iot:ClientId': 'other' } }, false],
+    ['StringNotEquals holds when none of its values matches', { StringNotEquals: { 'iot:Connection.Thing.Attributes[room]': ['hall', 'garage'] } }, true],
+    ['StringNotEquals fails when any of its values matches (NOR)', { StringNotEquals: { 'iot:Connection.Thing.Attributes[room]': ['hall', 'kitchen'] } }, false],
+    ['StringNotEquals holds for an absent key', { StringNotEquals: { 'iot:Connection.Thing.Attributes[color]': 'red' } }, true],
+    ['StringLike expands ? and holds on a match', { StringLike: { 'iot:ClientId': 'lamp-?' } }, true],
+    ['StringLike fails when the expanded pattern does not match', { StringLike: { 'iot:ClientId': 'fan-*' } }, false],
+    ['StringNotLike holds when the expanded pattern does not match', { StringNotLike: { 'iot:ClientId': 'fan-*' } }, true],
+    ['StringNotLike expands * and fails on a match', { StringNotLike: { 'iot:ClientId': 'lamp*' } }, false],
+    ['an absent key makes a positive operator false', { StringEquals: { 'iot:Connection.Thing.Attributes[color]': 'red' } }, false],
+    ['an absent key makes the IfExists form true', { StringEqualsIfExists: { 'iot:Connection.Thing.Attributes[color]': 'red' } }, true],
+    ['the IfExists form still compares a key that is present', { StringEqualsIfExists: { 'iot:Connection.Thing.Attributes[room]': 'hall' } }, false],
+    ['an absent key makes BoolIfExists true', { BoolIfExists: { 'iot:Connection.Thing.IsAttached': 'true' } }, true, {}],
+    ['Null false holds for a present key', { Null: { 'iot:Connection.Thing.Attributes[owner]': 'false' } }, true],
+    ['Null true fails for a present key', { Null: { 'iot:Connection.Thing.Attributes[owner]': 'true' } }, false],
+    ['Null true holds for an absent key', { Null: { 'iot:Connection.Thing.Attributes[color]': 'true' } }, true],
+    ['resolves policy variables in condition values', { StringEquals: { 'iot:ClientId': '${iot:Connection.Thing.ThingName}' } }, true],
+    ['fails a condition whose policy variable is unresolved', { StringEquals: { 'iot:ClientId': '${iot:Connection.Thing.ThingName}' } }, false, { clientId: 'lamp-1' }],
+    ['fails a negated condition whose policy variable is unresolved too', { StringNotEquals: { 'iot:ClientId': '${iot:Connection.Thing.Attributes[color]}' } }, false],
+    ['ForAnyValue is false for an absent key', { 'ForAnyValue:StringEquals': { 'iot:Connection.Thing.Attributes[color]': 'red' } }, false],
+    ['ForAllValues is true for an absent key', { 'ForAllValues:StringEquals': { 'iot:Connection.Thing.Attributes[color]': 'red' } }, true],
+    ['ForAnyValue holds when a value matches', { 'ForAnyValue:StringLike': { 'iot:ClientId': 'lamp-*' } }, true],
+    ['treats an operator it does not know as a condition that does not hold', { NumericLessThan: { 'iot:ClientId': '3' } }, false],
+    ['treats an unknown set qualifier as a condition that does not hold', { 'Sometimes:StringEquals': { 'iot:ClientId': 'lamp-1' } }, false],
+  ])('%s', (_behaviour, condition, expected, context) => {
+    expect(holds(condition, context)).toBe(expected);
   });
 
   it('ArnLike matches each colon-separated part on its own; ArnNotLike negates', () => {
@@ -129,17 +118,6 @@ describe('IoT policy engine: conditions', () => {
     expect(holds({ ArnLike: { [key]: 'arn:aws:iot:us-*:thing/*' } }, context)).toBe(false);
     expect(holds({ ArnNotLike: { [key]: 'arn:aws:iot:*:999999999999:*' } }, context)).toBe(true);
     expect(holds({ ArnLike: { [key]: '*' } }, context)).toBe(false);
-  });
-
-  it('ForAnyValue is false and ForAllValues true for an absent key', () => {
-    expect(holds({ 'ForAnyValue:StringEquals': { 'iot:Connection.Thing.Attributes[color]': 'red' } })).toBe(false);
-    expect(holds({ 'ForAllValues:StringEquals': { 'iot:Connection.Thing.Attributes[color]': 'red' } })).toBe(true);
-    expect(holds({ 'ForAnyValue:StringLike': { 'iot:ClientId': 'lamp-*' } })).toBe(true);
-  });
-
-  it('treats an unknown operator as a condition that does not hold', () => {
-    expect(holds({ NumericLessThan: { 'iot:ClientId': '3' } })).toBe(false);
-    expect(holds({ 'Sometimes:StringEquals': { 'iot:ClientId': 'lamp-1' } })).toBe(false);
   });
 
   it('applies an Allow only when its condition holds, and a conditional Deny only then too', () => {

@@ -1,13 +1,11 @@
-import { CognitoIdentityClient, DeleteIdentitiesCommand, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { DeleteIdentitiesCommand, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import {
   AdminDeleteUserAttributesCommand,
   AdminUpdateUserAttributesCommand,
-  CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DetachPolicyCommand, IoTClient, ListThingsCommand, ThrottlingException } from '@aws-sdk/client-iot';
-import { DeleteThingShadowCommand, IoTDataPlaneClient, ListNamedShadowsForThingCommand } from '@aws-sdk/client-iot-data-plane';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DetachPolicyCommand, ListThingsCommand, ThrottlingException } from '@aws-sdk/client-iot';
+import { DeleteThingShadowCommand, ListNamedShadowsForThingCommand } from '@aws-sdk/client-iot-data-plane';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deleteUserShadows } from '../../functions/offboard-delete-shadows/core';
 import { releaseDevicesOf } from '../../functions/offboard-release-devices/core';
@@ -17,6 +15,7 @@ import { resolveOffboarding } from '../../functions/offboard-resolve/core';
 import { noCounter, silentLog } from '../../functions/shared/observability';
 import { createTaskHandlers, runDefinition } from '../../sandbox/stepfunctions/task-runtime';
 import { OffboardingStates, renderOffboardingDefinition } from '../../statemachines/offboarding';
+import { mockedClients } from '../support/mocked-clients';
 
 const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const IDENTITY_ID = 'us-east-1:0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
@@ -34,24 +33,20 @@ const DEFINITION_TEXT = renderOffboardingDefinition({
 });
 const DEFINITION = JSON.parse(DEFINITION_TEXT) as object;
 
-const identityMock = mockClient(CognitoIdentityClient);
-const idpMock = mockClient(CognitoIdentityProviderClient);
-const iotMock = mockClient(IoTClient);
-const iotDataMock = mockClient(IoTDataPlaneClient);
+const { identityMock, idpMock, iotMock, iotDataMock, resetMocks, clients } = mockedClients();
 
+/** The real task cores, over SDK clients whose transport is mocked. */
 function handlers() {
-  const cognitoIdentity = new CognitoIdentityClient({ region: 'us-east-1' });
-  const idp = new CognitoIdentityProviderClient({ region: 'us-east-1' });
-  const iotData = new IoTDataPlaneClient({ region: 'us-east-1' });
+  const { cognitoIdentity, idp, iot, iotData } = clients();
   return createTaskHandlers(DEFINITION, {
     lambdas: {
       [arn('resolve')]: (p) => resolveOffboarding(p, { cognitoIdentity, idp, identityPoolId: POOL_ID, userPoolId: USER_POOL_ID, log: silentLog }),
-      [arn('release')]: (p) => releaseDevicesOf(p, { iot: new IoTClient({ region: 'us-east-1', maxAttempts: 1 }), iotData, log: silentLog }),
+      [arn('release')]: (p) => releaseDevicesOf(p, { iot, iotData, log: silentLog }),
       [arn('shadows')]: (p) => deleteUserShadows(p, { iotData, log: silentLog }),
       [arn('remove')]: (p) => removeIdentity(p, { cognitoIdentity, log: silentLog }),
       [arn('record')]: (p) => recordOffboarding(p, { idp, userPoolId: USER_POOL_ID, log: silentLog, metrics: noCounter }),
     },
-    sdk: { iot: new IoTClient({ region: 'us-east-1', maxAttempts: 1 }) },
+    sdk: { iot },
   });
 }
 
@@ -90,7 +85,7 @@ function statefulShadows() {
 
 describe('offboarding workflow (real ASL, real task cores)', () => {
   beforeEach(() => {
-    for (const mock of [identityMock, idpMock, iotMock, iotDataMock]) mock.reset();
+    resetMocks();
     statefulIdentity();
     statefulShadows();
     idpMock.on(ListUsersCommand).resolves({ Users: [] });

@@ -1,14 +1,14 @@
-import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { AttachPolicyCommand, IoTClient, LimitExceededException, ThrottlingException } from '@aws-sdk/client-iot';
-import { GetThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AttachPolicyCommand, LimitExceededException, ThrottlingException } from '@aws-sdk/client-iot';
+import { GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { publishWelcome } from '../../functions/publish-welcome/core';
 import { resolveIdentity } from '../../functions/resolve-identity/core';
 import { silentLog } from '../../functions/shared/observability';
 import { createTaskHandlers, runDefinition } from '../../sandbox/stepfunctions/task-runtime';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { mockedClients } from '../support/mocked-clients';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:resolve-identity';
 const WELCOME_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:publish-welcome';
@@ -24,25 +24,18 @@ const DEFINITION = JSON.parse(
   }),
 ) as object;
 
-const identityMock = mockClient(CognitoIdentityClient);
-const iotDataMock = mockClient(IoTDataPlaneClient);
-const iotMock = mockClient(IoTClient);
-const idpMock = mockClient(CognitoIdentityProviderClient);
+const { identityMock, idpMock, iotMock, iotDataMock, resetMocks, clients } = mockedClients();
 
 /** The real task cores, over SDK clients whose transport is mocked. */
 function handlers() {
-  const cognitoIdentity = new CognitoIdentityClient({ region: 'us-east-1' });
-  const iotData = new IoTDataPlaneClient({ region: 'us-east-1' });
+  const { cognitoIdentity, idp, iot, iotData } = clients();
   const pool = { identityPoolId: 'us-east-1:11111111-2222-3333-4444-555555555555', developerProviderName: 'dev' };
   return createTaskHandlers(DEFINITION, {
     lambdas: {
       [RESOLVE_ARN]: (payload) => resolveIdentity(payload, { cognitoIdentity, pool }),
       [WELCOME_ARN]: (payload) => publishWelcome(payload, { iotData, log: silentLog }),
     },
-    sdk: {
-      iot: new IoTClient({ region: 'us-east-1', maxAttempts: 1 }),
-      cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }),
-    },
+    sdk: { iot, cognitoidentityprovider: idp },
   });
 }
 
@@ -70,7 +63,7 @@ const run = (options: { startAt?: string; input?: unknown } = {}) =>
 
 describe('onboarding workflow (real ASL, real task cores)', () => {
   beforeEach(() => {
-    for (const mock of [identityMock, iotDataMock, iotMock, idpMock]) mock.reset();
+    resetMocks();
     identityMock.on(GetOpenIdTokenForDeveloperIdentityCommand).resolves({ IdentityId: IDENTITY_ID, Token: 'openid-token-secret' });
     iotMock.on(AttachPolicyCommand).resolves({});
     idpMock.on(AdminUpdateUserAttributesCommand).resolves({});
