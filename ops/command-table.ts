@@ -10,6 +10,7 @@ import { redriveCommand } from './commands/redrive';
 import { statusCommand } from './commands/status';
 import type { Clients, Targets } from './context';
 import { CliError, ExitCodes, parseDuration, type Output } from './output';
+import { DEFAULT_WORKFLOW, WORKFLOW_NAMES, type WorkflowName } from './workflows';
 
 /** A parsed command line, as each command's `parse` reads it. */
 export interface CommandLine {
@@ -58,28 +59,45 @@ function requiredString(line: CommandLine, name: string, usage: string, flag: st
   return value;
 }
 
+/** The flag's value, which must be one of `allowed` (`fallback` when absent). */
+function oneOf<Value extends string>(line: CommandLine, name: string, usage: string, flag: string, allowed: readonly Value[], fallback?: Value): Value {
+  const value = line.string(flag) ?? fallback;
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) {
+    const choices = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1) ?? ''}` : allowed.join('');
+    throw usageError(name, usage, `--${flag} must be ${choices}`);
+  }
+  return found;
+}
+
+const WORKFLOW_USAGE = `[--workflow ${WORKFLOW_NAMES.join('|')}]`;
+const WORKFLOW_OPTION = { workflow: { type: 'string', default: DEFAULT_WORKFLOW } } as const;
+const workflowOf = (line: CommandLine, name: string, usage: string): WorkflowName => oneOf(line, name, usage, 'workflow', WORKFLOW_NAMES, DEFAULT_WORKFLOW);
+
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
 const DIAGNOSE_ACTIONS: readonly DiagnoseAction[] = ['connect', 'publish', 'subscribe', 'receive'];
 
+const FAILED_USAGE = `failed ${WORKFLOW_USAGE} [--since 24h]`;
 const failed = command({
-  summary: 'List failed, timed-out and aborted onboarding executions',
-  usage: 'failed [--since 24h]',
-  options: { since: { type: 'string', default: '24h' } },
-  parse: (line) => ({ sinceMs: parseDuration(line.string('since') ?? '24h') }),
+  summary: 'List failed, timed-out and aborted executions of the onboarding (default) or offboarding workflow',
+  usage: FAILED_USAGE,
+  options: { ...WORKFLOW_OPTION, since: { type: 'string', default: '24h' } },
+  parse: (line) => ({ sinceMs: parseDuration(line.string('since') ?? '24h'), workflow: workflowOf(line, 'failed', FAILED_USAGE) }),
   run: async ({ clients, targets, out }, input) => {
     await failedCommand(clients, targets, out, input);
     return ExitCodes.Ok;
   },
 });
 
-const REDRIVE_USAGE = 'redrive <execution-arn…> | --all-failed [--since 24h] [--rate 5] [--restart]';
+const REDRIVE_USAGE = `redrive <execution-arn…> | --all-failed ${WORKFLOW_USAGE} [--since 24h] [--rate 5] [--restart]`;
 const redrive = command({
-  summary: 'Redrive failed onboarding executions from the state that failed',
+  summary: 'Redrive failed executions from the state that failed: by ARN (either workflow), or --all-failed of one --workflow',
   usage: REDRIVE_USAGE,
-  options: { 'all-failed': { type: 'boolean' }, since: { type: 'string', default: '24h' }, rate: { type: 'string', default: '5' }, restart: { type: 'boolean' } },
+  options: { ...WORKFLOW_OPTION, 'all-failed': { type: 'boolean' }, since: { type: 'string', default: '24h' }, rate: { type: 'string', default: '5' }, restart: { type: 'boolean' } },
   positionals: true,
   parse: (line) => {
     const allFailed = line.flag('all-failed');
+    const workflow = workflowOf(line, 'redrive', REDRIVE_USAGE);
     if (line.positionals.length === 0 && !allFailed) throw usageError('redrive', REDRIVE_USAGE, 'name executions or pass --all-failed');
     const badArn = line.positionals.find((arn) => !EXECUTION_ARN.test(arn));
     if (badArn !== undefined) {
@@ -87,7 +105,7 @@ const redrive = command({
     }
     const rate = Number(line.string('rate') ?? '5');
     if (!(rate > 0 && rate <= 50)) throw new CliError('redrive: --rate must be a number of redrives per second from 0 to 50', ExitCodes.Usage);
-    return { executionArns: [...line.positionals], allFailed, sinceMs: parseDuration(line.string('since') ?? '24h'), rate, restart: line.flag('restart') };
+    return { executionArns: [...line.positionals], allFailed, workflow, sinceMs: parseDuration(line.string('since') ?? '24h'), rate, restart: line.flag('restart') };
   },
   run: async ({ clients, targets, out }, input) => (await redriveCommand(clients, targets, out, input)).exitCode,
 });
@@ -134,8 +152,7 @@ const diagnose = command({
   usage: DIAGNOSE_USAGE,
   options: { username: { type: 'string' }, thing: { type: 'string' }, action: { type: 'string' }, topic: { type: 'string' }, 'client-id': { type: 'string' } },
   parse: (line) => {
-    const action = DIAGNOSE_ACTIONS.find((a) => a === line.string('action'));
-    if (!action) throw usageError('diagnose', DIAGNOSE_USAGE, '--action must be connect, publish, subscribe or receive');
+    const action = oneOf(line, 'diagnose', DIAGNOSE_USAGE, 'action', DIAGNOSE_ACTIONS);
     const topic = line.string('topic');
     const clientId = line.string('client-id');
     const thing = line.string('thing');

@@ -4,15 +4,23 @@ import { replacementExecutionName } from '../../functions/shared/onboarding';
 import { createPacer } from '../../functions/shared/pacing';
 import type { Clients, Targets } from '../context';
 import { ExitCodes, describeAwsFailure, table, type Output } from '../output';
-import { CLOSED_UNSUCCESSFUL, listExecutions } from './executions';
+import type { WorkflowName } from '../workflows';
+import { failedExecutionArns } from './executions';
 
 export interface RedriveOptions {
+  /** Executions of either workflow, redriven (or restarted) on their own state machine. */
   readonly executionArns: string[];
   readonly allFailed: boolean;
+  /** Whose failed executions `allFailed` redrives. */
+  readonly workflow: WorkflowName;
   readonly sinceMs: number;
   /** Redrives per second. Default 5. */
   readonly rate: number;
-  /** Start executions that can no longer be redriven afresh (same input, replacement name). */
+  /**
+   * Start executions that can no longer be redriven afresh (same input, replacement name). Safe for
+   * both workflows: it is what their own starters do (`ensureExecution`), under the same name, and
+   * offboarding resolves the user again, leaving one who is enabled by now alone.
+   */
   readonly restart: boolean;
   /** Injectable for tests; waits between calls to hold the rate. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -24,12 +32,10 @@ type Outcome =
   | { executionArn: string; result: 'skipped'; reason: string }
   | { executionArn: string; result: 'error'; reason: string };
 
-/** `redrive <arn…> | --all-failed`: rate-limited redrives with a summary. */
+/** `redrive <arn…> | --all-failed [--workflow onboarding|offboarding]`: rate-limited redrives with a summary. */
 export async function redriveCommand(clients: Clients, targets: Targets, out: Output, options: RedriveOptions) {
   const arns = options.allFailed
-    ? (await listExecutions(clients, targets.stateMachineArn, CLOSED_UNSUCCESSFUL, new Date(Date.now() - options.sinceMs)))
-        .map((e) => e.executionArn)
-        .filter((a): a is string => typeof a === 'string')
+    ? await failedExecutionArns(clients, targets, options.workflow, new Date(Date.now() - options.sinceMs))
     : options.executionArns;
   const pace = createPacer(options.rate, options.sleep);
   const outcomes: Outcome[] = [];

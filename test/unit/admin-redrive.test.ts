@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, ExecutionNotRedrivable, RedriveExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionNotRedrivable, ListExecutionsCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { redriveCommand } from '../../ops/commands/redrive';
@@ -10,9 +10,11 @@ const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:IotOnboardin
 const ARN = `arn:aws:states:us-east-1:123456789012:execution:IotOnboarding-onboarding:onboard-${SUB}-v1`;
 const INPUT = JSON.stringify({ username: 'alice', sub: SUB, onboardingVersion: '1' });
 const clients = { sfn: new SFNClient({ region: 'us-east-1' }) } as never;
-const targets = { stateMachineArn: MACHINE } as never;
+const OFFBOARDING = 'arn:aws:states:us-east-1:123456789012:stateMachine:IotOnboarding-offboarding';
+const OFFBOARDING_ARN = `arn:aws:states:us-east-1:123456789012:execution:IotOnboarding-offboarding:offboard-${SUB}-deleted-1767225000`;
+const targets = { stateMachineArn: MACHINE, offboardingStateMachineArn: OFFBOARDING } as never;
 const quiet: Output = { json: true, result() {}, progress() {} };
-const options = { executionArns: [ARN], allFailed: false, sinceMs: 86_400_000, rate: 50, restart: false, sleep: async () => {} };
+const options = { executionArns: [ARN], allFailed: false, workflow: 'onboarding' as const, sinceMs: 86_400_000, rate: 50, restart: false, sleep: async () => {} };
 const tooOld = () => new ExecutionNotRedrivable({ message: 'Execution is older than 14 days', $metadata: {} });
 
 describe('admin redrive', () => {
@@ -50,6 +52,27 @@ describe('admin redrive', () => {
     const { summary } = await redriveCommand(clients, targets, quiet, { ...options, restart: true });
     expect(summary.outcomes[0]).toMatchObject({ result: 'skipped', reason: `execution is ${status}` });
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('--all-failed --workflow offboarding redrives the failed offboardings, not the onboardings', async () => {
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    sfnMock.on(ListExecutionsCommand, { stateMachineArn: OFFBOARDING, statusFilter: 'FAILED' }).resolves({ executions: [{ executionArn: OFFBOARDING_ARN, stateMachineArn: OFFBOARDING, name: 'x', status: 'FAILED', startDate: new Date(), stopDate: new Date() }] });
+    sfnMock.on(ListExecutionsCommand, { stateMachineArn: MACHINE, statusFilter: 'FAILED' }).resolves({ executions: [{ executionArn: ARN, stateMachineArn: MACHINE, name: 'y', status: 'FAILED', startDate: new Date(), stopDate: new Date() }] });
+    sfnMock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+    const { summary } = await redriveCommand(clients, targets, quiet, { ...options, executionArns: [], allFailed: true, workflow: 'offboarding' });
+    expect(summary).toMatchObject({ redriven: 1, errors: 0 });
+    expect(sfnMock.commandCalls(RedriveExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([OFFBOARDING_ARN]);
+  });
+
+  it('with --restart starts an offboarding named by ARN afresh on the offboarding state machine, whatever --workflow says', async () => {
+    const stopDate = new Date('2026-01-01T00:00:00Z');
+    const input = JSON.stringify({ sub: SUB, reason: 'deleted' });
+    sfnMock.on(RedriveExecutionCommand).rejects(tooOld());
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED', name: `offboard-${SUB}-deleted-1767225000`, stateMachineArn: OFFBOARDING, input, stopDate, executionArn: OFFBOARDING_ARN, startDate: stopDate });
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${OFFBOARDING_ARN}-r1767225600`, startDate: new Date() });
+    const { summary } = await redriveCommand(clients, targets, quiet, { ...options, executionArns: [OFFBOARDING_ARN], restart: true });
+    expect(summary).toMatchObject({ restarted: 1, errors: 0 });
+    expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({ stateMachineArn: OFFBOARDING, name: `offboard-${SUB}-deleted-1767225000-r1767225600`, input });
   });
 
   it('holds the rate: waits between redrives', async () => {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { AttachPolicyCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
+import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AttachPolicyCommand, DetachPolicyCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { prebuildCli } from '../../support/prebuilt-cli';
 import { startHarness, type Harness } from './harness';
@@ -97,6 +98,57 @@ describe('npm run admin against a running sandbox', () => {
     expect(json<unknown[]>(await admin(['failed', '--json']))).toEqual([]);
   });
 
+  describe('a leaving user whose offboarding failed at DetachPolicy', () => {
+    let leaver: Awaited<ReturnType<Harness['onboardedUser']>>;
+    let offboardingArn = '';
+    beforeAll(async () => {
+      leaver = await h.onboardedUser('leaving');
+      // DetachPolicy makes 5 attempts on Iot.InternalFailureException (1 + MaxAttempts 4, statemachines/offboarding.asl.json).
+      h.sandbox.faults.set('iot:DetachPolicy', { failNext: 5, failWith: 'internal' });
+      await h.idp.send(new AdminDeleteUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: leaver.username }));
+      await h.sandbox.eventBus.drain();
+      const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.sandbox.offboardingStateMachineArn }));
+      offboardingArn = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${leaver.sub}-deleted-`))?.executionArn ?? '';
+      expect(await h.sandbox.services.sfn.waitForExecution(offboardingArn)).toBe('FAILED');
+      h.sandbox.faults.set('iot:DetachPolicy', undefined);
+    });
+    // Should these tests fail, the leaver must not stay an identity holding the policy for the reconcile test below.
+    afterAll(async () => {
+      h.sandbox.faults.set('iot:DetachPolicy', undefined);
+      if (leaver) await h.iot.send(new DetachPolicyCommand({ policyName: h.sandbox.policyName, target: leaver.access.identityId }));
+    });
+
+    it('failed --workflow offboarding lists it with sub, identity, reason, state and error; failed (onboarding) does not', async () => {
+      const failed = json<Array<Record<string, unknown>>>(await admin(['failed', '--workflow', 'offboarding', '--json']));
+      expect(failed).toEqual([
+        expect.objectContaining({
+          executionArn: offboardingArn,
+          sub: leaver.sub,
+          identityId: leaver.access.identityId,
+          reason: 'deleted',
+          status: 'FAILED',
+          failedState: 'DetachPolicy',
+          error: 'Iot.InternalFailureException',
+          cause: expect.stringMatching(/injected fault/),
+          redriveCount: 0,
+        }),
+      ]);
+      const table = await admin(['failed', '--workflow', 'offboarding']);
+      expect(table.stdout).toMatch(new RegExp(`^SUB\\s+IDENTITY\\s+REASON\\s+STATUS\\s+FAILED STATE\\s+ERROR\\s+CAUSE\\s+STOPPED\\s+REDRIVES\\n${leaver.sub}\\s+${leaver.access.identityId}\\s+deleted\\s+FAILED\\s+DetachPolicy\\s+Iot.InternalFailureException`));
+      expect(table.stdout).toContain('1 execution(s). Redrive them with: npm run admin -- redrive --all-failed --workflow offboarding');
+      expect(json<unknown[]>(await admin(['failed', '--json']))).toEqual([]);
+    });
+
+    it('redrive --all-failed --workflow offboarding brings it to SUCCEEDED and the identity holds the policy no more', async () => {
+      expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: leaver.access.identityId }))).policies).toHaveLength(1);
+      const summary = json<{ redriven: number; errors: number; skipped: number }>(await admin(['redrive', '--all-failed', '--workflow', 'offboarding', '--json']));
+      expect(summary).toMatchObject({ redriven: 1, errors: 0, skipped: 0 });
+      expect(await h.sandbox.services.sfn.waitForExecution(offboardingArn)).toBe('SUCCEEDED');
+      expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: leaver.access.identityId }))).policies).toEqual([]);
+      expect(json<unknown[]>(await admin(['failed', '--workflow', 'offboarding', '--json']))).toEqual([]);
+    });
+  });
+
   it('shows the status of an onboarded user', async () => {
     const user = await h.onboardedUser('status');
     const status = json<Record<string, unknown>>(await admin(['status', '--username', user.username, '--json']));
@@ -161,6 +213,7 @@ describe('npm run admin against a running sandbox', () => {
     ['a malformed execution ARN', ['redrive', 'arn:nope'], 2, /is not an execution ARN/],
     ['an unknown user', ['status', '--username', 'nobody-here'], 1, /No user "nobody-here"/],
     ['a bad duration', ['failed', '--since', 'yesterday'], 2, /is not a duration/],
+    ['an unknown workflow', ['redrive', '--all-failed', '--workflow', 'leaving'], 2, /redrive: --workflow must be onboarding or offboarding/],
     ['a bad reconcile rate', ['reconcile', '--rate', '0'], 2, /--rate must be a number of identities per second/],
     ['offboarding an enabled user', ['offboard', '--username', 'placeholder'], 1, /is enabled: disable it first/],
   ])('prints one line and exits non-zero for %s', async (_label, args, code, message) => {
