@@ -6,6 +6,7 @@ import { IotAccess } from './constructs/iot-access';
 import { IotCustomAuthorizer } from './constructs/iot-custom-authorizer';
 import { IotLogging, type IotLogLevel } from './constructs/iot-logging';
 import { acknowledgeCustomResourceProvider, IotDataEndpoint } from './constructs/iot-endpoint';
+import { OffboardingAlarms } from './constructs/offboarding-alarms';
 import { OnboardingAlarms } from './constructs/onboarding-alarms';
 import { OffboardingWorkflow } from './constructs/offboarding-workflow';
 import { OnboardingWorkflow } from './constructs/onboarding-workflow';
@@ -42,6 +43,7 @@ export class IotOnboardingStack extends Stack {
   readonly commands: CommandApi;
   readonly customAuthorizer: IotCustomAuthorizer;
   readonly alarms: OnboardingAlarms;
+  readonly offboardingAlarms: OffboardingAlarms;
 
   constructor(scope: Construct, id: string, props: IotOnboardingStackProps = {}) {
     super(scope, id, props);
@@ -85,6 +87,10 @@ export class IotOnboardingStack extends Stack {
       stateMachine: this.onboarding.stateMachine,
       executionLogs: this.onboarding.executionLogs,
       trigger: this.onboarding.trigger,
+      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
+    });
+    this.offboardingAlarms = new OffboardingAlarms(this, 'OffboardingAlarms', {
+      workflow: this.offboarding,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
     if (props.iotLogLevel) new IotLogging(this, 'IotLogging', { level: props.iotLogLevel });

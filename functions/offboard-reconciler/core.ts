@@ -7,7 +7,7 @@ import type { EnsureAction } from '../shared/executions';
 import { developerUsersOf } from '../shared/identity';
 import { MetricNames } from '../shared/metrics';
 import { IDENTITY_ID_PATTERN, OffboardingReasons, startOffboarding } from '../shared/offboarding';
-import type { Counter, Log } from '../shared/observability';
+import { reportStartFailure, type Counter, type Log } from '../shared/observability';
 import { createPacer, type Sleep } from '../shared/pacing';
 import { findUserBySub } from '../shared/users';
 
@@ -116,7 +116,7 @@ async function check(deps: ReconcileDeps, options: ReconcileOptions, identityId:
     const action = await startOffboarding(deps.sfn, options.offboardingStateMachineArn, input, at);
     return { identityId, sub, userState, action };
   } catch (error) {
-    deps.log.error('Could not start offboarding', { identityId, sub, error: error instanceof Error ? error.message : String(error) });
+    reportStartFailure(deps, MetricNames.OffboardingStartErrors, 'Could not start offboarding; the next run tries again', { identityId, sub }, error);
     return { identityId, sub, userState, action: 'error', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
 }

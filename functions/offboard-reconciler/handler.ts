@@ -5,7 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { clientConfig } from '../shared/clients';
-import { FunctionBudgets } from '../shared/time-budgets';
+import { FunctionBudgets, LOOP_DEADLINE_MARGIN_MS } from '../shared/time-budgets';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createCounter, createLogger } from '../shared/observability';
 import { reconcile } from './core';
@@ -38,8 +38,7 @@ export const handler = async (_event: unknown, context?: Context) => {
         offboardingStateMachineArn: config.STATE_MACHINE_ARN,
         dryRun: false,
         ratePerSecond: Number(config.RECONCILE_RATE ?? '5'),
-        // Stop 30 s before the function times out.
-        ...(context ? { budgetMs: Math.max(context.getRemainingTimeInMillis() - 30_000, 1_000) } : {}),
+        ...(context ? { budgetMs: Math.max(context.getRemainingTimeInMillis() - LOOP_DEADLINE_MARGIN_MS, 1_000) } : {}),
       },
       { ...clients, log, metrics },
     );

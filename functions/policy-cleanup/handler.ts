@@ -3,11 +3,12 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { clientConfig } from '../shared/clients';
 import { createLogger } from '../shared/observability';
+import { CFN_RESPONSE_TIMEOUT_MS, FunctionBudgets, LOOP_DEADLINE_MARGIN_MS } from '../shared/time-budgets';
 import { detachAllTargets } from './core';
 
 const log = createLogger('policy-cleanup');
-// The SDK's own retries absorb throttling on top of the pacing.
-const iot = new IoTClient(clientConfig({ maxAttempts: 8, requestTimeoutMs: 10_000 }));
+// The SDK's own retries (3 attempts) absorb throttling on top of the pacing.
+const iot = new IoTClient(clientConfig(FunctionBudgets.policyCleanup.sdk));
 
 const eventSchema = z.object({
   RequestType: z.enum(['Create', 'Update', 'Delete']),
@@ -32,7 +33,8 @@ export const handler = async (raw: unknown, context?: Context) => {
   let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
   let reason = 'OK';
   try {
-    if (event.RequestType === 'Delete') await detachAllTargets(event.ResourceProperties.PolicyNames, { iot, log });
+    const budget = context ? { budgetMs: Math.max(context.getRemainingTimeInMillis() - LOOP_DEADLINE_MARGIN_MS, 1_000) } : {};
+    if (event.RequestType === 'Delete') await detachAllTargets(event.ResourceProperties.PolicyNames, { iot, log }, budget);
   } catch (error) {
     status = 'FAILED';
     reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -47,5 +49,5 @@ export const handler = async (raw: unknown, context?: Context) => {
     LogicalResourceId: event.LogicalResourceId,
   });
   // The pre-signed URL takes a PUT with no content type.
-  await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '' } });
+  await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '' }, signal: AbortSignal.timeout(CFN_RESPONSE_TIMEOUT_MS) });
 };

@@ -57,6 +57,8 @@ const SDK = {
   /** The onboarding tasks' settings: a 1 s connection timeout. */
   taskRetryOnce: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 2 },
   taskOnce: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 1 },
+  /** Paced loops that must absorb throttling themselves (no workflow retries them). */
+  paced: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 3 },
   /** IoT gives a custom authorizer 5 s in all: a short connect, one long request. */
   authorizer: { connectionTimeoutMs: 300, requestTimeoutMs: 3_200, maxAttempts: 1 },
 } as const satisfies Record<string, SdkBudget>;
@@ -136,7 +138,24 @@ export const FunctionBudgets = {
    * 1 × (2 × (500 + 2,000) + 1,000) = 6,000 ms < the 30,000 ms margin.
    */
   reconciler: budget(900, SDK.retryOnce, 1),
+  /**
+   * The stack-deletion custom resource: ListTargetsForPolicy and DetachPolicy in a loop paced under
+   * the 15 TPS quota, for up to 15 minutes; it stops starting calls `LOOP_DEADLINE_MARGIN_MS` before
+   * its deadline and answers CloudFormation FAILED with what is left, so a huge stack is finished
+   * by running the delete again: 1 × (3 × (500 + 2,000) + 1,000 + 2,000) = 10,500 ms, plus the
+   * response (`CFN_RESPONSE_TIMEOUT_MS`) < the 30,000 ms margin.
+   */
+  policyCleanup: budget(900, SDK.paced, 1),
 } as const satisfies Record<string, FunctionBudget>;
+
+/**
+ * Loops that run until a deadline (the reconciler, the policy cleanup) stop starting calls this
+ * long before their Lambda timeout, so the call in flight ends and the function still reports.
+ */
+export const LOOP_DEADLINE_MARGIN_MS = 30_000;
+
+/** The policy cleanup's PUT of its answer to CloudFormation's pre-signed URL. */
+export const CFN_RESPONSE_TIMEOUT_MS = 5_000;
 
 /** The API's self-healing onboarding (start/describe/redrive, up to 9 calls) shares one abort signal. */
 export const API_ENSURE_ONBOARDING_MS = 3_000;

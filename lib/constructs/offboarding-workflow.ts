@@ -154,7 +154,7 @@ export class OffboardingWorkflow extends Construct {
     const policyCleanup = new ProductFunction(this, 'PolicyCleanup', {
       source: 'policy-cleanup',
       description: 'Custom resource: on stack deletion, detaches every target of the product policy so it can be deleted.',
-      timeout: Duration.minutes(15),
+      timeout: Duration.seconds(FunctionBudgets.policyCleanup.timeoutSeconds),
     });
     policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
     grantWildcard(
@@ -167,6 +167,9 @@ export class OffboardingWorkflow extends Construct {
       serviceToken: policyCleanup.functionArn,
       resourceType: 'Custom::IotPolicyTargets',
       properties: { PolicyNames: [props.access.policyName] },
+      // CloudFormation waits an hour for a lost answer by default; the function answers within its timeout.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
+      serviceTimeout: Duration.seconds(FunctionBudgets.policyCleanup.timeoutSeconds + 60),
     });
     // Deleted before the policy (CloudFormation deletes dependents first), after the function.
     policyCleanupResource.node.addDependency(props.access.iotPolicy);

@@ -15,20 +15,41 @@ const metricsOf = (alarm: { Properties?: Record<string, unknown> }) =>
   JSON.stringify((alarm.Properties?.Metrics as unknown[]) ?? alarm.Properties);
 
 describe('operational alarms', () => {
-  it('alarms on onboarding executions that failed, timed out or were aborted', () => {
-    const smId = logicalIdOf(s.resources, 'AWS::StepFunctions::StateMachine', 'Onboarding');
-    const alarm = alarms().find((a) => metricsOf(a).includes('ExecutionsFailed'));
-    expect(metricsOf(alarm ?? {})).toContain('ExecutionsTimedOut');
-    expect(metricsOf(alarm ?? {})).toContain('ExecutionsAborted');
-    expect(metricsOf(alarm ?? {})).toContain(smId);
-    expect(alarm?.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+  /** The alarm whose logical id starts with `prefix` (the construct path: Alarms… or OffboardingAlarms…). */
+  const alarmOf = (prefix: string): { Properties?: Record<string, unknown> } => {
+    const ids = Object.keys(s.resources).filter((id) => id.startsWith(prefix) && s.resources[id]?.Type === 'AWS::CloudWatch::Alarm');
+    expect(ids).toHaveLength(1);
+    return s.resources[ids[0] as string] ?? {};
+  };
+
+  it.each([
+    ['onboarding', 'AlarmsFailedExecutions', 'OnboardingStateMachine'],
+    ['offboarding', 'OffboardingAlarmsFailedExecutions', 'OffboardingStateMachine'],
+  ])('alarms on %s executions that failed, timed out or were aborted', (_workflow, alarmFragment, machineFragment) => {
+    const alarm = alarmOf(alarmFragment);
+    const metrics = metricsOf(alarm);
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) expect(metrics).toContain(metric);
+    expect(metrics).toContain(logicalIdOf(s.resources, 'AWS::StepFunctions::StateMachine', machineFragment));
+    expect(alarm.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
   });
 
   it('alarms on trigger errors, counted or crashed', () => {
-    const alarm = alarms().find((a) => metricsOf(a).includes('OnboardingTriggerErrors'));
-    expect(metricsOf(alarm ?? {})).toContain('"Namespace":"IotOnboarding"');
-    expect(metricsOf(alarm ?? {})).toContain('"MetricName":"Errors"');
-    expect(alarm?.Properties?.Threshold).toBe(1);
+    const metrics = metricsOf(alarmOf('AlarmsTriggerErrors'));
+    expect(metrics).toContain('"MetricName":"OnboardingTriggerErrors"');
+    expect(metrics).toContain('"Namespace":"IotOnboarding"');
+    expect(metrics).toContain('{"Name":"service","Value":"post-authentication"}');
+    expect(metrics).toContain(logicalIdOf(s.resources, 'AWS::Lambda::Function', 'OnboardingPostAuthentication'));
+    expect(alarmOf('AlarmsTriggerErrors').Properties?.Threshold).toBe(1);
+  });
+
+  it('alarms when offboarding could not start, counted by the lifecycle handler or the reconciler, or either crashed', () => {
+    const alarm = alarmOf('OffboardingAlarmsStartErrors');
+    const metrics = metricsOf(alarm);
+    expect(metrics.match(/"MetricName":"OffboardingStartErrors"/g)).toHaveLength(2);
+    for (const service of ['user-lifecycle', 'offboard-reconciler']) expect(metrics).toContain(`{"Name":"service","Value":"${service}"}`);
+    for (const fn of ['OffboardingLifecycleHandler', 'OffboardingReconciler']) expect(metrics).toContain(logicalIdOf(s.resources, 'AWS::Lambda::Function', fn));
+    expect(metrics.match(/"MetricName":"Errors"/g)).toHaveLength(2);
+    expect(alarm.Properties?.Threshold).toBe(1);
   });
 
   it('counts throttled AttachPolicy attempts from the execution log and alarms on sustained throttling', () => {
@@ -51,7 +72,7 @@ describe('operational alarms', () => {
     const stack = new IotOnboardingStack(app, 'WithTopic', { alarmTopic: topic, iotDataEndpoint: 'https://x-ats.iot.us-east-1.amazonaws.com' });
     const withTopic = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
     const topicAlarms = Object.values(withTopic).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(topicAlarms).toHaveLength(3);
+    expect(topicAlarms).toHaveLength(5);
     for (const alarm of topicAlarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(alarm.Properties.OKActions).toHaveLength(1);

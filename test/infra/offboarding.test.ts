@@ -127,6 +127,11 @@ describe('clean removal', () => {
     expect(cr.DependsOn).toContain(ref('AWS::IoT::Policy', 'IotPolicy'));
   });
 
+  it('waits for the cleanup no longer than its function can run, not CloudFormation\'s default hour', () => {
+    const cr = s.template.toJSON().Resources[ref('Custom::IotPolicyTargets', 'PolicyCleanup')] as { Properties: Record<string, unknown> };
+    expect(cr.Properties.ServiceTimeout).toBe(String(FunctionBudgets.policyCleanup.timeoutSeconds + 60));
+  });
+
   it('lets the cleanup function only list the policy\'s targets and detach them', () => {
     const roleId = roleOfFunction('OffboardingPolicyCleanup');
     expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'iot:DetachPolicy', 'iot:ListTargetsForPolicy', ...X_RAY].sort());

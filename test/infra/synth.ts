@@ -87,6 +87,7 @@ export const FUNCTION_BUDGETS: Readonly<Record<string, FunctionBudget | number>>
   OffboardingDeleteShadows: FunctionBudgets.offboardDeleteShadows,
   OffboardingRemoveIdentity: FunctionBudgets.offboardingTask,
   OffboardingRecordResult: FunctionBudgets.offboardingTask,
+  OffboardingPolicyCleanup: FunctionBudgets.policyCleanup,
 };
 
 /**

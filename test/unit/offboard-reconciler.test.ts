@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reconcile, type ReconcileOptions } from '../../functions/offboard-reconciler/core';
 import { awsError, recordingCounter, recordingLog } from './fixtures';
+import { MetricNames } from '../../functions/shared/metrics';
 
 const iotMock = mockClient(IoTClient);
 const identityMock = mockClient(CognitoIdentityClient);
@@ -96,11 +97,13 @@ describe('reconciler core', () => {
     expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toBe(`offboard-0f1e2d3c-4b5a-6978-8a9b-000000000001-orphan-${HOUR}`);
   });
 
-  it('reports a start that failed and goes on with the scan', async () => {
+  it('reports a start that failed, counts it for the start-errors alarm and goes on with the scan', async () => {
     sfnMock.on(StartExecutionCommand).rejectsOnce(awsError('ThrottlingException', 400)).resolves({ executionArn: 'x', startDate: NOW });
-    const report = await reconcile(OPTIONS, deps());
+    const d = deps();
+    const report = await reconcile(OPTIONS, d);
     expect(report.findings.map((f) => f.action)).toEqual(['error', 'started']);
     expect(report.findings[0]?.error).toMatch(/ThrottlingException/);
+    expect(d.metrics.counts.get(MetricNames.OffboardingStartErrors)).toBe(1);
   });
 
   it('stops when its time budget is spent and says the scan is incomplete', async () => {

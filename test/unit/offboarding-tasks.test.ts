@@ -100,9 +100,22 @@ describe('policy cleanup (stack deletion)', () => {
       return { targets: ['t1', 't2'], nextMarker: 'm' };
     });
     iotMock.on(DetachPolicyCommand).resolves({});
-    const detached = await detachAllTargets(['p'], { iot, log: silentLog, sleep: async () => undefined }, 1000);
+    const detached = await detachAllTargets(['p'], { iot, log: silentLog, sleep: async () => undefined }, { ratePerSecond: 1000 });
     expect(detached).toBe(6);
     expect(iotMock.commandCalls(DetachPolicyCommand)[0]?.args[0].input).toEqual({ policyName: 'p', target: 't1' });
+  });
+
+  it('starts no call once its time budget is spent and fails naming what it detached, so the stack answer is never late', async () => {
+    iotMock.on(ListTargetsForPolicyCommand).resolves({ targets: ['t1', 't2', 't3'] });
+    iotMock.on(DetachPolicyCommand).resolves({});
+    let t = 0;
+    // Every clock read moves 400 ms: the budget of 1,000 ms is spent before the third detach.
+    const deps = { iot, log: silentLog, sleep: async () => undefined, now: () => (t += 400) };
+    await expect(detachAllTargets(['p'], deps, { ratePerSecond: 1000, budgetMs: 1_000 })).rejects.toMatchObject({
+      name: 'CleanupIncomplete',
+      message: expect.stringContaining('after detaching 1 target(s)'),
+    });
+    expect(iotMock.commandCalls(DetachPolicyCommand)).toHaveLength(1);
   });
 
   it('treats a policy already gone as having no targets', async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   AUTHORIZER_SECRET_SDK,
+  CFN_RESPONSE_TIMEOUT_MS,
   FunctionBudgets,
   LAMBDA_INIT_LIMIT_SECONDS,
+  LOOP_DEADLINE_MARGIN_MS,
   worstCaseCallMs,
   worstCaseInvocationMs,
 } from '../../functions/shared/time-budgets';
@@ -30,6 +32,11 @@ describe('time budgets', () => {
   it('keeps the trigger inside the 5 s Cognito gives it', () => {
     expect(FunctionBudgets.postAuthentication.timeoutSeconds).toBeLessThanOrEqual(5);
     expect(worstCaseInvocationMs(FunctionBudgets.postAuthentication)).toBe(3_000);
+  });
+
+  it('ends the call in flight of a deadline loop, and the policy cleanup answer, inside the margin it stops at', () => {
+    expect(worstCaseCallMs(FunctionBudgets.reconciler.sdk)).toBeLessThan(LOOP_DEADLINE_MARGIN_MS);
+    expect(worstCaseCallMs(FunctionBudgets.policyCleanup.sdk) + CFN_RESPONSE_TIMEOUT_MS).toBeLessThan(LOOP_DEADLINE_MARGIN_MS);
   });
 
   it('fits the command API inside the HTTP API 30 s integration timeout', () => {
