@@ -1,5 +1,7 @@
+import * as z from 'zod/mini';
 import type { ServerResponse } from 'node:http';
 import { InvalidFaultSpec, parseFaultSpecs, type FaultInjector, type FaultSpec } from './faults';
+import { documentIssues } from './validation';
 import { startHttpServer, type StartedServer } from './http';
 
 /** Paths of the control API (after LocalStack's chaos API, `/_localstack/chaos/faults`). */
@@ -71,12 +73,14 @@ export function applyFaultSpecs(faults: FaultInjector, specs: readonly FaultSpec
   for (const { operation, ...rule } of specs) faults.set(operation, rule);
 }
 
+const deleteSchema = z.object({ operation: z.string() });
+
 function operationsToDelete(value: unknown): string[] {
   const items = Array.isArray(value) ? value : [value];
   return items.map((item, index) => {
-    const operation = (item as { operation?: unknown } | null)?.operation;
-    if (typeof operation !== 'string') throw new InvalidFaultSpec(`faults[${index}].operation must be a string`);
-    return operation;
+    const parsed = deleteSchema.safeParse(item);
+    if (!parsed.success) throw new InvalidFaultSpec(documentIssues(parsed.error.issues, item, `faults[${index}]`).join('; '));
+    return parsed.data.operation;
   });
 }
 

@@ -1,3 +1,6 @@
+import * as z from 'zod/mini';
+import { documentIssues } from './validation';
+
 /**
  * Fault injection for tests and benchmarks. Operations are named `<service>:<Operation>` as in
  * IAM (for example `iot:AttachPolicy`). A rule can throttle an operation above a rate (token
@@ -111,45 +114,39 @@ export class InvalidFaultSpec extends Error {
   override readonly name = 'InvalidFaultSpec';
 }
 
+const OPERATION = /^[a-z-]+:[A-Z][A-Za-z]+$/;
+const knownOperation = (operation: string) => OPERATION.test(operation) && FAULT_SERVICES.some((s) => operation.startsWith(`${s}:`));
+const wholeNumber = z.optional(z.int().check(z.gte(0)));
+
+/** One rule as the control endpoint and `--faults` take it; nothing else is accepted. */
+const faultSpecSchema = z
+  .strictObject({
+    operation: z.string().check(z.refine(knownOperation, `must be <service>:<Operation> with service one of ${FAULT_SERVICES.join(', ')} (e.g. iot:AttachPolicy)`)),
+    throttleTps: z.optional(z.number().check(z.gt(0))),
+    failNext: wholeNumber,
+    failWith: z.optional(z.enum(['throttle', 'internal'])),
+    loseResponseNext: wholeNumber,
+  })
+  .check(z.refine((s) => s.throttleTps !== undefined || s.failNext !== undefined || s.loseResponseNext !== undefined, 'needs throttleTps, failNext and/or loseResponseNext'));
+
 /**
  * Reads fault rules from JSON (one rule or a list), with the checks the in-process API relies on:
  * a known `service:Operation`, `throttleTps` > 0, `failNext` and `loseResponseNext` whole numbers
  * >= 0, `failWith` `throttle` or `internal`, at least one of `throttleTps`, `failNext` and
- * `loseResponseNext`, nothing else.
+ * `loseResponseNext`, nothing else. Worded as the rest of the sandbox's validation.
  */
 export function parseFaultSpecs(value: unknown): FaultSpec[] {
   const items = Array.isArray(value) ? value : [value];
-  return items.map((item, index) => parseFaultSpec(item, `faults[${index}]`));
-}
-
-const KNOWN_FIELDS = 'operation, throttleTps, failNext, failWith, loseResponseNext';
-
-function wholeNumber(value: unknown, where: string): number | undefined {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw new InvalidFaultSpec(`${where} must be a whole number >= 0`);
-  return value as number | undefined;
-}
-
-function parseFaultSpec(item: unknown, where: string): FaultSpec {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new InvalidFaultSpec(`${where} must be an object`);
-  const { operation, throttleTps, failNext, failWith, loseResponseNext, ...rest } = item as Record<string, unknown>;
-  const unknownKeys = Object.keys(rest);
-  if (unknownKeys.length > 0) throw new InvalidFaultSpec(`${where} has unknown field(s) ${unknownKeys.join(', ')} (known: ${KNOWN_FIELDS})`);
-  const service = typeof operation === 'string' ? operation.split(':')[0] : undefined;
-  if (typeof operation !== 'string' || !/^[a-z-]+:[A-Z][A-Za-z]+$/.test(operation) || !FAULT_SERVICES.some((s) => s === service)) {
-    throw new InvalidFaultSpec(`${where}.operation must be <service>:<Operation> with service one of ${FAULT_SERVICES.join(', ')} (e.g. iot:AttachPolicy)`);
-  }
-  if (throttleTps !== undefined && (typeof throttleTps !== 'number' || !(throttleTps > 0))) throw new InvalidFaultSpec(`${where}.throttleTps must be a number > 0`);
-  const next = wholeNumber(failNext, `${where}.failNext`);
-  const losses = wholeNumber(loseResponseNext, `${where}.loseResponseNext`);
-  if (failWith !== undefined && failWith !== 'throttle' && failWith !== 'internal') throw new InvalidFaultSpec(`${where}.failWith must be "throttle" or "internal"`);
-  if (throttleTps === undefined && next === undefined && losses === undefined) {
-    throw new InvalidFaultSpec(`${where} needs throttleTps, failNext and/or loseResponseNext`);
-  }
-  return {
-    operation,
-    ...(throttleTps !== undefined ? { throttleTps } : {}),
-    ...(next !== undefined ? { failNext: next } : {}),
-    ...(failWith !== undefined ? { failWith } : {}),
-    ...(losses !== undefined ? { loseResponseNext: losses } : {}),
-  };
+  return items.map((item, index) => {
+    const parsed = faultSpecSchema.safeParse(item);
+    if (!parsed.success) throw new InvalidFaultSpec(documentIssues(parsed.error.issues, item, `faults[${index}]`).join('; '));
+    const { operation, throttleTps, failNext, failWith, loseResponseNext } = parsed.data;
+    return {
+      operation,
+      ...(throttleTps !== undefined ? { throttleTps } : {}),
+      ...(failNext !== undefined ? { failNext } : {}),
+      ...(failWith !== undefined ? { failWith } : {}),
+      ...(loseResponseNext !== undefined ? { loseResponseNext } : {}),
+    };
+  });
 }

@@ -83,6 +83,7 @@ const MEMBERS = {
   boolean: z.nullish(z.boolean()),
   /** A JSON object of string values (`Logins`, `AuthParameters`, `ClientMetadata`). */
   stringMap: z.nullish(z.record(z.string(), z.string())),
+  stringList: z.nullish(z.array(z.string())),
 };
 
 /** One member of a JSON protocol request, validated with a zod/mini schema (InvalidParameterException). */
@@ -104,6 +105,11 @@ export function optionalNumber(input: Record<string, unknown>, field: string): n
 
 export function optionalBoolean(input: Record<string, unknown>, field: string): boolean | undefined {
   return jsonMember(MEMBERS.boolean, input, field) ?? undefined;
+}
+
+/** A list of strings (`AttributesToGet`, `UserAttributeNames`). */
+export function optionalStringList(input: Record<string, unknown>, field: string): readonly string[] | undefined {
+  return jsonMember(MEMBERS.stringList, input, field) ?? undefined;
 }
 
 /** A JSON object of string values (`Logins`, `AuthParameters`, `ClientMetadata`). */

@@ -52,13 +52,29 @@ export function constraintOf(issue: Issue, value: unknown): string {
 /** How a member path is named in the message; AWS names `Username` as 'username' in Cognito's. */
 export type MemberNaming = (key: PropertyKey) => string;
 
+/** A member's path as AWS names it: list items count from 1 and say `member` ('userAttributes.1.member.name'). */
+function pathName(path: readonly PropertyKey[], naming: MemberNaming): string {
+  return path.map((key) => (typeof key === 'number' ? `${key + 1}.member` : naming(key))).join('.');
+}
+
 /** "N validation error(s) detected: Value … at '…' failed to satisfy constraint: …". */
 export function validationMessage(issues: readonly Issue[], input: unknown, naming: MemberNaming = String): string {
   const clauses = issues.map((issue) => {
     const value = valueAt(input, issue.path);
-    return `Value ${renderValue(value)} at '${issue.path.map(naming).join('.')}' failed to satisfy constraint: ${constraintOf(issue, value)}`;
+    return `Value ${renderValue(value)} at '${pathName(issue.path, naming)}' failed to satisfy constraint: ${constraintOf(issue, value)}`;
   });
   return `${clauses.length} validation error${clauses.length === 1 ? '' : 's'} detected: ${clauses.join('; ')}`;
+}
+
+/**
+ * "<where>.<path>: <constraint>" per issue, for documents that are not AWS API requests (state
+ * machine definitions, the sandbox's own fault rules), in the same constraint words.
+ */
+export function documentIssues(issues: readonly Issue[], input: unknown, where?: string): string[] {
+  return issues.map((issue) => {
+    const path = [...(where === undefined ? [] : [where]), ...issue.path.map(String)].join('.') || '(root)';
+    return `${path}: ${constraintOf(issue, valueAt(input, issue.path))}`;
+  });
 }
 
 /** Parses `input` with `schema`; on a violation throws what `fail` makes of AWS's message. */

@@ -1,6 +1,6 @@
 import { AwsServiceError } from '../http';
 import type { IssuedCredentials } from '../credentials';
-import { epochSeconds, invalidParameter, optionalBoolean, optionalNumber, optionalString, requireString, type JsonOperation } from '../json-target';
+import { epochSeconds, invalidParameter, optionalBoolean, optionalNumber, optionalString, optionalStringList, requireString, type JsonOperation } from '../json-target';
 import { applyAttributes, attributeList } from './attributes';
 import type { IdpContext, OperationRequest } from './context';
 import { notAuthorized, resourceNotFound, userNotFound } from './errors';
@@ -99,13 +99,6 @@ function decodePaginationToken(token: string | undefined): number {
     // fall through
   }
   throw invalidParameter('Invalid pagination token');
-}
-
-function optionalStringList(input: Record<string, unknown>, field: string): readonly string[] | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw invalidParameter(`Value at '${field}' must be a list of strings`);
-  return value as string[];
 }
 
 /** DescribeUserPoolClient: the client's settings, including its secret (the SDK's `UserPoolClientType`). */

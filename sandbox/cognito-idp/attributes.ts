@@ -1,4 +1,5 @@
-import { invalidParameter } from '../json-target';
+import * as z from 'zod/mini';
+import { invalidParameter, jsonMember } from '../json-target';
 import { notAuthorized } from './errors';
 import type { AppClientRecord, PoolRecord, UserRecord } from './state';
 
@@ -25,23 +26,24 @@ function isWritable(p: PoolRecord, client: AppClientRecord, name: string): boole
   return client.writeAttributes === undefined || client.writeAttributes.has(name);
 }
 
-function parseAttribute(p: PoolRecord, field: string, item: unknown): AttributeValue {
-  if (!item || typeof item !== 'object') throw invalidParameter(`Value at '${field}' must be a list of attributes`);
-  const { Name, Value } = item as { Name?: unknown; Value?: unknown };
-  if (typeof Name !== 'string' || Name === '') throw invalidParameter(`1 validation error detected: Value null at '${field}.member.name' failed to satisfy constraint: Member must not be null`);
-  if (Value !== undefined && Value !== null && typeof Value !== 'string') throw invalidParameter(`Value of attribute ${Name} must be a string`);
+/**
+ * `AttributeType`: Name of 1-32 characters, optional Value of at most 2,048.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AttributeType.html
+ */
+const attributeListSchema = z.nullish(
+  z.array(z.object({ Name: z.string().check(z.minLength(1), z.maxLength(32)), Value: z.nullish(z.string().check(z.maxLength(2048))) })),
+);
+
+/** What the schema alone cannot say: `sub` is never written, and names exist in the pool. */
+function checkAttribute(p: PoolRecord, { Name, Value }: { Name: string; Value?: string | null | undefined }): AttributeValue {
   if (Name === 'sub') throw invalidParameter('Cannot modify the non-mutable attribute sub');
   if (!STANDARD_ATTRIBUTES.has(Name) && !p.customAttributes.has(Name)) throw invalidParameter(`Attribute does not exist in the schema. (${Name})`);
-  if (typeof Value === 'string' && Value.length > 2048) throw invalidParameter(`Invalid user attributes: ${Name}: Attribute value must be at most 2048 characters.`);
-  return { name: Name, value: typeof Value === 'string' ? Value : '' };
+  return { name: Name, value: Value ?? '' };
 }
 
 /** Parses `[{ Name, Value }]`; every name must exist in the schema (AdminUpdateUserAttributes). */
 export function attributeList(p: PoolRecord, input: Record<string, unknown>, field: string): AttributeValue[] {
-  const raw = input[field];
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw invalidParameter(`Value at '${field}' must be a list of attributes`);
-  return raw.map((item: unknown) => parseAttribute(p, field, item));
+  return (jsonMember(attributeListSchema, input, field) ?? []).map((attribute) => checkAttribute(p, attribute));
 }
 
 /** Writes by an app client (SignUp, UpdateUserAttributes): read-only attributes are refused as Cognito refuses them. */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { constraintOf, valueAt } from '../validation';
+import { documentIssues } from '../validation';
 
 /**
  * The parts of an Amazon States Language (JSONPath) definition the sandbox reads itself. The
@@ -76,8 +76,7 @@ export function parseDefinition(definition: unknown): AslDefinition {
   const value: unknown = typeof definition === 'string' ? JSON.parse(definition) : definition;
   const parsed = definitionSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${constraintOf(i, valueAt(value, i.path))}`);
-    throw new Error(`Invalid state machine definition: ${issues.join('; ')}`);
+    throw new Error(`Invalid state machine definition: ${documentIssues(parsed.error.issues, value).join('; ')}`);
   }
   if (!(parsed.data.StartAt in parsed.data.States)) {
     throw new Error(`Invalid state machine definition: StartAt '${parsed.data.StartAt}' is not a state`);

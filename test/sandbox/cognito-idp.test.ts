@@ -258,6 +258,16 @@ describe('attributes', () => {
     expect(error.name).toBe('InvalidParameterException');
   });
 
+  it('refuses an attribute value over 2,048 characters, naming the list member as AWS does, and writes nothing', async () => {
+    const username = await signUpConfirmed();
+    const attributes = [{ Name: 'custom:identity_id', Value: 'kept' }, { Name: 'custom:iot_onboarded', Value: 'x'.repeat(2049) }];
+    const error = await errorOf(cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: username, UserAttributes: attributes })));
+    expect(error).toMatchObject({ name: 'InvalidParameterException' });
+    expect(error.message).toMatch(/^1 validation error detected: Value 'x+' at 'userAttributes\.2\.member\.value' failed to satisfy constraint: Member must have length less than or equal to 2048$/);
+    const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+    expect(user.UserAttributes?.some((a) => a.Name === 'custom:identity_id')).toBe(false);
+  });
+
   it('answers UserNotFoundException for AdminGetUser of an unknown user', async () => {
     expect((await errorOf(cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'ghost' })))).name).toBe('UserNotFoundException');
   });

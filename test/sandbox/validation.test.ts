@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../sandbox/stepfunctions/requests';
 import { parseDefinition } from '../../sandbox/stepfunctions/definition';
-import { optionalString, requireString, stringMap } from '../../sandbox/json-target';
+import { optionalString, optionalStringList, requireString, stringMap } from '../../sandbox/json-target';
 
 const messageOf = (fn: () => unknown): { name: string; message: string } => {
   try {
@@ -60,5 +60,12 @@ describe('JSON protocol members (Cognito, Secrets Manager)', () => {
       "1 validation error detected: Value 1 at 'logins.a' failed to satisfy constraint: Member must be of type string",
     );
     expect(messageOf(() => stringMap({ Logins: ['x'] }, 'Logins')).name).toBe('InvalidParameterException');
+  });
+
+  it('names a list item as AWS does, counting from 1 with `member`', () => {
+    expect(messageOf(() => optionalStringList({ AttributesToGet: ['email', 7] }, 'AttributesToGet')).message).toBe(
+      "1 validation error detected: Value 7 at 'attributesToGet.2.member' failed to satisfy constraint: Member must be of type string",
+    );
+    expect(optionalStringList({ AttributesToGet: ['email'] }, 'AttributesToGet')).toEqual(['email']);
   });
 });

@@ -14,4 +14,13 @@ describe('parseFaultSpecs (the control API and --faults)', () => {
   it('still refuses a rule with no effect', () => {
     expect(() => parseFaultSpecs({ operation: 'iot:AttachPolicy' })).toThrow(/throttleTps, failNext and\/or loseResponseNext/);
   });
+
+  it('names every violation of a rule with its path: unknown fields, an unknown service, a failWith outside the set', () => {
+    expect(() => parseFaultSpecs({ operation: 'lambda:Invoke', failNext: 1, extra: true })).toThrow(
+      'faults[0].operation: must be <service>:<Operation> with service one of cognito-idp, cognito-identity, iot, states (e.g. iot:AttachPolicy); faults[0]: Member must not contain the field(s) extra',
+    );
+    expect(() => parseFaultSpecs([{ operation: 'iot:AttachPolicy', failNext: 1 }, { operation: 'iot:AttachPolicy', failNext: 1, failWith: 'boom' }])).toThrow(
+      'faults[1].failWith: Member must satisfy enum value set: [throttle, internal]',
+    );
+  });
 });
