@@ -244,10 +244,10 @@ describe('custom authorizer over MQTT/TLS (ALPN mqtt)', { timeout: 10_000 }, () 
   it.each([
     ['a principalId with a dash', { principalId: 'alice-123' }, 'principalId'],
     ['a principalId over 128 characters', { principalId: 'a'.repeat(129) }, 'principalId'],
-    ['a policy document over 2,048 characters', { policyDocuments: [oversized] }, 'at most 2048'],
-    ['11 policy documents', { policyDocuments: Array.from({ length: 11 }, () => '{"Statement":{"Effect":"Allow","Action":"iot:*","Resource":"*"}}') }, 'at most 10'],
+    ['a policy document over 2,048 characters', { policyDocuments: [oversized] }, 'policyDocuments.0: Member must have length less than or equal to 2048'],
+    ['11 policy documents', { policyDocuments: Array.from({ length: 11 }, () => '{"Statement":{"Effect":"Allow","Action":"iot:*","Resource":"*"}}') }, 'policyDocuments: Member must have length less than or equal to 10'],
     ['a policy document that is not JSON', { policyDocuments: ['{not json'] }, 'not valid JSON'],
-    ['policyDocuments that are objects, not strings', { policyDocuments: [{ Statement: [] }] }, 'list of JSON strings'],
+    ['policyDocuments that are objects, not strings', { policyDocuments: [{ Statement: [] }] }, 'policyDocuments.0: Member must be of type string'],
     ['disconnectAfterInSeconds under 300', { disconnectAfterInSeconds: 299 }, 'disconnectAfterInSeconds'],
     ['refreshAfterInSeconds over 86,400', { refreshAfterInSeconds: 86_401 }, 'refreshAfterInSeconds'],
     ['no isAuthenticated', { isAuthenticated: undefined }, 'isAuthenticated'],

@@ -1,5 +1,7 @@
+import * as z from 'zod/mini';
 import type { PolicyDocumentLike } from '../../../functions/shared/iot-policy-engine';
 import { parsePolicyDocument } from '../registry';
+import { documentIssues } from '../../validation';
 import { AUTHORIZER_TIMEOUT_MS, MAX_POLICY_DOCUMENTS, MAX_POLICY_DOCUMENT_CHARS, MAX_SESSION_S, MIN_SESSION_S, PRINCIPAL_ID } from './limits';
 import type { AuthorizerInvocation, CustomAuthorizerEvent, CustomAuthorizerHandler, SandboxTimers } from './types';
 
@@ -30,46 +32,31 @@ export async function invokeHandler(handler: CustomAuthorizerHandler, event: Cus
   }
 }
 
+const session = z.int().check(z.gte(MIN_SESSION_S), z.lte(MAX_SESSION_S));
+
+/** The documented response format and bounds of an authorizer that authenticated the client. */
+const allowSchema = z.object({
+  principalId: z.string().check(z.regex(PRINCIPAL_ID)),
+  policyDocuments: z.array(z.string().check(z.maxLength(MAX_POLICY_DOCUMENT_CHARS))).check(z.maxLength(MAX_POLICY_DOCUMENTS)),
+  disconnectAfterInSeconds: session,
+  refreshAfterInSeconds: session,
+});
+
 /** Checks an authorizer's answer against the documented response format and bounds. */
 export function validateAuthorizerResponse(value: unknown, name = 'authorizer'): AuthorizerInvocation {
   const invalid = (why: string): AuthorizerInvocation => ({ ok: false, kind: 'invalid-response', detail: `authorizer ${name} answered an invalid response: ${why}` });
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return invalid('not a JSON object');
-  const r = value as Record<string, unknown>;
-  if (typeof r.isAuthenticated !== 'boolean') return invalid('isAuthenticated must be a boolean');
-  if (!r.isAuthenticated) return { ok: false, kind: 'not-authenticated', detail: `authorizer ${name} answered isAuthenticated: false` };
-  if (typeof r.principalId !== 'string' || !PRINCIPAL_ID.test(r.principalId)) {
-    return invalid('principalId must match ([a-zA-Z0-9]){1,128}');
-  }
-  const documents = r.policyDocuments;
-  if (!Array.isArray(documents) || !documents.every((d): d is string => typeof d === 'string')) {
-    return invalid('policyDocuments must be a list of JSON strings');
-  }
-  if (documents.length > MAX_POLICY_DOCUMENTS) return invalid(`${documents.length} policyDocuments; at most ${MAX_POLICY_DOCUMENTS}`);
+  const authenticated = z.object({ isAuthenticated: z.boolean() }).safeParse(value);
+  if (!authenticated.success) return invalid(documentIssues(authenticated.error.issues, value).join('; '));
+  if (!authenticated.data.isAuthenticated) return { ok: false, kind: 'not-authenticated', detail: `authorizer ${name} answered isAuthenticated: false` };
+  const parsed = allowSchema.safeParse(value);
+  if (!parsed.success) return invalid(documentIssues(parsed.error.issues, value).join('; '));
   const parsedPolicies: PolicyDocumentLike[] = [];
-  for (const [i, document] of documents.entries()) {
-    if (document.length > MAX_POLICY_DOCUMENT_CHARS) return invalid(`policyDocuments[${i}] has ${document.length} characters; at most ${MAX_POLICY_DOCUMENT_CHARS}`);
+  for (const [i, document] of parsed.data.policyDocuments.entries()) {
     try {
       parsedPolicies.push(parsePolicyDocument(document));
     } catch (error) {
-      return invalid(`policyDocuments[${i}]: ${(error as Error).message}`);
+      return invalid(`policyDocuments.${i}: ${(error as Error).message}`);
     }
   }
-  for (const key of ['disconnectAfterInSeconds', 'refreshAfterInSeconds'] as const) {
-    const seconds = r[key];
-    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < MIN_SESSION_S || seconds > MAX_SESSION_S) {
-      return invalid(`${key} must be an integer from ${MIN_SESSION_S} to ${MAX_SESSION_S}`);
-    }
-  }
-  return {
-    ok: true,
-    response: {
-      isAuthenticated: true,
-      principalId: r.principalId,
-      policyDocuments: documents,
-      parsedPolicies,
-      disconnectAfterInSeconds: r.disconnectAfterInSeconds as number,
-      refreshAfterInSeconds: r.refreshAfterInSeconds as number,
-    },
-  };
+  return { ok: true, response: { isAuthenticated: true, ...parsed.data, parsedPolicies } };
 }
-
