@@ -21,6 +21,7 @@ const COLD_START_ENV: Record<string, string> = {
   APP_CLIENT_ID: 'benchclient',
   APP_CLIENT_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-AbCdEf',
   AWS_ACCOUNT_ID: '123456789012',
+  IOT_POLICY_NAME: 'bench-user-iot',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
