@@ -15,6 +15,7 @@ const PORT_FLAGS = {
   'cognito-idp-port': ['cognitoIdp', 'Cognito user pools'],
   'cognito-identity-port': ['cognitoIdentity', 'Cognito identity'],
   'sfn-port': ['stepFunctions', 'Step Functions'],
+  'secretsmanager-port': ['secretsManager', 'Secrets Manager (the app client secret the custom authorizer reads)'],
   'control-port': ['control', 'fault control API (/_sandbox/faults, /_sandbox/calls)'],
 } as const satisfies Record<string, readonly [keyof SandboxPorts, string]>;
 
@@ -95,7 +96,12 @@ ${ports.join('\n')}
                               and one <Name>Endpoint key per endpoint
   --faults JSON|FILE          fault rules from the start, as the control API takes them, e.g.
                               '[{"operation":"iot:AttachPolicy","throttleTps":1}]'
-                              (fields: operation, throttleTps > 0, failNext >= 0, failWith throttle|internal)
+                              (fields: operation, throttleTps > 0, failNext >= 0, failWith throttle|internal,
+                              loseResponseNext >= 0)
+
+Environment:
+  IOT_ONBOARDING_BUNDLE_CACHE=off   bundle the functions at every start instead of reusing
+                              node_modules/.cache/sandbox-lambda while their sources are unchanged
   -h, --help                  this text
 `;
 }

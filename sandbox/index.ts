@@ -61,6 +61,7 @@ export interface SandboxPorts {
   readonly cognitoIdp?: number;
   readonly cognitoIdentity?: number;
   readonly stepFunctions?: number;
+  readonly secretsManager?: number;
   /** The fault control endpoint (control.ts). */
   readonly control?: number;
 }

@@ -68,7 +68,7 @@ export function describeDeployment(d: Deployment) {
   return { outputs, env, appConfig, endpoints, written };
 }
 
-function sandboxEndpoints({ idp, identity, iot, sfn, control }: SandboxServices, api: HttpApiServer) {
+function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, control }: SandboxServices, api: HttpApiServer) {
   return {
     api: api.url,
     cognitoIdp: idp.url,
@@ -82,6 +82,7 @@ function sandboxEndpoints({ idp, identity, iot, sfn, control }: SandboxServices,
     ...(iot.deviceMqttsUrl !== undefined ? { mqttTlsDevice: iot.deviceMqttsUrl } : {}),
     mqttWebSocketTls: iot.wssUrl ?? '',
     stepFunctions: sfn.url,
+    secretsManager: secretsManager.url,
     /** The fault control API (control.ts). */
     control: control.url,
   };

@@ -59,7 +59,7 @@ export async function startServices(options: SandboxOptions, ctx: SandboxContext
       ports: { dataPlane: ports.iotData ?? 0, mqtt: ports.mqtt ?? 0, controlPlane: ports.iotControl ?? 0 },
     }),
   );
-  const secretsManager = await started(startSecretsManager({ store, faults, now }));
+  const secretsManager = await started(startSecretsManager({ store, faults, now, ...port(ports.secretsManager) }));
   const retries = options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {};
   const sfn = await started(startStepFunctions({ faults, store, now, ...port(ports.stepFunctions), ...retries }));
   return { control, idp, identity, tls, iot, secretsManager, sfn };

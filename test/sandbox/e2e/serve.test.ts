@@ -21,7 +21,7 @@ import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/config';
 let child: ChildProcess;
 let dir: string;
 let outputs: Record<string, string>;
-const ports = { api: 0, tls: 0, device: 0, control: 0 };
+const ports = { api: 0, tls: 0, device: 0, control: 0, secrets: 0 };
 const stdout: string[] = [];
 
 async function freePort(): Promise<number> {
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const faults = JSON.stringify([{ operation: 'iot:AttachPolicy', throttleTps: 0.001 }]);
   // prettier-ignore
   const args = ['sandbox/main.ts', '--serve', '--outputs-file', join(dir, 'outputs.json'), '--api-port', `${ports.api}`, '--tls-port', `${ports.tls}`,
-    '--device-port', `${ports.device}`, '--control-port', `${ports.control}`, '--faults', faults];
+    '--device-port', `${ports.device}`, '--control-port', `${ports.control}`, '--secretsmanager-port', `${ports.secrets}`, '--faults', faults];
   // Its own process group: tsx runs the sandbox in a child process, and both must stop at the end.
   child = spawn(join('node_modules', '.bin', 'tsx'), args, { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   await new Promise<void>((resolve, reject) => {
@@ -89,6 +89,7 @@ describe('npm start -- --serve', () => {
     expect(portOf(outputs.MqttTlsEndpoint)).toBe(ports.tls);
     expect(portOf(outputs.MqttTlsDeviceEndpoint)).toBe(ports.device);
     expect(portOf(outputs.ControlEndpoint)).toBe(ports.control);
+    expect(portOf(outputs.SecretsManagerEndpoint)).toBe(ports.secrets);
   });
 
   it.each(['tls', 'device'] as const)('serves a certificate that a TLS client trusting only CaFile verifies (%s port)', async (which) => {
