@@ -3,8 +3,16 @@ import { parseArgs } from 'node:util';
 import { InvalidFaultSpec, parseFaultSpecs, type FaultSpec } from './faults';
 import type { SandboxPorts } from './index';
 
+/** The AWS JSON APIs: `--<the service's endpoint prefix>-port` (as in `AWS_ENDPOINT_URL_<SERVICE>` and the SDK's endpoints). */
+const JSON_API_PORTS: ReadonlyArray<readonly [prefix: string, key: keyof SandboxPorts, what: string]> = [
+  ['cognito-idp', 'cognitoIdp', 'Cognito user pools'],
+  ['cognito-identity', 'cognitoIdentity', 'Cognito identity'],
+  ['sfn', 'stepFunctions', 'Step Functions'],
+  ['secretsmanager', 'secretsManager', 'Secrets Manager (the app client secret the custom authorizer reads)'],
+];
+
 /** `--<flag> N` → the port it fixes (SandboxPorts key) and what listens there. */
-const PORT_FLAGS = {
+const PORT_FLAGS: Readonly<Record<string, readonly [keyof SandboxPorts, string]>> = {
   'api-port': ['api', 'HTTP API (command API)'],
   'iot-port': ['iotData', 'IoT data plane (REST) + MQTT over WebSocket at /mqtt (the ATS data endpoint)'],
   'iot-control-port': ['iotControl', 'IoT control plane'],
@@ -12,12 +20,9 @@ const PORT_FLAGS = {
   'tls-port': ['mqttTls', 'MQTT over TLS, both roles by ALPN: "mqtt" = custom authorizer (AWS: 443), x-amzn-mqtt-ca or none = devices with a client certificate (AWS: 8883)'],
   'device-port': ['deviceTls', 'a second MQTT/TLS listener, e.g. --tls-port 443 --device-port 8883'],
   'wss-port': ['mqttWss', 'MQTT over WebSocket with TLS (wss://)'],
-  'cognito-idp-port': ['cognitoIdp', 'Cognito user pools'],
-  'cognito-identity-port': ['cognitoIdentity', 'Cognito identity'],
-  'sfn-port': ['stepFunctions', 'Step Functions'],
-  'secretsmanager-port': ['secretsManager', 'Secrets Manager (the app client secret the custom authorizer reads)'],
+  ...Object.fromEntries(JSON_API_PORTS.map(([prefix, key, what]) => [`${prefix}-port`, [key, what] as const])),
   'control-port': ['control', 'fault control API (/_sandbox/faults, /_sandbox/calls)'],
-} as const satisfies Record<string, readonly [keyof SandboxPorts, string]>;
+};
 
 export interface CliOptions {
   readonly serve: boolean;
@@ -33,21 +38,20 @@ export class CliUsageError extends Error {
 
 export const DEFAULT_OUTPUTS_FILE = '.sandbox/outputs.json';
 
+/** Every option `npm start` takes (helpText documents each). */
+export const CLI_OPTIONS = {
+  serve: { type: 'boolean' },
+  'outputs-file': { type: 'string', default: DEFAULT_OUTPUTS_FILE },
+  faults: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  ...Object.fromEntries(Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+} as const;
+
 /** Parses `npm start -- ...`; throws CliUsageError with the flag's name on a bad value. */
 export function parseCliOptions(args: readonly string[]): CliOptions {
-  const portOptions = Object.fromEntries(Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }]));
   let values;
   try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        serve: { type: 'boolean' },
-        'outputs-file': { type: 'string', default: DEFAULT_OUTPUTS_FILE },
-        faults: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        ...portOptions,
-      },
-    }));
+    ({ values } = parseArgs({ args: [...args], options: CLI_OPTIONS }));
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
@@ -98,10 +102,10 @@ ${ports.join('\n')}
                               '[{"operation":"iot:AttachPolicy","throttleTps":1}]'
                               (fields: operation, throttleTps > 0, failNext >= 0, failWith throttle|internal,
                               loseResponseNext >= 0)
+  -h, --help                  this text
 
 Environment:
   IOT_ONBOARDING_BUNDLE_CACHE=off   bundle the functions at every start instead of reusing
                               node_modules/.cache/sandbox-lambda while their sources are unchanged
-  -h, --help                  this text
 `;
 }
