@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { errorName } from '../../functions/shared/error-name';
+import { findUserBySub } from '../../functions/shared/users';
 import { replacementExecutionName } from '../../functions/shared/onboarding';
 import { createPacer } from '../../functions/shared/pacing';
 import type { Clients, Targets } from '../context';
@@ -41,7 +42,8 @@ export async function redriveCommand(clients: Clients, targets: Targets, out: Ou
   const outcomes: Outcome[] = [];
   for (const [index, executionArn] of arns.entries()) {
     await pace();
-    outcomes.push(await redriveOne(clients, executionArn, options.restart));
+    const held = await heldBack(clients, targets, executionArn);
+    outcomes.push(held ?? (await redriveOne(clients, executionArn, options.restart)));
     if (arns.length > 1) out.progress(`redrive ${index + 1}/${arns.length}`);
   }
   const count = (result: Outcome['result']) => outcomes.filter((o) => o.result === result).length;
@@ -59,6 +61,30 @@ function detail(o: Outcome): string {
   if (o.result === 'restarted') return o.newExecutionArn.split(':').slice(-1)[0] ?? '';
   return 'reason' in o ? o.reason : '';
 }
+
+/**
+ * A redrive resumes at the state that failed, past the offboarding's ChooseAction, which is what
+ * leaves a user who is enabled again alone. So before redriving an offboarding, the CLI asks the
+ * user pool itself: a user who exists and is enabled is skipped (disable them and run `offboard`
+ * if they must still go). A `--restart` would resolve the user again, but is not tried either.
+ */
+async function heldBack(clients: Clients, targets: Targets, executionArn: string): Promise<Outcome | undefined> {
+  if (machineOf(executionArn) !== machineName(targets.offboardingStateMachineArn)) return undefined;
+  try {
+    const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const sub = (JSON.parse(execution.input ?? '{}') as { sub?: unknown }).sub;
+    if (typeof sub !== 'string') return undefined;
+    const user = await findUserBySub(clients.cognitoIdp, targets.userPoolId, sub);
+    return user?.enabled ? { executionArn, result: 'skipped', reason: 'the user is enabled again: offboarding them now would remove their access' } : undefined;
+  } catch (error) {
+    return { executionArn, result: 'error', reason: describeAwsFailure(error) };
+  }
+}
+
+/** `arn:aws:states:<region>:<account>:execution:<machine>:<name>` → `<machine>`. */
+const machineOf = (executionArn: string) => executionArn.split(':')[6];
+/** `arn:aws:states:<region>:<account>:stateMachine:<machine>` → `<machine>`. */
+const machineName = (stateMachineArn: string) => stateMachineArn.split(':')[6];
 
 async function redriveOne(clients: Clients, executionArn: string, restart: boolean): Promise<Outcome> {
   try {

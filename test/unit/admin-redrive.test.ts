@@ -1,4 +1,5 @@
 import { DescribeExecutionCommand, ExecutionNotRedrivable, ListExecutionsCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { redriveCommand } from '../../ops/commands/redrive';
@@ -6,19 +7,24 @@ import { ExitCodes, type Output } from '../../ops/output';
 import { SUB } from './fixtures';
 
 const sfnMock = mockClient(SFNClient);
+const idpMock = mockClient(CognitoIdentityProviderClient);
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:IotOnboarding-onboarding';
 const ARN = `arn:aws:states:us-east-1:123456789012:execution:IotOnboarding-onboarding:onboard-${SUB}-v1`;
 const INPUT = JSON.stringify({ username: 'alice', sub: SUB, onboardingVersion: '1' });
-const clients = { sfn: new SFNClient({ region: 'us-east-1' }) } as never;
+const clients = { sfn: new SFNClient({ region: 'us-east-1' }), cognitoIdp: new CognitoIdentityProviderClient({ region: 'us-east-1' }) } as never;
 const OFFBOARDING = 'arn:aws:states:us-east-1:123456789012:stateMachine:IotOnboarding-offboarding';
 const OFFBOARDING_ARN = `arn:aws:states:us-east-1:123456789012:execution:IotOnboarding-offboarding:offboard-${SUB}-deleted-1767225000`;
-const targets = { stateMachineArn: MACHINE, offboardingStateMachineArn: OFFBOARDING } as never;
+const targets = { stateMachineArn: MACHINE, offboardingStateMachineArn: OFFBOARDING, userPoolId: 'us-east-1_Pool1' } as never;
 const quiet: Output = { json: true, result() {}, progress() {} };
 const options = { executionArns: [ARN], allFailed: false, workflow: 'onboarding' as const, sinceMs: 86_400_000, rate: 50, restart: false, sleep: async () => {} };
 const tooOld = () => new ExecutionNotRedrivable({ message: 'Execution is older than 14 days', $metadata: {} });
 
 describe('admin redrive', () => {
-  beforeEach(() => sfnMock.reset());
+  beforeEach(() => {
+    sfnMock.reset();
+    // By default the leaving user is gone from the pool.
+    idpMock.reset().on(ListUsersCommand).resolves({ Users: [] });
+  });
 
   it('redrives a redrivable execution', async () => {
     sfnMock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
@@ -58,10 +64,22 @@ describe('admin redrive', () => {
     sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
     sfnMock.on(ListExecutionsCommand, { stateMachineArn: OFFBOARDING, statusFilter: 'FAILED' }).resolves({ executions: [{ executionArn: OFFBOARDING_ARN, stateMachineArn: OFFBOARDING, name: 'x', status: 'FAILED', startDate: new Date(), stopDate: new Date() }] });
     sfnMock.on(ListExecutionsCommand, { stateMachineArn: MACHINE, statusFilter: 'FAILED' }).resolves({ executions: [{ executionArn: ARN, stateMachineArn: MACHINE, name: 'y', status: 'FAILED', startDate: new Date(), stopDate: new Date() }] });
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED', input: JSON.stringify({ sub: SUB, reason: 'deleted' }), executionArn: OFFBOARDING_ARN, stateMachineArn: OFFBOARDING, startDate: new Date() });
     sfnMock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
     const { summary } = await redriveCommand(clients, targets, quiet, { ...options, executionArns: [], allFailed: true, workflow: 'offboarding' });
     expect(summary).toMatchObject({ redriven: 1, errors: 0 });
     expect(sfnMock.commandCalls(RedriveExecutionCommand).map((c) => c.args[0].input.executionArn)).toEqual([OFFBOARDING_ARN]);
+  });
+
+  it('does not redrive the offboarding of a user who is enabled again (a redrive would skip ChooseAction)', async () => {
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED', input: JSON.stringify({ sub: SUB, reason: 'disabled' }), executionArn: OFFBOARDING_ARN, stateMachineArn: OFFBOARDING, startDate: new Date() });
+    sfnMock.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+    idpMock.on(ListUsersCommand).resolves({ Users: [{ Username: 'alice', Enabled: true, UserStatus: 'CONFIRMED', Attributes: [{ Name: 'sub', Value: SUB }] }] });
+    const { summary, exitCode } = await redriveCommand(clients, targets, quiet, { ...options, executionArns: [OFFBOARDING_ARN], restart: true });
+    expect(summary.outcomes[0]).toMatchObject({ result: 'skipped', reason: expect.stringContaining('enabled again') });
+    expect(sfnMock.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(exitCode).toBe(ExitCodes.Denied);
   });
 
   it('with --restart starts an offboarding named by ARN afresh on the offboarding state machine, whatever --workflow says', async () => {
