@@ -41,8 +41,7 @@ export async function detachAllTargets(policyNames: readonly string[], deps: Pol
   for (const policyName of policyNames) {
     // New pages may appear while detaching (marker-based listing of a shrinking set): list again until empty.
     for (let round = 0; round < 20; round += 1) {
-      checkBudget();
-      const targets = await allTargets(deps, policyName);
+      const targets = await allTargets(deps, policyName, checkBudget);
       if (targets.length === 0) break;
       for (const target of targets) {
         await pace();
@@ -56,10 +55,11 @@ export async function detachAllTargets(policyNames: readonly string[], deps: Pol
   return detached;
 }
 
-/** ListTargetsForPolicy, every page; a policy already gone has no targets. */
-function allTargets(deps: PolicyCleanupDeps, policyName: string): Promise<string[]> {
-  return listAll('ListTargetsForPolicy', [], async (marker) => {
-    const page = await deps.iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 250, marker }));
-    return { items: page.targets, next: page.nextMarker };
-  });
+/** ListTargetsForPolicy, every page, the budget checked before each; a policy already gone has no targets. */
+function allTargets(deps: PolicyCleanupDeps, policyName: string, checkBudget: () => void): Promise<string[]> {
+  const page = async (marker: string | undefined) => {
+    const out = await deps.iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 250, marker }));
+    return { items: out.targets, next: out.nextMarker };
+  };
+  return listAll('ListTargetsForPolicy', [], page, checkBudget);
 }

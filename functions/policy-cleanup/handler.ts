@@ -7,7 +7,7 @@ import { CFN_RESPONSE_TIMEOUT_MS, FunctionBudgets, LOOP_DEADLINE_MARGIN_MS } fro
 import { detachAllTargets } from './core';
 
 const log = createLogger('policy-cleanup');
-// The SDK's own retries (3 attempts) absorb throttling on top of the pacing.
+// The SDK's own retries (4 attempts, FunctionBudgets.policyCleanup) absorb throttling on top of the pacing.
 const iot = new IoTClient(clientConfig(FunctionBudgets.policyCleanup.sdk));
 
 const eventSchema = z.object({

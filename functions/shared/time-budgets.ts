@@ -58,7 +58,7 @@ const SDK = {
   taskRetryOnce: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 2 },
   taskOnce: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, maxAttempts: 1 },
   /** Paced loops that must absorb throttling themselves (no workflow retries them). */
-  paced: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 3 },
+  paced: { connectionTimeoutMs: 500, requestTimeoutMs: 2_000, maxAttempts: 4 },
   /** IoT gives a custom authorizer 5 s in all: a short connect, one long request. */
   authorizer: { connectionTimeoutMs: 300, requestTimeoutMs: 3_200, maxAttempts: 1 },
 } as const satisfies Record<string, SdkBudget>;
@@ -142,8 +142,9 @@ export const FunctionBudgets = {
    * The stack-deletion custom resource: ListTargetsForPolicy and DetachPolicy in a loop paced under
    * the 15 TPS quota, for up to 15 minutes; it stops starting calls `LOOP_DEADLINE_MARGIN_MS` before
    * its deadline and answers CloudFormation FAILED with what is left, so a huge stack is finished
-   * by running the delete again: 1 × (3 × (500 + 2,000) + 1,000 + 2,000) = 10,500 ms, plus the
-   * response (`CFN_RESPONSE_TIMEOUT_MS`) < the 30,000 ms margin.
+   * by running the delete again. The budget is checked before every call, list pages included:
+   * 1 × (4 × (500 + 2,000) + 1,000 + 2,000 + 4,000) = 17,000 ms, plus the response
+   * (`CFN_RESPONSE_TIMEOUT_MS`) < the 30,000 ms margin.
    */
   policyCleanup: budget(900, SDK.paced, 1),
 } as const satisfies Record<string, FunctionBudget>;

@@ -22,15 +22,21 @@ export function alarmOnAny(scope: Construct, id: string, description: string, me
   });
 }
 
+/**
+ * The sum of `metrics`, each missing period counted as 0: these metrics are published only when
+ * something happens, and without FILL a period where one of them has no data point would have no
+ * sum at all, so the alarm would miss what the others counted.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+ */
+export function sumOf(metrics: Readonly<Record<string, IMetric>>, label: string): IMetric {
+  const expression = Object.keys(metrics).map((id) => `FILL(${id}, 0)`).join(' + ');
+  return new MathExpression({ expression, usingMetrics: { ...metrics }, period: ALARM_PERIOD, label });
+}
+
 /** Executions of `stateMachine` that failed, timed out or were aborted (each needs an operator). */
 export function closedWithoutSuccess(stateMachine: StateMachine): IMetric {
   const sum = { period: ALARM_PERIOD, statistic: 'Sum' };
-  return new MathExpression({
-    expression: 'failed + timedOut + aborted',
-    usingMetrics: { failed: stateMachine.metricFailed(sum), timedOut: stateMachine.metricTimedOut(sum), aborted: stateMachine.metricAborted(sum) },
-    period: ALARM_PERIOD,
-    label: 'Closed without success',
-  });
+  return sumOf({ failed: stateMachine.metricFailed(sum), timedOut: stateMachine.metricTimedOut(sum), aborted: stateMachine.metricAborted(sum) }, 'Closed without success');
 }
 
 /**
@@ -43,7 +49,7 @@ export function starterFailures(metricName: string, starters: ReadonlyArray<{ se
     usingMetrics[`counted${i}`] = new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, period: ALARM_PERIOD, statistic: 'Sum' });
     usingMetrics[`crashed${i}`] = fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' });
   });
-  return new MathExpression({ expression: Object.keys(usingMetrics).join(' + '), usingMetrics, period: ALARM_PERIOD, label });
+  return sumOf(usingMetrics, label);
 }
 
 /** Sends the alarms' ALARM and OK transitions to `topic`, if one is given. */

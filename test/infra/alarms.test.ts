@@ -11,6 +11,9 @@ beforeAll(() => {
 });
 
 const alarms = () => Object.values(s.resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+/** The alarm's metric-math expression (the one entry of Metrics that has one). */
+const expressionOf = (alarm: { Properties?: Record<string, unknown> }) =>
+  ((alarm.Properties?.Metrics as Array<{ Expression?: string }>) ?? []).find((m) => m.Expression)?.Expression;
 const metricsOf = (alarm: { Properties?: Record<string, unknown> }) =>
   JSON.stringify((alarm.Properties?.Metrics as unknown[]) ?? alarm.Properties);
 
@@ -29,6 +32,8 @@ describe('operational alarms', () => {
     const alarm = alarmOf(alarmFragment);
     const metrics = metricsOf(alarm);
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) expect(metrics).toContain(metric);
+    // Each is published only when it happens: a missing one counts 0 instead of voiding the sum.
+    expect(expressionOf(alarm)).toBe('FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)');
     expect(metrics).toContain(logicalIdOf(s.resources, 'AWS::StepFunctions::StateMachine', machineFragment));
     expect(alarm.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
   });
@@ -49,6 +54,7 @@ describe('operational alarms', () => {
     for (const service of ['user-lifecycle', 'offboard-reconciler']) expect(metrics).toContain(`{"Name":"service","Value":"${service}"}`);
     for (const fn of ['OffboardingLifecycleHandler', 'OffboardingReconciler']) expect(metrics).toContain(logicalIdOf(s.resources, 'AWS::Lambda::Function', fn));
     expect(metrics.match(/"MetricName":"Errors"/g)).toHaveLength(2);
+    expect(expressionOf(alarm)).toBe('FILL(counted0, 0) + FILL(crashed0, 0) + FILL(counted1, 0) + FILL(crashed1, 0)');
     expect(alarm.Properties?.Threshold).toBe(1);
   });
 

@@ -118,6 +118,16 @@ describe('policy cleanup (stack deletion)', () => {
     expect(iotMock.commandCalls(DetachPolicyCommand)).toHaveLength(1);
   });
 
+  it('checks its budget before every page of a long listing too, so listing cannot run past it', async () => {
+    let pages = 0;
+    iotMock.on(ListTargetsForPolicyCommand).callsFake(() => ({ targets: [`t${++pages}`], nextMarker: `m${pages}` }));
+    let t = 0;
+    const deps = { iot, log: silentLog, sleep: async () => undefined, now: () => (t += 400) };
+    await expect(detachAllTargets(['p'], deps, { ratePerSecond: 1000, budgetMs: 1_000 })).rejects.toMatchObject({ name: 'CleanupIncomplete' });
+    expect(pages).toBe(2);
+    expect(iotMock.commandCalls(DetachPolicyCommand)).toHaveLength(0);
+  });
+
   it('treats a policy already gone as having no targets', async () => {
     iotMock.on(ListTargetsForPolicyCommand).rejects(awsError('ResourceNotFoundException', 404));
     expect(await detachAllTargets(['gone'], { iot, log: silentLog })).toBe(0);
