@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const INPUTS_FILE = 'inputs.json';
@@ -12,17 +12,24 @@ type InputHashes = Array<[path: string, sha256: string]>;
 /**
  * Build outputs kept on disk between runs: one folder per key (entry points and build options),
  * valid while every input file the build read still has the content it had then. A stale or
- * missing folder is rebuilt in a private folder and moved in whole, so a reader in another
- * process never sees half of one; builds in flight are shared within the process.
+ * missing folder is rebuilt in a private folder and moved in whole (a reader in another process
+ * that loses a race falls back to building itself); builds in flight are shared within the
+ * process. What the build resolved but did not read (a file that would now shadow another,
+ * configuration) belongs in `options`, which is part of the key.
  */
 export function createBundleCache(root: string, builder: Builder) {
   const inFlight = new Map<string, Promise<string>>();
 
   async function refresh(entries: Record<string, string>, folder: string): Promise<string> {
     mkdirSync(root, { recursive: true });
+    removeAbandoned(root);
     const staging = mkdtempSync(`${folder}.tmp-`);
     try {
+      const startedAt = Date.now();
       const inputs = await builder(entries, staging);
+      // A file saved while the build ran may be newer than what the build read: hashing it now
+      // would record the bundle as current. Such a build is used once, not kept.
+      if (inputs.some((p) => statSync(p).mtimeMs >= startedAt - MTIME_SLACK_MS)) throw new InputsChangedDuringBuild();
       const hashes: InputHashes = inputs.map((p) => [p, sha256(readFileSync(p))]);
       writeFileSync(join(staging, INPUTS_FILE), JSON.stringify(hashes));
       // Another process may have moved the same build in meanwhile: keep theirs (a reader may be copying).
@@ -48,6 +55,22 @@ export function createBundleCache(root: string, builder: Builder) {
       return started;
     },
   };
+}
+
+/** File systems keep modification times to the second or coarser. */
+const MTIME_SLACK_MS = 2_000;
+/** Staging folders older than this were abandoned by a process that died mid-build. */
+const ABANDONED_AFTER_MS = 10 * 60_000;
+
+export class InputsChangedDuringBuild extends Error {
+  override readonly name = 'InputsChangedDuringBuild';
+}
+
+function removeAbandoned(root: string): void {
+  for (const name of readdirSync(root)) {
+    const path = join(root, name);
+    if (name.includes('.tmp-') && Date.now() - statSync(path).mtimeMs > ABANDONED_AFTER_MS) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** True while every input the cached build read still has the content it had. */

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBundleCache, type Builder } from '../../sandbox/lambda/bundle-cache';
+import { createBundleCache, InputsChangedDuringBuild, type Builder } from '../../sandbox/lambda/bundle-cache';
+import { resolutionFingerprint } from '../../sandbox/lambda/bundle';
 
 let work: string;
 let builds: number;
@@ -14,10 +15,17 @@ const builder: Builder = async (entries, outdir) => {
   return Object.values(entries);
 };
 
+/** Writes a source saved a minute ago (a save during a build is a separate case, below). */
+function save(path: string, text: string): void {
+  writeFileSync(path, text);
+  const aMinuteAgo = new Date(Date.now() - 60_000);
+  utimesSync(path, aMinuteAgo, aMinuteAgo);
+}
+
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'bundle-cache-'));
   source = join(work, 'handler.ts');
-  writeFileSync(source, 'export const v = 1;');
+  save(source, 'export const v = 1;');
   builds = 0;
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
@@ -36,12 +44,24 @@ describe('the sandbox Lambda bundle cache', () => {
   it('rebuilds when an input it read changes or disappears', async () => {
     const cache = createBundleCache(join(work, 'cache'), builder);
     await cache.folderFor({ fn: source }, {});
-    writeFileSync(source, 'export const v = 2;');
+    save(source, 'export const v = 2;');
     expect(bundled(await cache.folderFor({ fn: source }, {}))).toBe('export const v = 2;');
     expect(builds).toBe(2);
     unlinkSync(source);
     await expect(cache.folderFor({ fn: source }, {})).rejects.toThrow(/ENOENT/);
     expect(builds).toBe(3);
+  });
+
+  it('does not keep a build during which an input was saved: the bundle may hold the older text', async () => {
+    const racing: Builder = async (entries, outdir) => {
+      const result = await builder(entries, outdir);
+      writeFileSync(source, 'export const v = 2;');
+      return result;
+    };
+    const cache = createBundleCache(join(work, 'cache'), racing);
+    await expect(cache.folderFor({ fn: source }, {})).rejects.toThrow(InputsChangedDuringBuild);
+    save(source, 'export const v = 2;');
+    expect(bundled(await createBundleCache(join(work, 'cache'), builder).folderFor({ fn: source }, {}))).toBe('export const v = 2;');
   });
 
   it('keeps builds with other options or entries apart', async () => {
@@ -67,8 +87,27 @@ describe('the sandbox Lambda bundle cache', () => {
     };
     const cache = createBundleCache(join(work, 'cache'), flaky);
     await expect(cache.folderFor({ fn: source }, {})).rejects.toThrow('Build failed');
+    expect(readdirSync(join(work, 'cache'))).toEqual([]);
     fail = false;
-    expect(bundled(await cache.folderFor({ fn: source }, {}))).toBe('export const v = 1;');
+    const folder = await cache.folderFor({ fn: source }, {});
+    expect(bundled(folder)).toBe('export const v = 1;');
+    expect(readdirSync(join(work, 'cache'))).toHaveLength(1);
     expect(builds).toBe(1);
+  });
+});
+
+describe('what decides resolution besides the files a build read', () => {
+  it('changes when a file appears under functions/ (it may shadow another) or the TypeScript configuration changes', () => {
+    mkdirSync(join(work, 'functions', 'shared', 'util'), { recursive: true });
+    writeFileSync(join(work, 'functions', 'shared', 'util', 'index.ts'), '');
+    writeFileSync(join(work, 'tsconfig.json'), '{}');
+    writeFileSync(join(work, 'package-lock.json'), '{}');
+    const before = resolutionFingerprint(work);
+    expect(resolutionFingerprint(work)).toBe(before);
+    writeFileSync(join(work, 'functions', 'shared', 'util.ts'), '');
+    const shadowed = resolutionFingerprint(work);
+    expect(shadowed).not.toBe(before);
+    writeFileSync(join(work, 'tsconfig.json'), '{"compilerOptions":{"target":"ES2020"}}');
+    expect(resolutionFingerprint(work)).not.toBe(shadowed);
   });
 });
