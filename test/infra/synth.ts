@@ -85,6 +85,7 @@ export const FUNCTION_BUDGETS: Readonly<Record<string, FunctionBudget | number>>
   OffboardingReconciler: FunctionBudgets.reconciler,
   OffboardingResolveIdentity: FunctionBudgets.offboardingTask,
   OffboardingDeleteShadows: FunctionBudgets.offboardDeleteShadows,
+  OffboardingReleaseDevices: FunctionBudgets.offboardReleaseDevices,
   OffboardingRemoveIdentity: FunctionBudgets.offboardingTask,
   OffboardingRecordResult: FunctionBudgets.offboardingTask,
   OffboardingPolicyCleanup: FunctionBudgets.policyCleanup,
