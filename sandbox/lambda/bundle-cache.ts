@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const INPUTS_FILE = 'inputs.json';
@@ -36,6 +36,7 @@ export function createBundleCache(root: string, builder: Builder) {
       if (isCurrent(folder)) return folder;
       rmSync(folder, { recursive: true, force: true });
       renameSync(staging, folder);
+      removeUnused(root, folder);
       return folder;
     } finally {
       rmSync(staging, { recursive: true, force: true });
@@ -49,7 +50,7 @@ export function createBundleCache(root: string, builder: Builder) {
       const folder = join(root, key);
       const pending = inFlight.get(key);
       if (pending) return pending;
-      if (isCurrent(folder)) return Promise.resolve(folder);
+      if (isCurrent(folder)) return Promise.resolve(markUsed(folder));
       const started = refresh(entries, folder).finally(() => inFlight.delete(key));
       inFlight.set(key, started);
       return started;
@@ -64,6 +65,28 @@ const ABANDONED_AFTER_MS = 10 * 60_000;
 
 export class InputsChangedDuringBuild extends Error {
   override readonly name = 'InputsChangedDuringBuild';
+}
+
+/** Builds no start has used for this long belong to sources long gone; each holds megabytes. */
+const UNUSED_AFTER_MS = 7 * 24 * 3_600_000;
+
+function markUsed(folder: string): string {
+  const now = new Date();
+  try {
+    utimesSync(join(folder, INPUTS_FILE), now, now);
+  } catch {
+    // Another process replaced the folder meanwhile: its inputs file is fresh anyway.
+  }
+  return folder;
+}
+
+function removeUnused(root: string, keep: string): void {
+  for (const name of readdirSync(root)) {
+    const path = join(root, name);
+    const marker = join(path, INPUTS_FILE);
+    if (path === keep || name.includes('.tmp-') || !existsSync(marker)) continue;
+    if (Date.now() - statSync(marker).mtimeMs > UNUSED_AFTER_MS) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 function removeAbandoned(root: string): void {

@@ -79,6 +79,17 @@ describe('the sandbox Lambda bundle cache', () => {
     expect(builds).toBe(1);
   });
 
+  it('removes builds unused for a week when it builds another, and keeps those used since', async () => {
+    const cache = createBundleCache(join(work, 'cache'), builder);
+    const old = await cache.folderFor({ fn: source }, { version: 1 });
+    const recent = await cache.folderFor({ fn: source }, { version: 2 });
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3_600_000);
+    for (const folder of [old, recent]) utimesSync(join(folder, 'inputs.json'), eightDaysAgo, eightDaysAgo);
+    await cache.folderFor({ fn: source }, { version: 2 });
+    const fresh = await cache.folderFor({ fn: source }, { version: 3 });
+    expect(readdirSync(join(work, 'cache')).sort()).toEqual([recent, fresh].map((f) => f.split('/').pop()).sort());
+  });
+
   it('keeps no half-written folder when a build fails, and builds again next time', async () => {
     let fail = true;
     const flaky: Builder = async (entries, outdir) => {
