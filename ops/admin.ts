@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ADMIN_COMMANDS, type CommandLine, type RegisteredCommand } from './command-table';
 import { createClients, resolveTargets } from './context';
 import { CliError, createOutput, describeAwsFailure, ExitCodes } from './output';
+import { errorMessage } from '../functions/shared/error-name';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -34,7 +35,7 @@ function parseCommandLine(name: string, spec: RegisteredCommand, args: string[])
     };
     return line;
   } catch (error) {
-    throw new CliError(`${name}: ${error instanceof Error ? error.message : String(error)} (usage: ${spec.usage})`, ExitCodes.Usage);
+    throw new CliError(`${name}: ${errorMessage(error)} (usage: ${spec.usage})`, ExitCodes.Usage);
   }
 }
 

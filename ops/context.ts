@@ -7,6 +7,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { clientConfig } from '../functions/shared/clients';
 import { StackOutputs, type StackOutputKey } from '../functions/shared/stack-outputs';
 import { CliError } from './output';
+import { errorMessage } from '../functions/shared/error-name';
 
 /** The deployment the CLI operates on: stack outputs, or the same values from flags or env. */
 export interface Targets {
@@ -102,7 +103,7 @@ function outputsFromFile(path: string): Record<string, string> {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new CliError(`Cannot read outputs file ${path}: ${(error as Error).message}`);
+    throw new CliError(`Cannot read outputs file ${path}: ${errorMessage(error)}`);
   }
   // `cdk deploy --outputs-file` writes { "<StackName>": { "<OutputKey>": "<value>" } }.
   const stacks = Object.values(parsed as Record<string, unknown>);

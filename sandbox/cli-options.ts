@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidFaultSpec, parseFaultSpecs, type FaultSpec } from './faults';
 import type { SandboxPorts } from './index';
+import { errorMessage } from '../functions/shared/error-name';
 
 /** The AWS JSON APIs: `--<the service's endpoint prefix>-port` (as in `AWS_ENDPOINT_URL_<SERVICE>` and the SDK's endpoints). */
 const JSON_API_PORTS: ReadonlyArray<readonly [prefix: string, key: keyof SandboxPorts, what: string]> = [
@@ -53,7 +54,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
   try {
     ({ values } = parseArgs({ args: [...args], options: CLI_OPTIONS }));
   } catch (error) {
-    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+    throw new CliUsageError(errorMessage(error));
   }
   const ports: Record<string, number> = {};
   for (const [flag, [key]] of Object.entries(PORT_FLAGS)) {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../functions/shared/error-name';
 
 /** An error answered in the calling service's wire format (`__type` / `x-amzn-ErrorType`). */
 export class AwsServiceError extends Error {
@@ -83,7 +84,7 @@ export function sendError(res: ServerResponse, error: unknown, protocol: 'json' 
   const e =
     error instanceof AwsServiceError
       ? error
-      : new AwsServiceError(500, protocol === 'json' ? 'InternalErrorException' : 'InternalFailureException', String((error as Error)?.message ?? error));
+      : new AwsServiceError(500, protocol === 'json' ? 'InternalErrorException' : 'InternalFailureException', errorMessage(error));
   const text = JSON.stringify({ __type: e.type, message: e.message });
   res.writeHead(e.status, {
     'content-type': contentType ?? (protocol === 'json' ? 'application/x-amz-json-1.1' : 'application/json'),

@@ -1,4 +1,4 @@
-import { errorName } from '../functions/shared/error-name';
+import { errorMessage, errorName } from '../functions/shared/error-name';
 import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './cli-options';
 import { CONTROL_PATHS } from './control';
 import { runDemo, timeline } from './demo';
@@ -31,7 +31,7 @@ const sandbox = await startSandbox({
   // EACCES: a port below 1024 (443) without the right to bind it; EADDRINUSE: a fixed port taken.
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const hint = code === 'EACCES' ? ' (ports below 1024 need root or CAP_NET_BIND_SERVICE)' : code === 'EADDRINUSE' ? ' (a fixed port is already in use)' : '';
-  process.stderr.write(`The sandbox did not start: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
+  process.stderr.write(`The sandbox did not start: ${errorMessage(error)}${hint}\n`);
   process.exit(1);
 });
 

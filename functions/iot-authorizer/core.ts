@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import * as z from 'zod/mini';
 import { iotPolicyDocument, type PolicyScope } from '../shared/iot-policy';
-import { errorName } from '../shared/error-name';
+import { errorMessage, errorName } from '../shared/error-name';
 import { IDENTITY_ID_ATTRIBUTE } from '../shared/onboarding';
 import type { Log } from '../shared/observability';
 import { UserNotTrustedError, type DistrustReason, type TrustCache } from '../shared/user-trust';
@@ -94,7 +94,7 @@ export async function authorizeConnect(event: unknown, deps: AuthorizerDeps): Pr
     try {
       claims = await deps.verifier.verify(idToken);
     } catch (error) {
-      throw new Denied('invalid-token', `ID token rejected: ${(error as Error).message}`);
+      throw new Denied('invalid-token', `ID token rejected: ${errorMessage(error)}`);
     }
     if (claims['cognito:username'] !== username) {
       throw new Denied('token-user-mismatch', 'The ID token belongs to another user than the MQTT username');
@@ -123,7 +123,7 @@ export async function authorizeConnect(event: unknown, deps: AuthorizerDeps): Pr
     };
   } catch (error) {
     const reason: DenyReason = error instanceof Denied ? error.reason : 'upstream-failure';
-    deps.log.warn('MQTT connect denied', { reason, detail: (error as Error).message });
+    deps.log.warn('MQTT connect denied', { reason, detail: errorMessage(error) });
     return deny();
   }
 }

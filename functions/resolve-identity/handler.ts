@@ -1,5 +1,5 @@
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
-import type { Context } from 'aws-lambda';
+import { taskHandler } from '../shared/task-handler';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createLogger } from '../shared/observability';
@@ -16,12 +16,4 @@ const pool = { identityPoolId: config.IDENTITY_POOL_ID, developerProviderName: c
 const log = createLogger('resolve-identity');
 
 /** Step Functions task: throws named errors (the ASL retries UpstreamThrottled/UpstreamUnavailable). */
-export const handler = async (event: unknown, context: Context) => {
-  log.addContext(context);
-  try {
-    return await resolveIdentity(event, { cognitoIdentity, pool });
-  } catch (error) {
-    log.error('Identity resolution failed', { error: (error as Error).name, reason: (error as Error).message });
-    throw error;
-  }
-};
+export const handler = taskHandler(log, 'Identity resolution failed', (event) => resolveIdentity(event, { cognitoIdentity, pool }));

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { errorMessage, errorName } from './error-name';
 import type { FunctionLog } from './observability';
 
 /**
@@ -12,7 +13,7 @@ export function taskHandler<T>(log: FunctionLog, failure: string, run: (event: u
     try {
       return await run(event);
     } catch (error) {
-      log.error(failure, { error: (error as Error).name, reason: (error as Error).message });
+      log.error(failure, { error: errorName(error), reason: errorMessage(error) });
       throw error;
     }
   };

@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { errorName } from '../../functions/shared/error-name';
+import { errorMessage, errorName } from '../../functions/shared/error-name';
+import { executionArnFor } from '../../functions/shared/executions';
 import { findUserBySub } from '../../functions/shared/users';
 import { replacementExecutionName } from '../../functions/shared/onboarding';
 import { createPacer } from '../../functions/shared/pacing';
@@ -69,7 +70,7 @@ function detail(o: Outcome): string {
  * if they must still go). A `--restart` would resolve the user again, but is not tried either.
  */
 async function heldBack(clients: Clients, targets: Targets, executionArn: string): Promise<Outcome | undefined> {
-  if (machineOf(executionArn) !== machineName(targets.offboardingStateMachineArn)) return undefined;
+  if (!executionArn.startsWith(executionArnFor(targets.offboardingStateMachineArn, ''))) return undefined;
   try {
     const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
     const sub = (JSON.parse(execution.input ?? '{}') as { sub?: unknown }).sub;
@@ -81,18 +82,13 @@ async function heldBack(clients: Clients, targets: Targets, executionArn: string
   }
 }
 
-/** `arn:aws:states:<region>:<account>:execution:<machine>:<name>` → `<machine>`. */
-const machineOf = (executionArn: string) => executionArn.split(':')[6];
-/** `arn:aws:states:<region>:<account>:stateMachine:<machine>` → `<machine>`. */
-const machineName = (stateMachineArn: string) => stateMachineArn.split(':')[6];
-
 async function redriveOne(clients: Clients, executionArn: string, restart: boolean): Promise<Outcome> {
   try {
     await clients.sfn.send(new RedriveExecutionCommand({ executionArn }));
     return { executionArn, result: 'redriven' };
   } catch (error) {
     if (errorName(error) !== 'ExecutionNotRedrivable') return { executionArn, result: 'error', reason: describeAwsFailure(error) };
-    if (!restart) return { executionArn, result: 'skipped', reason: `not redrivable: ${(error as Error).message} (use --restart)` };
+    if (!restart) return { executionArn, result: 'skipped', reason: `not redrivable: ${errorMessage(error)} (use --restart)` };
   }
   try {
     const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));

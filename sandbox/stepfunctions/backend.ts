@@ -28,6 +28,7 @@ import { paginate } from './pagination';
 import { parse } from './requests';
 import { runDefinition, validateDefinition, type RunDefinitionOptions, type RunResult, type RuntimeEvent } from './runner';
 import type { TaskHandlers } from './task-runtime';
+import { errorMessage } from '../../functions/shared/error-name';
 
 export interface StateMachineRegistration {
   readonly name: string;
@@ -150,7 +151,7 @@ export class StepFunctionsBackend {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw SfnErrors.invalidExecutionInput((error as Error).message);
+      throw SfnErrors.invalidExecutionInput(errorMessage(error));
     }
     const arn = executionArn(machine.name, name);
     const existing = this.executions.get(arn);
@@ -427,7 +428,7 @@ function crashed(error: unknown): RunResult {
   return {
     status: 'FAILED',
     error: 'States.Runtime',
-    cause: error instanceof Error ? error.message : String(error),
+    cause: errorMessage(error),
     succeededStates: [],
     events: [],
     stateTransitions: 0,

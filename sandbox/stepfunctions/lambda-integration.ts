@@ -1,4 +1,5 @@
 import { TaskError } from './task-error';
+import { errorMessage } from '../../functions/shared/error-name';
 
 /** A function bound to a Lambda task: receives the invocation payload, returns the result. */
 export type LambdaFunction = (payload: unknown) => Promise<unknown>;
@@ -62,9 +63,8 @@ export async function invokeLambdaTask(lambdas: LambdaBindings, parameters: unkn
     result = await fn(viaJson(parameters.Payload));
   } catch (error) {
     const errorType = error instanceof Error ? error.name : 'Error';
-    const errorMessage = error instanceof Error ? error.message : String(error);
     const trace = error instanceof Error && error.stack ? error.stack.split('\n') : [];
-    throw new TaskError(errorType, JSON.stringify({ errorType, errorMessage, trace }));
+    throw new TaskError(errorType, JSON.stringify({ errorType, errorMessage: errorMessage(error), trace }));
   }
   return { ExecutedVersion: '$LATEST', Payload: viaJson(result), StatusCode: 200 };
 }

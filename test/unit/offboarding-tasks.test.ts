@@ -120,7 +120,8 @@ describe('policy cleanup (stack deletion)', () => {
 
   it('checks its budget before every page of a long listing too, so listing cannot run past it', async () => {
     let pages = 0;
-    iotMock.on(ListTargetsForPolicyCommand).callsFake(() => ({ targets: [`t${++pages}`], nextMarker: `m${pages}` }));
+    // Ten pages: long enough that a listing without the check would outlast the budget, finite so it fails fast.
+    iotMock.on(ListTargetsForPolicyCommand).callsFake(() => ({ targets: [`t${++pages}`], ...(pages < 10 ? { nextMarker: `m${pages}` } : {}) }));
     let t = 0;
     const deps = { iot, log: silentLog, sleep: async () => undefined, now: () => (t += 400) };
     await expect(detachAllTargets(['p'], deps, { ratePerSecond: 1000, budgetMs: 1_000 })).rejects.toMatchObject({ name: 'CleanupIncomplete' });

@@ -4,6 +4,7 @@ import { parsePolicyDocument } from '../registry';
 import { documentIssues } from '../../validation';
 import { AUTHORIZER_TIMEOUT_MS, MAX_POLICY_DOCUMENTS, MAX_POLICY_DOCUMENT_CHARS, MAX_SESSION_S, MIN_SESSION_S, PRINCIPAL_ID } from './limits';
 import type { AuthorizerInvocation, CustomAuthorizerEvent, CustomAuthorizerHandler, SandboxTimers } from './types';
+import { errorMessage } from '../../../functions/shared/error-name';
 
 /** Runs an authorizer Lambda with its 5-second limit and validates its JSON answer. */
 export async function invokeHandler(handler: CustomAuthorizerHandler, event: CustomAuthorizerEvent, timers: SandboxTimers, name: string): Promise<AuthorizerInvocation> {
@@ -26,7 +27,7 @@ export async function invokeHandler(handler: CustomAuthorizerHandler, event: Cus
     }
     return validateAuthorizerResponse(serialized, name);
   } catch (error) {
-    return { ok: false, kind: 'failed', detail: `authorizer ${name} failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, kind: 'failed', detail: `authorizer ${name} failed: ${errorMessage(error)}` };
   } finally {
     cancel();
   }
@@ -55,7 +56,7 @@ export function validateAuthorizerResponse(value: unknown, name = 'authorizer'):
     try {
       parsedPolicies.push(parsePolicyDocument(document));
     } catch (error) {
-      return invalid(`policyDocuments.${i}: ${(error as Error).message}`);
+      return invalid(`policyDocuments.${i}: ${errorMessage(error)}`);
     }
   }
   return { ok: true, response: { isAuthenticated: true, ...parsed.data, parsedPolicies } };
