@@ -3,7 +3,8 @@ import * as z from 'zod/mini';
 import { classifyAwsError } from '../shared/aws-errors';
 import type { Log } from '../shared/observability';
 import { ApiRoutes } from '../shared/routes';
-import { jsonDepth, SHADOW_LIMITS, thingNameProblem } from '../shared/shadow-limits';
+import { deviceNameMessage, deviceNameProblem } from '../shared/devices/device-name';
+import { jsonDepth, SHADOW_LIMITS } from '../shared/shadow-limits';
 import { NotOnboardedError, type UserAccessCache } from './access-cache';
 import { ApiError } from './api-errors';
 import { assertOwner, claim, listDevices, release, type DeviceRouteDeps } from './devices';
@@ -191,16 +192,8 @@ async function publishCommand(request: ApiEvent, caller: Caller, deps: CommandAp
 }
 
 function validateThingName(thingName: string) {
-  const problem = thingNameProblem(thingName);
-  if (problem === 'wildcard') {
-    throw new ApiError('InvalidThingName', `Thing name "${thingName}" contains an MQTT wildcard (+, # or *); name one thing`);
-  }
-  if (problem === 'reserved') {
-    throw new ApiError('InvalidThingName', `Thing name "${thingName}" contains a reserved topic character (/ or $)`);
-  }
-  if (problem === 'pattern') {
-    throw new ApiError('InvalidThingName', 'Thing name must be 1-128 characters of a-z A-Z 0-9 : _ -');
-  }
+  const problem = deviceNameProblem(thingName);
+  if (problem !== undefined) throw new ApiError('InvalidThingName', deviceNameMessage(problem, thingName));
 }
 
 function parseJsonBody(request: ApiEvent, kind: 'InvalidCommand' | 'InvalidClaimRequest'): unknown {

@@ -14,6 +14,9 @@ export const SHADOW_LIMITS = {
 /** Thing names: 1-128 of a-zA-Z0-9:_- (AWS IoT CreateThing). */
 export const THING_NAME_PATTERN = /^[a-zA-Z0-9:_-]{1,128}$/;
 
+/** Named shadows' names: 1-64 of a-zA-Z0-9:_- (https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_GetThingShadow.html). */
+export const SHADOW_NAME_PATTERN = /^[a-zA-Z0-9:_-]{1,64}$/;
+
 /** Depth of a JSON value the way the shadow service counts it: `{"a":1}` has depth 1. */
 export function jsonDepth(value: unknown): number {
   if (value === null || typeof value !== 'object') return 0;

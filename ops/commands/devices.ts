@@ -10,7 +10,9 @@ import {
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { clientConfig } from '../../functions/shared/clients';
 import { OWNER_ATTRIBUTE } from '../../functions/shared/device-policy';
+import { deviceNameMessage, deviceNameProblem } from '../../functions/shared/devices/device-name';
 import { releaseDevice } from '../../functions/shared/devices/ownership';
+import { thingNameProblem } from '../../functions/shared/shadow-limits';
 import { registerDevice } from '../../functions/shared/devices/register';
 import { describeDevice, listOwnedThings } from '../../functions/shared/devices/registry';
 import type { Clients, Targets } from '../context';
@@ -30,6 +32,8 @@ export interface DeviceOptions {
 export async function devicesCommand(clients: Clients, targets: Targets, out: Output, sub: DeviceSubcommand, options: DeviceOptions) {
   const thing = () => {
     if (!options.thing) throw new CliError(`devices ${sub}: --thing is required`, ExitCodes.Usage);
+    const problem = nameProblem(sub, options.thing);
+    if (problem) throw new CliError(`devices ${sub}: ${problem}`, ExitCodes.Usage);
     return options.thing;
   };
   switch (sub) {
@@ -45,6 +49,18 @@ export async function devicesCommand(clients: Clients, targets: Targets, out: Ou
     case 'revoke':
       return revoke(clients, out, thing());
   }
+}
+
+/**
+ * A new device's name must also fit its twin (a named shadow); existing things keep IoT's own
+ * rule, so operators can still show, release and revoke devices named before the 64 limit.
+ */
+function nameProblem(sub: DeviceSubcommand, name: string): string | undefined {
+  if (sub === 'register') {
+    const problem = deviceNameProblem(name);
+    return problem && deviceNameMessage(problem, name);
+  }
+  return thingNameProblem(name) && `"${name.slice(0, 140)}" is not a thing name: 1-128 characters of a-z A-Z 0-9 : _ -`;
 }
 
 async function register(clients: Clients, targets: Targets, out: Output, thingName: string, dir: string) {

@@ -109,8 +109,11 @@ describe('command API', () => {
     ['a wildcard', 'device_+', /wildcard/],
     ['a multi-level wildcard', 'device_#', /wildcard/],
     ['a reserved character', 'device_a$b', /reserved/],
-    ['a name over 128 characters', 'd'.repeat(129), /1-128 characters/],
-    ['an empty name', '', /1-128 characters/],
+    ['a name over 128 characters', 'd'.repeat(129), /of 129 characters is too long: a device name is at most 64/],
+    ['a name of 65 characters (a thing, but never a twin)', 'd'.repeat(65), /at most 64 characters, the limit of the shadow name/],
+    ['a space', 'device one', /characters outside a-z A-Z 0-9 : _ -/],
+    ['an identity-id shape', 'eu-west-1:0f3c2a9e-1b2c-4d5e-8f90-123456789abc', /shape of an identity id/],
+    ['an empty name', '', /empty; a device name is 1-64 characters/],
   ])('rejects a thing name with %s as 400 InvalidThingName', async (_label, thingName, message) => {
     const { status, body } = await call(event({ thingName }));
     expect(status).toBe(400);

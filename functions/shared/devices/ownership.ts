@@ -1,5 +1,6 @@
 import { DeleteThingShadowCommand, UpdateThingShadowCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { classifyAwsError, toUpstreamError } from '../aws-errors';
+import { SHADOW_NAME_PATTERN } from '../shadow-limits';
 import { CLAIM_HASH_ATTRIBUTE, claimCodeMatches } from './claim-code';
 import { AlreadyClaimedError, ClaimContendedError, DeviceNotFoundError, InvalidClaimCodeError } from './errors';
 import { describeDevice, writeOwner, type DeviceRecord, type Iot } from './registry';
@@ -69,8 +70,13 @@ export async function releaseDevice(deps: OwnershipDeps, thingName: string, expe
   throw new ClaimContendedError(`${thingName} changed during every release attempt`);
 }
 
-/** DeleteThingShadow of the twin; a twin that never existed is already gone. */
+/**
+ * DeleteThingShadow of the twin; a twin that never existed is already gone. A device registered
+ * before names were limited to 64 characters cannot have a twin (shadow names are 1-64), so there
+ * is nothing to delete: asking would fail every retry of its owner's offboarding.
+ */
 export async function deleteTwin(deps: OwnershipDeps, ownerIdentityId: string, thingName: string): Promise<void> {
+  if (!SHADOW_NAME_PATTERN.test(thingName)) return;
   try {
     await deps.iotData.send(new DeleteThingShadowCommand(twinShadow(ownerIdentityId, thingName)));
   } catch (error) {

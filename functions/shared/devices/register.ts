@@ -5,6 +5,7 @@ import {
   CreateThingCommand,
 } from '@aws-sdk/client-iot';
 import { CLAIM_HASH_ATTRIBUTE, generateClaimCode, hashClaimCode } from './claim-code';
+import { assertDeviceName } from './device-name';
 import type { Iot } from './registry';
 
 /** What registering a device yields; the claim code and private key exist nowhere else. */
@@ -20,9 +21,11 @@ export interface RegisteredDevice {
 /**
  * Registers a device (design section 8): CreateThing with the claim code's salted hash as an
  * attribute, CreateKeysAndCertificate (ACTIVE), AttachPolicy (the device policy) on the
- * certificate, AttachThingPrincipal. The admin CLI and the sandbox use it alike.
+ * certificate, AttachThingPrincipal. The admin CLI and the sandbox use it alike. A name that
+ * cannot be both a thing and a twin name is refused before any call (InvalidThingName).
  */
 export async function registerDevice(iot: Iot, input: { thingName: string; policyName: string }): Promise<RegisteredDevice> {
+  assertDeviceName(input.thingName);
   const claimCode = generateClaimCode();
   await iot.send(
     new CreateThingCommand({ thingName: input.thingName, attributePayload: { attributes: { [CLAIM_HASH_ATTRIBUTE]: hashClaimCode(claimCode) } } }),

@@ -1,4 +1,4 @@
-import { SHADOW_LIMITS, thingNameProblem } from '../../../functions/shared/shadow-limits';
+import { SHADOW_LIMITS, SHADOW_NAME_PATTERN, thingNameProblem } from '../../../functions/shared/shadow-limits';
 import { fullDocument, message } from './documents';
 import { deleteShadow, getShadow, updateShadow, type ShadowCall } from './operations';
 import { invalid, parseBody, tooLarge } from './request';
@@ -88,8 +88,6 @@ export function createShadowEngine(opts: ShadowEngineOptions = {}) {
 }
 
 export type ShadowEngine = ReturnType<typeof createShadowEngine>;
-
-const SHADOW_NAME_PATTERN = /^[a-zA-Z0-9:_-]{1,64}$/;
 
 /** Thing name, shadow name and payload size, checked before the payload is parsed. */
 function requestProblem(request: ShadowRequest): ShadowError | undefined {

@@ -324,6 +324,17 @@ describe('npm run admin -- devices', () => {
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
     expect((await admin(['devices', 'release'])).code).toBe(2);
   });
+
+  it('refuses to register a name its twin could not hold (65 characters) or shaped like an identity id, exit 2 and nothing created', async () => {
+    const long = `device_${'x'.repeat(58)}`;
+    const tooLong = await admin(['devices', 'register', '--thing', long, '--out', dir]);
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toMatch(/at most 64 characters, the limit of the shadow name its twin uses/);
+    const shaped = await admin(['devices', 'register', '--thing', 'us-east-1:0f3c2a9e-1b2c-4d5e-8f90-123456789abc', '--out', dir]);
+    expect(shaped.code).toBe(2);
+    expect(shaped.stderr).toMatch(/shape of an identity id/);
+    expect((await admin(['devices', 'show', '--thing', long])).stderr).toMatch(/No thing 'device_x+'/);
+  });
 });
 
 describe('npm run admin -- diagnose --thing', () => {
