@@ -333,7 +333,7 @@ describe('npm run admin -- devices', () => {
     const shaped = await admin(['devices', 'register', '--thing', 'us-east-1:0f3c2a9e-1b2c-4d5e-8f90-123456789abc', '--out', dir]);
     expect(shaped.code).toBe(2);
     expect(shaped.stderr).toMatch(/shape of an identity id/);
-    expect((await admin(['devices', 'show', '--thing', long])).stderr).toMatch(/No thing 'device_x+'/);
+    expect((await admin(['devices', 'show', '--thing', long])).stderr).toMatch(/No thing "device_x+"/);
   });
 });
 
