@@ -5,6 +5,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient, type PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { OwnershipCache } from '../functions/publish-command/ownership-cache';
+import { CallerClaimLimiter } from '../functions/shared/devices/claim-guard';
 import { twinTopic } from '../functions/shared/iot-policy';
 import type { MqttClient } from 'mqtt';
 import { UserAccessCache } from '../functions/publish-command/access-cache';
@@ -208,7 +209,11 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
   };
   const iotData = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotDataPlane, credentials: backend }));
   const deps = {
-    devices: { registry: { iot: countingIot, iotData }, ownership: new OwnershipCache({ iot: countingIot, now: Date.now, ttlMs: ownershipTtlMs }) },
+    devices: {
+      registry: { iot: countingIot, iotData },
+      ownership: new OwnershipCache({ iot: countingIot, now: Date.now, ttlMs: ownershipTtlMs }),
+      claimLimiter: new CallerClaimLimiter(() => Math.floor(Date.now() / 1000)),
+    },
     access,
     log: silentLog,
     config: { iotEndpoint: sandbox.endpoints.iotDataHost, region: sandbox.region },

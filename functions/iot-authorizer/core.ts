@@ -25,9 +25,10 @@ export interface AuthorizerDeps {
     readonly clientSecret: () => Promise<string>;
     readonly policyScope: PolicyScope;
     /**
-     * The trust re-validation window (seconds). It is also the policy refresh interval (at least
-     * IoT's 300 s), so every refresh finds the decision expired and asks the user pool again: a
-     * deleted or disabled user is dropped within one refresh.
+     * The trust re-validation window W (seconds): a deleted or disabled user's session ends within
+     * it. The policy refresh interval R is W, at least IoT's 300 s; a decision used by a connect
+     * or a refresh is at most W - R old (so with W <= 300, every connect and refresh asks the
+     * user pool): R plus the decision's age never exceeds max(W, 300).
      */
     readonly revalidateSeconds: number;
   };
@@ -108,17 +109,20 @@ export async function authorizeConnect(event: unknown, deps: AuthorizerDeps): Pr
       throw new Denied('token-expires-too-soon', `The ID token expires in ${secondsLeft}s; IoT sessions last at least ${MIN_SESSION_S}s`);
     }
     const sub = String(claims.sub);
+    const disconnectAfterInSeconds = Math.min(secondsLeft, MAX_SESSION_S);
+    const refreshAfterInSeconds = Math.min(Math.max(deps.config.revalidateSeconds, MIN_SESSION_S), disconnectAfterInSeconds);
     // A password sign-in already proved the trust rules: InitiateAuth succeeds only for an existing,
     // enabled, confirmed user and returns their current token (and the 5 s budget has no room for
-    // a second Cognito call). A presented token may be stale: ask the user pool (cached).
-    if (tokenMode) await requireTrusted(deps, { username, sub }, identityId);
-    const disconnectAfterInSeconds = Math.min(secondsLeft, MAX_SESSION_S);
+    // a second Cognito call). A presented token may be stale: ask the user pool, accepting a
+    // decision only as old as the window leaves room for after this session's next refresh.
+    const maxAgeSeconds = Math.max(0, deps.config.revalidateSeconds - refreshAfterInSeconds);
+    if (tokenMode) await requireTrusted(deps, { username, sub }, identityId, maxAgeSeconds);
     deps.log.info('MQTT connect authorized', { username, identityId });
     return {
       isAuthenticated: true,
       principalId: principalIdFor(sub),
       disconnectAfterInSeconds,
-      refreshAfterInSeconds: Math.min(Math.max(deps.config.revalidateSeconds, MIN_SESSION_S), disconnectAfterInSeconds),
+      refreshAfterInSeconds,
       policyDocuments: [JSON.stringify(iotPolicyDocument(deps.config.policyScope, identityId))],
     };
   } catch (error) {
@@ -129,10 +133,10 @@ export async function authorizeConnect(event: unknown, deps: AuthorizerDeps): Pr
 }
 
 /** The user still exists, is enabled and confirmed, has the token's `sub`, and the token's identity is theirs. */
-async function requireTrusted(deps: AuthorizerDeps, token: { username: string; sub: string }, identityId: string): Promise<void> {
+async function requireTrusted(deps: AuthorizerDeps, token: { username: string; sub: string }, identityId: string, maxAgeSeconds: number): Promise<void> {
   let user;
   try {
-    user = await deps.trust.verify(token);
+    user = await deps.trust.verify(token, maxAgeSeconds);
   } catch (error) {
     if (error instanceof UserNotTrustedError) throw new Denied(error.reason, error.message);
     throw new Denied('upstream-failure', `The user pool could not be asked: ${errorName(error)}`);

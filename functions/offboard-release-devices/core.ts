@@ -1,6 +1,6 @@
 import { DeviceErrorNames } from '../shared/devices/errors';
 import { releaseDevice, type OwnershipDeps } from '../shared/devices/ownership';
-import { listOwnedThings } from '../shared/devices/registry';
+import { listOwnedThings, listPendingReleases } from '../shared/devices/registry';
 import type { Log } from '../shared/observability';
 import { identityTaskInputSchema, parseTaskInput } from '../shared/task-input';
 
@@ -10,7 +10,8 @@ export interface ReleaseDevicesDeps extends OwnershipDeps {
 
 /**
  * Offboarding task ReleaseDevices: releases every device the leaving identity owns (clear
- * `owner` at the version read, delete the twin, tell the device). Idempotent: a re-run lists
+ * `owner` at the version read, delete the twin, tell the device) and finishes every release of
+ * theirs left half done. Idempotent: a re-run lists
  * only what is still owned; a device released or re-claimed meanwhile (DeviceNotFound for this
  * owner) is skipped. Throws UpstreamThrottled / UpstreamUnavailable / ClaimContended for the ASL
  * to retry, UpstreamRejected / InvalidInput to fail.
@@ -18,7 +19,9 @@ export interface ReleaseDevicesDeps extends OwnershipDeps {
 export async function releaseDevicesOf(event: unknown, deps: ReleaseDevicesDeps): Promise<{ released: string[] }> {
   const { identityId } = parseTaskInput(identityTaskInputSchema, event, 'ReleaseDevices expects {identityId}');
   const released: string[] = [];
-  for (const thingName of await listOwnedThings(deps.iot, identityId)) {
+  // Releases this identity started that did not finish (releasedFrom) are finished here too.
+  const things = new Set([...(await listOwnedThings(deps.iot, identityId)), ...(await listPendingReleases(deps.iot, identityId))]);
+  for (const thingName of things) {
     try {
       await releaseDevice(deps, thingName, identityId);
       released.push(thingName);

@@ -36,9 +36,14 @@ export interface AccessCacheDeps {
 }
 
 /** A trusted user who has no IoT identity yet: the API ensures their onboarding (409). */
+/** Seconds a client waits before retrying after 409 NotOnboarded: an onboarding takes a few seconds. */
+export const NOT_ONBOARDED_RETRY_AFTER_SECONDS = 5;
+
 export class NotOnboardedError extends ApiError {
   constructor(readonly user: TrustedUser) {
-    super('NotOnboarded', 'This user is not onboarded to AWS IoT yet; onboarding has been started, retry after the indicated delay');
+    super('NotOnboarded', 'This user is not onboarded to AWS IoT yet; onboarding has been started, retry after the indicated delay', {
+      retryAfterSeconds: NOT_ONBOARDED_RETRY_AFTER_SECONDS,
+    });
   }
 }
 

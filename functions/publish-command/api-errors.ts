@@ -12,6 +12,7 @@ export const ApiErrorCodes = {
   NotOnboarded: { status: 409, code: 'NotOnboarded' },
   AlreadyClaimed: { status: 409, code: 'AlreadyClaimed' },
   ClaimContended: { status: 409, code: 'ClaimContended' },
+  ClaimRateLimited: { status: 429, code: 'ClaimRateLimited' },
   Throttled: { status: 429, code: 'Throttled' },
   UpstreamFailure: { status: 502, code: 'UpstreamFailure' },
 } as const;
@@ -23,9 +24,12 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
   readonly code: string;
-  constructor(kind: ApiErrorKind, message: string, options?: { cause?: unknown }) {
+  /** Sent as `Retry-After` (seconds) when set. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(kind: ApiErrorKind, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
     this.status = ApiErrorCodes[kind].status;
     this.code = ApiErrorCodes[kind].code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }

@@ -4,8 +4,9 @@ import { classifyAwsError } from '../shared/aws-errors';
 import type { Log } from '../shared/observability';
 import { ApiRoutes } from '../shared/routes';
 import { deviceNameMessage, deviceNameProblem } from '../shared/devices/device-name';
-import { jsonDepth, SHADOW_LIMITS } from '../shared/shadow-limits';
+import { jsonTextNestsDeeperThan, SHADOW_LIMITS } from '../shared/shadow-limits';
 import { NotOnboardedError, type UserAccessCache } from './access-cache';
+export { NOT_ONBOARDED_RETRY_AFTER_SECONDS } from './access-cache';
 import { ApiError } from './api-errors';
 import { assertOwner, claim, listDevices, release, type DeviceRouteDeps } from './devices';
 import { twinTopic } from '../shared/iot-policy';
@@ -27,9 +28,6 @@ export interface CommandApiDeps {
   /** Answer 502 UpstreamFailure after this long. Default: no deadline. */
   readonly deadlineMs?: number;
 }
-
-/** Seconds a client waits before retrying after 409 NotOnboarded: an onboarding takes a few seconds. */
-export const NOT_ONBOARDED_RETRY_AFTER_SECONDS = 5;
 
 export interface ApiResponse {
   readonly statusCode: number;
@@ -117,8 +115,7 @@ async function rejection(error: unknown, requestId: string, deps: CommandApiDeps
     // The 409 stands either way: the client retries, and that retry ensures onboarding again.
     deps.log.error('Could not ensure onboarding', { requestId, sub, cause: describeCause(cause) });
   }
-  const response = errorResponse(error);
-  return { ...response, headers: { ...response.headers, 'retry-after': String(NOT_ONBOARDED_RETRY_AFTER_SECONDS) } };
+  return errorResponse(error);
 }
 
 interface Caller {
@@ -196,16 +193,35 @@ function validateThingName(thingName: string) {
   if (problem !== undefined) throw new ApiError('InvalidThingName', deviceNameMessage(problem, thingName));
 }
 
+/**
+ * The largest body parsed at all: an MQTT message's payload (128 KB), far above any valid desired
+ * state (8 KB) or claim, far below the HTTP API's 10 MB request limit.
+ */
+const MAX_BODY_BYTES = SHADOW_LIMITS.payloadBytes;
+
+/** Size and depth are bounded before parsing (a 1 MB body of 100,000 brackets must not reach JSON.parse). */
 function parseJsonBody(request: ApiEvent, kind: 'InvalidCommand' | 'InvalidClaimRequest'): unknown {
   if (request.body === undefined || request.body === '') {
     throw new ApiError(kind, kind === 'InvalidCommand' ? 'The request body must be a JSON object: the desired state, e.g. {"power":"OFF"}' : 'The body must be {"claimCode": "..."}');
   }
+  // base64 is 4 characters per 3 bytes: an encoded body this long decodes to more than the limit.
+  if (request.body.length > (request.isBase64Encoded ? Math.ceil(MAX_BODY_BYTES / 3) * 4 : MAX_BODY_BYTES)) throw bodyTooLarge(kind);
   const text = request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body;
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw bodyTooLarge(kind);
+  if (jsonTextNestsDeeperThan(text, SHADOW_LIMITS.stateDepth)) {
+    throw new ApiError(kind, `The body nests deeper than ${SHADOW_LIMITS.stateDepth} levels; the shadow limit is ${SHADOW_LIMITS.stateDepth}`);
+  }
   try {
     return JSON.parse(text);
   } catch {
     throw new ApiError(kind, 'The request body is not valid JSON');
   }
+}
+
+function bodyTooLarge(kind: 'InvalidCommand' | 'InvalidClaimRequest'): ApiError {
+  const limit = `${MAX_BODY_BYTES / 1024} KB`;
+  if (kind === 'InvalidClaimRequest') return new ApiError(kind, `The body is over ${limit}; it must be {"claimCode": "..."}`);
+  return new ApiError('CommandTooLarge', `The body is over ${limit}; a desired state is at most ${SHADOW_LIMITS.stateBytes} bytes`);
 }
 
 function parseDesiredState(request: ApiEvent): Record<string, unknown> {
@@ -220,10 +236,6 @@ function parseDesiredState(request: ApiEvent): Record<string, unknown> {
   if (bytes > SHADOW_LIMITS.stateBytes) {
     throw new ApiError('CommandTooLarge', `The desired state is ${bytes} bytes; the shadow limit is ${SHADOW_LIMITS.stateBytes}`);
   }
-  const depth = jsonDepth(value);
-  if (depth > SHADOW_LIMITS.stateDepth) {
-    throw new ApiError('InvalidCommand', `The desired state is nested ${depth} levels deep; the shadow limit is ${SHADOW_LIMITS.stateDepth}`);
-  }
   return value as Record<string, unknown>;
 }
 
@@ -232,7 +244,9 @@ function json(statusCode: number, body: unknown): ApiResponse {
 }
 
 function errorResponse(error: ApiError): ApiResponse {
-  return json(error.status, { error: error.code, message: error.message });
+  const response = json(error.status, { error: error.code, message: error.message });
+  if (error.retryAfterSeconds === undefined) return response;
+  return { ...response, headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) } };
 }
 
 function describeCause(cause: unknown): unknown {

@@ -1,5 +1,6 @@
 import { isClaimCodeShaped } from '../shared/devices/claim-code';
-import { DeviceErrorNames } from '../shared/devices/errors';
+import { CLAIM_GUARD, type CallerClaimLimiter } from '../shared/devices/claim-guard';
+import { DeviceErrorNames, type ClaimRateLimitedError } from '../shared/devices/errors';
 import { claimDevice, releaseDevice, type OwnershipDeps } from '../shared/devices/ownership';
 import { listOwnedThings } from '../shared/devices/registry';
 import { ErrorNames } from '../shared/errors';
@@ -10,6 +11,8 @@ import type { OwnershipCache } from './ownership-cache';
 export interface DeviceRouteDeps {
   readonly registry: OwnershipDeps;
   readonly ownership: Pick<OwnershipCache, 'owns' | 'remember' | 'forget'>;
+  /** Failed claims per caller in this warm instance (claim-guard.ts). */
+  readonly claimLimiter: Pick<CallerClaimLimiter, 'lockedForSeconds' | 'recordFailure'>;
 }
 
 /** GET /devices: the caller's devices (ListThings by the `owner` attribute). */
@@ -22,11 +25,25 @@ export async function listDevices(deps: DeviceRouteDeps, identityId: string) {
 export async function claim(deps: DeviceRouteDeps, thingName: string, identityId: string, body: unknown) {
   const code = (body as { claimCode?: unknown } | null)?.claimCode;
   if (typeof code !== 'string' || code === '') throw new ApiError('InvalidClaimRequest', 'The body must be {"claimCode": "<the code on the device>"}');
-  // A malformed code is as wrong as a well-formed wrong one, and costs no registry call.
-  if (!isClaimCodeShaped(code)) throw new ApiError('InvalidClaimCode', 'The claim code does not match this device');
-  await claimDevice(deps.registry, thingName, identityId, code).catch(rethrowAsApiError);
+  const lockedFor = deps.claimLimiter.lockedForSeconds(identityId);
+  if (lockedFor !== undefined) throw tooManyClaims(lockedFor, `you sent ${CLAIM_GUARD.failures} wrong claim codes`);
+  try {
+    // A malformed code is as wrong as a well-formed wrong one, and costs no registry call.
+    if (!isClaimCodeShaped(code)) throw new ApiError('InvalidClaimCode', 'The claim code does not match this device');
+    await claimDevice(deps.registry, thingName, identityId, code).catch(rethrowAsApiError);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'InvalidClaimCode') deps.claimLimiter.recordFailure(identityId);
+    throw error;
+  }
   deps.ownership.remember(thingName, identityId);
   return { thingName, claimed: true };
+}
+
+function tooManyClaims(retryAfterSeconds: number, who: string, cause?: unknown): ApiError {
+  return new ApiError('ClaimRateLimited', `Too many wrong claim codes: ${who} in the last ${CLAIM_GUARD.windowSeconds} s; retry after ${retryAfterSeconds} s`, {
+    retryAfterSeconds,
+    cause,
+  });
 }
 
 /** DELETE /devices/{thingName}/claim: only the owner releases; to anyone else it does not exist. */
@@ -52,6 +69,8 @@ function rethrowAsApiError(error: unknown): never {
       throw new ApiError('InvalidClaimCode', 'The claim code does not match this device', { cause: error });
     case DeviceErrorNames.AlreadyClaimed:
       throw new ApiError('AlreadyClaimed', 'This device already has an owner; they must release it first', { cause: error });
+    case DeviceErrorNames.ClaimRateLimited:
+      throw tooManyClaims((error as ClaimRateLimitedError).retryAfterSeconds, `this device received ${CLAIM_GUARD.failures} wrong claim codes`, error);
     case DeviceErrorNames.ClaimContended:
       throw new ApiError('ClaimContended', 'The device changed while claiming; retry', { cause: error });
     case ErrorNames.UpstreamThrottled:

@@ -7,6 +7,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
 import { ConfigVars, loadConfig, secondsOr } from '../shared/config';
+import { CallerClaimLimiter } from '../shared/devices/claim-guard';
 import { ensureOnboardingExecution } from '../shared/executions';
 import { API_ENSURE_ONBOARDING_MS, FunctionBudgets } from '../shared/time-budgets';
 import { createLogger } from '../shared/observability';
@@ -49,6 +50,7 @@ const access = new UserAccessCache({
 const iot = new IoTClient(clientConfig(tuning));
 const registry = { iot, iotData: new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: config.IOT_DATA_ENDPOINT })) };
 const ownership = new OwnershipCache({ iot, now: Date.now });
+const claimLimiter = new CallerClaimLimiter(() => Math.floor(Date.now() / 1000));
 const onboardingTarget = { stateMachineArn: config.STATE_MACHINE_ARN, onboardingVersion: config.ONBOARDING_VERSION };
 const deps = {
   access,
@@ -57,7 +59,7 @@ const deps = {
   newCommandId: randomUUID,
   ensureOnboarding: (user: { sub: string; username: string; onboardedAttribute?: string | undefined }) =>
     ensureOnboardingExecution(sfn, onboardingTarget, user, AbortSignal.timeout(API_ENSURE_ONBOARDING_MS)),
-  devices: { registry, ownership },
+  devices: { registry, ownership, claimLimiter },
   deadlineMs: FunctionBudgets.publishCommand.abortAfterMs,
 };
 

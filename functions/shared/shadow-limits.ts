@@ -26,6 +26,27 @@ export function jsonDepth(value: unknown): number {
   return 1 + deepest;
 }
 
+/**
+ * Whether JSON text nests arrays/objects deeper than `maxDepth`, found by one pass over the text
+ * before it is parsed: `JSON.parse` and any recursive walk of 100,000 levels would overflow the
+ * stack. Brackets inside strings do not count. Same counting as jsonDepth: `{"a":1}` is 1.
+ */
+export function jsonTextNestsDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 export type ThingNameProblem = 'wildcard' | 'reserved' | 'pattern';
 
 /** Why a thing name cannot be put in a shadow topic, or undefined when it can. */

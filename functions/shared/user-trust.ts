@@ -95,6 +95,8 @@ export interface TrustCacheOptions {
 interface Decision {
   readonly at: number;
   readonly result: Promise<TrustedUser>;
+  /** Still being asked: its answer is no older than the call that waits for it. */
+  pending: boolean;
 }
 
 /**
@@ -118,18 +120,30 @@ export class TrustCache {
     return this.checks;
   }
 
-  verify(token: { username: string; sub: string }): Promise<TrustedUser> {
+  /**
+   * The user's decision, asked again once it is `maxAgeSeconds` old (default: the cache's
+   * re-validation window). A caller with a shorter promise to keep (the custom authorizer, whose
+   * sessions run `refreshAfterInSeconds` on each decision) passes what is left of its window.
+   */
+  verify(token: { username: string; sub: string }, maxAgeSeconds?: number): Promise<TrustedUser> {
     const now = this.options.now();
+    const maxAgeMs = maxAgeSeconds === undefined ? this.revalidateMs : Math.min(maxAgeSeconds * 1000, this.revalidateMs);
     const known = this.decisions.get(token.sub);
-    if (known && now - known.at < this.revalidateMs) return known.result;
+    if (known && (known.pending || now - known.at < maxAgeMs)) return known.result;
     this.checks++;
     const result = this.options.check(token);
-    const decision = { at: now, result };
+    const decision: Decision = { at: now, result, pending: true };
     this.decisions.delete(token.sub);
     this.decisions.set(token.sub, decision);
-    result.catch((error: unknown) => {
-      if (!(error instanceof UserNotTrustedError) && this.decisions.get(token.sub) === decision) this.decisions.delete(token.sub);
-    });
+    result.then(
+      () => {
+        decision.pending = false;
+      },
+      (error: unknown) => {
+        decision.pending = false;
+        if (!(error instanceof UserNotTrustedError) && this.decisions.get(token.sub) === decision) this.decisions.delete(token.sub);
+      },
+    );
     return result;
   }
 

@@ -66,17 +66,22 @@ describe('claimDevice', () => {
     expect(iotMock.commandCalls(UpdateThingCommand)[0]?.args[0].input).toEqual({
       thingName: 'device_demo',
       expectedVersion: 3,
-      attributePayload: { attributes: { owner: IDENTITY_ID }, merge: true },
+      attributePayload: { attributes: { owner: IDENTITY_ID, releasedFrom: '', claimHash: HASH }, merge: true },
     });
     const notice = dataMock.commandCalls(UpdateThingShadowCommand)[0]?.args[0].input;
     expect(notice?.thingName).toBe('device_demo');
     expect(JSON.parse(new TextDecoder().decode(notice?.payload as Uint8Array))).toEqual({ state: { desired: { owner: IDENTITY_ID } } });
   });
 
-  it('refuses a wrong code before saying anything about the owner', async () => {
+  it('refuses a wrong code before saying anything about the owner, and counts it on the device', async () => {
     iotMock.on(DescribeThingCommand).resolves(thing({ claimHash: HASH, owner: BOB }));
-    await expect(claimDevice(deps, 'device_demo', IDENTITY_ID, generateClaimCode())).rejects.toMatchObject({ name: 'InvalidClaimCode' });
-    expect(iotMock.commandCalls(UpdateThingCommand)).toHaveLength(0);
+    iotMock.on(UpdateThingCommand).resolves({});
+    const error = await claimDevice({ ...deps, now: () => 1_700_000_000_000 }, 'device_demo', IDENTITY_ID, generateClaimCode()).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'InvalidClaimCode' });
+    expect((error as Error).message).not.toContain(BOB);
+    expect(iotMock.commandCalls(UpdateThingCommand).map((c) => c.args[0].input)).toEqual([
+      { thingName: 'device_demo', expectedVersion: 3, attributePayload: { attributes: { claimHash: `${HASH}.1700000000.1` }, merge: true } },
+    ]);
   });
 
   it('answers AlreadyClaimed for a device with another owner, without naming them', async () => {
@@ -189,7 +194,11 @@ describe('offboarding ReleaseDevices task', () => {
     iotMock.on(DescribeThingCommand, { thingName: 'b' }).resolves({ thingName: 'b', version: 1, attributes: { owner: BOB } });
     iotMock.on(UpdateThingCommand).resolves({});
     expect(await releaseDevicesOf({ identityId: IDENTITY_ID }, { ...deps, log: silentLog })).toEqual({ released: ['a'] });
-    expect(iotMock.commandCalls(UpdateThingCommand).map((c) => c.args[0].input.thingName)).toEqual(['a']);
+    // The commit (owner cleared, releasedFrom recorded), then the record cleared once done.
+    expect(iotMock.commandCalls(UpdateThingCommand).map((c) => [c.args[0].input.thingName, c.args[0].input.attributePayload?.attributes])).toEqual([
+      ['a', { owner: '', releasedFrom: IDENTITY_ID }],
+      ['a', { releasedFrom: '' }],
+    ]);
   });
 
   it('throws the named retryable error when the registry throttles', async () => {

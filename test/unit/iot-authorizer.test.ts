@@ -118,10 +118,18 @@ describe('IoT custom authorizer', () => {
     expect(idpMock.commandCalls(InitiateAuthCommand)).toHaveLength(0);
   });
 
-  it('reuses a trust decision within the window: a second connect costs no Cognito call', async () => {
+  it('asks the user pool at every connect: a decision reused from an earlier session would outlive the window by its age', async () => {
     const d = deps();
     await authorizeConnect(connect('alice', await idToken()), d);
     expect((await authorizeConnect(connect('alice', await idToken()), d)).isAuthenticated).toBe(true);
+    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(2);
+  });
+
+  it('shares one AdminGetUser between connects of one user that arrive together', async () => {
+    const d = deps();
+    const token = await idToken();
+    const answers = await Promise.all([authorizeConnect(connect('alice', token), d), authorizeConnect(connect('alice', token), d)]);
+    expect(answers.map((a) => a.isAuthenticated)).toEqual([true, true]);
     expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(1);
   });
 
@@ -144,12 +152,28 @@ describe('IoT custom authorizer', () => {
     const first = await authorizeConnect(connect('alice', await idToken()), d);
     expect(first.refreshAfterInSeconds).toBe(REVALIDATE_S);
     userPoolHas({ enabled: false });
-    now += (REVALIDATE_S - 1) * 1000;
-    expect((await authorizeConnect(connect('alice', await idToken()), d)).isAuthenticated).toBe(true);
-    now += 1000;
+    now += REVALIDATE_S * 1000;
     expect((await authorizeConnect(connect('alice', await idToken()), d)).isAuthenticated).toBe(false);
-    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(2);
   });
+
+  it.each([300, 600])(
+    'never lets a session outlive the window after a disable: a decision of an earlier session is not reused (W = %i s)',
+    async (window) => {
+      let now = NOW;
+      const d = { ...deps({ now: () => now }), config: { ...deps().config, revalidateSeconds: window } };
+      const token = await idToken();
+      // Session 1 connects at 0 s; the user is disabled at 1 s; session 2 connects at 200 s.
+      expect((await authorizeConnect(connect('alice', token), d)).isAuthenticated).toBe(true);
+      const disabledAt = now + 1_000;
+      userPoolHas({ enabled: false });
+      now += 200_000;
+      const second = await authorizeConnect(connect('alice', token), d);
+      // Admitted, session 2 would run until its refresh: that must be within the window.
+      const sessionEndsAt = second.isAuthenticated ? now + second.refreshAfterInSeconds * 1000 : now;
+      expect(sessionEndsAt - disabledAt).toBeLessThanOrEqual(Math.max(window, 300) * 1000);
+      expect(second.isAuthenticated).toBe(false);
+    },
+  );
 
   it('denies when the user pool cannot be asked, rather than letting the client in', async () => {
     idpMock.on(AdminGetUserCommand).rejects(awsError('InternalErrorException', 500));

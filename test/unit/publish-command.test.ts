@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotOnboardedError } from '../../functions/publish-command/access-cache';
 import { ApiError } from '../../functions/publish-command/api-errors';
 import { handleApiRequest, NOT_ONBOARDED_RETRY_AFTER_SECONDS } from '../../functions/publish-command/core';
+import { CallerClaimLimiter, CLAIM_GUARD } from '../../functions/shared/devices/claim-guard';
 import { ApiRoutes } from '../../functions/shared/routes';
 import { silentLog } from '../../functions/shared/observability';
 import { awsError, IDENTITY_ID, SUB } from './fixtures';
@@ -19,6 +20,7 @@ const deps = {
   devices: {
     registry: { iot: { send: () => Promise.reject(new Error('no registry in this test')) }, iotData: { send: () => Promise.reject(new Error('unused')) } },
     ownership: { owns: async () => owned, remember: () => undefined, forget: () => undefined },
+    claimLimiter: { lockedForSeconds: () => undefined, recordFailure: () => undefined },
   },
   access: { get: () => accessResult() as never },
   log: silentLog,
@@ -129,7 +131,8 @@ describe('command API', () => {
     ['a string', '"OFF"', /must be a JSON object/],
     ['null', 'null', /must be a JSON object/],
     ['an empty object', '{}', /empty/],
-    ['state nested 7 levels deep', JSON.stringify({ a: { b: { c: { d: { e: { f: { g: 1 } } } } } } }), /7 levels deep; the shadow limit is 6/],
+    ['state nested 7 levels deep', JSON.stringify({ a: { b: { c: { d: { e: { f: { g: 1 } } } } } } }), /nests deeper than 6 levels; the shadow limit is 6/],
+    ['60,000 levels of nesting (120 KB)', `{"a":${'['.repeat(60_000)}${']'.repeat(60_000)}}`, /nests deeper than 6 levels/],
   ])('rejects %s as 400 InvalidCommand', async (_label, body, message) => {
     const response = await call(event({ body }));
     expect(response.status).toBe(400);
@@ -211,6 +214,18 @@ describe('command API', () => {
     expect(JSON.stringify(body)).not.toContain('stack trace');
   });
 
+  it('answers 400 CommandTooLarge for a 1.2 MB body of 100,000 nested levels, before parsing it', async () => {
+    const body = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`.padEnd(1_200_000, ' ');
+    const { status, body: answer } = await call(event({ body }));
+    expect(status).toBe(400);
+    expect(answer).toMatchObject({ error: 'CommandTooLarge', message: expect.stringMatching(/over 128 KB/) });
+  });
+
+  it('does not count brackets inside strings as nesting', async () => {
+    iotMock.on(PublishCommand).resolves({});
+    expect((await call(event({ body: JSON.stringify({ note: '[[[[[[[[{{{{{{{{' }) }))).status).toBe(202);
+  });
+
   it('answers 502 for an unexpected failure rather than leaking it', async () => {
     accessResult = async () => {
       throw new TypeError('boom at line 3');
@@ -238,5 +253,45 @@ describe('command API', () => {
       iotEndpoint: 'abc-ats.iot.us-east-1.amazonaws.com',
       region: 'us-east-1',
     });
+  });
+});
+
+describe('claim limits at the API', () => {
+  let now = 1_700_000_000;
+  const claimEvent = (sub: string, claimCode: string) =>
+    event({ routeKey: ApiRoutes.ClaimDevice, body: JSON.stringify({ claimCode }), claims: { sub, 'cognito:username': sub, token_use: 'id' } });
+  const withLimiter = (registry = deps.devices.registry) => ({
+    ...deps,
+    devices: { ...deps.devices, registry, claimLimiter: new CallerClaimLimiter(() => now) },
+  });
+  beforeEach(() => {
+    accessResult = async () => ({ identityId: IDENTITY_ID, token: 'tok', tokenExpiresAt: 0, credentialsExpireAt: 0, iotData });
+  });
+
+  it(`answers 429 ClaimRateLimited with Retry-After to a caller after ${CLAIM_GUARD.failures} wrong codes, before any registry call`, async () => {
+    const api = withLimiter();
+    for (let i = 0; i < CLAIM_GUARD.failures; i++) {
+      expect((await handleApiRequest(claimEvent(SUB, 'not-a-code'), api)).statusCode).toBe(403);
+      now += 2;
+    }
+    const limited = await handleApiRequest(claimEvent(SUB, 'not-a-code'), api);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe(String(CLAIM_GUARD.windowSeconds - 2 * CLAIM_GUARD.failures));
+    expect(JSON.parse(limited.body)).toMatchObject({ error: 'ClaimRateLimited', message: expect.stringMatching(/retry after 50 s/) });
+    // Counted per caller: the next user is answered as usual.
+    accessResult = async () => ({ identityId: 'us-east-1:22222222-2222-4222-8222-222222222222', token: 'tok', tokenExpiresAt: 0, credentialsExpireAt: 0, iotData });
+    expect((await handleApiRequest(claimEvent('other-sub', 'not-a-code'), api)).statusCode).toBe(403);
+  });
+
+  it("answers 429 with the device's remaining window when the device is past its limit", async () => {
+    const lockedHash = `${'a'.repeat(32)}.${'b'.repeat(64)}.${now - 20}.${CLAIM_GUARD.failures}`;
+    const registry = {
+      iot: { send: async () => ({ thingName: 'device_kitchen', version: 9, attributes: { claimHash: lockedHash } }) },
+      iotData: { send: () => Promise.reject(new Error('unused')) },
+      now: () => now * 1000,
+    };
+    const response = await handleApiRequest(claimEvent(SUB, 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA'), withLimiter(registry as never));
+    expect(response.statusCode).toBe(429);
+    expect(response.headers['retry-after']).toBe(String(CLAIM_GUARD.windowSeconds - 20));
   });
 });

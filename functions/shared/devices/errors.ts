@@ -10,6 +10,7 @@ export const DeviceErrorNames = {
   InvalidClaimCode: 'InvalidClaimCode',
   AlreadyClaimed: 'AlreadyClaimed',
   ClaimContended: 'ClaimContended',
+  ClaimRateLimited: 'ClaimRateLimited',
 } as const;
 
 /** No such device, or (to anyone but its owner) not yours: the same answer, so nothing leaks. */
@@ -23,3 +24,10 @@ export class AlreadyClaimedError extends namedError(DeviceErrorNames.AlreadyClai
 
 /** The registry kept changing under a claim or release (expectedVersion lost every attempt). */
 export class ClaimContendedError extends namedError(DeviceErrorNames.ClaimContended) {}
+
+/** Too many wrong claim codes for this device lately (claim-guard.ts); try again after `retryAfterSeconds`. */
+export class ClaimRateLimitedError extends namedError(DeviceErrorNames.ClaimRateLimited) {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}

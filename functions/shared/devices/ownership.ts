@@ -2,8 +2,10 @@ import { DeleteThingShadowCommand, UpdateThingShadowCommand, type IoTDataPlaneCl
 import { classifyAwsError, toUpstreamError } from '../aws-errors';
 import { SHADOW_NAME_PATTERN } from '../shadow-limits';
 import { CLAIM_HASH_ATTRIBUTE, claimCodeMatches } from './claim-code';
-import { AlreadyClaimedError, ClaimContendedError, DeviceNotFoundError, InvalidClaimCodeError } from './errors';
-import { describeDevice, writeOwner, type DeviceRecord, type Iot } from './registry';
+import { OWNER_ATTRIBUTE } from '../device-policy';
+import { formatClaimRecord, lockedForSeconds, parseClaimRecord, withFailure } from './claim-guard';
+import { AlreadyClaimedError, ClaimContendedError, ClaimRateLimitedError, DeviceNotFoundError, InvalidClaimCodeError } from './errors';
+import { describeDevice, RELEASED_FROM_ATTRIBUTE, writeAttributes, type DeviceRecord, type Iot } from './registry';
 
 /**
  * Claim and release (design section 8). Both are compare-and-set on the thing's `version`, so of
@@ -15,6 +17,8 @@ export interface OwnershipDeps {
   readonly iot: Iot;
   /** Backend credentials: deletes twins and writes the device's classic shadow. */
   readonly iotData: Pick<IoTDataPlaneClient, 'send'>;
+  /** The clock of the per-device claim limit (epoch ms). Default Date.now. */
+  readonly now?: () => number;
 }
 
 /** The twin's shadow name is the thing name; it lives on the owner's identity thing. */
@@ -22,10 +26,14 @@ export const twinShadow = (ownerIdentityId: string, thingName: string) => ({ thi
 
 const ATTEMPTS = 3;
 
+const nowSeconds = (deps: OwnershipDeps) => Math.floor((deps.now ?? Date.now)() / 1000);
+
 /**
  * Claims a device for `identityId` with its claim code. The code is checked before anything else
- * is said about the device (a wrong code learns nothing about its owner); claiming your own device
- * again succeeds.
+ * is said about the device (a wrong code learns nothing about its owner), after the device's
+ * claim limit (claim-guard.ts): a wrong code is counted on the device, and a device past its limit
+ * answers ClaimRateLimited whatever the code. Claiming your own device again succeeds. A release
+ * still in progress is finished first (the former owner's twin deleted).
  */
 export async function claimDevice(deps: OwnershipDeps, thingName: string, identityId: string, claimCode: string): Promise<DeviceRecord> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -33,14 +41,23 @@ export async function claimDevice(deps: OwnershipDeps, thingName: string, identi
     const stored = device.attributes[CLAIM_HASH_ATTRIBUTE];
     // A thing that was never registered as a device (no claim hash) is not a device to users.
     if (stored === undefined) throw new DeviceNotFoundError(`No device ${thingName}`);
-    if (!claimCodeMatches(claimCode, stored)) throw new InvalidClaimCodeError(`Wrong claim code for ${thingName}`);
+    const record = parseClaimRecord(stored);
+    const lockedFor = lockedForSeconds(record.window, nowSeconds(deps));
+    if (lockedFor !== undefined) throw new ClaimRateLimitedError(`Too many wrong claim codes for ${thingName}`, lockedFor);
+    if (!claimCodeMatches(claimCode, record.hash)) {
+      const counted = formatClaimRecord(record.hash, withFailure(record.window, nowSeconds(deps)));
+      if (!(await writeAttributes(deps.iot, device, { [CLAIM_HASH_ATTRIBUTE]: counted }))) continue;
+      throw new InvalidClaimCodeError(`Wrong claim code for ${thingName}`);
+    }
     if (device.owner === identityId) {
       // A retry of a claim whose notice was cut short: tell the device again (idempotent).
       await tellDevice(deps, thingName, identityId);
       return device;
     }
     if (device.owner !== undefined) throw new AlreadyClaimedError(`${thingName} already has an owner`);
-    if (await writeOwner(deps.iot, device, identityId)) {
+    if (device.releasedFrom !== undefined) await deleteTwin(deps, device.releasedFrom, thingName);
+    const claimed = { [OWNER_ATTRIBUTE]: identityId, [RELEASED_FROM_ATTRIBUTE]: '', [CLAIM_HASH_ATTRIBUTE]: record.hash };
+    if (await writeAttributes(deps.iot, device, claimed)) {
       await tellDevice(deps, thingName, identityId);
       return { ...device, owner: identityId, version: device.version + 1 };
     }
@@ -49,25 +66,44 @@ export async function claimDevice(deps: OwnershipDeps, thingName: string, identi
 }
 
 /**
- * Releases a device: clears `owner`, deletes the twin and tells the device. With
- * `expectedOwner`, only that owner may release (anyone else: DeviceNotFound). Idempotent: an
- * unowned device is released again (twin deletion and notice repeat harmlessly).
+ * Releases a device in two steps, so that it is safe to retry until it completes. The commit is
+ * one conditional write: `owner` cleared (IoT denies the device its twin from then on) and
+ * `releasedFrom` recorded. Then the former owner's twin is deleted, the device told, and the
+ * record cleared. A failure after the commit leaves the record, and whoever comes next finishes
+ * it: the owner retrying (who gets 200, not 404), the next claim, the owner's offboarding or an
+ * operator. With `expectedOwner`, only that owner (or the one whose release is pending) may
+ * release; to anyone else the device does not exist (DeviceNotFound). An unowned device is
+ * released again for operators (the notice repeats harmlessly).
  */
 export async function releaseDevice(deps: OwnershipDeps, thingName: string, expectedOwner?: string): Promise<{ previousOwner?: string }> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const device = await describeDevice(deps.iot, thingName);
+    const pending = device.owner === undefined ? device.releasedFrom : undefined;
+    if (pending !== undefined && (expectedOwner === undefined || pending === expectedOwner)) {
+      await finishRelease(deps, device, pending);
+      return { previousOwner: pending };
+    }
     if (expectedOwner !== undefined && device.owner !== expectedOwner) throw new DeviceNotFoundError(`${thingName} is not a device of this user`);
     if (device.owner === undefined) {
       await tellDevice(deps, thingName, '');
       return {};
     }
-    if (await writeOwner(deps.iot, device, '')) {
-      await deleteTwin(deps, device.owner, thingName);
-      await tellDevice(deps, thingName, '');
+    if (await writeAttributes(deps.iot, device, { [OWNER_ATTRIBUTE]: '', [RELEASED_FROM_ATTRIBUTE]: device.owner })) {
+      await finishRelease(deps, { ...device, version: device.version + 1 }, device.owner);
       return { previousOwner: device.owner };
     }
   }
   throw new ClaimContendedError(`${thingName} changed during every release attempt`);
+}
+
+/**
+ * The steps after a release's commit, each idempotent. Clearing the record is conditional: if the
+ * thing changed meanwhile (a claim that finished the release itself), there is nothing to clear.
+ */
+async function finishRelease(deps: OwnershipDeps, device: DeviceRecord, formerOwner: string): Promise<void> {
+  await deleteTwin(deps, formerOwner, device.thingName);
+  await tellDevice(deps, device.thingName, '');
+  await writeAttributes(deps.iot, device, { [RELEASED_FROM_ATTRIBUTE]: '' });
 }
 
 /**

@@ -16,10 +16,22 @@ import { DeviceNotFoundError } from './errors';
 
 export type Iot = Pick<IoTClient, 'send'>;
 
+/**
+ * A release that cleared `owner` but has not yet deleted the former owner's twin and told the
+ * device: the former owner's identity id. Whoever reads the thing next (the owner retrying, the
+ * next claim, the owner's offboarding, an operator) finishes it. A thing without a thing type holds
+ * at most 3 attributes (AWS IoT Core quotas, registry; "up to three attributes":
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thing-attributepayload.html):
+ * `claimHash` (the code's hash and its failed attempts), `owner` and this one.
+ */
+export const RELEASED_FROM_ATTRIBUTE = 'releasedFrom';
+
 export interface DeviceRecord {
   readonly thingName: string;
   readonly version: number;
   readonly owner?: string;
+  /** The former owner of a release still in progress (RELEASED_FROM_ATTRIBUTE). */
+  readonly releasedFrom?: string;
   readonly attributes: Readonly<Record<string, string>>;
 }
 
@@ -34,21 +46,22 @@ export async function describeDevice(iot: Iot, thingName: string): Promise<Devic
   }
   const attributes = out.attributes ?? {};
   const owner = attributes[OWNER_ATTRIBUTE];
-  return { thingName, version: out.version ?? 0, attributes, ...(owner ? { owner } : {}) };
+  const releasedFrom = attributes[RELEASED_FROM_ATTRIBUTE];
+  return { thingName, version: out.version ?? 0, attributes, ...(owner ? { owner } : {}), ...(releasedFrom ? { releasedFrom } : {}) };
 }
 
 /**
- * Sets or clears (`''`: merge removes an empty attribute) the owner, only if the thing is still
+ * Sets or clears (`''`: merge removes an empty attribute) attributes, only if the thing is still
  * at `expectedVersion` (UpdateThing: https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateThing.html).
- * Answers false when another write won (VersionConflictException).
+ * Answers false when another write won (VersionConflictException). Each write adds 1 to the version.
  */
-export async function writeOwner(iot: Iot, device: DeviceRecord, owner: string): Promise<boolean> {
+export async function writeAttributes(iot: Iot, device: DeviceRecord, attributes: Record<string, string>): Promise<boolean> {
   try {
     await iot.send(
       new UpdateThingCommand({
         thingName: device.thingName,
         expectedVersion: device.version,
-        attributePayload: { attributes: { [OWNER_ATTRIBUTE]: owner }, merge: true },
+        attributePayload: { attributes, merge: true },
       }),
     );
     return true;
@@ -60,14 +73,19 @@ export async function writeOwner(iot: Iot, device: DeviceRecord, owner: string):
 }
 
 /** Every thing whose `owner` is this identity (ListThings by attribute, all pages). */
-export async function listOwnedThings(iot: Iot, ownerIdentityId: string): Promise<string[]> {
+export const listOwnedThings = (iot: Iot, ownerIdentityId: string) => listThingsWith(iot, OWNER_ATTRIBUTE, ownerIdentityId);
+
+/** Every thing whose release from this identity is still in progress. */
+export const listPendingReleases = (iot: Iot, formerOwnerIdentityId: string) => listThingsWith(iot, RELEASED_FROM_ATTRIBUTE, formerOwnerIdentityId);
+
+async function listThingsWith(iot: Iot, attributeName: string, attributeValue: string): Promise<string[]> {
   const names: string[] = [];
   let nextToken: string | undefined;
   do {
     let page;
     try {
       page = await iot.send(
-        new ListThingsCommand({ attributeName: OWNER_ATTRIBUTE, attributeValue: ownerIdentityId, maxResults: 250, ...(nextToken ? { nextToken } : {}) }),
+        new ListThingsCommand({ attributeName, attributeValue, maxResults: 250, ...(nextToken ? { nextToken } : {}) }),
       );
     } catch (error) {
       throw toUpstreamError('ListThings', error);

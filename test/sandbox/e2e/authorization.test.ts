@@ -45,10 +45,10 @@ describe('IoT authorization of Cognito identities in the sandbox', () => {
     await expect(h.app.sendCommand(user.tokens.idToken, 'thermostat_1', { target: 21 })).rejects.toMatchObject({ status: 404, code: 'DeviceNotFound' });
   });
 
-  it('answers 404 to a command aimed at another user\'s identity thing', async () => {
+  it('answers 400 to a command aimed at another user\'s identity thing: no device is named like an identity', async () => {
     const a = await h.onboardedUser('alice');
     const b = await h.onboardedUser('bob');
-    await expect(h.app.sendCommand(a.tokens.idToken, b.access.identityId, { x: 1 })).rejects.toMatchObject({ status: 404, code: 'DeviceNotFound' });
+    await expect(h.app.sendCommand(a.tokens.idToken, b.access.identityId, { x: 1 })).rejects.toMatchObject({ status: 400, code: 'InvalidThingName' });
   });
 
   it('answers 400 to a wildcard thing name before touching IoT', async () => {
