@@ -129,6 +129,23 @@ describe('per-user access cache', () => {
     expect(identityMock.commandCalls(GetCredentialsForIdentityCommand)).toHaveLength(0);
   });
 
+  it("serves a re-onboarded user's new identity once the trust window passes, never the cached old one", async () => {
+    const { cache, advance, now } = setup();
+    onboardedUser(now);
+    expect((await cache.get(SUB, 'alice')).identityId).toBe(IDENTITY_ID);
+    // Offboarded and onboarded again: a new identity in the pool and on the user's record.
+    userPoolHas({ identityId: OTHER_IDENTITY });
+    identityMock.on(GetOpenIdTokenForDeveloperIdentityCommand).resolves({ IdentityId: OTHER_IDENTITY, Token: 'tok2' });
+    identityMock.on(GetCredentialsForIdentityCommand).callsFake(() => ({
+      IdentityId: OTHER_IDENTITY,
+      Credentials: { AccessKeyId: 'ASIA2', SecretKey: 's2', SessionToken: 't2', Expiration: new Date(now() + HOUR) },
+    }));
+    advance(REVALIDATE_S * 1000);
+    const access = await cache.get(SUB, 'alice');
+    expect(access).toMatchObject({ identityId: OTHER_IDENTITY, token: 'tok2' });
+    expect(identityMock.commandCalls(GetCredentialsForIdentityCommand)).toHaveLength(2);
+  });
+
   it('refreshes credentials shortly before they expire', async () => {
     const { cache, advance, now } = setup();
     onboardedUser(now);

@@ -169,6 +169,15 @@ describe('OwnershipCache', () => {
     expect(iotMock.commandCalls(DescribeThingCommand)).toHaveLength(2);
   });
 
+  it("is never a hit for another user: a device cached as one user's is asked again for anyone else", async () => {
+    iotMock.on(DescribeThingCommand).resolves(thing({ claimHash: HASH, owner: IDENTITY_ID }));
+    const cache = new OwnershipCache({ iot: deps.iot, now: () => 0 });
+    expect(await cache.owns('device_demo', IDENTITY_ID)).toBe(true);
+    expect(await cache.owns('device_demo', BOB)).toBe(false);
+    expect(iotMock.commandCalls(DescribeThingCommand)).toHaveLength(2);
+    expect(cache.counts).toEqual({ hits: 0, misses: 2 });
+  });
+
   it('always asks again for a non-owner, so a fresh claim by them works at once', async () => {
     const c = cache();
     expect(await c.owns('device_demo', BOB)).toBe(false);
@@ -199,6 +208,21 @@ describe('offboarding ReleaseDevices task', () => {
       ['a', { owner: '', releasedFrom: IDENTITY_ID }],
       ['a', { releasedFrom: '' }],
     ]);
+  });
+
+  // The workflow retries these names (offboarding.asl.json): a release that failed must fail the
+  // task, or the identity would be removed with its devices still owned.
+  it.each([
+    ['throttled', () => iotMock.on(UpdateThingCommand).rejects(awsError('ThrottlingException', 429)), 'UpstreamThrottled'],
+    ['unavailable', () => iotMock.on(UpdateThingCommand).rejects(awsError('ServiceUnavailableException', 503)), 'UpstreamUnavailable'],
+    ['contended on every attempt', () => iotMock.on(UpdateThingCommand).rejects(awsError('VersionConflictException', 409)), 'ClaimContended'],
+    ["unable to delete the owner's twin", () => dataMock.on(DeleteThingShadowCommand).rejects(awsError('ServiceUnavailableException', 503)), 'UpstreamUnavailable'],
+  ])('fails the task with %s releases (%s), so the workflow retries', async (_label, arrange, name) => {
+    iotMock.on(ListThingsCommand).resolves({ things: [{ thingName: 'a' }] });
+    iotMock.on(DescribeThingCommand).resolves({ thingName: 'a', version: 1, attributes: { owner: IDENTITY_ID } });
+    iotMock.on(UpdateThingCommand).resolves({});
+    arrange();
+    await expect(releaseDevicesOf({ identityId: IDENTITY_ID }, { ...deps, log: silentLog })).rejects.toMatchObject({ name });
   });
 
   it('throws the named retryable error when the registry throttles', async () => {
