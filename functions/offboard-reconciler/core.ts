@@ -8,7 +8,9 @@ import { developerUsersOf } from '../shared/identity';
 import { MetricNames } from '../shared/metrics';
 import { IDENTITY_ID_PATTERN, OffboardingReasons, startOffboarding } from '../shared/offboarding';
 import { reportStartFailure, type Counter, type Log } from '../shared/observability';
-import { createPacer, type Sleep } from '../shared/pacing';
+import { createPacer, retryThrottled, type Sleep } from '../shared/pacing';
+import { errorName } from '../shared/error-name';
+import { ErrorNames } from '../shared/errors';
 import { findUserBySub } from '../shared/users';
 
 export interface ReconcileDeps {
@@ -19,6 +21,8 @@ export interface ReconcileDeps {
   readonly log: Log;
   readonly metrics: Counter;
   readonly sleep?: Sleep;
+  /** The jitter of throttle retries, in [0, 1). Default Math.random. */
+  readonly random?: () => number;
   readonly now?: () => Date;
   /** Called after each identity checked (the CLI prints progress on stderr). */
   readonly onProgress?: (checked: number) => void;
@@ -100,12 +104,21 @@ async function* policyTargets(deps: ReconcileDeps, policyName: string): AsyncGen
   } while (marker);
 }
 
+/**
+ * A lookup throttled by its account-wide quota (ListUsers' 30 RPS is shared with offboarding, and
+ * a deletion storm can take it all for a while) is retried with backoff, not the end of the scan.
+ */
+function throttleRetried<T>(deps: ReconcileDeps, call: () => Promise<T>): Promise<T> {
+  const options = { ...(deps.sleep ? { sleep: deps.sleep } : {}), ...(deps.random ? { random: deps.random } : {}) };
+  return retryThrottled(call, (error) => errorName(error) === ErrorNames.UpstreamThrottled, options);
+}
+
 async function check(deps: ReconcileDeps, options: ReconcileOptions, identityId: string, at: Date): Promise<Finding | undefined> {
-  const subs = (await developerUsersOf(deps.cognitoIdentity, options.identityPoolId, identityId)) ?? [];
+  const subs = (await throttleRetried(deps, () => developerUsersOf(deps.cognitoIdentity, options.identityPoolId, identityId))) ?? [];
   const sub = subs[0] ?? null;
   let userState: UserStateFound = 'no-user-linked';
   if (sub) {
-    const user = await findUserBySub(deps.idp, options.userPoolId, sub);
+    const user = await throttleRetried(deps, () => findUserBySub(deps.idp, options.userPoolId, sub));
     if (user?.enabled) return undefined;
     userState = user ? 'disabled' : 'absent';
   }

@@ -8,6 +8,7 @@ import { clientConfig } from '../shared/clients';
 import { FunctionBudgets, LOOP_DEADLINE_MARGIN_MS } from '../shared/time-budgets';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createCounter, createLogger } from '../shared/observability';
+import { ListUsersShares } from '../shared/quotas';
 import { reconcile } from './core';
 
 const config = loadConfig({
@@ -37,7 +38,7 @@ export const handler = async (_event: unknown, context?: Context) => {
         userPoolId: config.USER_POOL_ID,
         offboardingStateMachineArn: config.STATE_MACHINE_ARN,
         dryRun: false,
-        ratePerSecond: Number(config.RECONCILE_RATE ?? '5'),
+        ratePerSecond: config.RECONCILE_RATE === undefined ? ListUsersShares.reconcilerDefault : Number(config.RECONCILE_RATE),
         ...(context ? { budgetMs: Math.max(context.getRemainingTimeInMillis() - LOOP_DEADLINE_MARGIN_MS, 1_000) } : {}),
       },
       { ...clients, log, metrics },

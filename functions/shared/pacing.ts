@@ -19,3 +19,31 @@ export function createPacer(ratePerSecond: number, sleep: Sleep = realSleep, clo
     last = clock();
   };
 }
+
+export interface ThrottleRetryOptions {
+  readonly sleep?: Sleep;
+  /** A number in [0, 1): the jitter. Default Math.random. */
+  readonly random?: () => number;
+  /** Retries after the first attempt. Default 8. */
+  readonly retries?: number;
+  /** First backoff ceiling; it doubles per retry up to `capMs`. Defaults 1 s and 16 s. */
+  readonly baseMs?: number;
+  readonly capMs?: number;
+}
+
+/**
+ * Runs `call`, retrying while `isThrottled(error)` with exponential backoff and full jitter (the
+ * same shape as the workflows' ASL retries): a quota shared by the whole account is met by
+ * spreading calls out, not by stopping the work. Other errors, and the last throttle, are thrown.
+ */
+export async function retryThrottled<T>(call: () => Promise<T>, isThrottled: (error: unknown) => boolean, options: ThrottleRetryOptions = {}): Promise<T> {
+  const { sleep = realSleep, random = Math.random, retries = 8, baseMs = 1_000, capMs = 16_000 } = options;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= retries || !isThrottled(error)) throw error;
+      await sleep(random() * Math.min(capMs, baseMs * 2 ** attempt));
+    }
+  }
+}

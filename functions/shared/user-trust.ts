@@ -12,9 +12,10 @@ import { BoundedMap } from './bounded-map';
 export const TRUST_DEFAULTS = {
   /**
    * How long a positive or negative decision is reused before AdminGetUser is asked again.
-   * 300 s: 10,000 active users cost at most 10,000 / 300 = 34 AdminGetUser calls per second,
-   * against the UserRead category's 120 RPS default quota
-   * (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html).
+   * The cache is per warm instance and the UserRead quota (CognitoQuotas.userReadRps, 120 RPS by
+   * default) per account: a user whose requests reach k instances within a window costs up to k
+   * calls per window. 10,000 active users spread over 3 instances: at most 3 × 10,000 / 300 = 100
+   * calls per second (README, "Trust rules").
    */
   revalidateSeconds: 300,
 } as const;

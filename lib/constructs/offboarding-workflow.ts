@@ -6,6 +6,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ListUsersShares, reconcileRateProblem } from '../../functions/shared/quotas';
 import { FunctionBudgets } from '../../functions/shared/time-budgets';
 import { userLifecycleCdkEventPattern } from '../../functions/shared/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
@@ -22,7 +23,11 @@ export interface OffboardingWorkflowProps {
   readonly iotDataEndpoint: string;
   /** How often the reconciler looks for identities whose user is gone or disabled. Default 6 hours. */
   readonly reconcileEvery?: Duration;
-  /** Identities the reconciler checks per second. Default 5. */
+  /**
+   * Identities the reconciler checks per second (one ListUsers each). Default 5: the share of the
+   * account's 30 RPS ListUsers quota that offboarding leaves (functions/shared/quotas.ts). At most
+   * 15; above 5, a storm of deletions makes both retry throttling.
+   */
   readonly reconcileRate?: number;
   /** Execution log retention. Default one month. */
   readonly logRetention?: RetentionDays;
@@ -54,6 +59,8 @@ export class OffboardingWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: OffboardingWorkflowProps) {
     super(scope, id);
+    const rateProblem = reconcileRateProblem(props.reconcileRate ?? ListUsersShares.reconcilerDefault);
+    if (rateProblem) throw new Error(rateProblem);
     this.tasks = this.createTasks(props);
     const stateMachineName = `${Stack.of(this).stackName}-offboarding`;
     ({ stateMachine: this.stateMachine, executionLogs: this.executionLogs } = this.createStateMachine(props, stateMachineName));
@@ -133,7 +140,7 @@ export class OffboardingWorkflow extends Construct {
         USER_POOL_ID: props.userPool.userPoolId,
         IDENTITY_POOL_ID: props.access.identityPool.ref,
         IOT_POLICY_NAME: props.access.policyName,
-        RECONCILE_RATE: String(props.reconcileRate ?? 5),
+        RECONCILE_RATE: String(props.reconcileRate ?? ListUsersShares.reconcilerDefault),
       },
     });
     for (const statement of starterStatements) reconciler.addToRolePolicy(statement);

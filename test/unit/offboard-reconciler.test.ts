@@ -113,4 +113,27 @@ describe('reconciler core', () => {
     expect(report.complete).toBe(false);
     expect(report.checked).toBeLessThan(3);
   });
+
+  it('waits out ListUsers throttling (its 30 RPS is shared with offboarding) with growing, jittered backoff and finishes the scan', async () => {
+    world();
+    const throttled = awsError('TooManyRequestsException', 400);
+    idpMock.on(ListUsersCommand).rejectsOnce(throttled).rejectsOnce(throttled).rejectsOnce(throttled).callsFake((input: { Filter: string }) => {
+      const n = Number(/"(.*)"/.exec(input.Filter)?.[1]?.slice(-2));
+      return n === 3 ? { Users: [] } : { Users: [{ Username: `user${n}`, Enabled: n === 1, Attributes: [{ Name: 'sub', Value: sub(n) }] }] };
+    });
+    const sleeps: number[] = [];
+    // A fast pace (its waits stay under 1 ms) leaves only the backoff's waits to see.
+    const report = await reconcile({ ...OPTIONS, ratePerSecond: 10_000 }, { ...deps(sleeps), random: () => 0.5 });
+    expect(report).toMatchObject({ complete: true, checked: 3 });
+    expect(report.findings.map((f) => f.identityId)).toEqual([id(2), id(3)]);
+    // Full jitter (random 0.5) of the 1 s, 2 s and 4 s ceilings.
+    expect(sleeps.filter((ms) => ms >= 1)).toEqual([500, 1_000, 2_000]);
+  });
+
+  it('gives up on a lookup still throttled after its retries: the scan stops with the named error', async () => {
+    world();
+    idpMock.on(ListUsersCommand).rejects(awsError('TooManyRequestsException', 400));
+    await expect(reconcile(OPTIONS, { ...deps(), random: () => 0 })).rejects.toMatchObject({ name: 'UpstreamThrottled' });
+    expect(idpMock.commandCalls(ListUsersCommand)).toHaveLength(9);
+  });
 });
