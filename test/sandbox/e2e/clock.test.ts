@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDisableUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onSandboxClock } from '../../../sandbox/sdk-clock';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -21,12 +23,25 @@ async function later(ms: number, body: () => Promise<void>): Promise<void> {
   }
 }
 
-/** A backend Cognito client on the machine's clock (as the AWS CLI or an operator's script). */
-function machineClockIdpClient(): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({
+/** A backend Cognito client, on the sandbox clock (as the operator's) unless `machineClock`. */
+function idpClient(machineClock = false): CognitoIdentityProviderClient {
+  const client = new CognitoIdentityProviderClient({
     region: h.sandbox.region,
     endpoint: h.sandbox.endpoints.cognitoIdp,
     credentials: { accessKeyId: h.sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: h.sandbox.env.AWS_SECRET_ACCESS_KEY },
+  });
+  return machineClock ? client : onSandboxClock(client, h.sandbox.clock.now);
+}
+
+/** The status the offboarding execution of `sub` closes with. */
+function offboardingClosed(sub: string): Promise<ExecutionStatus> {
+  return new Promise((resolve) => {
+    const stop = h.sandbox.services.sfn.onExecutionEvent((notice) => {
+      if (notice.stateMachineArn !== h.sandbox.offboardingStateMachineArn || !notice.executionName.startsWith(`offboard-${sub}-`)) return;
+      if (notice.status === 'RUNNING') return;
+      stop();
+      resolve(notice.status);
+    });
   });
 }
 
@@ -56,11 +71,29 @@ describe("the product's functions after the sandbox clock moved", () => {
       await expect(h.app.sendCommand(tokens.idToken, thingName, { power: 'ON' })).resolves.toMatchObject({ commandId: expect.any(String) });
     });
   });
+
+  it("records a disabled user as offboarded at the sandbox's time (new Date() in a handler), 2 hours later", async () => {
+    const user = await h.onboardedUser('leaving');
+    const operator = idpClient();
+    const closed = offboardingClosed(user.sub);
+    try {
+      await later(120 * MINUTE_MS, async () => {
+        await operator.send(new AdminDisableUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: user.username }));
+        expect(await closed).toBe('SUCCEEDED');
+        const attributes = (await operator.send(new AdminGetUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: user.username }))).UserAttributes;
+        const marker = attributes?.find((a) => a.Name === 'custom:iot_onboarded')?.Value ?? '';
+        expect(marker).toMatch(/^off-\d+$/);
+        expect(Math.abs(Number(marker.slice(4)) * 1000 - h.sandbox.clock.now())).toBeLessThan(MINUTE_MS);
+      });
+    } finally {
+      operator.destroy();
+    }
+  });
 });
 
 describe('SDK clients on the machine clock', () => {
   it("recover from a 10-minute advance after one refused attempt, corrected by the services' Date header as against AWS", async () => {
-    const client = machineClockIdpClient();
+    const client = idpClient(true);
     try {
       await later(10 * MINUTE_MS, async () => {
         const out = await client.send(new ListUsersCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Limit: 1 }));
