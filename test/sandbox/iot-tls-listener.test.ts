@@ -45,6 +45,8 @@ beforeAll(async () => {
 
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
+  // A handshake that failed leaves its waiter behind.
+  accepted.removeAllListeners('socket');
 });
 
 afterAll(async () => {
@@ -82,7 +84,10 @@ async function recordedConnection(byteByByte = false): Promise<{ socket: Duplex;
       callback(error);
     },
   });
-  raw.on('data', (chunk: Buffer) => fromServer.push(chunk) && socket.push(chunk));
+  raw.on('data', (chunk: Buffer) => {
+    fromServer.push(chunk);
+    socket.push(chunk);
+  });
   raw.on('end', () => socket.push(null));
   raw.on('error', (error) => socket.destroy(error));
   await new Promise<void>((resolve) => raw.once('connect', resolve));
