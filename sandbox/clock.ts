@@ -11,7 +11,8 @@ interface PendingTimer {
  * The sandbox's clock: real time plus an offset that tests move forward with `advance()`, so
  * expiries (tokens, credentials, trust decisions, session deadlines) pass without waiting. The
  * offset lives in shared memory and the Lambda execution environments (worker threads) read it
- * through `Date.now`, so the product's handlers see the same time as the emulators.
+ * through `Date` (CLOCK_BOOTSTRAP), so the product's handlers see the same time as the emulators,
+ * whose answers carry it in their `Date` header (http.ts).
  * Timers scheduled through `timers` fire in real time or when `advance()` passes their deadline.
  */
 export class SandboxClock {
@@ -57,11 +58,28 @@ export class SandboxClock {
   }
 }
 
-/** The worker-side half: makes `Date.now` follow the sandbox clock's shared offset. */
+/**
+ * The worker-side half: the Lambda execution environment's system clock is the sandbox clock, as
+ * a Lambda's clock is AWS's. `Date.now()`, `new Date()` and `Date()` follow the shared offset, so
+ * the handlers' SDK clients sign with the time the emulators verify against (SigV4 refuses a
+ * request that reaches it more than five minutes from its time stamp, "AWS Signature Version 4
+ * for API requests", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html),
+ * and token, credential and trust expiry compare with the same time. Dates built from a value
+ * are untouched; instances stay plain Dates (`instanceof Date` holds either way). Timers and
+ * `performance.now()` keep real time.
+ */
 export const CLOCK_BOOTSTRAP = `
 if (workerData.clockOffset) {
   const offset = new Float64Array(workerData.clockOffset);
-  const realNow = Date.now;
-  Date.now = () => realNow() + offset[0];
+  const RealDate = Date;
+  const now = () => RealDate.now() + offset[0];
+  function SandboxDate(...args) {
+    if (!new.target) return new RealDate(now()).toString();
+    return Reflect.construct(RealDate, args.length === 0 ? [now()] : args, new.target);
+  }
+  Object.setPrototypeOf(SandboxDate, RealDate);
+  SandboxDate.prototype = RealDate.prototype;
+  SandboxDate.now = now;
+  globalThis.Date = SandboxDate;
 }
 `;

@@ -43,7 +43,7 @@ export function startControlServer(opts: ControlServerOptions): Promise<StartedS
       if (error instanceof InvalidFaultSpec || error instanceof SyntaxError) return reply(res, 400, { error: 'InvalidFaultSpec', message: error.message });
       throw error;
     }
-  }, opts.port ?? 0);
+  }, { port: opts.port ?? 0 });
 }
 
 function faultsRoute(faults: FaultInjector, method: string, body: Buffer, res: ServerResponse): void {

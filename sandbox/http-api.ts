@@ -122,10 +122,14 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiServer>
       return sendMessage(res, 500, 'Internal Server Error', requestId);
     }
     sendResult(res, result, requestId);
-  }, opts.port ?? 0, undefined, {
-    // "Payload size: 10 MB", not adjustable (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
-    maxBytes: HTTP_API_MAX_PAYLOAD_BYTES,
-    tooLarge: (res) => sendMessage(res, 413, 'Request Entity Too Large', newRequestId()),
+  }, {
+    port: opts.port ?? 0,
+    now,
+    limit: {
+      // "Payload size: 10 MB", not adjustable (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+      maxBytes: HTTP_API_MAX_PAYLOAD_BYTES,
+      tooLarge: (res) => sendMessage(res, 413, 'Request Entity Too Large', newRequestId()),
+    },
   });
 
   return { url: server.url, apiId, close: () => server.close() };

@@ -29,9 +29,28 @@ export interface BodyLimit {
   tooLarge(res: ServerResponse): void;
 }
 
-/** Starts an HTTP server on loopback (ephemeral port unless given). */
-export async function startHttpServer(handler: RequestHandler, port = 0, host = '127.0.0.1', limit?: BodyLimit): Promise<StartedServer> {
+export interface HttpServerOptions {
+  /** Default: an ephemeral port. */
+  readonly port?: number;
+  /** Default `127.0.0.1`. */
+  readonly host?: string;
+  readonly limit?: BodyLimit;
+  /**
+   * The emulated service's clock, sent in every answer's `Date` header. Default `Date.now`. AWS
+   * endpoints send their own time there, and the SDKs correct their signing clock by it (clock
+   * skew correction takes "the server time from the service response",
+   * https://docs.aws.amazon.com/java/api/latest/software/amazon/awssdk/core/retry/ClockSkew.html;
+   * SDK for JavaScript v3 alike, after every signed call): a header with the machine's time
+   * would pull the functions' clients off the sandbox clock after an `advance()`.
+   */
+  readonly now?: () => number;
+}
+
+/** Starts an HTTP server on loopback. */
+export async function startHttpServer(handler: RequestHandler, options: HttpServerOptions = {}): Promise<StartedServer> {
+  const { port = 0, host = '127.0.0.1', limit, now = Date.now } = options;
   const server = createServer((req, res) => {
+    res.setHeader('date', new Date(now()).toUTCString());
     const chunks: Buffer[] = [];
     let received = 0;
     req.on('data', (c: Buffer) => {

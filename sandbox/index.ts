@@ -97,8 +97,8 @@ export async function startSandbox(options: SandboxOptions = {}) {
       offboarding: offboardingConfig,
     });
     ctx.closers.push(() => lambda.close());
-    const stateMachineArn = deployOnboarding(services, lambda, directory.pool.userPoolId);
-    const offboarding = deployOffboardingWorkflow(services, lambda, ctx.eventBus, offboardingConfig);
+    const stateMachineArn = deployOnboarding(services, lambda, directory.pool.userPoolId, clock.now);
+    const offboarding = deployOffboardingWorkflow(services, lambda, ctx.eventBus, offboardingConfig, clock.now);
     services.idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
     registerIotAuthorizer(services.iot, lambda);
     const api = await startApi(ctx, options.ports?.api, services, directory, lambda);

@@ -4,6 +4,7 @@ import { renderOffboardingDefinition } from '../statemachines/offboarding';
 import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
 import type { EventBus } from './eventbridge';
 import type { FunctionSpec, LambdaRuntime } from './lambda';
+import { onSandboxClock } from './sdk-clock';
 import type { StepFunctionsService } from './stepfunctions/service';
 import { createTaskHandlers } from './stepfunctions/task-runtime';
 
@@ -53,6 +54,8 @@ export interface OffboardingDeployment {
   readonly sfn: StepFunctionsService;
   readonly lambda: LambdaRuntime;
   readonly eventBus: EventBus;
+  /** The sandbox clock, which the state machine's SDK tasks sign with. */
+  readonly now: () => number;
   readonly iotControlPlaneUrl: string;
   readonly stateMachineName: string;
   readonly roleArn: string;
@@ -71,7 +74,7 @@ export function deployOffboarding(d: OffboardingDeployment) {
     ...Object.fromEntries(Object.entries(TASKS).map(([fn, key]) => [key, d.functionArn(fn)])),
   } as Parameters<typeof renderOffboardingDefinition>[0];
   const definition = renderOffboardingDefinition(substitutions);
-  const iot = new IoTClient({ region: SANDBOX_REGION, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1, endpoint: d.iotControlPlaneUrl });
+  const iot = onSandboxClock(new IoTClient({ region: SANDBOX_REGION, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1, endpoint: d.iotControlPlaneUrl }), d.now);
   const registered = d.sfn.registerStateMachine({
     name: d.stateMachineName,
     definition,

@@ -103,7 +103,7 @@ export async function startCognitoIdentity(opts: CognitoIdentityOptions): Promis
       contentType: JSON_11,
       iam: { operations: IAM_OPERATIONS, store: opts.store, signingNames: SIGNING_NAMES.cognitoIdentity, now },
     }),
-    opts.port ?? 0,
+    { port: opts.port ?? 0, now },
   );
   return {
     url: server.url,

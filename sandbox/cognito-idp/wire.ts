@@ -81,7 +81,7 @@ export async function startIdpServer(opts: {
       contentType: JSON_11,
       other: discoveryEndpoints(opts.state, () => baseUrl),
     }),
-    opts.port ?? 0,
+    { port: opts.port ?? 0, now: opts.now },
   );
   baseUrl = server.url;
   return server;

@@ -5,6 +5,7 @@ import { connectDevice, registerDevice, startSimulatedDevice, type DeviceCredent
 import type { HttpApiServer } from '../http-api';
 import type { LambdaRuntime } from '../lambda';
 import type { deployOffboarding } from '../offboarding';
+import { onSandboxClock } from '../sdk-clock';
 import type { DeployedIdentity } from './identity';
 import { AUTHENTICATED_ROLE_ARN, AUTHORIZER_NAME, DEVELOPER_PROVIDER, DEVICE_POLICY_NAME, POLICY_NAME } from './names';
 import type { describeDeployment } from './outputs';
@@ -26,7 +27,7 @@ export interface HandleParts {
 export function sandboxHandle({ ctx, services, directory, lambda, api, description, stateMachineArn, offboarding }: HandleParts) {
   const { idp, identity, iot, sfn, tls } = services;
   const { outputs, env, appConfig, endpoints, written } = description;
-  const operatorIot = new IoTClient({ ...BACKEND_SDK_CONFIG, endpoint: iot.controlPlaneUrl });
+  const operatorIot = onSandboxClock(new IoTClient({ ...BACKEND_SDK_CONFIG, endpoint: iot.controlPlaneUrl }), ctx.clock.now);
   ctx.closers.push(async () => operatorIot.destroy());
   return {
     region: SANDBOX_REGION,

@@ -5,6 +5,7 @@ import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../config';
 import type { EventBus } from '../eventbridge';
 import type { LambdaRuntime } from '../lambda';
 import { deployOffboarding, type OffboardingIds } from '../offboarding';
+import { onSandboxClock } from '../sdk-clock';
 import { createTaskHandlers } from '../stepfunctions/task-runtime';
 import type { DeployedIdentity } from './identity';
 import { OFFBOARDING_STATE_MACHINE_NAME, POLICY_NAME, STATE_MACHINE_NAME, functionArn, roleArn, stateMachineArn } from './names';
@@ -27,7 +28,7 @@ export function offboardingIds(directory: DeployedIdentity, iotDataPlaneUrl: str
 }
 
 /** The onboarding state machine from the real ASL, its tasks bound to the real handlers and SDK clients. */
-export function deployOnboarding({ sfn, iot, idp }: SandboxServices, lambda: LambdaRuntime, userPoolId: string): string {
+export function deployOnboarding({ sfn, iot, idp }: SandboxServices, lambda: LambdaRuntime, userPoolId: string, now: () => number): string {
   const definition = renderOnboardingDefinition({
     ResolveIdentityFunctionArn: functionArn('resolve-identity'),
     PublishWelcomeFunctionArn: functionArn('publish-welcome'),
@@ -44,8 +45,8 @@ export function deployOnboarding({ sfn, iot, idp }: SandboxServices, lambda: Lam
         [functionArn('publish-welcome')]: (payload) => lambda.invoke('publish-welcome', payload),
       },
       sdk: {
-        iot: new IoTClient({ ...BACKEND_SDK_CONFIG, endpoint: iot.controlPlaneUrl }),
-        cognitoidentityprovider: new CognitoIdentityProviderClient({ ...BACKEND_SDK_CONFIG, endpoint: idp.url }),
+        iot: onSandboxClock(new IoTClient({ ...BACKEND_SDK_CONFIG, endpoint: iot.controlPlaneUrl }), now),
+        cognitoidentityprovider: onSandboxClock(new CognitoIdentityProviderClient({ ...BACKEND_SDK_CONFIG, endpoint: idp.url }), now),
       },
     }),
   });
@@ -56,11 +57,12 @@ export function deployOnboarding({ sfn, iot, idp }: SandboxServices, lambda: Lam
 }
 
 /** Offboarding (offboarding.ts): its state machine and the rule on Cognito's CloudTrail events. */
-export function deployOffboardingWorkflow({ sfn, iot }: SandboxServices, lambda: LambdaRuntime, eventBus: EventBus, ids: OffboardingIds) {
+export function deployOffboardingWorkflow({ sfn, iot }: SandboxServices, lambda: LambdaRuntime, eventBus: EventBus, ids: OffboardingIds, now: () => number) {
   return deployOffboarding({
     sfn,
     lambda,
     eventBus,
+    now,
     iotControlPlaneUrl: iot.controlPlaneUrl,
     stateMachineName: OFFBOARDING_STATE_MACHINE_NAME,
     roleArn: roleArn('OffboardingRole'),

@@ -78,7 +78,7 @@ export async function startIotControlPlane(opts: IotControlPlaneOptions): Promis
     } catch (error) {
       sendIotError(res, error);
     }
-  }, opts.port);
+  }, { ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.now ? { now: opts.now } : {}) });
 }
 
 /** The further routers first (things, certificates), then the policy and authorizer routes. */

@@ -43,7 +43,7 @@ export async function startSecretsManager(opts: SecretsManagerOptions): Promise<
       operations,
       contentType: 'application/x-amz-json-1.1',
     }),
-    opts.port,
+    { ...(opts.port !== undefined ? { port: opts.port } : {}), now },
   );
   return {
     url: server.url,

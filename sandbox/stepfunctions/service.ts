@@ -17,7 +17,7 @@ export interface StepFunctionsOptions {
   readonly faults: FaultInjector;
   /** When given, every request's SigV4 signature (signing name `states`) is verified against it. */
   readonly store?: CredentialStore;
-  /** Clock (ms) for dates, history timestamps and the 14-day redrive window. Default `Date.now`. */
+  /** Clock (ms) for SigV4 checks, dates, history timestamps and the 14-day redrive window. Default `Date.now`. */
   readonly now?: () => number;
   /** Default: an ephemeral port on 127.0.0.1. */
   readonly port?: number;
@@ -83,8 +83,9 @@ function header(value: string | string[] | undefined): string | undefined {
  * `@aws-sdk/client-sfn` works against it through `endpoint` / `AWS_ENDPOINT_URL_SFN`.
  */
 export async function startStepFunctions(opts: StepFunctionsOptions): Promise<StepFunctionsService> {
+  const now = opts.now ?? Date.now;
   const backend = new StepFunctionsBackend({
-    now: opts.now ?? Date.now,
+    now,
     ...(opts.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: opts.retryIntervalOverrides } : {}),
   });
   const server = await startHttpServer(async (req, body, res) => {
@@ -93,14 +94,14 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<St
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
       if (req.method !== 'POST' || !isOperation(operation)) throw SfnErrors.unknownOperation(target || `${req.method} ${req.url}`);
       // AWS authenticates before it throttles or validates.
-      if (opts.store) verifySignedRequest({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, opts.store, { service: SIGNING_NAMES.states });
+      if (opts.store) verifySignedRequest({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, opts.store, { service: SIGNING_NAMES.states, now });
       const fault = opts.faults.check(`states:${operation}`);
       if (fault) throw fault.kind === 'throttle' ? SfnErrors.throttling() : SfnErrors.internal();
       send(res, backend[operation](parseJsonBody(body)));
     } catch (error) {
       sendError(res, error, 'json', CONTENT_TYPE);
     }
-  }, opts.port);
+  }, { ...(opts.port !== undefined ? { port: opts.port } : {}), now });
 
   return {
     url: server.url,

@@ -19,6 +19,7 @@ import { executionName } from '../../functions/shared/onboarding';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
 import { CredentialStore } from '../../sandbox/credentials';
 import { FaultInjector } from '../../sandbox/faults';
+import { onSandboxClock } from '../../sandbox/sdk-clock';
 import { startStepFunctions, type ExecutionEventNotice, type StepFunctionsService } from '../../sandbox/stepfunctions/service';
 import { createTaskHandlers, type LambdaFunction } from '../../sandbox/stepfunctions/task-runtime';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
@@ -102,7 +103,8 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
       definition: DEFINITION,
       handlers: createTaskHandlers(DEFINITION, { lambdas: { [RESOLVE_ARN]: resolve, [WELCOME_ARN]: welcome }, sdk }),
     }));
-    sfn = new SFNClient({ endpoint: service.url, region: 'us-east-1', credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
+    // On the service's clock: the service verifies signatures against it, and tests move it.
+    sfn = onSandboxClock(new SFNClient({ endpoint: service.url, region: 'us-east-1', credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 }), () => Date.now() + clockOffset);
   });
 
   afterEach(async () => {

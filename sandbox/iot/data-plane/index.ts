@@ -41,5 +41,5 @@ export async function startIotDataPlane(opts: IotDataPlaneOptions): Promise<Star
     } catch (error) {
       sendError(res, error, 'rest-json');
     }
-  }, opts.port);
+  }, { ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.now ? { now: opts.now } : {}) });
 }
