@@ -97,6 +97,15 @@ describe('a user is trusted only while they exist', () => {
       await expect(connectWithToken(user.username, user.access.identityId, user.tokens.idToken)).rejects.toMatchObject({ code: 5 });
     });
   });
+
+  it("refuses a disabled user's next custom-authorizer connect at once: no decision of an earlier session is reused", async () => {
+    const user = await h.onboardedUser('disabled-reuse');
+    const first = await connectWithToken(user.username, user.access.identityId, user.tokens.idToken);
+    expect(first.connected).toBe(true);
+    await h.idp.send(new AdminDisableUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: user.username }));
+    // A session admitted now on the first one's decision would run until its refresh, 300 s on.
+    await expect(connectWithToken(user.username, user.access.identityId, user.tokens.idToken)).rejects.toMatchObject({ code: 5 });
+  });
 });
 
 /** The API's answer to a request that must be refused, as the client sees it. */
