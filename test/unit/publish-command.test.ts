@@ -15,9 +15,13 @@ let accessResult: () => Promise<unknown>;
 let ensured: Array<{ sub: string; username: string; onboardedAttribute?: string | undefined }> = [];
 let ensureResult: () => Promise<string>;
 let owned: boolean;
+const unused = () => Promise.reject(new Error('no registry in this test'));
 const deps = {
   devices: {
-    registry: { iot: { send: () => Promise.reject(new Error('no registry in this test')) }, iotData: { send: () => Promise.reject(new Error('unused')) } },
+    registry: {
+      iot: { describeThing: unused, updateThing: unused, listThings: unused },
+      iotData: { send: () => Promise.reject(new Error('unused')) },
+    },
     ownership: { owns: async () => owned, remember: () => undefined, forget: () => undefined },
   },
   access: { get: () => accessResult() as never },

@@ -3,9 +3,9 @@ import {
   AttachThingPrincipalCommand,
   CreateKeysAndCertificateCommand,
   CreateThingCommand,
+  type IoTClient,
 } from '@aws-sdk/client-iot';
 import { CLAIM_HASH_ATTRIBUTE, generateClaimCode, hashClaimCode } from './claim-code';
-import type { Iot } from './registry';
 
 /** What registering a device yields; the claim code and private key exist nowhere else. */
 export interface RegisteredDevice {
@@ -22,7 +22,7 @@ export interface RegisteredDevice {
  * attribute, CreateKeysAndCertificate (ACTIVE), AttachPolicy (the device policy) on the
  * certificate, AttachThingPrincipal. The admin CLI and the sandbox use it alike.
  */
-export async function registerDevice(iot: Iot, input: { thingName: string; policyName: string }): Promise<RegisteredDevice> {
+export async function registerDevice(iot: Pick<IoTClient, 'send'>, input: { thingName: string; policyName: string }): Promise<RegisteredDevice> {
   const claimCode = generateClaimCode();
   await iot.send(
     new CreateThingCommand({ thingName: input.thingName, attributePayload: { attributes: { [CLAIM_HASH_ATTRIBUTE]: hashClaimCode(claimCode) } } }),
