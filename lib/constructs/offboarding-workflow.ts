@@ -188,7 +188,10 @@ export class OffboardingWorkflow extends Construct {
       // The custom resource deletes the policies; CloudFormation retains them on stack deletion
       // ("If you want to modify resources outside of CloudFormation, use a Retain deletion policy
       // and then delete the stack": https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html),
-      // except when rolling back the create that made them, where the custom resource may not exist yet.
+      // except when rolling back the create that made them: the custom resource may not exist yet
+      // and the policies would be left behind, their fixed names blocking the next deploy. If it
+      // did exist and deleted them first, CloudFormation's delete finds nothing, a NotFound it
+      // ignores in stack operations (AWS, https://github.com/aws-cloudformation/cloudformation-cli/issues/456).
       policy.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE;
       // A replacement (a new policy name) keeps the old policy as well: every onboarded identity
       // is still attached to it, so CloudFormation's delete would only fail with DeleteConflict.
