@@ -2,7 +2,7 @@ import { checkUser, TrustCache } from '../functions/shared/user-trust';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTClient } from '@aws-sdk/client-iot';
+import { createIotControlPlane } from '../functions/shared/iot-control-plane/client';
 import { IoTDataPlaneClient, type PublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { OwnershipCache } from '../functions/publish-command/ownership-cache';
 import { CallerClaimLimiter } from '../functions/shared/devices/claim-guard';
@@ -199,13 +199,15 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
     now: Date.now,
     pool: { identityPoolId: sandbox.identityPoolId, developerProviderName: sandbox.developerProviderName },
   });
-  const iot = new IoTClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotControlPlane, credentials: backend }));
+  // The function's own IoT control-plane client, pointed at the sandbox.
+  const iot = createIotControlPlane(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotControlPlane, credentials: backend }));
   let describeCalls = 0;
   const countingIot = {
-    send: ((command: Parameters<IoTClient['send']>[0]) => {
+    ...iot,
+    describeThing: (input: Parameters<typeof iot.describeThing>[0]) => {
       describeCalls++;
-      return iot.send(command);
-    }) as IoTClient['send'],
+      return iot.describeThing(input);
+    },
   };
   const iotData = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotDataPlane, credentials: backend }));
   const deps = {

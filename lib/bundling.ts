@@ -15,5 +15,5 @@ export const LAMBDA_BUNDLING = {
 
 /** The functions of the product, by folder under `functions/`. */
 export const LAMBDA_SOURCES = ['post-authentication', 'resolve-identity', 'publish-welcome', 'publish-command', 'iot-authorizer',
-  'offboard-resolve', 'offboard-delete-shadows', 'offboard-remove-identity', 'offboard-record', 'user-lifecycle', 'offboard-reconciler',
-  'policy-cleanup'] as const;
+  'offboard-resolve', 'offboard-release-devices', 'offboard-delete-shadows', 'offboard-remove-identity', 'offboard-record', 'user-lifecycle',
+  'offboard-reconciler', 'policy-cleanup'] as const;

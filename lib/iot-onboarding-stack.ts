@@ -76,6 +76,10 @@ export class IotOnboardingStack extends Stack {
       ...(props.trustRevalidateSeconds !== undefined ? { trustRevalidateSeconds: props.trustRevalidateSeconds } : {}),
     });
 
+    // Whatever can attach the user policy is deleted before the cleanup detaches and deletes it:
+    // the onboarding state machine (AttachPolicy), and the trigger and the API that start it.
+    this.offboarding.cleanUpAfter(this.onboarding.stateMachine, this.onboarding.trigger, this.commands.handler);
+
     this.customAuthorizer = new IotCustomAuthorizer(this, 'CustomAuthorizer', {
       userPool: this.users.userPool,
       appClient: this.users.appClient,

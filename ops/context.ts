@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTClient } from '@aws-sdk/client-iot';
+import { IoT } from '@aws-sdk/client-iot';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { clientConfig } from '../functions/shared/clients';
 import { StackOutputs, type StackOutputKey } from '../functions/shared/stack-outputs';
@@ -28,7 +28,8 @@ export interface Clients {
   readonly sfn: Pick<SFNClient, 'send'>;
   readonly cognitoIdp: Pick<CognitoIdentityProviderClient, 'send'>;
   readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
-  readonly iot: Pick<IoTClient, 'send'>;
+  /** The aggregated client: `send` for any command, and the methods the shared cores call (iot-control-plane/api.ts). */
+  readonly iot: Pick<IoT, 'send' | 'describeThing' | 'updateThing' | 'listThings' | 'listTargetsForPolicy'>;
 }
 
 /** Stack output keys → target fields, and the env variables that can stand in for them. */
@@ -121,6 +122,6 @@ export function createClients(region: string): Clients {
     sfn: new SFNClient(config),
     cognitoIdp: new CognitoIdentityProviderClient(config),
     cognitoIdentity: new CognitoIdentityClient(config),
-    iot: new IoTClient(config),
+    iot: new IoT(config),
   };
 }

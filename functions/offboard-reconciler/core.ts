@@ -1,9 +1,9 @@
 import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { ListTargetsForPolicyCommand, type IoTClient } from '@aws-sdk/client-iot';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { toUpstreamError } from '../shared/aws-errors';
 import type { EnsureAction } from '../shared/executions';
+import type { IotControlPlane } from '../shared/iot-control-plane/api';
 import { developerUsersOf } from '../shared/identity';
 import { MetricNames } from '../shared/metrics';
 import { IDENTITY_ID_PATTERN, OffboardingReasons, startOffboarding } from '../shared/offboarding';
@@ -14,7 +14,8 @@ import { ErrorNames } from '../shared/errors';
 import { findUserBySub } from '../shared/users';
 
 export interface ReconcileDeps {
-  readonly iot: Pick<IoTClient, 'send'>;
+  /** An SDK `IoT` client or the Lambda's lean one (iot-control-plane). */
+  readonly iot: Pick<IotControlPlane, 'listTargetsForPolicy'>;
   readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
   readonly idp: Pick<CognitoIdentityProviderClient, 'send'>;
   readonly sfn: Pick<SFNClient, 'send'>;
@@ -95,7 +96,7 @@ async function* policyTargets(deps: ReconcileDeps, policyName: string): AsyncGen
   do {
     let page;
     try {
-      page = await deps.iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 250, marker }));
+      page = await deps.iot.listTargetsForPolicy({ policyName, pageSize: 250, marker });
     } catch (error) {
       throw toUpstreamError('ListTargetsForPolicy', error);
     }

@@ -1,10 +1,10 @@
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTClient } from '@aws-sdk/client-iot';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { clientConfig } from '../shared/clients';
+import { createIotControlPlane } from '../shared/iot-control-plane/client';
 import { FunctionBudgets, LOOP_DEADLINE_MARGIN_MS } from '../shared/time-budgets';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createCounter, createLogger } from '../shared/observability';
@@ -21,7 +21,7 @@ const config = loadConfig({
 const log = createLogger('offboard-reconciler');
 const metrics = createCounter('offboard-reconciler');
 const clients = {
-  iot: new IoTClient(clientConfig(FunctionBudgets.reconciler.sdk)),
+  iot: createIotControlPlane(clientConfig(FunctionBudgets.reconciler.sdk)),
   cognitoIdentity: new CognitoIdentityClient(clientConfig(FunctionBudgets.reconciler.sdk)),
   idp: new CognitoIdentityProviderClient(clientConfig(FunctionBudgets.reconciler.sdk)),
   sfn: new SFNClient(clientConfig(FunctionBudgets.reconciler.sdk)),

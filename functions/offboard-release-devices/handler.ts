@@ -1,7 +1,7 @@
-import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
+import { createIotControlPlane } from '../shared/iot-control-plane/client';
 import { ConfigVars, loadConfig } from '../shared/config';
 import { createLogger } from '../shared/observability';
 import { FunctionBudgets } from '../shared/time-budgets';
@@ -11,7 +11,7 @@ const config = loadConfig({ IOT_DATA_ENDPOINT: ConfigVars.url() });
 const log = createLogger('offboard-release-devices');
 // No SDK retry: the ASL retries the task, which lists only what is still owned (time-budgets.ts).
 const tuning = FunctionBudgets.offboardReleaseDevices.sdk;
-const iot = new IoTClient(clientConfig(tuning));
+const iot = createIotControlPlane(clientConfig(tuning));
 const iotData = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: config.IOT_DATA_ENDPOINT }));
 
 /** Step Functions task of the offboarding workflow (state ReleaseDevices). */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { clientConfig } from '../shared/clients';
+import { createIotControlPlane } from '../shared/iot-control-plane/client';
 import { ConfigVars, loadConfig, secondsOr } from '../shared/config';
 import { CallerClaimLimiter } from '../shared/devices/claim-guard';
 import { ensureOnboardingExecution } from '../shared/executions';
@@ -47,7 +47,7 @@ const access = new UserAccessCache({
 });
 // Backend credentials for the registry (ownership) and for twin deletion / the device's notice;
 // commands themselves are published with the user's own credentials (above).
-const iot = new IoTClient(clientConfig(tuning));
+const iot = createIotControlPlane(clientConfig(tuning));
 const registry = { iot, iotData: new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: config.IOT_DATA_ENDPOINT })) };
 const ownership = new OwnershipCache({ iot, now: Date.now });
 const claimLimiter = new CallerClaimLimiter(() => Math.floor(Date.now() / 1000));

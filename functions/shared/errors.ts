@@ -10,6 +10,7 @@ export const ErrorNames = {
   UpstreamUnavailable: 'UpstreamUnavailable',
   UpstreamRejected: 'UpstreamRejected',
   IdentityMismatch: 'IdentityMismatch',
+  CleanupIncomplete: 'CleanupIncomplete',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
@@ -53,3 +54,10 @@ export class UpstreamRejectedError extends namedError(ErrorNames.UpstreamRejecte
  * identity linked to another user). Never retried: acting on it would touch another user.
  */
 export class IdentityMismatchError extends namedError(ErrorNames.IdentityMismatch) {}
+
+/**
+ * The stack-deletion cleanup stopped before the product's IoT policies were gone (its time budget
+ * ran out, targets kept being attached, or DeletePolicy kept answering DeleteConflict). The custom
+ * resource answers FAILED with it; deleting the stack again goes on where it stopped.
+ */
+export class CleanupIncompleteError extends namedError(ErrorNames.CleanupIncomplete) {}

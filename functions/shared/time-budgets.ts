@@ -139,10 +139,12 @@ export const FunctionBudgets = {
    */
   reconciler: budget(900, SDK.retryOnce, 1),
   /**
-   * The stack-deletion custom resource: ListTargetsForPolicy and DetachPolicy in a loop paced under
-   * the 15 TPS quota, for up to 15 minutes; it stops starting calls `LOOP_DEADLINE_MARGIN_MS` before
-   * its deadline and answers CloudFormation FAILED with what is left, so a huge stack is finished
-   * by running the delete again. The budget is checked before every call, list pages included:
+   * The stack-deletion custom resource: rounds of ListTargetsForPolicy and DetachPolicy (paced
+   * under the 15 TPS quota), ListPolicyVersions, DeletePolicyVersion and DeletePolicy, with waits
+   * between rounds while DeletePolicy answers DeleteConflict, for up to 15 minutes; it stops
+   * starting calls, and begins no wait that would end, `LOOP_DEADLINE_MARGIN_MS` before its
+   * deadline, and answers CloudFormation FAILED with what is left, so a huge stack is finished by
+   * running the delete again. The budget is checked before every call, list pages included:
    * 1 × (4 × (500 + 2,000) + 1,000 + 2,000 + 4,000) = 17,000 ms, plus the response
    * (`CFN_RESPONSE_TIMEOUT_MS`) < the 30,000 ms margin.
    */

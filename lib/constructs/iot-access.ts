@@ -107,6 +107,11 @@ export class IotAccess extends Construct {
     return this.iotPolicy.attrArn;
   }
 
+  /** The ARN of the device policy attached to each device certificate. */
+  get devicePolicyArn(): string {
+    return this.devicePolicy.attrArn;
+  }
+
   /**
    * Lets a function claim, release and list devices (functions/shared/devices): registry reads
    * (DescribeThing, ListThings), the compare-and-set UpdateThing of `owner` (always sent with

@@ -1,11 +1,11 @@
-import { ArnFormat, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnDeletionPolicy, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { ListUsersShares, reconcileRateProblem } from '../../functions/shared/quotas';
 import { FunctionBudgets } from '../../functions/shared/time-budgets';
 import { userLifecycleCdkEventPattern } from '../../functions/shared/lifecycle-events';
@@ -37,8 +37,8 @@ export interface OffboardingWorkflowProps {
  * Users leaving (design section 9): the Standard state machine from
  * `statemachines/offboarding.asl.json` with its four Lambda tasks; the EventBridge rule on
  * Cognito's CloudTrail events (user deleted or disabled) that starts it through the lifecycle
- * handler; the scheduled reconciler; and the custom resource that detaches every target of the
- * product policy when the stack is deleted (AWS refuses to delete a policy with targets).
+ * handler; the scheduled reconciler; and the custom resource that detaches and deletes the
+ * product's IoT policies when the stack is deleted (AWS refuses to delete a policy with targets).
  */
 export class OffboardingWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -156,31 +156,66 @@ export class OffboardingWorkflow extends Construct {
     return { lifecycleHandler, lifecycleRule, reconciler, reconcileSchedule };
   }
 
-  /** On stack deletion, detaches every target of the product policy so the policy can be deleted. */
+  /**
+   * On stack deletion, the custom resource detaches every target of the user and device policies
+   * and deletes them (functions/policy-cleanup), because CloudFormation's own delete of a policy
+   * fails with DeleteConflict until detachment has propagated, for up to five minutes
+   * (https://docs.aws.amazon.com/iot/latest/apireference/API_DeletePolicy.html).
+   */
   private createPolicyCleanup(props: OffboardingWorkflowProps) {
+    const policies = [props.access.iotPolicy, props.access.devicePolicy];
+    const policyArns = [props.access.policyArn, props.access.devicePolicyArn];
     const policyCleanup = new ProductFunction(this, 'PolicyCleanup', {
       source: 'policy-cleanup',
-      description: 'Custom resource: on stack deletion, detaches every target of the product policy so it can be deleted.',
+      description: 'Custom resource: on stack deletion, detaches every target of the product IoT policies and deletes them.',
       timeout: Duration.seconds(FunctionBudgets.policyCleanup.timeoutSeconds),
     });
-    policyCleanup.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
+    policyCleanup.addToRolePolicy(
+      new PolicyStatement({ actions: ['iot:ListTargetsForPolicy', 'iot:ListPolicyVersions', 'iot:DeletePolicyVersion', 'iot:DeletePolicy'], resources: policyArns }),
+    );
     grantWildcard(
       policyCleanup,
       policyCleanup.executionRole,
       ['iot:DetachPolicy'],
-      'iot:DetachPolicy from a Cognito identity has no IAM resource type (its resource types are cert and thinggroup); the function detaches only the product policy named in its properties. X-Ray actions have no resource type either.',
+      'iot:DetachPolicy from a Cognito identity has no IAM resource type (its resource types are cert and thinggroup); the function detaches only the product policies named in its properties. X-Ray actions have no resource type either.',
     );
+    // The logical id must never change: a new id makes CloudFormation delete the old resource in
+    // the update's cleanup phase, and its Delete deletes the live policies.
     const policyCleanupResource = new CustomResource(this, 'PolicyCleanupResource', {
       serviceToken: policyCleanup.functionArn,
       resourceType: 'Custom::IotPolicyTargets',
-      properties: { PolicyNames: [props.access.policyName] },
+      properties: { PolicyNames: [props.access.policyName, props.access.devicePolicyName] },
       // CloudFormation waits an hour for a lost answer by default; the function answers within its timeout.
       // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
       serviceTimeout: Duration.seconds(FunctionBudgets.policyCleanup.timeoutSeconds + 60),
     });
-    // Deleted before the policy (CloudFormation deletes dependents first), after the function.
-    policyCleanupResource.node.addDependency(props.access.iotPolicy);
+    for (const policy of policies) {
+      // Deleted before the policies (CloudFormation deletes a resource before those it depends on).
+      policyCleanupResource.node.addDependency(policy);
+      // The custom resource deletes the policies; CloudFormation retains them on stack deletion
+      // ("If you want to modify resources outside of CloudFormation, use a Retain deletion policy
+      // and then delete the stack": https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html),
+      // except when rolling back the create that made them: the custom resource may not exist yet
+      // and the policies would be left behind, their fixed names blocking the next deploy. If it
+      // did exist and deleted them first, CloudFormation's delete finds nothing, a NotFound it
+      // ignores in stack operations (AWS, https://github.com/aws-cloudformation/cloudformation-cli/issues/456).
+      policy.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE;
+      // A replacement (a new policy name) keeps the old policy as well: every onboarded identity
+      // is still attached to it, so CloudFormation's delete would only fail with DeleteConflict.
+      policy.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
+    }
     return { policyCleanup, policyCleanupResource };
+  }
+
+  /**
+   * Makes `attachers` (whatever can attach the product policy: the onboarding state machine and
+   * what starts it) depend on the policy cleanup, so CloudFormation deletes them before it runs
+   * the cleanup: "Resource A is deleted before resource B" when A depends on B
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html).
+   * Nothing is left to attach the policy again while it is being detached and deleted.
+   */
+  cleanUpAfter(...attachers: IConstruct[]): void {
+    for (const attacher of attachers) attacher.node.addDependency(this.policyCleanupResource);
   }
 
   private createTasks(props: OffboardingWorkflowProps) {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { userLifecycleEventPattern } from '../../functions/shared/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { FunctionBudgets } from '../../functions/shared/time-budgets';
-import { actionsOfRole, FUNCTION_BUDGETS, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, timeoutsOf, X_RAY } from './synth';
+import { actionsOfRole, dependsTransitively, FUNCTION_BUDGETS, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, timeoutsOf, X_RAY } from './synth';
 
 let s: ReturnType<typeof synthesize>;
 beforeAll(() => {
@@ -16,6 +16,7 @@ const resourcesOf = (roleId: string, action: string) =>
     .flatMap((st) => [st.Resource].flat().map(joined));
 const offboardingStateMachine = () => s.resources[logicalIdOf(s.resources, 'AWS::StepFunctions::StateMachine', 'Offboarding')];
 const ref = (type: string, fragment: string) => logicalIdOf(s.resources, type, fragment);
+const dependsOn = (from: string, to: string) => dependsTransitively(s.resources, from, to);
 
 describe('offboarding state machine', () => {
   it('gives every offboarding function the timeout of its time budget', () => {
@@ -119,22 +120,55 @@ describe('what starts offboarding', () => {
 });
 
 describe('clean removal', () => {
-  it('detaches every target of the product policy before the policy is deleted', () => {
-    const cr = s.template.toJSON().Resources[ref('Custom::IotPolicyTargets', 'PolicyCleanup')] as { Properties: Record<string, unknown>; DependsOn?: string[] };
-    expect(cr.Properties.PolicyNames).toEqual(['IotOnboarding-user-iot']);
+  const cleanup = () => ref('Custom::IotPolicyTargets', 'PolicyCleanup');
+  const policies = () => [ref('AWS::IoT::Policy', 'IotPolicy'), ref('AWS::IoT::Policy', 'DevicePolicy')];
+
+  it('keeps the custom resource\'s logical id: a new id would delete the old resource, and with it the live policies, in the update\'s cleanup', () => {
+    expect(cleanup()).toBe('OffboardingPolicyCleanupResourceEDC348DE');
+  });
+
+  it('deletes the user and the device policy, after which CloudFormation deletes the policies\' entries', () => {
+    const cr = s.template.toJSON().Resources[cleanup()] as { Properties: Record<string, unknown>; DependsOn?: string[] };
+    expect(cr.Properties.PolicyNames).toEqual(['IotOnboarding-user-iot', 'IotOnboarding-device-iot']);
     expect(cr.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [ref('AWS::Lambda::Function', 'OffboardingPolicyCleanup'), 'Arn'] });
     // CloudFormation deletes a resource before the resources it depends on.
-    expect(cr.DependsOn).toContain(ref('AWS::IoT::Policy', 'IotPolicy'));
+    expect(cr.DependsOn).toEqual(expect.arrayContaining(policies()));
+  });
+
+  it('leaves deleting the policies to the custom resource, except when rolling back their creation', () => {
+    const raw = s.template.toJSON().Resources as Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+    for (const policy of policies()) {
+      expect(raw[policy]).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
+  it('is deleted only after everything that can attach the user policy again: the onboarding state machine, the trigger, the API, and what invokes them', () => {
+    const attachers = [
+      ref('AWS::StepFunctions::StateMachine', 'OnboardingStateMachine'),
+      ref('AWS::IAM::Policy', 'OnboardingStateMachineRoleDefaultPolicy'),
+      ref('AWS::Lambda::Function', 'OnboardingPostAuthentication'),
+      ref('AWS::Lambda::Permission', 'UsersUserPoolPostAuthentication'),
+      ref('AWS::Cognito::UserPool', 'UsersUserPool'),
+      ref('AWS::Lambda::Function', 'CommandsHandler'),
+      ...Object.keys(s.resources).filter((id) => s.resources[id]?.Type === 'AWS::Lambda::Permission' && id.startsWith('CommandsApi')),
+    ];
+    expect(attachers.filter((id) => !dependsOn(id, cleanup()))).toEqual([]);
   });
 
   it('waits for the cleanup no longer than its function can run, not CloudFormation\'s default hour', () => {
-    const cr = s.template.toJSON().Resources[ref('Custom::IotPolicyTargets', 'PolicyCleanup')] as { Properties: Record<string, unknown> };
+    const cr = s.template.toJSON().Resources[cleanup()] as { Properties: Record<string, unknown> };
     expect(cr.Properties.ServiceTimeout).toBe(String(FunctionBudgets.policyCleanup.timeoutSeconds + 60));
   });
 
-  it('lets the cleanup function only list the policy\'s targets and detach them', () => {
+  it('lets the cleanup function list, detach and delete only the two policies', () => {
     const roleId = roleOfFunction('OffboardingPolicyCleanup');
-    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'iot:DetachPolicy', 'iot:ListTargetsForPolicy', ...X_RAY].sort());
+    expect(actionsOfRole(s.resources, roleId)).toEqual(
+      [...LOGS, 'iot:DeletePolicy', 'iot:DeletePolicyVersion', 'iot:DetachPolicy', 'iot:ListPolicyVersions', 'iot:ListTargetsForPolicy', ...X_RAY].sort(),
+    );
+    const arns = policies().map((id) => `<${JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })}>`);
+    for (const action of ['iot:ListTargetsForPolicy', 'iot:ListPolicyVersions', 'iot:DeletePolicyVersion', 'iot:DeletePolicy']) {
+      expect(resourcesOf(roleId, action)).toEqual(arns);
+    }
   });
 
   it('outputs the offboarding state machine under the contract key', () => {

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { FunctionBudgets, type FunctionBudget } from '../../functions/shared/time-budgets';
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
+type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
 
 /**
  * An App for infra tests: Lambda bundling skipped (`aws:cdk:bundling-stacks` empty), since these
@@ -105,4 +105,41 @@ export function timeoutsOf(resources: Record<string, Resource>, budgets: Readonl
     expected[fragment] = typeof budget === 'number' ? budget : budget.timeoutSeconds;
   }
   return { actual, expected };
+}
+
+/** The logical ids a resource names: its DependsOn, and every Ref and Fn::GetAtt in its properties. */
+function directDependencies(resource: Resource | undefined): string[] {
+  const found = new Set(resource?.DependsOn ?? []);
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'Ref' && typeof inner === 'string') found.add(inner);
+        else if (key === 'Fn::GetAtt' && Array.isArray(inner) && typeof inner[0] === 'string') found.add(inner[0]);
+        else walk(inner);
+      }
+    }
+  };
+  walk(resource?.Properties);
+  return [...found];
+}
+
+/**
+ * Whether `from` depends on `to`, directly or through others (DependsOn, Ref, Fn::GetAtt): then
+ * CloudFormation creates `to` first and deletes `from` first (DependsOn attribute reference).
+ */
+export function dependsTransitively(resources: Record<string, Resource>, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const pending = [from];
+  while (pending.length > 0) {
+    const id = pending.pop() as string;
+    for (const next of directDependencies(resources[id])) {
+      if (next === to) return true;
+      if (!seen.has(next)) {
+        seen.add(next);
+        pending.push(next);
+      }
+    }
+  }
+  return false;
 }

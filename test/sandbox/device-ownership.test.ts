@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CreatePolicyCommand, DescribeThingCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { CreatePolicyCommand, DescribeThingCommand } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseDevicesOf } from '../../functions/offboard-release-devices/core';
@@ -7,6 +7,8 @@ import { devicePolicyDocument } from '../../functions/shared/device-policy';
 import { CLAIM_GUARD } from '../../functions/shared/devices/claim-guard';
 import { claimDevice, releaseDevice, type OwnershipDeps } from '../../functions/shared/devices/ownership';
 import { registerDevice } from '../../functions/shared/devices/register';
+import type { Iot } from '../../functions/shared/devices/registry';
+import { createIotControlPlane } from '../../functions/shared/iot-control-plane/client';
 import { silentLog } from '../../functions/shared/observability';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
 import { errorOf } from '../support/aws-error';
@@ -20,35 +22,57 @@ import { iotCoreFixture, REGION } from '../support/iot-core-fixture';
 const sandbox = fileFixture(() => iotCoreFixture());
 const DEVICE_POLICY = 'ownership-device-policy';
 let data: IoTDataPlaneClient;
+/** The IoT control-plane client the Lambdas bundle, against the sandbox. */
+let lean: ReturnType<typeof createIotControlPlane>;
 
 const ALICE = `${REGION}:${randomUUID()}`;
 const BOB = `${REGION}:${randomUUID()}`;
 
 beforeAll(async () => {
   data = new IoTDataPlaneClient({ region: REGION, endpoint: sandbox.core.dataPlaneUrl, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
+  lean = createIotControlPlane({
+    region: REGION,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    endpoint: sandbox.core.controlPlaneUrl,
+    credentials: SANDBOX_BACKEND_CREDENTIALS,
+  });
   const policyDocument = JSON.stringify(devicePolicyDocument({ region: REGION, account: '000000000000' }));
   await sandbox.iot.send(new CreatePolicyCommand({ policyName: DEVICE_POLICY, policyDocument }));
 });
-afterAll(() => data?.destroy());
+afterAll(() => {
+  data?.destroy();
+  lean?.destroy();
+});
 
-type Client = Pick<IoTClient, 'send'> | Pick<IoTDataPlaneClient, 'send'>;
+const injected = () => Object.assign(new Error('injected'), { name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } });
 
-/** The client with its `nth` call of `command` failing as AWS's 503 would. */
-function failingAt<C extends Client>(client: C, command: string, nth: number): C {
+/** A fault at the `nth` call of one operation: a control-plane method of the Lambdas' client, or a data-plane command. */
+type Fault = { readonly call: 'updateThing' | 'DeleteThingShadowCommand' | 'UpdateThingShadowCommand'; readonly nth: number };
+
+function failingRegistry(iot: Iot, fault: Fault | undefined): Iot {
   let seen = 0;
-  const send = (input: { constructor: { name: string } }) => {
-    if (input.constructor.name === command && ++seen === nth) {
-      return Promise.reject(Object.assign(new Error('injected'), { name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } }));
-    }
-    return (client.send as (command: unknown) => Promise<unknown>).call(client, input);
+  return {
+    describeThing: (input) => iot.describeThing(input),
+    listThings: (input) => iot.listThings(input),
+    updateThing: (input) => (fault?.call === 'updateThing' && ++seen === fault.nth ? Promise.reject(injected()) : iot.updateThing(input)),
   };
-  return { send } as unknown as C;
 }
 
-const deps = (fault?: { command: string; nth: number }, now?: () => number): OwnershipDeps => {
-  const fail = <C extends Client>(client: C) => (fault ? failingAt(client, fault.command, fault.nth) : client);
-  return { iot: fail(sandbox.iot), iotData: fail(data), ...(now ? { now } : {}) };
-};
+function failingData(client: IoTDataPlaneClient, fault: Fault | undefined): OwnershipDeps['iotData'] {
+  let seen = 0;
+  const send = (command: { constructor: { name: string } }) =>
+    command.constructor.name === fault?.call && ++seen === fault.nth
+      ? Promise.reject(injected())
+      : (client.send as (command: unknown) => Promise<unknown>).call(client, command);
+  return { send } as unknown as OwnershipDeps['iotData'];
+}
+
+const deps = (fault?: Fault, now?: () => number): OwnershipDeps => ({
+  iot: failingRegistry(lean, fault),
+  iotData: failingData(data, fault),
+  ...(now ? { now } : {}),
+});
 
 async function claimedDevice() {
   const device = await registerDevice(sandbox.iot, { thingName: `lamp-${randomUUID().slice(0, 8)}`, policyName: DEVICE_POLICY });
@@ -70,13 +94,13 @@ async function expectReleased(thingName: string, formerOwner: string) {
 
 describe('releasing a device, with a failure at each step', () => {
   it.each([
-    ['the commit (UpdateThing)', 'UpdateThingCommand', 1],
+    ['the commit (UpdateThing)', 'updateThing', 1],
     ["deleting the owner's twin", 'DeleteThingShadowCommand', 1],
     ['telling the device', 'UpdateThingShadowCommand', 1],
-    ['clearing the pending record', 'UpdateThingCommand', 2],
-  ])('fails at %s, and the owner\'s retry completes the release', async (_step, command, nth) => {
+    ['clearing the pending record', 'updateThing', 2],
+  ] as const)('fails at %s, and the owner\'s retry completes the release', async (_step, call, nth) => {
     const device = await claimedDevice();
-    await expect(releaseDevice(deps({ command, nth }), device.thingName, ALICE)).rejects.toMatchObject({ name: 'UpstreamUnavailable' });
+    await expect(releaseDevice(deps({ call, nth }), device.thingName, ALICE)).rejects.toMatchObject({ name: 'UpstreamUnavailable' });
     // To anyone else the device is still not theirs, mid-release or not.
     await expect(releaseDevice(deps(), device.thingName, BOB)).rejects.toMatchObject({ name: 'DeviceNotFound' });
     await expect(releaseDevice(deps(), device.thingName, ALICE)).resolves.toEqual({ previousOwner: ALICE });
@@ -87,7 +111,7 @@ describe('releasing a device, with a failure at each step', () => {
 
   it("is finished by the next claim: the former owner's twin is deleted and the new owner holds the device", async () => {
     const device = await claimedDevice();
-    await expect(releaseDevice(deps({ command: 'DeleteThingShadowCommand', nth: 1 }), device.thingName, ALICE)).rejects.toThrow();
+    await expect(releaseDevice(deps({ call: 'DeleteThingShadowCommand', nth: 1 }), device.thingName, ALICE)).rejects.toThrow();
     await claimDevice(deps(), device.thingName, BOB, device.claimCode);
     const { attributes } = await sandbox.iot.send(new DescribeThingCommand({ thingName: device.thingName }));
     expect(attributes).toMatchObject({ owner: BOB });
@@ -97,7 +121,7 @@ describe('releasing a device, with a failure at each step', () => {
 
   it("is finished by the former owner's offboarding (ReleaseDevices)", async () => {
     const device = await claimedDevice();
-    await expect(releaseDevice(deps({ command: 'UpdateThingShadowCommand', nth: 1 }), device.thingName, ALICE)).rejects.toThrow();
+    await expect(releaseDevice(deps({ call: 'UpdateThingShadowCommand', nth: 1 }), device.thingName, ALICE)).rejects.toThrow();
     const { released } = await releaseDevicesOf({ identityId: ALICE }, { ...deps(), log: silentLog });
     expect(released).toContain(device.thingName);
     await expectReleased(device.thingName, ALICE);

@@ -1,6 +1,6 @@
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTClient } from '@aws-sdk/client-iot';
+import { IoT, IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -28,7 +28,8 @@ export function mockedClients() {
       return {
         cognitoIdentity: new CognitoIdentityClient(config),
         idp: new CognitoIdentityProviderClient(config),
-        iot: new IoTClient(config),
+        // The aggregated client: the shared device cores call its methods (iot-control-plane/api.ts).
+        iot: new IoT(config),
         iotData: new IoTDataPlaneClient(config),
       };
     },

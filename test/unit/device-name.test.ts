@@ -45,7 +45,7 @@ describe('deleteTwin', () => {
 
   it('has nothing to delete for a device named before the 64 limit (no twin can exist), so offboarding completes', async () => {
     dataMock.on(DeleteThingShadowCommand).rejects(Object.assign(new Error('Invalid shadow name'), { name: 'InvalidRequestException', $metadata: { httpStatusCode: 400 } }));
-    const deps = { iot: { send: async () => ({}) }, iotData: new IoTDataPlaneClient({ region: 'us-east-1' }) };
+    const deps = { iot: { describeThing: async () => ({}), updateThing: async () => ({}), listThings: async () => ({}) }, iotData: new IoTDataPlaneClient({ region: 'us-east-1' }) };
     await expect(deleteTwin(deps, IDENTITY_ID, 'd'.repeat(100))).resolves.toBeUndefined();
     expect(dataMock.commandCalls(DeleteThingShadowCommand)).toHaveLength(0);
   });

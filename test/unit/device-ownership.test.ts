@@ -1,4 +1,4 @@
-import { DescribeThingCommand, IoTClient, ListThingsCommand, UpdateThingCommand } from '@aws-sdk/client-iot';
+import { DescribeThingCommand, IoT, IoTClient, ListThingsCommand, UpdateThingCommand } from '@aws-sdk/client-iot';
 import { DeleteThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { awsError, IDENTITY_ID } from './fixtures';
 
 const iotMock = mockClient(IoTClient);
 const dataMock = mockClient(IoTDataPlaneClient);
-const deps = { iot: new IoTClient({ region: 'us-east-1' }), iotData: new IoTDataPlaneClient({ region: 'us-east-1' }) };
+// The aggregated client (what the admin CLI passes): its methods send through the mocked IoTClient.
+const deps = { iot: new IoT({ region: 'us-east-1' }), iotData: new IoTDataPlaneClient({ region: 'us-east-1' }) };
 const BOB = 'us-east-1:22222222-2222-4222-8222-222222222222';
 const CODE = generateClaimCode();
 const HASH = hashClaimCode(CODE);

@@ -1,6 +1,6 @@
 import { CognitoIdentityClient, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTClient, ListTargetsForPolicyCommand } from '@aws-sdk/client-iot';
+import { IoT, IoTClient, ListTargetsForPolicyCommand } from '@aws-sdk/client-iot';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ function world() {
 
 function deps(sleeps: number[] = []) {
   return {
-    iot: new IoTClient({ region: 'us-east-1' }),
+    iot: new IoT({ region: 'us-east-1' }),
     cognitoIdentity: new CognitoIdentityClient({ region: 'us-east-1' }),
     idp: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
     sfn: new SFNClient({ region: 'us-east-1' }),

@@ -1,28 +1,24 @@
 import { CognitoIdentityClient, DeleteIdentitiesCommand, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { DetachPolicyCommand, IoTClient, ListTargetsForPolicyCommand } from '@aws-sdk/client-iot';
 import { DeleteThingShadowCommand, IoTDataPlaneClient, ListNamedShadowsForThingCommand } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deleteUserShadows } from '../../functions/offboard-delete-shadows/core';
 import { removeIdentity } from '../../functions/offboard-remove-identity/core';
 import { resolveOffboarding } from '../../functions/offboard-resolve/core';
-import { detachAllTargets } from '../../functions/policy-cleanup/core';
 import { silentLog } from '../../functions/shared/observability';
 import { awsError, IDENTITY_ID, SUB } from './fixtures';
 
 const identityMock = mockClient(CognitoIdentityClient);
 const idpMock = mockClient(CognitoIdentityProviderClient);
-const iotMock = mockClient(IoTClient);
 const iotDataMock = mockClient(IoTDataPlaneClient);
 const cognitoIdentity = new CognitoIdentityClient({ region: 'us-east-1' });
 const idp = new CognitoIdentityProviderClient({ region: 'us-east-1' });
-const iot = new IoTClient({ region: 'us-east-1' });
 const iotData = new IoTDataPlaneClient({ region: 'us-east-1' });
 const POOL = 'us-east-1:11111111-2222-3333-4444-555555555555';
 
 beforeEach(() => {
-  for (const mock of [identityMock, idpMock, iotMock, iotDataMock]) mock.reset();
+  for (const mock of [identityMock, idpMock, iotDataMock]) mock.reset();
 });
 
 describe('ResolveIdentity (offboarding)', () => {
@@ -85,53 +81,6 @@ describe('RemoveIdentity', () => {
       .resolves({ UnprocessedIdentityIds: [{ IdentityId: IDENTITY_ID, ErrorCode: 'AccessDenied' }] });
     await expect(removeIdentity({ identityId: IDENTITY_ID }, { cognitoIdentity, log: silentLog })).rejects.toMatchObject({ name: 'UpstreamUnavailable' });
     await expect(removeIdentity({ identityId: IDENTITY_ID }, { cognitoIdentity, log: silentLog })).rejects.toMatchObject({ name: 'UpstreamRejected' });
-  });
-});
-
-describe('policy cleanup (stack deletion)', () => {
-  it('detaches every target of every page, and lists again until none is left', async () => {
-    let round = 0;
-    iotMock.on(ListTargetsForPolicyCommand).callsFake((input: { marker?: string }) => {
-      if (round >= 2) return { targets: [] };
-      if (input.marker) {
-        round += 1;
-        return { targets: ['t3'] };
-      }
-      return { targets: ['t1', 't2'], nextMarker: 'm' };
-    });
-    iotMock.on(DetachPolicyCommand).resolves({});
-    const detached = await detachAllTargets(['p'], { iot, log: silentLog, sleep: async () => undefined }, { ratePerSecond: 1000 });
-    expect(detached).toBe(6);
-    expect(iotMock.commandCalls(DetachPolicyCommand)[0]?.args[0].input).toEqual({ policyName: 'p', target: 't1' });
-  });
-
-  it('starts no call once its time budget is spent and fails naming what it detached, so the stack answer is never late', async () => {
-    iotMock.on(ListTargetsForPolicyCommand).resolves({ targets: ['t1', 't2', 't3'] });
-    iotMock.on(DetachPolicyCommand).resolves({});
-    let t = 0;
-    // Every clock read moves 400 ms: the budget of 1,000 ms is spent before the third detach.
-    const deps = { iot, log: silentLog, sleep: async () => undefined, now: () => (t += 400) };
-    await expect(detachAllTargets(['p'], deps, { ratePerSecond: 1000, budgetMs: 1_000 })).rejects.toMatchObject({
-      name: 'CleanupIncomplete',
-      message: expect.stringContaining('after detaching 1 target(s)'),
-    });
-    expect(iotMock.commandCalls(DetachPolicyCommand)).toHaveLength(1);
-  });
-
-  it('checks its budget before every page of a long listing too, so listing cannot run past it', async () => {
-    let pages = 0;
-    // Ten pages: long enough that a listing without the check would outlast the budget, finite so it fails fast.
-    iotMock.on(ListTargetsForPolicyCommand).callsFake(() => ({ targets: [`t${++pages}`], ...(pages < 10 ? { nextMarker: `m${pages}` } : {}) }));
-    let t = 0;
-    const deps = { iot, log: silentLog, sleep: async () => undefined, now: () => (t += 400) };
-    await expect(detachAllTargets(['p'], deps, { ratePerSecond: 1000, budgetMs: 1_000 })).rejects.toMatchObject({ name: 'CleanupIncomplete' });
-    expect(pages).toBe(2);
-    expect(iotMock.commandCalls(DetachPolicyCommand)).toHaveLength(0);
-  });
-
-  it('treats a policy already gone as having no targets', async () => {
-    iotMock.on(ListTargetsForPolicyCommand).rejects(awsError('ResourceNotFoundException', 404));
-    expect(await detachAllTargets(['gone'], { iot, log: silentLog })).toBe(0);
   });
 });
 

@@ -16,9 +16,13 @@ let accessResult: () => Promise<unknown>;
 let ensured: Array<{ sub: string; username: string; onboardedAttribute?: string | undefined }> = [];
 let ensureResult: () => Promise<string>;
 let owned: boolean;
+const unused = () => Promise.reject(new Error('no registry in this test'));
 const deps = {
   devices: {
-    registry: { iot: { send: () => Promise.reject(new Error('no registry in this test')) }, iotData: { send: () => Promise.reject(new Error('unused')) } },
+    registry: {
+      iot: { describeThing: unused, updateThing: unused, listThings: unused },
+      iotData: { send: () => Promise.reject(new Error('unused')) },
+    },
     ownership: { owns: async () => owned, remember: () => undefined, forget: () => undefined },
     claimLimiter: { lockedForSeconds: () => undefined, recordFailure: () => undefined },
   },
@@ -286,7 +290,11 @@ describe('claim limits at the API', () => {
   it("answers 429 with the device's remaining window when the device is past its limit", async () => {
     const lockedHash = `${'a'.repeat(32)}.${'b'.repeat(64)}.${now - 20}.${CLAIM_GUARD.failures}`;
     const registry = {
-      iot: { send: async () => ({ thingName: 'device_kitchen', version: 9, attributes: { claimHash: lockedHash } }) },
+      iot: {
+        describeThing: async () => ({ thingName: 'device_kitchen', version: 9, attributes: { claimHash: lockedHash } }),
+        updateThing: () => Promise.reject(new Error('a locked device is not written')),
+        listThings: () => Promise.reject(new Error('unused')),
+      },
       iotData: { send: () => Promise.reject(new Error('unused')) },
       now: () => now * 1000,
     };

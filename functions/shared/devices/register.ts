@@ -3,10 +3,10 @@ import {
   AttachThingPrincipalCommand,
   CreateKeysAndCertificateCommand,
   CreateThingCommand,
+  type IoTClient,
 } from '@aws-sdk/client-iot';
 import { CLAIM_HASH_ATTRIBUTE, generateClaimCode, hashClaimCode } from './claim-code';
 import { assertDeviceName } from './device-name';
-import type { Iot } from './registry';
 
 /** What registering a device yields; the claim code and private key exist nowhere else. */
 export interface RegisteredDevice {
@@ -24,7 +24,7 @@ export interface RegisteredDevice {
  * certificate, AttachThingPrincipal. The admin CLI and the sandbox use it alike. A name that
  * cannot be both a thing and a twin name is refused before any call (InvalidThingName).
  */
-export async function registerDevice(iot: Iot, input: { thingName: string; policyName: string }): Promise<RegisteredDevice> {
+export async function registerDevice(iot: Pick<IoTClient, 'send'>, input: { thingName: string; policyName: string }): Promise<RegisteredDevice> {
   assertDeviceName(input.thingName);
   const claimCode = generateClaimCode();
   await iot.send(

@@ -1,10 +1,5 @@
-import {
-  DescribeThingCommand,
-  ListThingsCommand,
-  UpdateThingCommand,
-  type IoTClient,
-} from '@aws-sdk/client-iot';
 import { classifyAwsError, toUpstreamError } from '../aws-errors';
+import type { IotControlPlane } from '../iot-control-plane/api';
 import { OWNER_ATTRIBUTE } from '../device-policy';
 import { DeviceNotFoundError } from './errors';
 
@@ -14,7 +9,8 @@ import { DeviceNotFoundError } from './errors';
  * user's devices. No other store.
  */
 
-export type Iot = Pick<IoTClient, 'send'>;
+/** The registry calls: an SDK `IoT` client or the Lambdas' lean one (iot-control-plane). */
+export type Iot = Pick<IotControlPlane, 'describeThing' | 'updateThing' | 'listThings'>;
 
 /**
  * A release that cleared `owner` but has not yet deleted the former owner's twin and told the
@@ -39,7 +35,7 @@ export interface DeviceRecord {
 export async function describeDevice(iot: Iot, thingName: string): Promise<DeviceRecord> {
   let out;
   try {
-    out = await iot.send(new DescribeThingCommand({ thingName }));
+    out = await iot.describeThing({ thingName });
   } catch (error) {
     if (classifyAwsError(error) === 'notFound') throw new DeviceNotFoundError(`No device ${thingName}`, { cause: error });
     throw toUpstreamError('DescribeThing', error);
@@ -57,13 +53,11 @@ export async function describeDevice(iot: Iot, thingName: string): Promise<Devic
  */
 export async function writeAttributes(iot: Iot, device: DeviceRecord, attributes: Record<string, string>): Promise<boolean> {
   try {
-    await iot.send(
-      new UpdateThingCommand({
-        thingName: device.thingName,
-        expectedVersion: device.version,
-        attributePayload: { attributes, merge: true },
-      }),
-    );
+    await iot.updateThing({
+      thingName: device.thingName,
+      expectedVersion: device.version,
+      attributePayload: { attributes, merge: true },
+    });
     return true;
   } catch (error) {
     if ((error as { name?: unknown }).name === 'VersionConflictException') return false;
@@ -84,9 +78,7 @@ async function listThingsWith(iot: Iot, attributeName: string, attributeValue: s
   do {
     let page;
     try {
-      page = await iot.send(
-        new ListThingsCommand({ attributeName, attributeValue, maxResults: 250, ...(nextToken ? { nextToken } : {}) }),
-      );
+      page = await iot.listThings({ attributeName, attributeValue, maxResults: 250, ...(nextToken ? { nextToken } : {}) });
     } catch (error) {
       throw toUpstreamError('ListThings', error);
     }
