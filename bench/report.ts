@@ -183,12 +183,13 @@ function bundleRows(bundles: readonly BundleFigures[], add: RowSink): void {
     add({ section: s, metric: `${b.name}: minified bundle`, value: kB(b.bytes), target: `< ${kB(TARGETS.bundleBytes)}`, met: b.bytes < TARGETS.bundleBytes });
     add({ section: s, metric: `${b.name}: cold initialisation (median of 10)`, value: ms(b.coldInitMs), target: `< ${TARGETS.coldInitMs} ms`, met: b.coldInitMs < TARGETS.coldInitMs });
   }
-  // Not deployed: what adopting the Powertools Tracer would cost (README, Design decisions).
+  // Not deployed: what adopting the Powertools Tracer would cost (README, Design decisions). A
+  // figure for a decision, not a target: nothing built from these rows ships.
   for (const b of bundles) {
     if (!b.withTracer) continue;
     const t = b.withTracer;
-    add({ section: s, metric: `${b.name} + Powertools Tracer: bundle`, value: `${kB(t.bytes)} (+${kB(t.bytes - b.bytes)})`, target: `< ${kB(TARGETS.bundleBytes)}`, met: t.bytes < TARGETS.bundleBytes });
-    add({ section: s, metric: `${b.name} + Powertools Tracer: cold initialisation`, value: `${ms(t.coldInitMs)} (+${ms(t.coldInitMs - b.coldInitMs)})`, target: `< ${TARGETS.coldInitMs} ms`, met: t.coldInitMs < TARGETS.coldInitMs });
+    add({ section: s, metric: `${b.name} + Powertools Tracer (not deployed): bundle`, value: `${kB(t.bytes)} (+${kB(t.bytes - b.bytes)})` });
+    add({ section: s, metric: `${b.name} + Powertools Tracer (not deployed): cold initialisation`, value: `${ms(t.coldInitMs)} (+${ms(t.coldInitMs - b.coldInitMs)})` });
   }
 }
 
