@@ -1,6 +1,6 @@
 import type { AslDefinition } from './definition';
 import { taskStates } from './definition';
-import type { RunDefinitionOptions, RuntimeEvent, TaskEvent } from './runner';
+import type { RunDefinitionOptions, RuntimeEvent, TaskEvent } from './run-types';
 
 type TaskHandlers = RunDefinitionOptions['handlers'];
 
