@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidFaultSpec, parseFaultSpecs, type FaultSpec } from './faults';
-import type { SandboxPorts } from './index';
+import type { SandboxPorts } from './options';
 import { errorMessage } from '../functions/shared/error-name';
 
 /** The AWS JSON APIs: `--<the service's endpoint prefix>-port` (as in `AWS_ENDPOINT_URL_<SERVICE>` and the SDK's endpoints). */

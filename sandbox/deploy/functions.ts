@@ -1,6 +1,6 @@
 import type { SandboxClock } from '../clock';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../config';
-import type { SandboxOptions } from '../index';
+import type { SandboxOptions } from '../options';
 import { startLambdaRuntime, type FunctionSpec } from '../lambda';
 import { offboardingFunctionSpecs, type OffboardingIds } from '../offboarding';
 import type { DeployedIdentity } from './identity';

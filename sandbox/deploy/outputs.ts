@@ -2,7 +2,7 @@ import { StackOutputs, type StackOutputValues } from '../../functions/shared/sta
 import type { AppConfig } from '../client';
 import { SANDBOX_REGION } from '../config';
 import type { HttpApiServer } from '../http-api';
-import type { SandboxOptions } from '../index';
+import type { SandboxOptions } from '../options';
 import { writeOutputsFile } from '../outputs-file';
 import type { sandboxAwsEnv } from './functions';
 import type { DeployedIdentity } from './identity';

@@ -8,7 +8,7 @@ import type { FaultInjector } from '../faults';
 import { startIotCore } from '../iot/core';
 import { refusalLogger } from '../iot/refusal-log';
 import { createSandboxTlsMaterial } from '../iot/tls';
-import type { SandboxOptions } from '../index';
+import type { SandboxOptions } from '../options';
 import { startSecretsManager } from '../secretsmanager/service';
 import { startStepFunctions } from '../stepfunctions/service';
 
