@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { InvalidFaultSpec, parseFaultSpecs, type FaultSpec } from './faults';
+import { InvalidFaultSpec, parseFaultSpecs, type FaultSpec } from './wire/faults';
 import type { SandboxPorts } from './options';
 import { errorMessage } from '../functions/shared/error-name';
 

@@ -12,7 +12,7 @@ interface PendingTimer {
  * expiries (tokens, credentials, trust decisions, session deadlines) pass without waiting. The
  * offset lives in shared memory and the Lambda execution environments (worker threads) read it
  * through `Date` (CLOCK_BOOTSTRAP), so the product's handlers see the same time as the emulators,
- * whose answers carry it in their `Date` header (http.ts).
+ * whose answers carry it in their `Date` header (wire/http.ts).
  * Timers scheduled through `timers` fire in real time or when `advance()` passes their deadline.
  */
 export class SandboxClock {

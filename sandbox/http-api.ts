@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from './config';
-import { startHttpServer } from './http';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from './wire/account';
+import { startHttpServer } from './wire/http';
 
 export interface HttpApiRoute {
   /** `METHOD /path/{param}`, `ANY /path`, `GET /files/{proxy+}` or `$default`. */

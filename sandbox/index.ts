@@ -1,6 +1,6 @@
 import './stepfunctions/polyfill';
 import { SandboxClock } from './clock';
-import { CredentialStore } from './credentials';
+import { CredentialStore } from './wire/credentials';
 import { startApi } from './deploy/api';
 import { sandboxAwsEnv, startFunctions } from './deploy/functions';
 import { closeAll, sandboxHandle } from './deploy/handle';
@@ -10,7 +10,7 @@ import { describeDeployment } from './deploy/outputs';
 import { startServices, type SandboxContext } from './deploy/services';
 import { ONBOARDING_STATE_MACHINE_ARN, deployOffboardingWorkflow, deployOnboarding, offboardingIds } from './deploy/workflows';
 import { EventBus } from './eventbridge';
-import { FaultInjector } from './faults';
+import { FaultInjector } from './wire/faults';
 import type { SandboxOptions } from './options';
 
 export type { SandboxOptions, SandboxPorts } from './options';

@@ -1,6 +1,6 @@
 import { errorMessage, errorName } from '../functions/shared/error-name';
 import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './cli-options';
-import { CONTROL_PATHS } from './control';
+import { CONTROL_PATHS } from './wire/fault-control';
 import { runDemo, timeline } from './demo';
 import { startSandbox, type Sandbox } from './index';
 

@@ -1,7 +1,7 @@
 import { IoTClient } from '@aws-sdk/client-iot';
 import { userLifecycleEventPattern } from '../functions/shared/lifecycle-events';
 import { renderOffboardingDefinition } from '../statemachines/offboarding';
-import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './config';
+import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './wire/account';
 import type { EventBus } from './eventbridge';
 import type { FunctionSpec, LambdaRuntime } from './lambda';
 import { onSandboxClock } from './sdk-clock';

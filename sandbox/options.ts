@@ -1,5 +1,5 @@
 import type { SandboxClock } from './clock';
-import type { FaultSpec } from './faults';
+import type { FaultSpec } from './wire/faults';
 import type { RunDefinitionOptions } from './stepfunctions/task-runtime';
 
 export interface SandboxOptions {
@@ -51,6 +51,6 @@ export interface SandboxPorts {
   readonly cognitoIdentity?: number;
   readonly stepFunctions?: number;
   readonly secretsManager?: number;
-  /** The fault control endpoint (control.ts). */
+  /** The fault control endpoint (wire/fault-control.ts). */
   readonly control?: number;
 }

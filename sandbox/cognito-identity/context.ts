@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RsaTokenSigner } from '../cognito-tokens';
-import type { CredentialStore } from '../credentials';
+import type { CredentialStore } from '../wire/credentials';
 import type { IdentityPoolRecord, IdentityState } from './state';
 
 export interface OperationRequest {

@@ -1,4 +1,4 @@
-import { epochSeconds, invalidParameter, optionalString, requireString, stringMap, type JsonOperation } from '../json-target';
+import { epochSeconds, invalidParameter, optionalString, requireString, stringMap, type JsonOperation } from '../wire/json-target';
 import type { IdentityContext } from './context';
 import { notAuthorized } from './errors';
 import { verifyOpenIdToken } from './openid-tokens';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { AwsServiceError } from '../http';
-import { epochSeconds, invalidParameter, jsonMember, optionalNumber, optionalString, requireString, stringMap, type JsonOperation } from '../json-target';
+import { AwsServiceError } from '../wire/http';
+import { epochSeconds, invalidParameter, jsonMember, optionalNumber, optionalString, requireString, stringMap, type JsonOperation } from '../wire/json-target';
 import type { IdentityContext, OperationRequest } from './context';
 import { notAuthorized, resourceConflict, resourceNotFound } from './errors';
 import { signOpenIdToken } from './openid-tokens';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SANDBOX_REGION } from '../config';
-import { invalidParameter } from '../json-target';
+import { SANDBOX_REGION } from '../wire/account';
+import { invalidParameter } from '../wire/json-target';
 import { resourceNotFound } from './errors';
 
 export interface IdentityPoolRecord {

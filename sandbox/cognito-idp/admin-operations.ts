@@ -1,6 +1,6 @@
-import { AwsServiceError } from '../http';
-import type { IssuedCredentials } from '../credentials';
-import { epochSeconds, invalidParameter, optionalBoolean, optionalNumber, optionalString, optionalStringList, requireString, type JsonOperation } from '../json-target';
+import { AwsServiceError } from '../wire/http';
+import type { IssuedCredentials } from '../wire/credentials';
+import { epochSeconds, invalidParameter, optionalBoolean, optionalNumber, optionalString, optionalStringList, requireString, type JsonOperation } from '../wire/json-target';
 import { applyAttributes, attributeList } from './attributes';
 import type { IdpContext, OperationRequest } from './context';
 import { notAuthorized, resourceNotFound, userNotFound } from './errors';

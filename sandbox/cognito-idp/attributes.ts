@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { invalidParameter, jsonMember } from '../json-target';
+import { invalidParameter, jsonMember } from '../wire/json-target';
 import { notAuthorized } from './errors';
 import type { AppClientRecord, PoolRecord, UserRecord } from './state';
 

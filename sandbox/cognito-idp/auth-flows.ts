@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AwsServiceError } from '../http';
-import { invalidParameter, optionalString, requireString, stringMap, type JsonOperation } from '../json-target';
+import { AwsServiceError } from '../wire/http';
+import { invalidParameter, optionalString, requireString, stringMap, type JsonOperation } from '../wire/json-target';
 import { applyAttributes, assertClientMayWrite, attributeList } from './attributes';
 import type { IdpContext } from './context';
 import { INCORRECT_CREDENTIALS, USER_DISABLED, notAuthorized, resourceNotFound } from './errors';

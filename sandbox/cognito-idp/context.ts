@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { IssuedCredentials } from '../credentials';
+import type { IssuedCredentials } from '../wire/credentials';
 import type { CloudTrailListener } from './events';
 import type { IdpState, PoolRecord } from './state';
 import type { TriggerSettings } from './triggers';

@@ -1,4 +1,4 @@
-import { AwsServiceError } from '../http';
+import { AwsServiceError } from '../wire/http';
 
 // Error types and statuses from the Cognito user pools service model (httpError traits).
 export const notAuthorized = (message: string) => new AwsServiceError(403, 'NotAuthorizedException', message);

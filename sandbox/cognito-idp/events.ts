@@ -6,8 +6,8 @@ import {
   type CognitoCloudTrailRecord,
   type UserLifecycleEventName,
 } from '../../functions/shared/lifecycle-events';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
-import type { IssuedCredentials } from '../credentials';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
+import type { IssuedCredentials } from '../wire/credentials';
 import type { PoolRecord, UserRecord } from './state';
 
 /** Receives the CloudTrail record of each recorded call (the sandbox forwards it to its event bus). */

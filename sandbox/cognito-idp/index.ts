@@ -1,6 +1,6 @@
 import type { PublicJwks } from '../cognito-tokens';
-import { CredentialStore } from '../credentials';
-import type { FaultInjector } from '../faults';
+import { CredentialStore } from '../wire/credentials';
+import type { FaultInjector } from '../wire/faults';
 import { adminOperations } from './admin-operations';
 import { authFlowOperations } from './auth-flows';
 import type { IdpContext } from './context';

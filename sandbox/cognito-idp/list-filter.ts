@@ -1,4 +1,4 @@
-import { invalidParameter } from '../json-target';
+import { invalidParameter } from '../wire/json-target';
 import type { UserRecord } from './state';
 
 /**

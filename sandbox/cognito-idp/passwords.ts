@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AwsServiceError } from '../http';
+import { AwsServiceError } from '../wire/http';
 import { notAuthorized } from './errors';
 import type { AppClientRecord, UserRecord } from './state';
 

@@ -1,5 +1,5 @@
 import { RsaTokenSigner } from '../cognito-tokens';
-import { SANDBOX_REGION } from '../config';
+import { SANDBOX_REGION } from '../wire/account';
 import { attributeName } from './attributes';
 import { randomString, type IdpState } from './state';
 

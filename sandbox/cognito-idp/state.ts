@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
 import type { RsaTokenSigner } from '../cognito-tokens';
-import { epochSeconds } from '../json-target';
+import { epochSeconds } from '../wire/json-target';
 import { resourceNotFound, userNotFound } from './errors';
 
 export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';

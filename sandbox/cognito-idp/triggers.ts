@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
-import { SANDBOX_REGION } from '../config';
-import { AwsServiceError } from '../http';
+import { SANDBOX_REGION } from '../wire/account';
+import { AwsServiceError } from '../wire/http';
 import type { PoolRecord, UserRecord } from './state';
 
 export type PostAuthenticationTrigger = (event: PostAuthenticationTriggerEvent) => Promise<unknown>;

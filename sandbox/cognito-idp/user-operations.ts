@@ -1,5 +1,5 @@
-import { AwsServiceError } from '../http';
-import { optionalString, requireString, type JsonOperation } from '../json-target';
+import { AwsServiceError } from '../wire/http';
+import { optionalString, requireString, type JsonOperation } from '../wire/json-target';
 import { applyAttributes, assertClientMayWrite, attributeList, isReadable } from './attributes';
 import type { IdpContext } from './context';
 import { notAuthorized, userNotFound } from './errors';

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CredentialStore, IssuedCredentials } from '../credentials';
-import type { FaultInjector } from '../faults';
-import { AwsServiceError, sendJson, startHttpServer, type StartedServer } from '../http';
-import { jsonTargetHandler, type JsonOperation } from '../json-target';
-import { SIGNING_NAMES } from '../signing-names';
-import { verifySignedRequest } from '../sigv4';
+import type { CredentialStore, IssuedCredentials } from '../wire/credentials';
+import type { FaultInjector } from '../wire/faults';
+import { AwsServiceError, sendJson, startHttpServer, type StartedServer } from '../wire/http';
+import { jsonTargetHandler, type JsonOperation } from '../wire/json-target';
+import { SIGNING_NAMES } from '../wire/signing-names';
+import { verifySignedRequest } from '../wire/sigv4';
 import type { OperationRequest } from './context';
 import { poolArn, type IdpState, type PoolRecord } from './state';
 

@@ -1,5 +1,5 @@
 import type { SandboxClock } from '../clock';
-import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../config';
+import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../wire/account';
 import type { SandboxOptions } from '../options';
 import { startLambdaRuntime, type FunctionSpec } from '../lambda';
 import { offboardingFunctionSpecs, type OffboardingIds } from '../offboarding';

@@ -1,6 +1,6 @@
 import { IoTClient } from '@aws-sdk/client-iot';
 import type { IClientOptions } from 'mqtt';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
 import { connectDevice, registerDevice, startSimulatedDevice, type DeviceCredentials } from '../devices';
 import type { HttpApiServer } from '../http-api';
 import type { LambdaRuntime } from '../lambda';

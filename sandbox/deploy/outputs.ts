@@ -1,6 +1,6 @@
 import { StackOutputs, type StackOutputValues } from '../../functions/shared/stack-outputs';
 import type { AppConfig } from '../client';
-import { SANDBOX_REGION } from '../config';
+import { SANDBOX_REGION } from '../wire/account';
 import type { HttpApiServer } from '../http-api';
 import type { SandboxOptions } from '../options';
 import { writeOutputsFile } from '../outputs-file';
@@ -83,7 +83,7 @@ function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, control }: 
     mqttWebSocketTls: iot.wssUrl ?? '',
     stepFunctions: sfn.url,
     secretsManager: secretsManager.url,
-    /** The fault control API (control.ts). */
+    /** The fault control API (wire/fault-control.ts). */
     control: control.url,
   };
 }

@@ -1,10 +1,10 @@
 import { startCognitoIdentity } from '../cognito-identity';
 import { startCognitoIdp } from '../cognito-idp';
 import type { SandboxClock } from '../clock';
-import { applyFaultSpecs, startControlServer } from '../control';
-import type { CredentialStore } from '../credentials';
+import { applyFaultSpecs, startControlServer } from '../wire/fault-control';
+import type { CredentialStore } from '../wire/credentials';
 import { cloudTrailEntry, type EventBus } from '../eventbridge';
-import type { FaultInjector } from '../faults';
+import type { FaultInjector } from '../wire/faults';
 import { startIotCore } from '../iot/core';
 import { refusalLogger } from '../iot/refusal-log';
 import { createSandboxTlsMaterial } from '../iot/tls';

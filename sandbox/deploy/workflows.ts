@@ -1,7 +1,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
-import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../config';
+import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../wire/account';
 import type { EventBus } from '../eventbridge';
 import type { LambdaRuntime } from '../lambda';
 import { deployOffboarding, type OffboardingIds } from '../offboarding';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
 import { matchesPattern, type EventPattern } from './pattern';
 
 /** An event as EventBridge delivers it to a target (the "EventBridge event structure"). */

@@ -7,8 +7,8 @@ import {
   type PolicyDocumentLike,
   type RequestContext,
 } from '../../functions/shared/iot-policy-engine';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
-import type { Principal } from '../credentials';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
+import type { Principal } from '../wire/credentials';
 
 export type { NamedPolicy, PolicyDocumentLike, PolicyStatementLike } from '../../functions/shared/iot-policy-engine';
 

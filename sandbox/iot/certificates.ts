@@ -1,7 +1,7 @@
 import { X509Certificate, createHash, randomUUID } from 'node:crypto';
 import { generate } from 'selfsigned';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
-import { AwsServiceError } from '../http';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
+import { AwsServiceError } from '../wire/http';
 
 /**
  * X.509 device certificates issued by the sandbox CA. Mirrored AWS behaviour, AWS IoT API

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CredentialStore, IssuedCredentials } from '../credentials';
-import type { FaultInjector } from '../faults';
-import { AwsServiceError, parseJsonBody, sendError, sendJson, startHttpServer, type StartedServer } from '../http';
-import { verifySignedRequest } from '../sigv4';
-import { SIGNING_NAMES } from '../signing-names';
+import type { CredentialStore, IssuedCredentials } from '../wire/credentials';
+import type { FaultInjector } from '../wire/faults';
+import { AwsServiceError, parseJsonBody, sendError, sendJson, startHttpServer, type StartedServer } from '../wire/http';
+import { verifySignedRequest } from '../wire/sigv4';
+import { SIGNING_NAMES } from '../wire/signing-names';
 import { evaluatePolicies } from '../../functions/shared/iot-policy-engine';
 import type { AuthorizerRegistry } from './custom-auth';
 import { policyArn, type IotRegistry } from './registry';

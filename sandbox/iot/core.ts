@@ -1,5 +1,5 @@
-import type { CredentialStore } from '../credentials';
-import type { FaultInjector } from '../faults';
+import type { CredentialStore } from '../wire/credentials';
+import type { FaultInjector } from '../wire/faults';
 import { authorize, type AuthorizationContext, type AuthorizationDecision, type AuthorizationRequest, type IotAction, type PolicyDocumentLike } from './authorization';
 import { startIotBroker } from './broker';
 import { createCertificateRegistry, type CertificateAuthority } from './certificates';

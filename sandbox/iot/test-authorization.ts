@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { AwsServiceError } from '../http';
-import { parseRequest } from '../validation';
+import { AwsServiceError } from '../wire/http';
+import { parseRequest } from '../wire/validation';
 import { evaluatePolicies, type RequestContext } from '../../functions/shared/iot-policy-engine';
 import type { AuthorizationContext, IotAction } from './authorization';
 import type { IotRegistry, StoredPolicy } from './registry';

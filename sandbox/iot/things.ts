@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectionThing } from '../../functions/shared/iot-policy-engine';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
-import { AwsServiceError } from '../http';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
+import { AwsServiceError } from '../wire/http';
 
 /**
  * The IoT thing registry: things with attributes and a version, and the principals

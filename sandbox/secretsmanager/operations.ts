@@ -1,5 +1,5 @@
-import { AwsServiceError } from '../http';
-import { epochSeconds, optionalString, requireString, type JsonOperation } from '../json-target';
+import { AwsServiceError } from '../wire/http';
+import { epochSeconds, optionalString, requireString, type JsonOperation } from '../wire/json-target';
 import type { SecretStore } from './state';
 
 /** "Secrets Manager can't find the specified secret." (GetSecretValue, ResourceNotFoundException, 400). */

@@ -1,8 +1,8 @@
-import type { CredentialStore } from '../credentials';
-import type { FaultInjector } from '../faults';
-import { AwsServiceError, startHttpServer } from '../http';
-import { jsonTargetHandler, type JsonOperation } from '../json-target';
-import { verifySignedRequest } from '../sigv4';
+import type { CredentialStore } from '../wire/credentials';
+import type { FaultInjector } from '../wire/faults';
+import { AwsServiceError, startHttpServer } from '../wire/http';
+import { jsonTargetHandler, type JsonOperation } from '../wire/json-target';
+import { verifySignedRequest } from '../wire/sigv4';
 import { secretOperations } from './operations';
 import { SecretStore, type SecretRecord } from './state';
 

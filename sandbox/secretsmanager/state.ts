@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
 
 export interface SecretRecord {
   readonly arn: string;

@@ -1,4 +1,4 @@
-import { AwsServiceError } from '../http';
+import { AwsServiceError } from '../wire/http';
 
 /**
  * The Step Functions API's errors (API reference, each operation's Errors section). All are

@@ -1,4 +1,4 @@
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../config';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
 
 const PREFIX = `arn:aws:states:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}`;
 

@@ -12,7 +12,7 @@ import type {
   StartExecutionOutput,
   StopExecutionOutput,
 } from '@aws-sdk/client-sfn';
-import { SANDBOX_ACCOUNT } from '../config';
+import { SANDBOX_ACCOUNT } from '../wire/account';
 import { SfnErrors } from './api-errors';
 import { executionArn, invalidNameReason, isExecutionArn, isStateMachineArn, stateMachineArn } from './arns';
 import { parseDefinition, taskStates, type AslDefinition } from './definition';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { documentIssues } from '../validation';
+import { documentIssues } from '../wire/validation';
 
 /**
  * The parts of an Amazon States Language (JSONPath) definition the sandbox reads itself. The

@@ -1,5 +1,5 @@
 import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
-import { SANDBOX_REGION } from '../config';
+import { SANDBOX_REGION } from '../wire/account';
 import { describeResource } from './definition';
 import type { RuntimeEvent } from './runner';
 

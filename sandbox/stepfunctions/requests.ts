@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { parseRequest } from '../validation';
+import { parseRequest } from '../wire/validation';
 import { SfnErrors } from './api-errors';
 
 /**

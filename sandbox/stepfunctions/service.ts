@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
-import type { CredentialStore } from '../credentials';
-import type { FaultInjector } from '../faults';
-import { parseJsonBody, sendError, startHttpServer } from '../http';
-import { verifySignedRequest } from '../sigv4';
-import { SIGNING_NAMES } from '../signing-names';
+import type { CredentialStore } from '../wire/credentials';
+import type { FaultInjector } from '../wire/faults';
+import { parseJsonBody, sendError, startHttpServer } from '../wire/http';
+import { verifySignedRequest } from '../wire/sigv4';
+import { SIGNING_NAMES } from '../wire/signing-names';
 import { SfnErrors } from './api-errors';
 import { StepFunctionsBackend, type ExecutionEventNotice, type StateMachineRegistration } from './backend';
 import type { OperationName } from './requests';

@@ -17,9 +17,9 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLOUDTRAIL_HIDDEN_VALUE, parseUserLifecycleEvent, userLifecycleEventPattern, type CognitoCloudTrailRecord } from '../../functions/shared/lifecycle-events';
 import { startCognitoIdp, type CognitoIdpServer } from '../../sandbox/cognito-idp';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
 import { EventBus, cloudTrailEntry, type DeliveredEvent } from '../../sandbox/eventbridge';
-import { FaultInjector } from '../../sandbox/faults';
+import { FaultInjector } from '../../sandbox/wire/faults';
 import { errorOf } from '../support/aws-error';
 
 const PASSWORD = 'Correct-Horse-9';

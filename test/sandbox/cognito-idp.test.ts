@@ -16,8 +16,8 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCognitoIdp, type CognitoIdpServer } from '../../sandbox/cognito-idp';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { FaultInjector } from '../../sandbox/faults';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
+import { FaultInjector } from '../../sandbox/wire/faults';
 import { errorOf } from '../support/aws-error';
 
 const PASSWORD = 'Correct-Horse-9';

@@ -8,7 +8,7 @@ import { CLAIM_GUARD } from '../../functions/shared/devices/claim-guard';
 import { claimDevice, releaseDevice, type OwnershipDeps } from '../../functions/shared/devices/ownership';
 import { registerDevice } from '../../functions/shared/devices/register';
 import { silentLog } from '../../functions/shared/observability';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
 import { errorOf } from '../support/aws-error';
 import { fileFixture } from '../support/file-fixture';
 import { iotCoreFixture, REGION } from '../support/iot-core-fixture';

@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/client-iot';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
 import { closed, nextMessage } from '../../sandbox/client';
-import { CredentialStore } from '../../sandbox/credentials';
-import { FaultInjector } from '../../sandbox/faults';
+import { CredentialStore } from '../../sandbox/wire/credentials';
+import { FaultInjector } from '../../sandbox/wire/faults';
 import { iotArn, type AuthorizationDecision } from '../../sandbox/iot/authorization';
 import { startIotCore, type IotCore } from '../../sandbox/iot/core';
 import type { CustomAuthorizerEvent, SandboxTimers } from '../../sandbox/iot/custom-auth';

@@ -8,7 +8,7 @@ import {
   UpdateThingShadowCommand,
 } from '@aws-sdk/client-iot-data-plane';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
 import { errorOf } from '../support/aws-error';
 import { fileFixture } from '../support/file-fixture';
 import { iotCoreFixture, REGION, ROLE, template } from '../support/iot-core-fixture';

@@ -1,9 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../sandbox/config';
-import { CredentialStore } from '../../sandbox/credentials';
-import { FaultInjector } from '../../sandbox/faults';
+import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../sandbox/wire/account';
+import { CredentialStore } from '../../sandbox/wire/credentials';
+import { FaultInjector } from '../../sandbox/wire/faults';
 import { startSecretsManager, type SecretsManagerServer } from '../../sandbox/secretsmanager/service';
 
 let server: SecretsManagerServer;

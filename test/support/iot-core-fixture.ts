@@ -1,8 +1,8 @@
 import { IoTClient } from '@aws-sdk/client-iot';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { CredentialStore } from '../../sandbox/credentials';
-import { FaultInjector } from '../../sandbox/faults';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
+import { CredentialStore } from '../../sandbox/wire/credentials';
+import { FaultInjector } from '../../sandbox/wire/faults';
 import { startIotCore, type IotCoreOptions } from '../../sandbox/iot/core';
 
 export const REGION = 'us-east-1';

@@ -1,5 +1,5 @@
-import type { CredentialStore } from '../../credentials';
-import type { AwsServiceError } from '../../http';
+import type { CredentialStore } from '../../wire/credentials';
+import type { AwsServiceError } from '../../wire/http';
 import type { AuthorizationDecision, AuthorizationRequest, IotAction } from '../authorization';
 import type { CustomAuthConnectInput, CustomAuthOutcome, SandboxTimers } from '../custom-auth';
 import type { ShadowEngine } from '../shadows';

@@ -24,7 +24,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../config';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import { authorizerNameOf, connectEvent } from './events';
 import { invokeHandler } from './invoke';
 import { AUTHORIZER_NAME_KEY } from './limits';

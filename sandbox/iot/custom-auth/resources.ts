@@ -1,5 +1,5 @@
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../config';
-import { AwsServiceError } from '../../http';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
+import { AwsServiceError } from '../../wire/http';
 import { AUTHORIZER_NAME, TOKEN_KEY_NAME } from './limits';
 import type { AuthorizerDescription, AuthorizerSettings, CustomAuthorizerHandler } from './types';
 

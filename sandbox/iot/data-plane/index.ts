@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AwsServiceError, sendError, startHttpServer, type StartedServer } from '../../http';
+import { AwsServiceError, sendError, startHttpServer, type StartedServer } from '../../wire/http';
 import { dataPlaneCall, type IotDataPlaneOptions } from './call';
 import { publish } from './publish';
 import { SHADOW_METHODS, listNamedShadowsForThing, thingShadow } from './shadows';

@@ -1,5 +1,5 @@
 import { SHADOW_LIMITS } from '../../../functions/shared/shadow-limits';
-import { AwsServiceError } from '../../http';
+import { AwsServiceError } from '../../wire/http';
 import { iotArn } from '../authorization';
 import { decodeLabel, type DataPlaneCall, type IotDataPlaneOptions } from './call';
 

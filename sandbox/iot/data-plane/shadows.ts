@@ -1,4 +1,4 @@
-import { AwsServiceError } from '../../http';
+import { AwsServiceError } from '../../wire/http';
 import { iotArn, type IotAction } from '../authorization';
 import type { ShadowOperation } from '../shadows';
 import { decodeLabel, sendJsonText, type DataPlaneCall, type IotDataPlaneOptions } from './call';

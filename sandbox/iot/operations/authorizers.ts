@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AwsServiceError, parseJsonBody } from '../../http';
+import { AwsServiceError, parseJsonBody } from '../../wire/http';
 import { testInvokeEvent, type AuthorizerDescription, type AuthorizerRegistry, type AuthorizerSettings, type AuthorizerStatus } from '../custom-auth';
 import type { Route } from './policy-routes';
 import { iotMember } from './route';

@@ -1,4 +1,4 @@
-import { AwsServiceError } from '../../http';
+import { AwsServiceError } from '../../wire/http';
 
 /**
  * The routes of the policy, endpoint and authorizer operations (REST-JSON, as

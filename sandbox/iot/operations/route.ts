@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type * as z from 'zod/mini';
-import { AwsServiceError } from '../../http';
-import { parseMember } from '../../validation';
+import { AwsServiceError } from '../../wire/http';
+import { parseMember } from '../../wire/validation';
 
 /** One control-plane operation found by a router: its IAM resource and how to run it. */
 export interface ControlPlaneRoute {

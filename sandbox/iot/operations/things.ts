@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { parseJsonBody } from '../../http';
+import { parseJsonBody } from '../../wire/http';
 import { thingArn, type AttributePayload, type StoredThing, type ThingRegistry } from '../things';
 import { intParam, invalidRequest, iotMember, pageOf, pathSegments, requiredHeader, type ControlPlaneRequest, type ControlPlaneRoute } from './route';
 

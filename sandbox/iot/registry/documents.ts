@@ -1,5 +1,5 @@
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../config';
-import { AwsServiceError } from '../../http';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
+import { AwsServiceError } from '../../wire/http';
 import type { PolicyDocumentLike, PolicyStatementLike } from '../../../functions/shared/iot-policy-engine';
 
 export interface StoredPolicy {

@@ -1,5 +1,5 @@
 import type { NamedPolicy, PolicyDocumentLike } from '../../../functions/shared/iot-policy-engine';
-import { AwsServiceError } from '../../http';
+import { AwsServiceError } from '../../wire/http';
 import type { AuthorizationContext } from '../authorization';
 import { MAX_POLICIES_PER_TARGET, parsePolicyDocument, type StoredPolicy } from './documents';
 import { paginate, type Page } from './pagination';

@@ -1,4 +1,4 @@
-import { AwsServiceError } from '../../http';
+import { AwsServiceError } from '../../wire/http';
 
 export interface Page<T> {
   readonly items: T[];

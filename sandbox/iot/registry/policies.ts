@@ -1,4 +1,4 @@
-import { AwsServiceError } from '../../http';
+import { AwsServiceError } from '../../wire/http';
 import { MAX_POLICY_CHARS, POLICY_NAME, parsePolicyDocument, policyArn, type StoredPolicy } from './documents';
 import { paginate, type Page } from './pagination';
 

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { executionArnFor } from '../../../functions/post-authentication/core';
 import { executionName } from '../../../functions/shared/onboarding';
 import { AppClient, subOf } from '../../../sandbox/client';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/config';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
 
 /**
  * `npm start -- --serve` as a separate process, driven only through its files and its network

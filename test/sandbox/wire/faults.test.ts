@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidFaultSpec, parseFaultSpecs } from '../../sandbox/faults';
+import { InvalidFaultSpec, parseFaultSpecs } from '../../../sandbox/wire/faults';
 
 describe('parseFaultSpecs (the control API and --faults)', () => {
   it('accepts loseResponseNext alone, as the in-process FaultInjector does', () => {

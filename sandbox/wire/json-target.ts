@@ -62,7 +62,7 @@ export function jsonTargetHandler(opts: JsonTargetOptions): RequestHandler {
 }
 
 /**
- * Request validation in the services' own words (sandbox/validation.ts, zod/mini): a missing
+ * Request validation in the services' own words (validation.ts, zod/mini): a missing
  * member is reported as Cognito does, "1 validation error detected: Value null at 'username'
  * failed to satisfy constraint: Member must not be null" (InvalidParameterException).
  */

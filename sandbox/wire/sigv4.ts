@@ -13,7 +13,7 @@ import {
   getCanonicalHeaders,
 } from '@smithy/signature-v4';
 import type { HttpRequest, QueryParameterBag, SourceData } from '@smithy/types';
-import { SANDBOX_REGION } from './config';
+import { SANDBOX_REGION } from './account';
 import type { CredentialStore, IssuedCredentials } from './credentials';
 import { AwsServiceError } from './http';
 import type { SigningNames } from './signing-names';

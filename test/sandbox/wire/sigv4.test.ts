@@ -1,10 +1,10 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest, QueryParameterBag } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { CredentialStore } from '../../sandbox/credentials';
-import { AwsServiceError } from '../../sandbox/http';
-import { Sha256, verifyPresignedUrl, verifySignedRequest, type SignedRequest } from '../../sandbox/sigv4';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
+import { CredentialStore } from '../../../sandbox/wire/credentials';
+import { AwsServiceError } from '../../../sandbox/wire/http';
+import { Sha256, verifyPresignedUrl, verifySignedRequest, type SignedRequest } from '../../../sandbox/wire/sigv4';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 const now = () => NOW;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from '../../sandbox/stepfunctions/requests';
-import { parseDefinition } from '../../sandbox/stepfunctions/definition';
-import { optionalString, optionalStringList, requireString, stringMap } from '../../sandbox/json-target';
+import { parse } from '../../../sandbox/stepfunctions/requests';
+import { parseDefinition } from '../../../sandbox/stepfunctions/definition';
+import { optionalString, optionalStringList, requireString, stringMap } from '../../../sandbox/wire/json-target';
 
 const messageOf = (fn: () => unknown): { name: string; message: string } => {
   try {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SANDBOX_BACKEND_CREDENTIALS } from './config';
+import { SANDBOX_BACKEND_CREDENTIALS } from './account';
 
 /** Who a set of credentials belongs to. */
 export type Principal =

@@ -1,11 +1,11 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { CredentialStore } from '../../sandbox/credentials';
-import { FaultInjector } from '../../sandbox/faults';
-import { startIotCore, type IotCore } from '../../sandbox/iot/core';
-import { Sha256 } from '../../sandbox/sigv4';
-import { startStepFunctions, type StepFunctionsService } from '../../sandbox/stepfunctions/service';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
+import { CredentialStore } from '../../../sandbox/wire/credentials';
+import { FaultInjector } from '../../../sandbox/wire/faults';
+import { startIotCore, type IotCore } from '../../../sandbox/iot/core';
+import { Sha256 } from '../../../sandbox/wire/sigv4';
+import { startStepFunctions, type StepFunctionsService } from '../../../sandbox/stepfunctions/service';
 
 let core: IotCore;
 let sfn: StepFunctionsService;
