@@ -1,4 +1,4 @@
-import type { SandboxTimers } from './iot/custom-auth';
+import type { SandboxTimers } from './services/iot/custom-auth';
 
 interface PendingTimer {
   readonly at: number;

@@ -1,4 +1,4 @@
-import './stepfunctions/polyfill';
+import './services/stepfunctions/polyfill';
 import { SandboxClock } from './clock';
 import { CredentialStore } from './wire/credentials';
 import { startApi } from './deploy/api';
@@ -9,7 +9,7 @@ import { deployIotPolicies, registerIotAuthorizer } from './deploy/iot';
 import { describeDeployment } from './deploy/outputs';
 import { startServices, type SandboxContext } from './deploy/services';
 import { ONBOARDING_STATE_MACHINE_ARN, deployOffboardingWorkflow, deployOnboarding, offboardingIds } from './deploy/workflows';
-import { EventBus } from './eventbridge';
+import { EventBus } from './services/eventbridge';
 import { FaultInjector } from './wire/faults';
 import type { SandboxOptions } from './options';
 

@@ -1,6 +1,6 @@
 import type { SandboxClock } from './clock';
 import type { FaultSpec } from './wire/faults';
-import type { RunDefinitionOptions } from './stepfunctions/task-runtime';
+import type { RunDefinitionOptions } from './services/stepfunctions/task-runtime';
 
 export interface SandboxOptions {
   /** Onboarding version the trigger enforces. Default `1`. */
@@ -20,7 +20,7 @@ export interface SandboxOptions {
   readonly faults?: readonly FaultSpec[];
   /**
    * Receives one line per IoT authorization refusal (refused WebSocket upgrade, CONNECT, publish,
-   * subscribe, receive, data-plane call) with its cause as `diagnose` names it (iot/refusal-log.ts).
+   * subscribe, receive, data-plane call) with its cause as `diagnose` names it (services/iot/refusal-log.ts).
    * `--serve` prints them.
    */
   readonly logRefusal?: (line: string) => void;

@@ -2,7 +2,7 @@ import { IoTClient } from '@aws-sdk/client-iot';
 import type { IClientOptions } from 'mqtt';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
 import { connectDevice, registerDevice, startSimulatedDevice, type DeviceCredentials } from '../devices';
-import type { HttpApiServer } from '../http-api';
+import type { HttpApiServer } from '../services/apigateway/http-api';
 import type { LambdaRuntime } from '../lambda';
 import type { deployOffboarding } from '../offboarding';
 import { onSandboxClock } from '../sdk-clock';

@@ -1,7 +1,7 @@
 import { StackOutputs, type StackOutputValues } from '../../functions/shared/stack-outputs';
 import type { AppConfig } from '../client';
 import { SANDBOX_REGION } from '../wire/account';
-import type { HttpApiServer } from '../http-api';
+import type { HttpApiServer } from '../services/apigateway/http-api';
 import type { SandboxOptions } from '../options';
 import { writeOutputsFile } from '../outputs-file';
 import type { sandboxAwsEnv } from './functions';

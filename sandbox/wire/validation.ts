@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
  * functions use zod/mini too), and violations worded the way AWS's JSON services word a
  * ValidationException: "2 validation errors detected: Value 'x' at 'name' failed to satisfy
  * constraint: Member must have length less than or equal to 80; ..." (the same wording as IoT's
- * CreatePolicy answer in iot/registry/policies.ts). zod/mini loads no message locale, so the
+ * CreatePolicy answer in services/iot/registry/policies.ts). zod/mini loads no message locale, so the
  * constraint text is built here from the issue, not taken from zod.
  */
 

@@ -1,5 +1,5 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { startCognitoIdentity } from '../../sandbox/cognito-identity';
+import { startCognitoIdentity } from '../../sandbox/services/cognito-identity';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
 import { CredentialStore } from '../../sandbox/wire/credentials';
 import { FaultInjector } from '../../sandbox/wire/faults';

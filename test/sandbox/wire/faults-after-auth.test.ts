@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCognitoIdentity } from '../../../sandbox/cognito-identity';
-import { startCognitoIdp } from '../../../sandbox/cognito-idp';
+import { startCognitoIdentity } from '../../../sandbox/services/cognito-identity';
+import { startCognitoIdp } from '../../../sandbox/services/cognito-idp';
 import { CredentialStore } from '../../../sandbox/wire/credentials';
 import { FaultInjector } from '../../../sandbox/wire/faults';
-import { startIotCore } from '../../../sandbox/iot/core';
-import { startStepFunctions } from '../../../sandbox/stepfunctions/service';
+import { startIotCore } from '../../../sandbox/services/iot/core';
+import { startStepFunctions } from '../../../sandbox/services/stepfunctions/service';
 
 const store = new CredentialStore();
 const faults = new FaultInjector();

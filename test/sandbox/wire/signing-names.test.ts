@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
 import { CredentialStore } from '../../../sandbox/wire/credentials';
 import { FaultInjector } from '../../../sandbox/wire/faults';
-import { startIotCore, type IotCore } from '../../../sandbox/iot/core';
+import { startIotCore, type IotCore } from '../../../sandbox/services/iot/core';
 import { Sha256 } from '../../../sandbox/wire/sigv4';
-import { startStepFunctions, type StepFunctionsService } from '../../../sandbox/stepfunctions/service';
+import { startStepFunctions, type StepFunctionsService } from '../../../sandbox/services/stepfunctions/service';
 
 let core: IotCore;
 let sfn: StepFunctionsService;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from '../../../sandbox/stepfunctions/requests';
-import { parseDefinition } from '../../../sandbox/stepfunctions/definition';
+import { parse } from '../../../sandbox/services/stepfunctions/requests';
+import { parseDefinition } from '../../../sandbox/services/stepfunctions/definition';
 import { optionalString, optionalStringList, requireString, stringMap } from '../../../sandbox/wire/json-target';
 
 const messageOf = (fn: () => unknown): { name: string; message: string } => {
