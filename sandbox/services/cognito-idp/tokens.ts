@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { decodeJwt, errors as joseErrors, type JWTPayload } from 'jose';
-import { issueUserPoolTokens } from '../../wire/token-signer';
 import { isReadable } from './attributes';
 import type { IdpContext } from './context';
 import { USER_DISABLED, notAuthorized, userNotFound } from './errors';
 import type { AppClientRecord, IdpState, PoolRecord, RefreshGrant, UserRecord } from './state';
+import { issueUserPoolTokens } from './token-claims';
 
 /** Issues ID and access tokens (and, for a sign-in, a refresh token) as `AuthenticationResult`. */
 export async function authenticationResult(ctx: IdpContext, p: PoolRecord, client: AppClientRecord, user: UserRecord, grant?: RefreshGrant) {
