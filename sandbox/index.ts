@@ -1,20 +1,20 @@
 import './services/stepfunctions/polyfill';
-import { SandboxClock } from './clock';
+import { SandboxClock } from './app/clock';
 import { CredentialStore } from './wire/credentials';
-import { startApi } from './deploy/api';
-import { sandboxAwsEnv, startFunctions } from './deploy/functions';
-import { closeAll, sandboxHandle } from './deploy/handle';
-import { deployIdentity } from './deploy/identity';
-import { deployIotPolicies, registerIotAuthorizer } from './deploy/iot';
-import { describeDeployment } from './deploy/outputs';
-import { startServices, type SandboxContext } from './deploy/services';
-import { ONBOARDING_STATE_MACHINE_ARN, deployOffboardingWorkflow, deployOnboarding, offboardingIds } from './deploy/workflows';
+import { startApi } from './app/deploy/api';
+import { sandboxAwsEnv, startFunctions } from './app/deploy/functions';
+import { closeAll, sandboxHandle } from './app/deploy/handle';
+import { deployIdentity } from './app/deploy/identity';
+import { deployIotPolicies, registerIotAuthorizer } from './app/deploy/iot';
+import { describeDeployment } from './app/deploy/outputs';
+import { startServices, type SandboxContext } from './app/deploy/services';
+import { ONBOARDING_STATE_MACHINE_ARN, deployOffboardingWorkflow, deployOnboarding, offboardingIds } from './app/deploy/workflows';
 import { EventBus } from './services/eventbridge';
 import { FaultInjector } from './wire/faults';
-import type { SandboxOptions } from './options';
+import type { SandboxOptions } from './app/options';
 
-export type { SandboxOptions, SandboxPorts } from './options';
-export { SANDBOX_STACK } from './deploy/names';
+export type { SandboxOptions, SandboxPorts } from './app/options';
+export { SANDBOX_STACK } from './app/deploy/names';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -22,7 +22,7 @@ export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
  * Starts every emulated service on loopback and deploys the product into it the way the CDK
  * stack does: user pool + app client, identity pool + role, IoT policy, state machine from the
  * real ASL, the real handlers (bundled as deployed), the trigger and the HTTP API. Each step is a
- * module of deploy/.
+ * module of app/deploy/.
  */
 export async function startSandbox(options: SandboxOptions = {}) {
   const clock = options.clock ?? new SandboxClock();

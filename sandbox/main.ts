@@ -1,5 +1,5 @@
 import { errorMessage, errorName } from '../functions/shared/error-name';
-import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './cli-options';
+import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './app/cli-options';
 import { CONTROL_PATHS } from './wire/fault-control';
 import { runDemo, timeline } from './demo';
 import { startSandbox, type Sandbox } from './index';

@@ -19,7 +19,7 @@ import { executionName } from '../../../../functions/shared/onboarding';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { CredentialStore } from '../../../../sandbox/wire/credentials';
 import { FaultInjector } from '../../../../sandbox/wire/faults';
-import { onSandboxClock } from '../../../../sandbox/sdk-clock';
+import { onSandboxClock } from '../../../../sandbox/app/sdk-clock';
 import { startStepFunctions, type ExecutionEventNotice, type StepFunctionsService } from '../../../../sandbox/services/stepfunctions/service';
 import { createTaskHandlers, type LambdaFunction } from '../../../../sandbox/services/stepfunctions/task-runtime';
 import { renderOnboardingDefinition } from '../../../../statemachines/onboarding';

@@ -1,12 +1,12 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTClient } from '@aws-sdk/client-iot';
-import { renderOnboardingDefinition } from '../../statemachines/onboarding';
-import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../wire/account';
-import type { EventBus } from '../services/eventbridge';
+import { renderOnboardingDefinition } from '../../../statemachines/onboarding';
+import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../wire/account';
+import type { EventBus } from '../../services/eventbridge';
 import type { LambdaRuntime } from '../lambda';
-import { deployOffboarding, type OffboardingIds } from '../offboarding';
+import { deployOffboarding, type OffboardingIds } from './offboarding';
 import { onSandboxClock } from '../sdk-clock';
-import { createTaskHandlers } from '../services/stepfunctions/task-runtime';
+import { createTaskHandlers } from '../../services/stepfunctions/task-runtime';
 import type { DeployedIdentity } from './identity';
 import { OFFBOARDING_STATE_MACHINE_NAME, POLICY_NAME, STATE_MACHINE_NAME, functionArn, roleArn, stateMachineArn } from './names';
 import type { SandboxServices } from './services';

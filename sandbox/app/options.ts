@@ -1,6 +1,6 @@
 import type { SandboxClock } from './clock';
-import type { FaultSpec } from './wire/faults';
-import type { RunDefinitionOptions } from './services/stepfunctions/task-runtime';
+import type { FaultSpec } from '../wire/faults';
+import type { RunDefinitionOptions } from '../services/stepfunctions/task-runtime';
 
 export interface SandboxOptions {
   /** Onboarding version the trigger enforces. Default `1`. */
@@ -13,7 +13,7 @@ export interface SandboxOptions {
   readonly ports?: SandboxPorts;
   /**
    * Where to write a `cdk deploy --outputs-file`-style JSON of the sandbox stack's outputs, plus
-   * the endpoints, the app client secret and the CA file path (outputs-file.ts).
+   * the endpoints, the app client secret and the CA file path (deploy/outputs-file.ts).
    */
   readonly outputsFile?: string;
   /** Fault rules in force from the start (as `--faults` and the control endpoint take them). */

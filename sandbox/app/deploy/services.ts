@@ -1,16 +1,16 @@
-import { startCognitoIdentity } from '../services/cognito-identity';
-import { startCognitoIdp } from '../services/cognito-idp';
+import { startCognitoIdentity } from '../../services/cognito-identity';
+import { startCognitoIdp } from '../../services/cognito-idp';
 import type { SandboxClock } from '../clock';
-import { applyFaultSpecs, startControlServer } from '../wire/fault-control';
-import type { CredentialStore } from '../wire/credentials';
-import { cloudTrailEntry, type EventBus } from '../services/eventbridge';
-import type { FaultInjector } from '../wire/faults';
-import { startIotCore } from '../services/iot/core';
-import { refusalLogger } from '../services/iot/refusal-log';
-import { createSandboxTlsMaterial } from '../services/iot/tls';
+import { applyFaultSpecs, startControlServer } from '../../wire/fault-control';
+import type { CredentialStore } from '../../wire/credentials';
+import { cloudTrailEntry, type EventBus } from '../../services/eventbridge';
+import type { FaultInjector } from '../../wire/faults';
+import { startIotCore } from '../../services/iot/core';
+import { refusalLogger } from '../../services/iot/refusal-log';
+import { createSandboxTlsMaterial } from '../../services/iot/tls';
 import type { SandboxOptions } from '../options';
-import { startSecretsManager } from '../services/secretsmanager/service';
-import { startStepFunctions } from '../services/stepfunctions/service';
+import { startSecretsManager } from '../../services/secretsmanager/service';
+import { startStepFunctions } from '../../services/stepfunctions/service';
 
 export interface SandboxContext {
   readonly clock: SandboxClock;

@@ -1,8 +1,8 @@
 import type { SandboxClock } from '../clock';
-import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../wire/account';
+import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../wire/account';
 import type { SandboxOptions } from '../options';
 import { startLambdaRuntime, type FunctionSpec } from '../lambda';
-import { offboardingFunctionSpecs, type OffboardingIds } from '../offboarding';
+import { offboardingFunctionSpecs, type OffboardingIds } from './offboarding';
 import type { DeployedIdentity } from './identity';
 import { DEVELOPER_PROVIDER } from './names';
 import type { SandboxServices } from './services';

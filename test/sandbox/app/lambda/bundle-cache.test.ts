@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBundleCache, InputsChangedDuringBuild, type Builder } from '../../sandbox/lambda/bundle-cache';
-import { resolutionFingerprint } from '../../sandbox/lambda/bundle';
+import { createBundleCache, InputsChangedDuringBuild, type Builder } from '../../../../sandbox/app/lambda/bundle-cache';
+import { resolutionFingerprint } from '../../../../sandbox/app/lambda/bundle';
 
 let work: string;
 let builds: number;

@@ -1,4 +1,4 @@
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 
 /** Names the sandbox gives its "stack" resources, mirroring lib/ for the stack name below. */
 export const SANDBOX_STACK = 'IotOnboarding';

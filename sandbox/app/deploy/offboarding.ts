@@ -1,12 +1,12 @@
 import { IoTClient } from '@aws-sdk/client-iot';
-import { userLifecycleEventPattern } from '../functions/shared/lifecycle-events';
-import { renderOffboardingDefinition } from '../statemachines/offboarding';
-import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from './wire/account';
-import type { EventBus } from './services/eventbridge';
-import type { FunctionSpec, LambdaRuntime } from './lambda';
-import { onSandboxClock } from './sdk-clock';
-import type { StepFunctionsService } from './services/stepfunctions/service';
-import { createTaskHandlers } from './services/stepfunctions/task-runtime';
+import { userLifecycleEventPattern } from '../../../functions/shared/lifecycle-events';
+import { renderOffboardingDefinition } from '../../../statemachines/offboarding';
+import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../wire/account';
+import type { EventBus } from '../../services/eventbridge';
+import type { FunctionSpec, LambdaRuntime } from '../lambda';
+import { onSandboxClock } from '../sdk-clock';
+import type { StepFunctionsService } from '../../services/stepfunctions/service';
+import { createTaskHandlers } from '../../services/stepfunctions/task-runtime';
 
 /** The offboarding task functions, by the sandbox function name and their `functions/` folder. */
 const TASKS = {

@@ -1,4 +1,4 @@
-import type { SandboxTimers } from './services/iot/custom-auth';
+import type { SandboxTimers } from '../services/iot/custom-auth';
 
 interface PendingTimer {
   readonly at: number;
@@ -16,7 +16,7 @@ interface PendingTimer {
  * Timers scheduled through `timers` fire in real time or when `advance()` passes their deadline.
  */
 export class SandboxClock {
-  /** Offset in ms, shared with the Lambda workers (sandbox/lambda/). */
+  /** Offset in ms, shared with the Lambda workers (lambda/). */
   readonly sharedOffset = new SharedArrayBuffer(8);
   private readonly offset = new Float64Array(this.sharedOffset);
   private readonly pending = new Set<PendingTimer>();

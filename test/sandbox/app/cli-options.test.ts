@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLI_OPTIONS, CliUsageError, helpText, parseCliOptions } from '../../sandbox/cli-options';
+import { CLI_OPTIONS, CliUsageError, helpText, parseCliOptions } from '../../../sandbox/app/cli-options';
 
 describe('npm start options', () => {
   it.each(Object.keys(CLI_OPTIONS))('documents --%s in --help', (option) => {

@@ -1,10 +1,10 @@
 import { IoTClient } from '@aws-sdk/client-iot';
 import type { IClientOptions } from 'mqtt';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
-import { connectDevice, registerDevice, startSimulatedDevice, type DeviceCredentials } from '../devices';
-import type { HttpApiServer } from '../services/apigateway/http-api';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
+import { connectDevice, registerDevice, startSimulatedDevice, type DeviceCredentials } from '../../devices';
+import type { HttpApiServer } from '../../services/apigateway/http-api';
 import type { LambdaRuntime } from '../lambda';
-import type { deployOffboarding } from '../offboarding';
+import type { deployOffboarding } from './offboarding';
 import { onSandboxClock } from '../sdk-clock';
 import type { DeployedIdentity } from './identity';
 import { AUTHENTICATED_ROLE_ARN, AUTHORIZER_NAME, DEVELOPER_PROVIDER, DEVICE_POLICY_NAME, POLICY_NAME } from './names';

@@ -1,5 +1,5 @@
-import { ApiRoutes } from '../../functions/shared/routes';
-import { startHttpApi } from '../services/apigateway/http-api';
+import { ApiRoutes } from '../../../functions/shared/routes';
+import { startHttpApi } from '../../services/apigateway/http-api';
 import type { LambdaRuntime } from '../lambda';
 import type { DeployedIdentity } from './identity';
 import { port, type SandboxContext, type SandboxServices } from './services';

@@ -1,7 +1,7 @@
-import { devicePolicyDocument } from '../../functions/shared/device-policy';
-import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../wire/account';
-import type { IotCore } from '../services/iot/core';
+import { devicePolicyDocument } from '../../../functions/shared/device-policy';
+import { iotPolicyDocument } from '../../../functions/shared/iot-policy';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
+import type { IotCore } from '../../services/iot/core';
 import type { LambdaRuntime } from '../lambda';
 import { AUTHENTICATED_ROLE_ARN, AUTHORIZER_NAME, DEVICE_POLICY_NAME, POLICY_NAME, functionArn } from './names';
 

@@ -1,9 +1,9 @@
-import { StackOutputs, type StackOutputValues } from '../../functions/shared/stack-outputs';
-import type { AppConfig } from '../client';
-import { SANDBOX_REGION } from '../wire/account';
-import type { HttpApiServer } from '../services/apigateway/http-api';
+import { StackOutputs, type StackOutputValues } from '../../../functions/shared/stack-outputs';
+import type { AppConfig } from '../../client';
+import { SANDBOX_REGION } from '../../wire/account';
+import type { HttpApiServer } from '../../services/apigateway/http-api';
 import type { SandboxOptions } from '../options';
-import { writeOutputsFile } from '../outputs-file';
+import { writeOutputsFile } from './outputs-file';
 import type { sandboxAwsEnv } from './functions';
 import type { DeployedIdentity } from './identity';
 import { AUTHORIZER_NAME, DEVELOPER_PROVIDER, DEVICE_POLICY_NAME, POLICY_NAME, SANDBOX_STACK } from './names';
