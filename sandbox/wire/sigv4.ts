@@ -12,10 +12,11 @@ import {
   TOKEN_QUERY_PARAM,
   getCanonicalHeaders,
 } from '@smithy/signature-v4';
-import type { HttpRequest, QueryParameterBag, SourceData } from '@smithy/types';
+import type { HttpRequest, QueryParameterBag } from '@smithy/types';
 import { SANDBOX_REGION } from './account';
 import type { CredentialStore, IssuedCredentials } from './credentials';
 import { AwsServiceError } from './http';
+import { Sha256 } from './sha256';
 import type { SigningNames } from './signing-names';
 
 /** A request as the server received it: raw path and query, Node's lower-cased headers, body. */
@@ -33,29 +34,6 @@ export interface VerifyOptions {
   /** Default: the sandbox region. */
   region?: string;
   now?: () => number;
-}
-
-/** SHA-256 hash / HMAC in the shape @smithy/signature-v4 expects (`new Sha256(key?)`). */
-export class Sha256 {
-  private readonly hash;
-
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
-
-function bytes(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
 }
 
 /**
