@@ -1,7 +1,7 @@
 import { IoTClient } from '@aws-sdk/client-iot';
 import type { IClientOptions } from 'mqtt';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
-import { connectDevice, registerDevice, startSimulatedDevice, type DeviceCredentials } from '../../devices';
+import { connectDevice, registerDevice, startSimulatedDevice, type DeviceCredentials } from '../../clients/device';
 import type { HttpApiServer } from '../../services/apigateway/http-api';
 import type { LambdaRuntime } from '../lambda';
 import type { deployOffboarding } from './offboarding';

@@ -1,5 +1,5 @@
 import { StackOutputs, type StackOutputValues } from '../../../functions/shared/stack-outputs';
-import type { AppConfig } from '../../client';
+import type { AppConfig } from '../../clients/app-client';
 import { SANDBOX_REGION } from '../../wire/account';
 import type { HttpApiServer } from '../../services/apigateway/http-api';
 import type { SandboxOptions } from '../options';
@@ -51,7 +51,7 @@ export function describeDeployment(d: Deployment) {
     IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN: d.offboardingStateMachineArn,
     IOT_ONBOARDING_DEVICE_POLICY_NAME: DEVICE_POLICY_NAME,
   };
-  /** How an app (sandbox/client.ts) reaches this sandbox. */
+  /** How an app (clients/app-client.ts) reaches this sandbox. */
   const appConfig: AppConfig = {
     region: SANDBOX_REGION,
     clientId: client.clientId,

@@ -11,7 +11,7 @@ import {
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
-import { closed, nextMessage } from '../../../../sandbox/client';
+import { closed, nextMessage } from '../../../../sandbox/clients/app-client';
 import { CredentialStore } from '../../../../sandbox/wire/credentials';
 import { FaultInjector } from '../../../../sandbox/wire/faults';
 import { iotArn, type AuthorizationDecision } from '../../../../sandbox/services/iot/authorization';

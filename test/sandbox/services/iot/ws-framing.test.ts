@@ -4,7 +4,7 @@ import { AttachPolicyCommand, CreatePolicyCommand, IoTClient } from '@aws-sdk/cl
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iotPolicyDocument } from '../../../../functions/shared/iot-policy';
-import { presignMqttUrl } from '../../../../sandbox/client';
+import { presignMqttUrl } from '../../../../sandbox/clients/app-client';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION as REGION } from '../../../../sandbox/wire/account';
 import { CredentialStore } from '../../../../sandbox/wire/credentials';
 import { FaultInjector } from '../../../../sandbox/wire/faults';

@@ -1,9 +1,9 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { executionArnFor } from '../functions/post-authentication/core';
-import { executionName } from '../functions/shared/onboarding';
-import { AppClient, nextMessage, subOf } from './client';
-import { demoOwnership, demoRefusals, type DemoUser } from './demo-devices';
-import type { Sandbox } from './index';
+import { executionArnFor } from '../../functions/post-authentication/core';
+import { executionName } from '../../functions/shared/onboarding';
+import { AppClient, nextMessage, subOf } from '../clients/app-client';
+import type { Sandbox } from '../index';
+import { demoOwnership, demoRefusals, type DemoUser } from './devices';
 
 const USERNAME = 'alice';
 const PASSWORD = 'Sandbox-Passw0rd!';

@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { MqttClient } from 'mqtt';
-import { twinTopic } from '../functions/shared/iot-policy';
-import { closed, nextMessage, type AppClient, type IotAccess } from './client';
-import type { Sandbox } from './index';
+import { twinTopic } from '../../functions/shared/iot-policy';
+import { closed, nextMessage, type AppClient, type IotAccess } from '../clients/app-client';
+import type { Sandbox } from '../index';
 
 export interface DemoUser {
   readonly username: string;

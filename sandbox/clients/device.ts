@@ -1,7 +1,7 @@
 import type { IoTClient } from '@aws-sdk/client-iot';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 
-import { registerDevice as register, type RegisteredDevice } from '../functions/shared/devices/register';
+import { registerDevice as register, type RegisteredDevice } from '../../functions/shared/devices/register';
 
 /** What a registered device holds: its thing name, certificate, private key (and its label's claim code). */
 export type DeviceCredentials = RegisteredDevice;
