@@ -4,26 +4,10 @@ import { executionName } from '../../functions/shared/onboarding';
 import { AppClient, nextMessage, subOf } from '../clients/app-client';
 import type { Sandbox } from '../index';
 import { demoOwnership, demoRefusals, type DemoUser } from './devices';
+import type { Timeline } from './timeline';
 
 const USERNAME = 'alice';
 const PASSWORD = 'Sandbox-Passw0rd!';
-
-/** The demo timeline's printer: elapsed time since start and time since the previous step. */
-export function timeline(write: (text: string) => void = (text) => process.stdout.write(text)) {
-  const started = performance.now();
-  let last = started;
-  const ms = (t: number) => `${Math.round(t).toString().padStart(5)} ms`;
-  return {
-    step(text: string) {
-      const now = performance.now();
-      write(`${ms(now - started)}  ${text}${now - last > 1 ? `  (${Math.round(now - last)} ms)` : ''}\n`);
-      last = now;
-    },
-    detail: (text: string) => write(`           ${text}\n`),
-  };
-}
-
-type Timeline = ReturnType<typeof timeline>;
 
 /** The client flow end to end, as a new user's app and a device would run it against AWS. */
 export async function runDemo(sb: Sandbox, t: Timeline): Promise<void> {
