@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
 import { PROJECT_ROOT } from '../lib/paths';
-import { parseDefinition } from '../sandbox/stepfunctions/definition';
+import { parseDefinition } from '../sandbox/services/stepfunctions/definition';
 
 /** cfn-lint warnings the template carries on purpose, with the reason. */
 const LISTED_WARNINGS: Readonly<Record<string, string>> = {

@@ -1,4 +1,4 @@
-import type { FaultInjector } from '../sandbox/faults';
+import type { FaultInjector } from '../sandbox/wire/faults';
 
 /**
  * Every operation the sandbox counts, named as its fault rules are (`<service>:<Operation>`,

@@ -14,7 +14,7 @@ import { ApiRoutes } from '../functions/shared/routes';
 import { clientConfig } from '../functions/shared/clients';
 import { errorName } from '../functions/shared/error-name';
 import { silentLog } from '../functions/shared/observability';
-import { ApiRequestError } from '../sandbox/client';
+import { ApiRequestError } from '../sandbox/clients/app-client';
 import { within } from './concurrency';
 import { awaitMessage, BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
 import { distribution, distributions, median, type Distribution, type Distributions } from './stats';

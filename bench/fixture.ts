@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { executionArnFor } from '../functions/post-authentication/core';
 import { executionName } from '../functions/shared/onboarding';
-import { AppClient, type Tokens } from '../sandbox/client';
+import { AppClient, type Tokens } from '../sandbox/clients/app-client';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index';
 import { failureSummary, mapLimit, rejected } from './concurrency';
 
@@ -22,7 +22,7 @@ export function closeAppClient(app: AppClient): void {
   app.identity.destroy();
 }
 
-import { subOf } from '../sandbox/client';
+import { subOf } from '../sandbox/clients/app-client';
 export { subOf };
 
 /**

@@ -1,5 +1,5 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
-import type { AppClient, Tokens } from '../sandbox/client';
+import type { AppClient, Tokens } from '../sandbox/clients/app-client';
 import { callsBetween, snapshotCalls, type CallCounts } from './aws-calls';
 import { failureSummary, mapLimit, rejected, within } from './concurrency';
 import { BENCH_PASSWORD, closeAppClient, newAppClient, progress, startBenchSandbox } from './fixture';

@@ -1,7 +1,8 @@
 import { errorMessage, errorName } from '../functions/shared/error-name';
-import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './cli-options';
-import { CONTROL_PATHS } from './control';
-import { runDemo, timeline } from './demo';
+import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './app/cli-options';
+import { CONTROL_PATHS } from './wire/fault-control';
+import { runDemo } from './demo';
+import { timeline } from './demo/timeline';
 import { startSandbox, type Sandbox } from './index';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -10,7 +10,7 @@ import { registerDevice } from '../../functions/shared/devices/register';
 import type { Iot } from '../../functions/shared/devices/registry';
 import { createIotControlPlane } from '../../functions/shared/iot-control-plane/client';
 import { silentLog } from '../../functions/shared/observability';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
 import { errorOf } from '../support/aws-error';
 import { fileFixture } from '../support/file-fixture';
 import { iotCoreFixture, REGION } from '../support/iot-core-fixture';

@@ -1,8 +1,8 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { startCognitoIdentity } from '../../sandbox/cognito-identity';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { CredentialStore } from '../../sandbox/credentials';
-import { FaultInjector } from '../../sandbox/faults';
+import { startCognitoIdentity } from '../../sandbox/services/cognito-identity';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
+import { CredentialStore } from '../../sandbox/wire/credentials';
+import { FaultInjector } from '../../sandbox/wire/faults';
 
 /** The developer provider name of the fixture's identity pool. */
 export const PROVIDER = 'login.sandbox.iot';

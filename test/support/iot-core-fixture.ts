@@ -1,9 +1,9 @@
 import { IoTClient } from '@aws-sdk/client-iot';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { CredentialStore } from '../../sandbox/credentials';
-import { FaultInjector } from '../../sandbox/faults';
-import { startIotCore, type IotCoreOptions } from '../../sandbox/iot/core';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
+import { CredentialStore } from '../../sandbox/wire/credentials';
+import { FaultInjector } from '../../sandbox/wire/faults';
+import { startIotCore, type IotCoreOptions } from '../../sandbox/services/iot/core';
 
 export const REGION = 'us-east-1';
 /** The role the sandbox issues identity credentials for; the fixture gives it the product's policy template. */

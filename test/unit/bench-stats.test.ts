@@ -4,7 +4,7 @@ import { failureSummary, mapLimit } from '../../bench/concurrency';
 import { buildRows, formatTable } from '../../bench/report';
 import { distribution, distributions, percentile } from '../../bench/stats';
 import type { StormFigures } from '../../bench/storm';
-import { FaultInjector } from '../../sandbox/faults';
+import { FaultInjector } from '../../sandbox/wire/faults';
 
 const run = { totalMs: 90_000, complete: true, errors: {} };
 

@@ -13,7 +13,7 @@ import { recordOffboarding } from '../../functions/offboard-record/core';
 import { removeIdentity } from '../../functions/offboard-remove-identity/core';
 import { resolveOffboarding } from '../../functions/offboard-resolve/core';
 import { noCounter, silentLog } from '../../functions/shared/observability';
-import { createTaskHandlers, runDefinition } from '../../sandbox/stepfunctions/task-runtime';
+import { createTaskHandlers, runDefinition } from '../../sandbox/services/stepfunctions/task-runtime';
 import { OffboardingStates, renderOffboardingDefinition } from '../../statemachines/offboarding';
 import { mockedClients } from '../support/mocked-clients';
 

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { publishWelcome } from '../../functions/publish-welcome/core';
 import { resolveIdentity } from '../../functions/resolve-identity/core';
 import { silentLog } from '../../functions/shared/observability';
-import { createTaskHandlers, runDefinition } from '../../sandbox/stepfunctions/task-runtime';
+import { createTaskHandlers, runDefinition } from '../../sandbox/services/stepfunctions/task-runtime';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 import { mockedClients } from '../support/mocked-clients';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AdminDisableUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onSandboxClock } from '../../../sandbox/sdk-clock';
+import { onSandboxClock } from '../../../sandbox/app/sdk-clock';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

@@ -3,7 +3,7 @@ import { iot as deviceIot, mqtt as deviceMqtt } from 'aws-iot-device-sdk-v2';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twinTopic } from '../../../functions/shared/iot-policy';
-import { nextMessage } from '../../../sandbox/client';
+import { nextMessage } from '../../../sandbox/clients/app-client';
 import { closed, startHarness, within, type Harness } from './harness';
 
 let h: Harness;

@@ -2,7 +2,7 @@ import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextMessage } from '../../../sandbox/client';
+import { nextMessage } from '../../../sandbox/clients/app-client';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

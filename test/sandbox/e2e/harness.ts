@@ -7,7 +7,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { MqttClient } from 'mqtt';
 import { executionArnFor } from '../../../functions/post-authentication/core';
 import { executionName } from '../../../functions/shared/onboarding';
-import { AppClient, subOf, type IotAccess } from '../../../sandbox/client';
+import { AppClient, subOf, type IotAccess } from '../../../sandbox/clients/app-client';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/index';
 
 /** One sandbox per test file, real clients only, and the users a test needs. */
@@ -95,4 +95,4 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export { closed } from '../../../sandbox/client';
+export { closed } from '../../../sandbox/clients/app-client';

@@ -5,7 +5,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/c
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRUST_DEFAULTS } from '../../../functions/shared/user-trust';
-import { ApiRequestError } from '../../../sandbox/client';
+import { ApiRequestError } from '../../../sandbox/clients/app-client';
 import { closed, startHarness, within, type Harness } from './harness';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppClient, jwtClaims } from '../../../sandbox/client';
+import { AppClient, jwtClaims } from '../../../sandbox/clients/app-client';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connectAsync } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { closed } from '../../../sandbox/client';
+import { closed } from '../../../sandbox/clients/app-client';
 import { startHarness, type Harness } from './harness';
 
 /**

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { executionArnFor } from '../../../functions/post-authentication/core';
 import { executionName } from '../../../functions/shared/onboarding';
-import { AppClient, subOf } from '../../../sandbox/client';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/config';
+import { AppClient, subOf } from '../../../sandbox/clients/app-client';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
 
 /**
  * `npm start -- --serve` as a separate process, driven only through its files and its network

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presignMqttUrl } from '../../../sandbox/client';
+import { presignMqttUrl } from '../../../sandbox/clients/app-client';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

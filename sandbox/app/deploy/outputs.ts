@@ -1,0 +1,89 @@
+import { StackOutputs, type StackOutputValues } from '../../../functions/shared/stack-outputs';
+import type { AppConfig } from '../../clients/app-client';
+import { SANDBOX_REGION } from '../../wire/account';
+import type { HttpApiServer } from '../../services/apigateway/http-api';
+import type { SandboxOptions } from '../options';
+import { writeOutputsFile } from './outputs-file';
+import type { sandboxAwsEnv } from './functions';
+import type { DeployedIdentity } from './identity';
+import { AUTHORIZER_NAME, DEVELOPER_PROVIDER, DEVICE_POLICY_NAME, POLICY_NAME, SANDBOX_STACK } from './names';
+import type { SandboxServices } from './services';
+
+export interface Deployment {
+  readonly options: SandboxOptions;
+  readonly services: SandboxServices;
+  readonly directory: DeployedIdentity;
+  readonly api: HttpApiServer;
+  readonly awsEnv: ReturnType<typeof sandboxAwsEnv>;
+  readonly stateMachineArn: string;
+  readonly offboardingStateMachineArn: string;
+}
+
+/** What the deployment tells its users: stack outputs, environment, app config, endpoints (and the outputs file). */
+export function describeDeployment(d: Deployment) {
+  const { client, pool, identityPoolId } = d.directory;
+  const { idp, identity } = d.services;
+  const onboardingVersion = d.options.onboardingVersion ?? '1';
+  /** The stack outputs (lib/), as `cdk deploy --outputs-file` writes them. */
+  const outputs: StackOutputValues = {
+    [StackOutputs.UserPoolId]: pool.userPoolId,
+    [StackOutputs.UserPoolClientId]: client.clientId,
+    [StackOutputs.IdentityPoolId]: identityPoolId,
+    [StackOutputs.DeveloperProviderName]: DEVELOPER_PROVIDER,
+    [StackOutputs.IotPolicyName]: POLICY_NAME,
+    [StackOutputs.DevicePolicyName]: DEVICE_POLICY_NAME,
+    [StackOutputs.StateMachineArn]: d.stateMachineArn,
+    [StackOutputs.OnboardingVersion]: onboardingVersion,
+    [StackOutputs.ApiUrl]: d.api.url,
+    [StackOutputs.IotDataEndpoint]: d.services.iot.dataEndpointHost,
+    [StackOutputs.CustomAuthorizerName]: AUTHORIZER_NAME,
+    [StackOutputs.OffboardingStateMachineArn]: d.offboardingStateMachineArn,
+  };
+  /** What a client, the AWS CLI or the admin CLI needs to talk to the sandbox. */
+  const env = {
+    ...d.awsEnv,
+    IOT_ONBOARDING_STATE_MACHINE_ARN: d.stateMachineArn,
+    IOT_ONBOARDING_USER_POOL_ID: pool.userPoolId,
+    IOT_ONBOARDING_IDENTITY_POOL_ID: identityPoolId,
+    IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
+    IOT_ONBOARDING_POLICY_NAME: POLICY_NAME,
+    IOT_ONBOARDING_VERSION: onboardingVersion,
+    IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN: d.offboardingStateMachineArn,
+    IOT_ONBOARDING_DEVICE_POLICY_NAME: DEVICE_POLICY_NAME,
+  };
+  /** How an app (clients/app-client.ts) reaches this sandbox. */
+  const appConfig: AppConfig = {
+    region: SANDBOX_REGION,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    apiUrl: d.api.url,
+    cognitoIdpEndpoint: idp.url,
+    cognitoIdentityEndpoint: identity.url,
+    mqttScheme: 'ws',
+  };
+  const endpoints = sandboxEndpoints(d.services, d.api);
+  const written = d.options.outputsFile
+    ? writeOutputsFile(d.options.outputsFile, SANDBOX_STACK, outputs, { region: SANDBOX_REGION, appClientSecret: client.clientSecret, caPem: d.services.tls.caPem, endpoints })
+    : undefined;
+  return { outputs, env, appConfig, endpoints, written };
+}
+
+function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, control }: SandboxServices, api: HttpApiServer) {
+  return {
+    api: api.url,
+    cognitoIdp: idp.url,
+    cognitoIdentity: identity.url,
+    iotControlPlane: iot.controlPlaneUrl,
+    iotDataPlane: iot.dataPlaneUrl,
+    mqttWebSocket: iot.wsUrl,
+    mqttTcp: iot.mqttUrl,
+    /** TLS: ALPN `mqtt` goes to the custom authorizer (AWS's port 443), no ALPN to devices (8883). */
+    mqttTls: iot.mqttsUrl ?? '',
+    ...(iot.deviceMqttsUrl !== undefined ? { mqttTlsDevice: iot.deviceMqttsUrl } : {}),
+    mqttWebSocketTls: iot.wssUrl ?? '',
+    stepFunctions: sfn.url,
+    secretsManager: secretsManager.url,
+    /** The fault control API (wire/fault-control.ts). */
+    control: control.url,
+  };
+}

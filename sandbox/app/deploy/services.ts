@@ -1,0 +1,68 @@
+import { startCognitoIdentity } from '../../services/cognito-identity';
+import { startCognitoIdp } from '../../services/cognito-idp';
+import type { SandboxClock } from '../clock';
+import { applyFaultSpecs, startControlServer } from '../../wire/fault-control';
+import type { CredentialStore } from '../../wire/credentials';
+import { cloudTrailEntry, type EventBus } from '../../services/eventbridge';
+import type { FaultInjector } from '../../wire/faults';
+import { startIotCore } from '../../services/iot/core';
+import { refusalLogger } from '../../services/iot/refusal-log';
+import { createSandboxTlsMaterial } from '../../services/iot/tls';
+import type { SandboxOptions } from '../options';
+import { startSecretsManager } from '../../services/secretsmanager/service';
+import { startStepFunctions } from '../../services/stepfunctions/service';
+
+export interface SandboxContext {
+  readonly clock: SandboxClock;
+  readonly store: CredentialStore;
+  readonly faults: FaultInjector;
+  readonly eventBus: EventBus;
+  /** Each started service registers its close here; the sandbox closes them in reverse. */
+  readonly closers: Array<() => Promise<void>>;
+}
+
+export const port = (value: number | undefined) => (value !== undefined ? { port: value } : {});
+
+/** Starts the emulated services the product is deployed into, each on its port (ephemeral by default). */
+export async function startServices(options: SandboxOptions, ctx: SandboxContext) {
+  const { store, faults } = ctx;
+  const now = ctx.clock.now;
+  const ports = options.ports ?? {};
+  // Registered as soon as it listens, so a later service failing to start still closes it.
+  const started = async <S extends { close(): Promise<void> }>(service: Promise<S>): Promise<S> => {
+    const running = await service;
+    ctx.closers.push(() => running.close());
+    return running;
+  };
+  applyFaultSpecs(faults, options.faults ?? [], { replace: true });
+  const control = await started(startControlServer({ faults, ...port(ports.control) }));
+  const idp = await started(
+    startCognitoIdp({
+      faults,
+      store,
+      now,
+      ...port(ports.cognitoIdp),
+      // Cognito's CloudTrail-recorded user calls reach the default bus's rules.
+      onCloudTrail: (record) => ctx.eventBus.putEvents([cloudTrailEntry('cognito-idp', record)]),
+    }),
+  );
+  const identity = await started(startCognitoIdentity({ store, faults, now, ...port(ports.cognitoIdentity) }));
+  const tls = await createSandboxTlsMaterial();
+  const iot = await started(
+    startIotCore({
+      store,
+      faults,
+      now,
+      timers: ctx.clock.timers,
+      ...(options.logRefusal ? refusalLogger(options.logRefusal) : {}),
+      tls: { ...tls, mqttsPort: ports.mqttTls ?? 0, wssPort: ports.mqttWss ?? 0, ...(ports.deviceTls !== undefined ? { deviceMqttsPort: ports.deviceTls } : {}) },
+      ports: { dataPlane: ports.iotData ?? 0, mqtt: ports.mqtt ?? 0, controlPlane: ports.iotControl ?? 0 },
+    }),
+  );
+  const secretsManager = await started(startSecretsManager({ store, faults, now, ...port(ports.secretsManager) }));
+  const retries = options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {};
+  const sfn = await started(startStepFunctions({ faults, store, now, ...port(ports.stepFunctions), ...retries }));
+  return { control, idp, identity, tls, iot, secretsManager, sfn };
+}
+
+export type SandboxServices = Awaited<ReturnType<typeof startServices>>;

@@ -1,0 +1,56 @@
+import type { SandboxClock } from './clock';
+import type { FaultSpec } from '../wire/faults';
+import type { RunDefinitionOptions } from '../services/stepfunctions/task-runtime';
+
+export interface SandboxOptions {
+  /** Onboarding version the trigger enforces. Default `1`. */
+  readonly onboardingVersion?: string;
+  /** Retry waits of the state machine in ms instead of the ASL's backoff (tests). Default: real backoff. */
+  readonly retryIntervalOverrides?: RunDefinitionOptions['retryIntervalOverrides'];
+  /** Log level of the functions (Powertools). Default `WARN`. */
+  readonly functionLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Fixed ports (for `--serve`); each defaults to an ephemeral one. */
+  readonly ports?: SandboxPorts;
+  /**
+   * Where to write a `cdk deploy --outputs-file`-style JSON of the sandbox stack's outputs, plus
+   * the endpoints, the app client secret and the CA file path (deploy/outputs-file.ts).
+   */
+  readonly outputsFile?: string;
+  /** Fault rules in force from the start (as `--faults` and the control endpoint take them). */
+  readonly faults?: readonly FaultSpec[];
+  /**
+   * Receives one line per IoT authorization refusal (refused WebSocket upgrade, CONNECT, publish,
+   * subscribe, receive, data-plane call) with its cause as `diagnose` names it (services/iot/refusal-log.ts).
+   * `--serve` prints them.
+   */
+  readonly logRefusal?: (line: string) => void;
+  /**
+   * The sandbox's clock: token, credential and trust expiry, signature dates, session deadlines,
+   * in the emulators and in the Lambda handlers alike. Tests `advance()` it instead of sleeping.
+   * Default: a clock at real time.
+   */
+  readonly clock?: SandboxClock;
+  /** The trust re-validation window of the API and the authorizer (`TRUST_REVALIDATE_SECONDS`). Default: the product's (300 s). */
+  readonly trustRevalidateSeconds?: number;
+}
+
+export interface SandboxPorts {
+  readonly api?: number;
+  /** IoT data plane (REST) and MQTT over WebSocket (`/mqtt`): the ATS data endpoint. */
+  readonly iotData?: number;
+  readonly iotControl?: number;
+  /** MQTT over plain TCP. */
+  readonly mqtt?: number;
+  /** MQTT over TLS, both roles (ALPN `mqtt`: custom authentication, as on 443; none: devices, as on 8883). */
+  readonly mqttTls?: number;
+  /** A second MQTT/TLS listener, e.g. 8883 next to 443. */
+  readonly deviceTls?: number;
+  /** MQTT over WebSocket with TLS (`wss://`). */
+  readonly mqttWss?: number;
+  readonly cognitoIdp?: number;
+  readonly cognitoIdentity?: number;
+  readonly stepFunctions?: number;
+  readonly secretsManager?: number;
+  /** The fault control endpoint (wire/fault-control.ts). */
+  readonly control?: number;
+}

@@ -1,0 +1,180 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
+import type { RsaTokenSigner } from '../../wire/token-signer';
+import { epochSeconds } from '../../wire/json-target';
+import { resourceNotFound, userNotFound } from './errors';
+
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
+
+export interface UserRecord {
+  readonly username: string;
+  readonly sub: string;
+  /** Includes `sub`; values as strings, as the API carries them. */
+  readonly attributes: Map<string, string>;
+  password: string;
+  status: UserStatus;
+  enabled: boolean;
+  readonly createdAt: number;
+  modifiedAt: number;
+  confirmation?: { code: string; issuedAt: number };
+}
+
+export interface AppClientRecord {
+  readonly clientId: string;
+  readonly clientName: string;
+  readonly clientSecret?: string;
+  readonly createdAt: number;
+  readonly readAttributes?: ReadonlySet<string>;
+  readonly writeAttributes?: ReadonlySet<string>;
+}
+
+export interface PoolRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly issuer: string;
+  readonly signer: RsaTokenSigner;
+  readonly customAttributes: ReadonlySet<string>;
+  readonly readOnly: ReadonlySet<string>;
+  readonly clients: Map<string, AppClientRecord>;
+  readonly users: Map<string, UserRecord>;
+}
+
+export interface AuthSession {
+  readonly poolId: string;
+  readonly username: string;
+  readonly clientId: string;
+  readonly expiresAt: number;
+}
+
+export interface RefreshGrant {
+  readonly poolId: string;
+  readonly username: string;
+  readonly sub: string;
+  readonly clientId: string;
+  readonly authTime: number;
+  readonly originJti: string;
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export function randomString(alphabet: 'alnum' | 'lower', length: number): string {
+  const chars = alphabet === 'alnum' ? ALNUM : LOWER_ALNUM;
+  let out = '';
+  for (let i = 0; i < length; i++) out += chars.charAt(randomInt(chars.length));
+  return out;
+}
+
+export function poolArn(p: PoolRecord): string {
+  return `arn:aws:cognito-idp:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:userpool/${p.id}`;
+}
+
+/**
+ * Everything a running user-pool service holds: pools (with their clients and users), open
+ * challenge sessions, refresh grants, and the token families revoked by DeleteUser.
+ */
+export class IdpState {
+  readonly pools = new Map<string, PoolRecord>();
+  readonly sessions = new Map<string, AuthSession>();
+  readonly refreshGrants = new Map<string, RefreshGrant>();
+  /** `jti`s of the access tokens issued per user `sub`, so disabling or deleting the user can revoke them. */
+  private readonly accessTokens = new Map<string, Set<string>>();
+  /** Revoked access tokens (`jti`): AdminDisableUser "revokes all access tokens for the user", deletion ends all. */
+  private readonly revokedAccessTokens = new Set<string>();
+
+  constructor(readonly now: () => number) {}
+
+  pool(userPoolId: string): PoolRecord {
+    const found = this.pools.get(userPoolId);
+    if (!found) throw resourceNotFound(`User pool ${userPoolId} does not exist.`);
+    return found;
+  }
+
+  clientById(clientId: string): { pool: PoolRecord; client: AppClientRecord } {
+    for (const p of this.pools.values()) {
+      const client = p.clients.get(clientId);
+      if (client) return { pool: p, client };
+    }
+    throw resourceNotFound(`User pool client ${clientId} does not exist.`);
+  }
+
+  /** Admin APIs accept the username or the user's `sub` (AdminGetUser `Username` parameter). */
+  findUser(p: PoolRecord, username: string): UserRecord | undefined {
+    const byName = p.users.get(username);
+    if (byName) return byName;
+    for (const user of p.users.values()) if (user.sub === username) return user;
+    return undefined;
+  }
+
+  existingUser(p: PoolRecord, username: string): UserRecord {
+    const user = this.findUser(p, username);
+    if (!user) throw userNotFound();
+    return user;
+  }
+
+  /** A new user always gets a new `sub`, also under a username that existed before. */
+  newUser(username: string, password: string, status: UserStatus): UserRecord {
+    const t = this.now();
+    const user: UserRecord = { username, sub: randomUUID(), attributes: new Map(), password, status, enabled: true, createdAt: t, modifiedAt: t };
+    user.attributes.set('sub', user.sub);
+    return user;
+  }
+
+  recordAccessToken(sub: string, jti: string): void {
+    const issued = this.accessTokens.get(sub) ?? new Set<string>();
+    issued.add(jti);
+    this.accessTokens.set(sub, issued);
+  }
+
+  isRevoked(jti: string): boolean {
+    return this.revokedAccessTokens.has(jti);
+  }
+
+  /** Revokes every access token issued to the user so far (later sign-ins get valid ones). */
+  revokeAccessTokens(user: UserRecord): void {
+    for (const jti of this.accessTokens.get(user.sub) ?? []) this.revokedAccessTokens.add(jti);
+    this.accessTokens.delete(user.sub);
+  }
+
+  /** Removes the user and revokes their refresh and access tokens; the username is free again (with a new `sub`). */
+  deleteUser(p: PoolRecord, user: UserRecord): void {
+    p.users.delete(user.username);
+    this.revokeAccessTokens(user);
+    for (const [token, grant] of this.refreshGrants) {
+      if (grant.poolId === p.id && grant.sub === user.sub) this.refreshGrants.delete(token);
+    }
+  }
+
+  issueConfirmationCode(user: UserRecord): void {
+    user.confirmation = { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), issuedAt: this.now() };
+  }
+
+  confirm(user: UserRecord): void {
+    user.status = 'CONFIRMED';
+    delete user.confirmation;
+    // The code went to the email address, which confirms it (auto-verified email).
+    if (user.attributes.has('email') && !user.attributes.has('email_verified')) user.attributes.set('email_verified', 'true');
+    user.modifiedAt = this.now();
+  }
+}
+
+export function attributeOutput(user: UserRecord, filter?: (name: string) => boolean): Array<{ Name: string; Value: string }> {
+  return [...user.attributes].filter(([name]) => !filter || filter(name)).map(([Name, Value]) => ({ Name, Value }));
+}
+
+/** The `UserType` of ListUsers and AdminCreateUser; `attributesToGet` limits the attributes (ListUsers `AttributesToGet`). */
+export function userOutput(user: UserRecord, attributesToGet?: readonly string[]) {
+  return {
+    Username: user.username,
+    Attributes: attributeOutput(user, attributesToGet && ((name) => attributesToGet.includes(name))),
+    UserCreateDate: epochSeconds(user.createdAt),
+    UserLastModifiedDate: epochSeconds(user.modifiedAt),
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
+}
+
+/** Cognito masks delivery destinations: `j***@e***`. */
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.charAt(0)}***@${domain.charAt(0)}***`;
+}

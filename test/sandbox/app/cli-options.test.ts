@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { CLI_OPTIONS, CliUsageError, helpText, parseCliOptions } from '../../../sandbox/app/cli-options';
+
+describe('npm start options', () => {
+  it.each(Object.keys(CLI_OPTIONS))('documents --%s in --help', (option) => {
+    expect(helpText()).toMatch(new RegExp(`^(\\s+(-h, )?|npm start -- )--${option}\\b`, 'm'));
+  });
+
+  it('fixes the Secrets Manager port like every other listener, and refuses a port out of range by its flag', () => {
+    expect(parseCliOptions(['--serve', '--secretsmanager-port', '4566', '--sfn-port', '8083']).ports).toEqual({ secretsManager: 4566, stepFunctions: 8083 });
+    expect(() => parseCliOptions(['--secretsmanager-port', '70000'])).toThrow(CliUsageError);
+    expect(() => parseCliOptions(['--secretsmanager-port', '70000'])).toThrow('--secretsmanager-port must be a port number from 1 to 65535, not "70000"');
+  });
+});

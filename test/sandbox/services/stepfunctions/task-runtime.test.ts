@@ -1,0 +1,279 @@
+import {
+  AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
+  TooManyRequestsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvalidInputError, UpstreamThrottledError } from '../../../../functions/shared/errors';
+import { parseDefinition } from '../../../../sandbox/services/stepfunctions/definition';
+import { createTaskHandlers, runDefinition, type LambdaFunction } from '../../../../sandbox/services/stepfunctions/task-runtime';
+import { OnboardingStates, renderOnboardingDefinition } from '../../../../statemachines/onboarding';
+
+const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:resolve-identity';
+const WELCOME_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:publish-welcome';
+const IDENTITY_ID = 'us-east-1:0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+const INPUT = { username: 'alice', sub: '6b1f4c2e-8a7d-4f5b-9c3e-2d1a0b9c8e7f', onboardingVersion: '1' };
+const DEFINITION = JSON.parse(
+  renderOnboardingDefinition({
+    ResolveIdentityFunctionArn: RESOLVE_ARN,
+    PublishWelcomeFunctionArn: WELCOME_ARN,
+    IotPolicyName: 'onboarding-policy',
+    UserPoolId: 'us-east-1_Sandbox01',
+  }),
+) as object;
+
+const iotMock = mockClient(IoTClient);
+const cognitoMock = mockClient(CognitoIdentityProviderClient);
+// The SDK clients' prototypes stay patched until restored: later files in this worker use them for real.
+afterAll(() => {
+  iotMock.restore();
+  cognitoMock.restore();
+});
+const sdk = {
+  iot: new IoTClient({ region: 'us-east-1', maxAttempts: 1 }),
+  cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }),
+};
+/** Retry waits of 0 ms: the retry logic runs, the backoff does not. */
+const NO_WAIT = 0;
+
+function lambdas(overrides: { resolve?: LambdaFunction; welcome?: LambdaFunction } = {}) {
+  const resolve = vi.fn<LambdaFunction>(overrides.resolve ?? (async () => ({ identityId: IDENTITY_ID })));
+  const welcome = vi.fn<LambdaFunction>(overrides.welcome ?? (async () => ({ published: true })));
+  return { resolve, welcome, bindings: { [RESOLVE_ARN]: resolve, [WELCOME_ARN]: welcome } };
+}
+
+describe('task runtime (aws-local-stepfunctions with local task bindings)', () => {
+  beforeEach(() => {
+    iotMock.reset();
+    cognitoMock.reset();
+    iotMock.on(AttachPolicyCommand).resolves({ $metadata: { httpStatusCode: 200 } });
+    cognitoMock.on(AdminUpdateUserAttributesCommand).resolves({ $metadata: { httpStatusCode: 200 } });
+  });
+
+  it('accepts the onboarding ASL, JitterStrategy and MaxDelaySeconds included, with default validation', () => {
+    expect(() => createTaskHandlers(DEFINITION, { lambdas: lambdas().bindings, sdk })).not.toThrow();
+  });
+
+  it('rejects a retrier field Step Functions would reject and asl-validator lets through', () => {
+    const broken = structuredClone(DEFINITION) as { States: { AttachPolicy: { Retry: Array<Record<string, unknown>> } } };
+    const retrier = broken.States.AttachPolicy.Retry[0];
+    if (retrier) retrier.JitterStrategy = 'FUL';
+    expect(() => parseDefinition(broken)).toThrow(/JitterStrategy/);
+  });
+
+  it('runs the onboarding workflow end to end and reports each state with its input and output', async () => {
+    const { resolve, welcome, bindings } = lambdas();
+    const result = await runDefinition(DEFINITION, INPUT, { handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }) });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ ...INPUT, identity: { identityId: IDENTITY_ID }, welcome: { published: true } });
+    expect(resolve).toHaveBeenCalledWith({ sub: INPUT.sub });
+    expect(welcome).toHaveBeenCalledWith({ identityId: IDENTITY_ID, username: 'alice', onboardingVersion: '1' });
+    expect(iotMock.commandCalls(AttachPolicyCommand)[0]?.args[0].input).toEqual({ policyName: 'onboarding-policy', target: IDENTITY_ID });
+    expect(cognitoMock.commandCalls(AdminUpdateUserAttributesCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'us-east-1_Sandbox01',
+      Username: 'alice',
+      UserAttributes: [
+        { Name: 'custom:iot_onboarded', Value: '1' },
+        { Name: 'custom:identity_id', Value: IDENTITY_ID },
+      ],
+    });
+    expect(result.succeededStates.map((s) => s.name)).toEqual(Object.values(OnboardingStates));
+    expect(result.succeededStates[1]).toMatchObject({ name: 'AttachPolicy', input: { identity: { identityId: IDENTITY_ID } } });
+    expect(result.stateTransitions).toBe(4);
+  });
+
+  it('wraps a Lambda result as the Invoke response, which the ASL selects from $.Payload', async () => {
+    const { bindings } = lambdas();
+    const result = await runDefinition(DEFINITION, INPUT, { handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }) });
+    const succeeded = result.events.find((e) => e.type === 'TaskSucceeded' && e.stateName === 'ResolveIdentity');
+    expect(succeeded).toMatchObject({ output: { Payload: { identityId: IDENTITY_ID }, StatusCode: 200, ExecutedVersion: '$LATEST' } });
+  });
+
+  it('records task events between state entry and exit, in order', async () => {
+    const { bindings } = lambdas();
+    const result = await runDefinition(DEFINITION, INPUT, { handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }) });
+    const attach = result.events
+      .filter((e) => ('state' in e && e.state.name === 'AttachPolicy') || ('stateName' in e && e.stateName === 'AttachPolicy'))
+      .map((e) => e.type);
+    expect(attach).toEqual(['StateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'StateExited']);
+    expect(result.events[0]?.type).toBe('ExecutionStarted');
+    expect(result.events.at(-1)?.type).toBe('ExecutionSucceeded');
+  });
+
+  it("retries a Lambda error by the thrown error's name (UpstreamThrottled) and counts the retry as a transition", async () => {
+    let calls = 0;
+    const { resolve, bindings } = lambdas({
+      resolve: async () => {
+        calls++;
+        if (calls === 1) throw new UpstreamThrottledError('GetOpenIdTokenForDeveloperIdentity throttled');
+        return { identityId: IDENTITY_ID };
+      },
+    });
+    const result = await runDefinition(DEFINITION, INPUT, {
+      handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }),
+      retryIntervalOverrides: NO_WAIT,
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(resolve).toHaveBeenCalledTimes(2);
+    expect(result.events.find((e) => e.type === 'TaskFailed')).toMatchObject({ error: 'UpstreamThrottled' });
+    expect(result.stateTransitions).toBe(5);
+  });
+
+  it('fails the execution at the Lambda task with its error name and the Lambda error JSON as cause', async () => {
+    const { bindings } = lambdas({
+      resolve: async () => {
+        throw new InvalidInputError('sub is not a uuid', { cause: new Error('inner') });
+      },
+    });
+    const result = await runDefinition(DEFINITION, INPUT, { handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }) });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'InvalidInput', failedState: 'ResolveIdentity', failedStateInput: INPUT });
+    expect(JSON.parse(result.cause ?? '{}')).toMatchObject({ errorType: 'InvalidInput', errorMessage: 'sub is not a uuid' });
+  });
+
+  it('names SDK errors <Service>.<Error>Exception and fails at AttachPolicy after its retries', async () => {
+    iotMock.on(AttachPolicyCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400, requestId: 'req-1' } }));
+    const { welcome, bindings } = lambdas();
+    const result = await runDefinition(DEFINITION, INPUT, {
+      handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }),
+      retryIntervalOverrides: NO_WAIT,
+    });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Iot.ThrottlingException', failedState: 'AttachPolicy' });
+    expect(result.cause).toBe('Rate exceeded (Service: Iot, Status Code: 400, Request ID: req-1)');
+    expect(result.failedStateInput).toEqual({ ...INPUT, identity: { identityId: IDENTITY_ID } });
+    // 1 call + the throttling retrier's 150 retries.
+    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(151);
+    expect(welcome).not.toHaveBeenCalled();
+  });
+
+  it('names Cognito throttling CognitoIdentityProvider.TooManyRequestsException', async () => {
+    cognitoMock
+      .on(AdminUpdateUserAttributesCommand)
+      .rejectsOnce(new TooManyRequestsException({ message: 'Too many requests', $metadata: { httpStatusCode: 400 } }))
+      .resolves({});
+    const { bindings } = lambdas();
+    const result = await runDefinition(DEFINITION, INPUT, {
+      handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }),
+      retryIntervalOverrides: NO_WAIT,
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.events.find((e) => e.type === 'TaskFailed')).toMatchObject({ error: 'CognitoIdentityProvider.TooManyRequestsException' });
+  });
+
+  it('reports a failure without an HTTP response as <Service>.SdkClientException', async () => {
+    iotMock.on(AttachPolicyCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }));
+    const { bindings } = lambdas();
+    const result = await runDefinition(DEFINITION, INPUT, {
+      handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }),
+      retryIntervalOverrides: NO_WAIT,
+    });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Iot.SdkClientException', failedState: 'AttachPolicy' });
+    // Not an AttachPolicy error AWS documents, so the ASL does not retry it.
+    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(1);
+  });
+
+  it('fails with Lambda.ResourceNotFoundException naming a FunctionName nothing is bound to', async () => {
+    const { resolve } = lambdas();
+    const result = await runDefinition(DEFINITION, INPUT, {
+      handlers: createTaskHandlers(DEFINITION, { lambdas: { [RESOLVE_ARN]: resolve }, sdk }),
+    });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Lambda.ResourceNotFoundException', failedState: 'PublishWelcome' });
+    expect(result.cause).toContain(WELCOME_ARN);
+  });
+
+  it('starts at another state with the input that state received, running nothing before it', async () => {
+    const { resolve, welcome, bindings } = lambdas();
+    const stateInput = { ...INPUT, identity: { identityId: IDENTITY_ID } };
+    const result = await runDefinition(DEFINITION, stateInput, {
+      handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }),
+      startAt: 'AttachPolicy',
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(resolve).not.toHaveBeenCalled();
+    expect(welcome).toHaveBeenCalledTimes(1);
+    expect(result.succeededStates.map((s) => s.name)).toEqual(['AttachPolicy', 'PublishWelcome', 'MarkOnboarded']);
+    expect(result.stateTransitions).toBe(3);
+  });
+
+  it('refuses to bind a definition with an SDK action it does not emulate or a client it was not given', () => {
+    const other = structuredClone(DEFINITION) as { States: { AttachPolicy: { Resource: string } } };
+    other.States.AttachPolicy.Resource = 'arn:aws:states:::aws-sdk:iot:createThing';
+    expect(() => createTaskHandlers(other, { lambdas: {}, sdk })).toThrow(/aws-sdk:iot:createThing is not emulated/);
+    expect(() => createTaskHandlers(DEFINITION, { lambdas: {}, sdk: { iot: sdk.iot } })).toThrow(/sdk\.cognitoidentityprovider/);
+  });
+
+  it('stops with ABORTED at the running state when its signal aborts', async () => {
+    const controller = new AbortController();
+    const { bindings } = lambdas({
+      resolve: async () => {
+        controller.abort();
+        return { identityId: IDENTITY_ID };
+      },
+    });
+    const result = await runDefinition(DEFINITION, INPUT, {
+      handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }),
+      signal: controller.signal,
+    });
+    expect(result).toMatchObject({ status: 'ABORTED', failedState: 'ResolveIdentity', failedStateInput: INPUT });
+    expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(0);
+  });
+
+  it('records TaskTimedOut and fails with States.Timeout when a task outlives its TimeoutSeconds', async () => {
+    const timed = structuredClone(DEFINITION) as { States: { ResolveIdentity: Record<string, unknown> } };
+    timed.States.ResolveIdentity.TimeoutSeconds = 1;
+    delete timed.States.ResolveIdentity.Retry;
+    const { bindings } = lambdas({ resolve: () => new Promise<never>(() => undefined) });
+    const result = await runDefinition(timed, INPUT, { handlers: createTaskHandlers(timed, { lambdas: bindings, sdk }) });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout', failedState: 'ResolveIdentity' });
+    expect(result.events.map((e) => e.type)).toContain('TaskTimedOut');
+    expect(result.events.map((e) => e.type)).not.toContain('TaskSucceeded');
+  });
+});
+
+describe('task timeouts as AWS applies them', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('lets a Task without TimeoutSeconds run past 60 s (AWS sets no task timeout by default)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const untimed = structuredClone(DEFINITION) as { States: { ResolveIdentity: Record<string, unknown> } };
+    delete untimed.States.ResolveIdentity.TimeoutSeconds;
+    let finish: (value: unknown) => void = () => undefined;
+    let started: () => void = () => undefined;
+    const called = new Promise<void>((resolve) => (started = resolve));
+    const { bindings } = lambdas({
+      resolve: () =>
+        new Promise((resolve) => {
+          finish = resolve;
+          started();
+        }),
+    });
+    const run = runDefinition(untimed, INPUT, { handlers: createTaskHandlers(untimed, { lambdas: bindings, sdk }) });
+    await called;
+    await vi.advanceTimersByTimeAsync(61_000);
+    finish({ identityId: IDENTITY_ID });
+    const result = await run;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.events.map((e) => e.type)).not.toContain('TaskTimedOut');
+  });
+
+  it('times a Task out at its own TimeoutSeconds and retries States.Timeout as the ASL says', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let calls = 0;
+    const { bindings } = lambdas({
+      resolve: () => {
+        calls++;
+        return calls === 1 ? new Promise<never>(() => undefined) : Promise.resolve({ identityId: IDENTITY_ID });
+      },
+    });
+    const run = runDefinition(DEFINITION, INPUT, { handlers: createTaskHandlers(DEFINITION, { lambdas: bindings, sdk }), retryIntervalOverrides: NO_WAIT });
+    await vi.advanceTimersByTimeAsync(20_000);
+    const result = await run;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(calls).toBe(2);
+    expect(result.events.find((e) => e.type === 'TaskTimedOut')).toMatchObject({ stateName: 'ResolveIdentity', error: 'States.Timeout' });
+  });
+});
