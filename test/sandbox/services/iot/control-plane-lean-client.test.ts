@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AttachPolicyCommand, CreatePolicyCommand, CreateThingCommand, DescribeThingCommand, IoT } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IotControlPlane } from '../../functions/shared/iot-control-plane/api';
-import { createIotControlPlane } from '../../functions/shared/iot-control-plane/client';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/config';
-import { fileFixture } from '../support/file-fixture';
-import { iotCoreFixture, REGION, template } from '../support/iot-core-fixture';
+import type { IotControlPlane } from '../../../../functions/shared/iot-control-plane/api';
+import { createIotControlPlane } from '../../../../functions/shared/iot-control-plane/client';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
+import { fileFixture } from '../../../support/file-fixture';
+import { iotCoreFixture, REGION, template } from '../../../support/iot-core-fixture';
 
 /**
  * Parity per operation: the Lambdas' lean IoT control-plane client and the SDK's aggregated `IoT`
