@@ -3,6 +3,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import type { LambdaName } from '../functions/handlers';
 import { LAMBDA_BUNDLING, LAMBDA_SOURCES } from '../lib/bundling';
 import { functionEntry, PROJECT_ROOT } from '../lib/paths';
 import { median } from './stats';
@@ -45,7 +46,7 @@ const TRACED_ENV: Record<string, string> = {
  * The function's handler plus what adopting the Powertools Tracer adds at module scope: the
  * Tracer and one captured SDK v3 client (the X-Ray SDK core comes with it).
  */
-function tracedEntry(dir: string, name: string): string {
+function tracedEntry(dir: string, name: LambdaName): string {
   const entry = join(dir, `${name}.traced.ts`);
   writeFileSync(
     entry,

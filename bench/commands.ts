@@ -1,19 +1,19 @@
-import { checkUser, TrustCache } from '../functions/shared/user-trust';
+import { checkUser, TrustCache } from '../functions/shared/trust/user-trust';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { createIotControlPlane } from '../functions/shared/iot-control-plane/client';
+import { createIotControlPlane } from '../functions/shared/aws/iot-control-plane/client';
 import { IoTDataPlaneClient, type PublishCommand } from '@aws-sdk/client-iot-data-plane';
-import { OwnershipCache } from '../functions/publish-command/ownership-cache';
+import { OwnershipCache } from '../functions/api/publish-command/ownership-cache';
 import { CallerClaimLimiter } from '../functions/shared/devices/claim-guard';
-import { twinTopic } from '../functions/shared/iot-policy';
+import { twinTopic } from '../functions/shared/iot-policy/user-policy';
 import type { MqttClient } from 'mqtt';
-import { UserAccessCache } from '../functions/publish-command/access-cache';
-import { handleApiRequest } from '../functions/publish-command/core';
+import { UserAccessCache } from '../functions/api/publish-command/access-cache';
+import { handleApiRequest } from '../functions/api/publish-command/core';
 import { ApiRoutes } from '../functions/shared/routes';
-import { clientConfig } from '../functions/shared/clients';
-import { errorName } from '../functions/shared/error-name';
-import { silentLog } from '../functions/shared/observability';
+import { clientConfig } from '../functions/shared/aws/clients';
+import { errorName } from '../functions/shared/aws/error-name';
+import { silentLog } from '../functions/shared/observability/logging';
 import { ApiRequestError } from '../sandbox/clients/app-client';
 import { within } from './concurrency';
 import { awaitMessage, BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
@@ -168,7 +168,7 @@ async function sustain(fixture: BenchSandbox, idToken: string, callers: number, 
 }
 
 /**
- * handleApiRequest in-process, wired as functions/publish-command/handler.ts wires it (same
+ * handleApiRequest in-process, wired as functions/api/publish-command/handler.ts wires it (same
  * client settings, pointed at the sandbox), with the IoT client's send() timed: what the handler
  * adds on top of the publish round trip once a user's access is cached.
  */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { executionArnFor } from '../functions/post-authentication/core';
-import { executionName } from '../functions/shared/onboarding';
+import { executionArnFor } from '../functions/onboarding/post-authentication/core';
+import { executionName } from '../functions/shared/workflows/onboarding';
 import { AppClient, type Tokens } from '../sandbox/clients/app-client';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
 import { failureSummary, mapLimit, rejected } from './concurrency';
 
 export const BENCH_PASSWORD = 'Bench-Passw0rd!';

@@ -1,7 +1,7 @@
 import { AdminDeleteUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTClient, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { TRUST_DEFAULTS } from '../functions/shared/user-trust';
+import { TRUST_DEFAULTS } from '../functions/shared/trust/user-trust';
 import { BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
 import { distribution, distributions, type Distribution, type Distributions } from './stats';
 

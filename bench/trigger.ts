@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
-import { onPostAuthentication, type OnboardingAction } from '../functions/post-authentication/core';
-import { clientConfig } from '../functions/shared/clients';
-import { ONBOARDED_ATTRIBUTE } from '../functions/shared/onboarding';
-import { noCounter, silentLog } from '../functions/shared/observability';
+import { onPostAuthentication, type OnboardingAction } from '../functions/onboarding/post-authentication/core';
+import { clientConfig } from '../functions/shared/aws/clients';
+import { ONBOARDED_ATTRIBUTE } from '../functions/shared/workflows/onboarding';
+import { noCounter, silentLog } from '../functions/shared/observability/logging';
 import { callsBetween, snapshotCalls, totalCalls, type CallCounts } from './aws-calls';
 import { progress, startBenchSandbox } from './fixture';
 import { distribution, type Distribution } from './stats';
@@ -57,7 +57,7 @@ export async function benchTrigger(options: { invocations: number }): Promise<Tr
   const { sandbox } = fixture;
   const sfn = new SFNClient(
     clientConfig({
-      // As functions/post-authentication/handler.ts configures it, pointed at the sandbox.
+      // As functions/onboarding/post-authentication/handler.ts configures it, pointed at the sandbox.
       connectionTimeoutMs: 500,
       requestTimeoutMs: 1_200,
       maxAttempts: 2,

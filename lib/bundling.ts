@@ -1,3 +1,5 @@
+import { LAMBDA_NAMES } from '../functions/handlers';
+
 /**
  * How every Lambda is bundled. `ProductFunction` passes these to NodejsFunction's esbuild, and
  * the benchmark builds with the same values to report the sizes and cold starts that deploy.
@@ -13,7 +15,5 @@ export const LAMBDA_BUNDLING = {
   banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
 } as const;
 
-/** The functions of the product, by folder under `functions/`. */
-export const LAMBDA_SOURCES = ['post-authentication', 'resolve-identity', 'publish-welcome', 'publish-command', 'iot-authorizer',
-  'offboard-resolve', 'offboard-release-devices', 'offboard-delete-shadows', 'offboard-remove-identity', 'offboard-record', 'user-lifecycle',
-  'offboard-reconciler', 'policy-cleanup'] as const;
+/** The functions of the product, by name (their folders: functions/handlers.ts). */
+export const LAMBDA_SOURCES = LAMBDA_NAMES;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ADMIN_COMMANDS, type CommandLine, type RegisteredCommand } from './command-table';
 import { createClients, resolveTargets } from './context';
 import { CliError, createOutput, describeAwsFailure, ExitCodes } from './output';
-import { errorMessage } from '../functions/shared/error-name';
+import { errorMessage } from '../functions/shared/aws/error-name';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -4,10 +4,10 @@ import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoT } from '@aws-sdk/client-iot';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { clientConfig } from '../functions/shared/clients';
+import { clientConfig } from '../functions/shared/aws/clients';
 import { StackOutputs, type StackOutputKey } from '../functions/shared/stack-outputs';
 import { CliError } from './output';
-import { errorMessage } from '../functions/shared/error-name';
+import { errorMessage } from '../functions/shared/aws/error-name';
 
 /** The deployment the CLI operates on: stack outputs, or the same values from flags or env. */
 export interface Targets {

@@ -1,9 +1,9 @@
-import { errorMessage, errorName } from '../functions/shared/error-name';
+import { errorMessage, errorName } from '../functions/shared/aws/error-name';
 import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './app/cli-options';
 import { CONTROL_PATHS } from './wire/fault-control';
 import { runDemo } from './demo';
 import { timeline } from './demo/timeline';
-import { startSandbox, type Sandbox } from './index';
+import { startSandbox, type Sandbox } from '.';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

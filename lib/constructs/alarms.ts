@@ -5,7 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/shared/metrics';
+import { METRICS_NAMESPACE } from '../../functions/shared/observability/metrics';
 
 /** Every operational alarm looks at 5-minute sums. */
 export const ALARM_PERIOD = Duration.minutes(5);
@@ -41,7 +41,7 @@ export function closedWithoutSuccess(stateMachine: StateMachine): IMetric {
 
 /**
  * Failures of the functions that start executions: the `metricName` count each publishes (EMF,
- * dimension `service`, functions/shared/observability.ts) plus the invocations that crashed.
+ * dimension `service`, functions/shared/observability/logging.ts) plus the invocations that crashed.
  */
 export function starterFailures(metricName: string, starters: ReadonlyArray<{ service: string; fn: IFunction }>, label: string): IMetric {
   const usingMetrics: Record<string, IMetric> = {};

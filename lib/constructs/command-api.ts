@@ -9,7 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ApiRoutes } from '../../functions/shared/routes';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
-import { FunctionBudgets } from '../../functions/shared/time-budgets';
+import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 import type { OnboardingWorkflow } from './onboarding-workflow';

@@ -4,13 +4,14 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { LambdaName } from '../../functions/handlers';
 import { LAMBDA_BUNDLING } from '../bundling';
 import { acknowledge } from '../nag';
 import { functionEntry, PROJECT_ROOT } from '../paths';
 
 export interface ProductFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'role' | 'logGroup'> {
-  /** Folder under `functions/` holding `handler.ts`. */
-  readonly source: string;
+  /** The function's name in functions/handlers.ts, which says where its `handler.ts` is. */
+  readonly source: LambdaName;
   /** Log retention. Default one month. */
   readonly logRetention?: RetentionDays;
 }

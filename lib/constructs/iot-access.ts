@@ -5,8 +5,8 @@ import { CfnPolicy } from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import type { ProductFunction } from './function';
 import { acknowledge, nagAccount, nagRegion } from '../nag';
-import { devicePolicyDocument } from '../../functions/shared/device-policy';
-import { iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy';
+import { devicePolicyDocument } from '../../functions/shared/iot-policy/device-policy';
+import { iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy/user-policy';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 
 export interface IotAccessProps {

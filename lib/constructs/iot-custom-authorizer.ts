@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
-import { FunctionBudgets } from '../../functions/shared/time-budgets';
+import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
 
 export interface IotCustomAuthorizerProps {
   readonly userPool: IUserPool;

@@ -1,7 +1,7 @@
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { MetricNames } from '../../functions/shared/metrics';
+import { MetricNames } from '../../functions/shared/observability/metrics';
 import { alarmOnAny, closedWithoutSuccess, notify, starterFailures } from './alarms';
 import type { OffboardingWorkflow } from './offboarding-workflow';
 

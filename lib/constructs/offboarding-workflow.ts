@@ -6,9 +6,9 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
-import { ListUsersShares, reconcileRateProblem } from '../../functions/shared/quotas';
-import { FunctionBudgets } from '../../functions/shared/time-budgets';
-import { userLifecycleCdkEventPattern } from '../../functions/shared/lifecycle-events';
+import { ListUsersShares, reconcileRateProblem } from '../../functions/shared/aws/quotas';
+import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
+import { userLifecycleCdkEventPattern } from '../../functions/shared/identity/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { renderOffboardingDefinition } from '../../statemachines/offboarding';
 import { acknowledge, grantWildcard, nagAccount, nagRegion } from '../nag';
@@ -25,7 +25,7 @@ export interface OffboardingWorkflowProps {
   readonly reconcileEvery?: Duration;
   /**
    * Identities the reconciler checks per second (one ListUsers each). Default 5: the share of the
-   * account's 30 RPS ListUsers quota that offboarding leaves (functions/shared/quotas.ts). At most
+   * account's 30 RPS ListUsers quota that offboarding leaves (functions/shared/aws/quotas.ts). At most
    * 15; above 5, a storm of deletions makes both retry throttling.
    */
   readonly reconcileRate?: number;
@@ -158,7 +158,7 @@ export class OffboardingWorkflow extends Construct {
 
   /**
    * On stack deletion, the custom resource detaches every target of the user and device policies
-   * and deletes them (functions/policy-cleanup), because CloudFormation's own delete of a policy
+   * and deletes them (functions/stack/policy-cleanup), because CloudFormation's own delete of a policy
    * fails with DeleteConflict until detachment has propagated, for up to five minutes
    * (https://docs.aws.amazon.com/iot/latest/apireference/API_DeletePolicy.html).
    */

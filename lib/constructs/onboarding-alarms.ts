@@ -4,7 +4,7 @@ import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-log
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, MetricNames } from '../../functions/shared/metrics';
+import { METRICS_NAMESPACE, MetricNames } from '../../functions/shared/observability/metrics';
 import { ALARM_PERIOD, alarmOnAny, closedWithoutSuccess, notify, starterFailures } from './alarms';
 
 export interface OnboardingAlarmsProps {

@@ -10,7 +10,7 @@ import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 import { userShadowTask } from './user-shadow-task';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
-import { FunctionBudgets } from '../../functions/shared/time-budgets';
+import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
 
 export interface OnboardingWorkflowProps {
   readonly userPool: IUserPool;

@@ -12,7 +12,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
-import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../functions/shared/onboarding';
+import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../functions/shared/workflows/onboarding';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 
 export interface UserDirectoryProps {

@@ -8,11 +8,11 @@ import {
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import { clientConfig } from '../../functions/shared/clients';
-import { OWNER_ATTRIBUTE } from '../../functions/shared/device-policy';
+import { clientConfig } from '../../functions/shared/aws/clients';
+import { OWNER_ATTRIBUTE } from '../../functions/shared/iot-policy/device-policy';
 import { deviceNameMessage, deviceNameProblem } from '../../functions/shared/devices/device-name';
 import { releaseDevice } from '../../functions/shared/devices/ownership';
-import { thingNameProblem } from '../../functions/shared/shadow-limits';
+import { thingNameProblem } from '../../functions/shared/devices/shadow-limits';
 import { registerDevice } from '../../functions/shared/devices/register';
 import { describeDevice, listOwnedThings } from '../../functions/shared/devices/registry';
 import type { Clients, Targets } from '../context';

@@ -1,5 +1,5 @@
 import { ListAttachedPoliciesCommand, TestAuthorizationCommand } from '@aws-sdk/client-iot';
-import { iotResourceArn } from '../../functions/shared/iot-policy-engine';
+import { iotResourceArn } from '../../functions/shared/iot-policy/engine';
 import type { Clients, Targets } from '../context';
 import { CliError, ExitCodes, table, type Output } from '../output';
 import { describeOrFail, certificatesOf } from './devices';

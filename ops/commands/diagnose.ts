@@ -1,6 +1,6 @@
 import { TestAuthorizationCommand, type ActionType } from '@aws-sdk/client-iot';
-import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { evaluatePolicies, iotResourceArn } from '../../functions/shared/iot-policy-engine';
+import { iotPolicyDocument } from '../../functions/shared/iot-policy/user-policy';
+import { evaluatePolicies, iotResourceArn } from '../../functions/shared/iot-policy/engine';
 import type { Clients, Targets } from '../context';
 import { CliError, ExitCodes, table, type Output } from '../output';
 import { attachedPolicyNames, userFacts } from './users';

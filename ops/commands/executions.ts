@@ -85,7 +85,7 @@ type Who = Pick<FailureDetail, 'username' | 'sub' | 'identityId' | 'reason'>;
 
 /**
  * Who the execution is for: onboarding input names `username` and `sub`, offboarding input `sub`
- * and/or `identityId` and `reason` (functions/shared/offboarding.ts). Offboarding started from a
+ * and/or `identityId` and `reason` (functions/shared/workflows/offboarding.ts). Offboarding started from a
  * sub resolves the identity into `$.resolved` (statemachines/offboarding.asl.json), which the
  * failed state's input still carries: the identity that may still hold the policy.
  */

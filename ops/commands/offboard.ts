@@ -1,6 +1,6 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { executionArnFor } from '../../functions/shared/executions';
-import { offboardingExecutionName, OffboardingReasons, startOffboarding } from '../../functions/shared/offboarding';
+import { executionArnFor } from '../../functions/shared/workflows/executions';
+import { offboardingExecutionName, OffboardingReasons, startOffboarding } from '../../functions/shared/workflows/offboarding';
 import type { Clients, Targets } from '../context';
 import { CliError, type Output } from '../output';
 import { userFacts } from './users';

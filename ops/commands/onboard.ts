@@ -1,5 +1,5 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { executionName, replacementExecutionName, type OnboardingInput } from '../../functions/shared/onboarding';
+import { executionName, replacementExecutionName, type OnboardingInput } from '../../functions/shared/workflows/onboarding';
 import type { Clients, Targets } from '../context';
 import type { Output } from '../output';
 import { userFacts } from './users';

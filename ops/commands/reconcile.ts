@@ -1,5 +1,5 @@
-import { reconcile, type Finding } from '../../functions/offboard-reconciler/core';
-import { noCounter, silentLog } from '../../functions/shared/observability';
+import { reconcile, type Finding } from '../../functions/offboarding/reconciler/core';
+import { noCounter, silentLog } from '../../functions/shared/observability/logging';
 import type { Clients, Targets } from '../context';
 import { ExitCodes, table, type Output } from '../output';
 

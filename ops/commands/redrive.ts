@@ -1,9 +1,9 @@
 import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { errorMessage, errorName } from '../../functions/shared/error-name';
-import { executionArnFor } from '../../functions/shared/executions';
-import { findUserBySub } from '../../functions/shared/users';
-import { replacementExecutionName } from '../../functions/shared/onboarding';
-import { createPacer } from '../../functions/shared/pacing';
+import { errorMessage, errorName } from '../../functions/shared/aws/error-name';
+import { executionArnFor } from '../../functions/shared/workflows/executions';
+import { findUserBySub } from '../../functions/shared/identity/pool-users';
+import { replacementExecutionName } from '../../functions/shared/workflows/onboarding';
+import { createPacer } from '../../functions/shared/aws/pacing';
 import type { Clients, Targets } from '../context';
 import { ExitCodes, describeAwsFailure, table, type Output } from '../output';
 import type { WorkflowName } from '../workflows';

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { executionArnFor } from '../../functions/post-authentication/core';
-import { errorName } from '../../functions/shared/error-name';
-import { executionName } from '../../functions/shared/onboarding';
+import { executionArnFor } from '../../functions/onboarding/post-authentication/core';
+import { errorName } from '../../functions/shared/aws/error-name';
+import { executionName } from '../../functions/shared/workflows/onboarding';
 import type { Clients, Targets } from '../context';
 import { table, type Output } from '../output';
 import { attachedPolicyNames, userFacts } from './users';

@@ -1,8 +1,8 @@
 import { LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
-import { errorName } from '../../functions/shared/error-name';
-import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../functions/shared/onboarding';
+import { errorName } from '../../functions/shared/aws/error-name';
+import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../functions/shared/workflows/onboarding';
 import type { Clients, Targets } from '../context';
 import { CliError } from '../output';
 

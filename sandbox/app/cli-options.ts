@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidFaultSpec, parseFaultSpecs, type FaultSpec } from '../wire/faults';
 import type { SandboxPorts } from './options';
-import { errorMessage } from '../../functions/shared/error-name';
+import { errorMessage } from '../../functions/shared/aws/error-name';
 
 /** The AWS JSON APIs: `--<the service's endpoint prefix>-port` (as in `AWS_ENDPOINT_URL_<SERVICE>` and the SDK's endpoints). */
 const JSON_API_PORTS: ReadonlyArray<readonly [prefix: string, key: keyof SandboxPorts, what: string]> = [

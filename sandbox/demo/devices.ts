@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { MqttClient } from 'mqtt';
-import { twinTopic } from '../../functions/shared/iot-policy';
+import { twinTopic } from '../../functions/shared/iot-policy/user-policy';
 import { closed, nextMessage, type AppClient, type IotAccess } from '../clients/app-client';
-import type { Sandbox } from '../index';
+import type { Sandbox } from '..';
 
 export interface DemoUser {
   readonly username: string;

@@ -1,8 +1,8 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import { executionArnFor } from '../../functions/post-authentication/core';
-import { executionName } from '../../functions/shared/onboarding';
+import { executionArnFor } from '../../functions/onboarding/post-authentication/core';
+import { executionName } from '../../functions/shared/workflows/onboarding';
 import { AppClient, nextMessage, subOf } from '../clients/app-client';
-import type { Sandbox } from '../index';
+import type { Sandbox } from '..';
 import { demoOwnership, demoRefusals, type DemoUser } from './devices';
 import type { Timeline } from './timeline';
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorMessage } from '../../functions/shared/error-name';
+import { errorMessage } from '../../functions/shared/aws/error-name';
 
 /** An error answered in the calling service's wire format (`__type` / `x-amzn-ErrorType`). */
 export class AwsServiceError extends Error {

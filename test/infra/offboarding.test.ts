@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { userLifecycleEventPattern } from '../../functions/shared/lifecycle-events';
+import { userLifecycleEventPattern } from '../../functions/shared/identity/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
-import { FunctionBudgets } from '../../functions/shared/time-budgets';
+import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
 import { actionsOfRole, dependsTransitively, FUNCTION_BUDGETS, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, timeoutsOf, X_RAY } from './synth';
 
 let s: ReturnType<typeof synthesize>;

@@ -2,8 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
-import { iotPolicyDocument } from '../../functions/shared/iot-policy';
-import { devicePolicyDocument } from '../../functions/shared/device-policy';
+import { iotPolicyDocument } from '../../functions/shared/iot-policy/user-policy';
+import { devicePolicyDocument } from '../../functions/shared/iot-policy/device-policy';
 import { ApiRoutes } from '../../functions/shared/routes';
 import { actionsOfRole, FUNCTION_BUDGETS, joined, LOGS, logicalIdOf, roleOfFunctionIn, statementsOfRole, synthesize, testApp, timeoutsOf, X_RAY } from './synth';
 

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
-import { FunctionBudgets, type FunctionBudget } from '../../functions/shared/time-budgets';
+import { FunctionBudgets, type FunctionBudget } from '../../functions/shared/aws/time-budgets';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
 

@@ -1,5 +1,5 @@
 import { IoTClient } from '@aws-sdk/client-iot';
-import { iotPolicyDocument } from '../../functions/shared/iot-policy';
+import { iotPolicyDocument } from '../../functions/shared/iot-policy/user-policy';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
 import { CredentialStore } from '../../sandbox/wire/credentials';
 import { FaultInjector } from '../../sandbox/wire/faults';

@@ -1,4 +1,4 @@
-import type { Counter, Log } from '../../functions/shared/observability';
+import type { Counter, Log } from '../../functions/shared/observability/logging';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 
 export const SUB = '6b1f4c2e-8a7d-4f5b-9c3e-2d1a0b9c8e7f';

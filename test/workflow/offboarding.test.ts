@@ -7,12 +7,12 @@ import {
 import { DetachPolicyCommand, ListThingsCommand, ThrottlingException } from '@aws-sdk/client-iot';
 import { DeleteThingShadowCommand, ListNamedShadowsForThingCommand } from '@aws-sdk/client-iot-data-plane';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deleteUserShadows } from '../../functions/offboard-delete-shadows/core';
-import { releaseDevicesOf } from '../../functions/offboard-release-devices/core';
-import { recordOffboarding } from '../../functions/offboard-record/core';
-import { removeIdentity } from '../../functions/offboard-remove-identity/core';
-import { resolveOffboarding } from '../../functions/offboard-resolve/core';
-import { noCounter, silentLog } from '../../functions/shared/observability';
+import { deleteUserShadows } from '../../functions/offboarding/delete-shadows/core';
+import { releaseDevicesOf } from '../../functions/offboarding/release-devices/core';
+import { recordOffboarding } from '../../functions/offboarding/record/core';
+import { removeIdentity } from '../../functions/offboarding/remove-identity/core';
+import { resolveOffboarding } from '../../functions/offboarding/resolve/core';
+import { noCounter, silentLog } from '../../functions/shared/observability/logging';
 import { createTaskHandlers, runDefinition } from '../../sandbox/services/stepfunctions/task-runtime';
 import { OffboardingStates, renderOffboardingDefinition } from '../../statemachines/offboarding';
 import { mockedClients } from '../support/mocked-clients';

@@ -3,9 +3,9 @@ import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identi
 import { AttachPolicyCommand, LimitExceededException, ThrottlingException } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { publishWelcome } from '../../functions/publish-welcome/core';
-import { resolveIdentity } from '../../functions/resolve-identity/core';
-import { silentLog } from '../../functions/shared/observability';
+import { publishWelcome } from '../../functions/onboarding/publish-welcome/core';
+import { resolveIdentity } from '../../functions/onboarding/resolve-identity/core';
+import { silentLog } from '../../functions/shared/observability/logging';
 import { createTaskHandlers, runDefinition } from '../../sandbox/services/stepfunctions/task-runtime';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
 import { mockedClients } from '../support/mocked-clients';

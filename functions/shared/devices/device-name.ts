@@ -1,6 +1,6 @@
-import { namedError } from '../errors';
-import { IDENTITY_ID_PATTERN } from '../offboarding';
-import { SHADOW_NAME_PATTERN, thingNameProblem } from '../shadow-limits';
+import { namedError } from '../aws/errors';
+import { IDENTITY_ID_PATTERN } from '../workflows/offboarding';
+import { SHADOW_NAME_PATTERN, thingNameProblem } from './shadow-limits';
 
 /**
  * The names a device may have (design section 8). A device's name is its thing name AND the name

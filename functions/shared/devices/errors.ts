@@ -1,4 +1,4 @@
-import { namedError } from '../errors';
+import { namedError } from '../aws/errors';
 
 /**
  * Named outcomes of the device-ownership core (design section 8). The names are a contract: the

@@ -1,8 +1,8 @@
 import { DeleteThingShadowCommand, UpdateThingShadowCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import { classifyAwsError, toUpstreamError } from '../aws-errors';
-import { SHADOW_NAME_PATTERN } from '../shadow-limits';
+import { classifyAwsError, toUpstreamError } from '../aws/classify';
+import { SHADOW_NAME_PATTERN } from './shadow-limits';
 import { CLAIM_HASH_ATTRIBUTE, claimCodeMatches } from './claim-code';
-import { OWNER_ATTRIBUTE } from '../device-policy';
+import { OWNER_ATTRIBUTE } from '../iot-policy/device-policy';
 import { formatClaimRecord, lockedForSeconds, parseClaimRecord, withFailure } from './claim-guard';
 import { AlreadyClaimedError, ClaimContendedError, ClaimRateLimitedError, DeviceNotFoundError, InvalidClaimCodeError } from './errors';
 import { describeDevice, RELEASED_FROM_ATTRIBUTE, writeAttributes, type DeviceRecord, type Iot } from './registry';

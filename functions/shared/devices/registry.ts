@@ -1,6 +1,6 @@
-import { classifyAwsError, toUpstreamError } from '../aws-errors';
-import type { IotControlPlane } from '../iot-control-plane/api';
-import { OWNER_ATTRIBUTE } from '../device-policy';
+import { classifyAwsError, toUpstreamError } from '../aws/classify';
+import type { IotControlPlane } from '../aws/iot-control-plane/api';
+import { OWNER_ATTRIBUTE } from '../iot-policy/device-policy';
 import { DeviceNotFoundError } from './errors';
 
 /**

@@ -57,7 +57,7 @@ export function sandboxHandle({ ctx, services, directory, lambda, api, descripti
     identityPoolId: directory.identityPoolId,
     developerProviderName: DEVELOPER_PROVIDER,
     policyName: POLICY_NAME,
-    /** The device policy (functions/shared/device-policy.ts) that registered devices' certificates carry. */
+    /** The device policy (functions/shared/iot-policy/device-policy.ts) that registered devices' certificates carry. */
     devicePolicyName: DEVICE_POLICY_NAME,
     authenticatedRoleArn: AUTHENTICATED_ROLE_ARN,
     faults: ctx.faults,

@@ -1,4 +1,4 @@
-import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../../functions/shared/onboarding';
+import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../../functions/shared/workflows/onboarding';
 import { AUTHENTICATED_ROLE_ARN, DEVELOPER_PROVIDER, SANDBOX_STACK } from './names';
 import type { SandboxServices } from './services';
 

@@ -1,5 +1,5 @@
-import { devicePolicyDocument } from '../../../functions/shared/device-policy';
-import { iotPolicyDocument } from '../../../functions/shared/iot-policy';
+import { devicePolicyDocument } from '../../../functions/shared/iot-policy/device-policy';
+import { iotPolicyDocument } from '../../../functions/shared/iot-policy/user-policy';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import type { IotCore } from '../../services/iot/core';
 import type { LambdaRuntime } from '../lambda';

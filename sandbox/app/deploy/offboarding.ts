@@ -1,5 +1,5 @@
 import { IoTClient } from '@aws-sdk/client-iot';
-import { userLifecycleEventPattern } from '../../../functions/shared/lifecycle-events';
+import { userLifecycleEventPattern } from '../../../functions/shared/identity/lifecycle-events';
 import { renderOffboardingDefinition } from '../../../statemachines/offboarding';
 import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../wire/account';
 import type { EventBus } from '../../services/eventbridge';

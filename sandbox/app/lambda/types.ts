@@ -1,6 +1,8 @@
+import type { LambdaName } from '../../../functions/handlers';
+
 export interface FunctionSpec {
-  /** Folder under `functions/`. */
-  readonly source: string;
+  /** The function's name in functions/handlers.ts (the one list of handler entries). */
+  readonly source: LambdaName;
   /** The function's environment, as CDK would set it. */
   readonly environment: Record<string, string>;
 }

@@ -5,7 +5,7 @@ import {
   COGNITO_IDP_CLOUDTRAIL_SOURCE,
   type CognitoCloudTrailRecord,
   type UserLifecycleEventName,
-} from '../../../functions/shared/lifecycle-events';
+} from '../../../functions/shared/identity/lifecycle-events';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import type { IssuedCredentials } from '../../wire/credentials';
 import type { PoolRecord, UserRecord } from './state';

@@ -1,5 +1,5 @@
-import type { CognitoCloudTrailRecord } from '../../../functions/shared/lifecycle-events';
-import { CLOUDTRAIL_DETAIL_TYPE } from '../../../functions/shared/lifecycle-events';
+import type { CognitoCloudTrailRecord } from '../../../functions/shared/identity/lifecycle-events';
+import { CLOUDTRAIL_DETAIL_TYPE } from '../../../functions/shared/identity/lifecycle-events';
 import type { PutEventsEntry } from './bus';
 
 /**

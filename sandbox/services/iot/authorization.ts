@@ -6,16 +6,16 @@ import {
   type NamedPolicy,
   type PolicyDocumentLike,
   type RequestContext,
-} from '../../../functions/shared/iot-policy-engine';
+} from '../../../functions/shared/iot-policy/engine';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import type { Principal } from '../../wire/credentials';
 
-export type { NamedPolicy, PolicyDocumentLike, PolicyStatementLike } from '../../../functions/shared/iot-policy-engine';
+export type { NamedPolicy, PolicyDocumentLike, PolicyStatementLike } from '../../../functions/shared/iot-policy/engine';
 
 /**
  * Who may do what in the sandbox's AWS IoT Core: the principals the sandbox knows, and the
  * decision for one request with the first cause an operator should fix. Policy evaluation itself
- * (resources, variables, conditions) is the product's engine, functions/shared/iot-policy-engine.
+ * (resources, variables, conditions) is the product's engine, functions/shared/iot-policy/engine.
  *
  * Mirrored AWS behaviour: "Authorization with Amazon Cognito identities" (cog-iot-policies): an
  * authenticated Cognito identity needs BOTH the IAM policy of the identity pool's authenticated

@@ -4,7 +4,7 @@ import type { FaultInjector } from '../../wire/faults';
 import { AwsServiceError, parseJsonBody, sendError, sendJson, startHttpServer, type StartedServer } from '../../wire/http';
 import { verifySignedRequest } from '../../wire/sigv4';
 import { SIGNING_NAMES } from '../../wire/signing-names';
-import { evaluatePolicies } from '../../../functions/shared/iot-policy-engine';
+import { evaluatePolicies } from '../../../functions/shared/iot-policy/engine';
 import type { AuthorizerRegistry } from './custom-auth';
 import { policyArn, type IotRegistry } from './registry';
 import type { AuthorizationContext } from './authorization';

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { AwsServiceError } from '../../wire/http';
 import { parseRequest } from '../../wire/validation';
-import { evaluatePolicies, type RequestContext } from '../../../functions/shared/iot-policy-engine';
+import { evaluatePolicies, type RequestContext } from '../../../functions/shared/iot-policy/engine';
 import type { AuthorizationContext, IotAction } from './authorization';
 import type { IotRegistry, StoredPolicy } from './registry';
 

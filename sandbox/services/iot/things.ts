@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConnectionThing } from '../../../functions/shared/iot-policy-engine';
+import type { ConnectionThing } from '../../../functions/shared/iot-policy/engine';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import { AwsServiceError } from '../../wire/http';
 

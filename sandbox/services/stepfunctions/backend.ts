@@ -28,7 +28,7 @@ import { paginate } from './pagination';
 import { parse } from './requests';
 import { runDefinition, validateDefinition, type RunDefinitionOptions, type RunResult, type RuntimeEvent } from './runner';
 import type { TaskHandlers } from './task-runtime';
-import { errorMessage } from '../../../functions/shared/error-name';
+import { errorMessage } from '../../../functions/shared/aws/error-name';
 
 export interface StateMachineRegistration {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { TaskError } from './task-error';
-import { errorMessage } from '../../../functions/shared/error-name';
+import { errorMessage } from '../../../functions/shared/aws/error-name';
 
 /** A function bound to a Lambda task: receives the invocation payload, returns the result. */
 export type LambdaFunction = (payload: unknown) => Promise<unknown>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { iot as deviceIot, mqtt as deviceMqtt } from 'aws-iot-device-sdk-v2';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twinTopic } from '../../../functions/shared/iot-policy';
+import { twinTopic } from '../../../functions/shared/iot-policy/user-policy';
 import { nextMessage } from '../../../sandbox/clients/app-client';
 import { closed, startHarness, within, type Harness } from './harness';
 

@@ -5,10 +5,10 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { MqttClient } from 'mqtt';
-import { executionArnFor } from '../../../functions/post-authentication/core';
-import { executionName } from '../../../functions/shared/onboarding';
+import { executionArnFor } from '../../../functions/onboarding/post-authentication/core';
+import { executionName } from '../../../functions/shared/workflows/onboarding';
 import { AppClient, subOf, type IotAccess } from '../../../sandbox/clients/app-client';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/index';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox';
 
 /** One sandbox per test file, real clients only, and the users a test needs. */
 export async function startHarness(options: SandboxOptions = {}) {

@@ -4,7 +4,7 @@ import { GetThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRUST_DEFAULTS } from '../../../functions/shared/user-trust';
+import { TRUST_DEFAULTS } from '../../../functions/shared/trust/user-trust';
 import { ApiRequestError } from '../../../sandbox/clients/app-client';
 import { closed, startHarness, within, type Harness } from './harness';
 

@@ -1,6 +1,6 @@
 import { AdminDeleteUserCommand, AdminDisableUserCommand, DeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUserLifecycleEvent, userLifecycleEventPattern, type UserLifecycleEvent } from '../../../functions/shared/lifecycle-events';
+import { parseUserLifecycleEvent, userLifecycleEventPattern, type UserLifecycleEvent } from '../../../functions/shared/identity/lifecycle-events';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

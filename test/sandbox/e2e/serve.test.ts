@@ -9,8 +9,8 @@ import { AdminConfirmSignUpCommand, CognitoIdentityProviderClient } from '@aws-s
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { executionArnFor } from '../../../functions/post-authentication/core';
-import { executionName } from '../../../functions/shared/onboarding';
+import { executionArnFor } from '../../../functions/onboarding/post-authentication/core';
+import { executionName } from '../../../functions/shared/workflows/onboarding';
 import { AppClient, subOf } from '../../../sandbox/clients/app-client';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
 

@@ -1,5 +1,5 @@
 import type { AedesOptions, AedesPublishPacket, Client, Subscription } from 'aedes';
-import { SHADOW_LIMITS } from '../../../../functions/shared/shadow-limits';
+import { SHADOW_LIMITS } from '../../../../functions/shared/devices/shadow-limits';
 import { iotArn } from '../authorization';
 import type { BrokerState } from './state';
 

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import type { PolicyDocumentLike } from '../../../../functions/shared/iot-policy-engine';
+import type { PolicyDocumentLike } from '../../../../functions/shared/iot-policy/engine';
 import { parsePolicyDocument } from '../registry';
 import { documentIssues } from '../../../wire/validation';
 import { AUTHORIZER_TIMEOUT_MS, MAX_POLICY_DOCUMENTS, MAX_POLICY_DOCUMENT_CHARS, MAX_SESSION_S, MIN_SESSION_S, PRINCIPAL_ID } from './limits';
 import type { AuthorizerInvocation, CustomAuthorizerEvent, CustomAuthorizerHandler, SandboxTimers } from './types';
-import { errorMessage } from '../../../../functions/shared/error-name';
+import { errorMessage } from '../../../../functions/shared/aws/error-name';
 
 /** Runs an authorizer Lambda with its 5-second limit and validates its JSON answer. */
 export async function invokeHandler(handler: CustomAuthorizerHandler, event: CustomAuthorizerEvent, timers: SandboxTimers, name: string): Promise<AuthorizerInvocation> {

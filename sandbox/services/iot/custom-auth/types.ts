@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { PolicyDocumentLike } from '../../../../functions/shared/iot-policy-engine';
+import type { PolicyDocumentLike } from '../../../../functions/shared/iot-policy/engine';
 import type { CustomAuthorizerPrincipal } from '../authorization';
 
 export type AuthorizerStatus = 'ACTIVE' | 'INACTIVE';

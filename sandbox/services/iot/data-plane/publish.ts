@@ -1,4 +1,4 @@
-import { SHADOW_LIMITS } from '../../../../functions/shared/shadow-limits';
+import { SHADOW_LIMITS } from '../../../../functions/shared/devices/shadow-limits';
 import { AwsServiceError } from '../../../wire/http';
 import { iotArn } from '../authorization';
 import { decodeLabel, type DataPlaneCall, type IotDataPlaneOptions } from './call';

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { SHADOW_LIMITS } from '../../../../functions/shared/shadow-limits';
+import { SHADOW_LIMITS } from '../../../../functions/shared/devices/shadow-limits';
 
 /**
  * The largest MQTT control packet the sandbox reads: AWS IoT's 128 KB message payload quota

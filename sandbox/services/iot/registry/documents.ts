@@ -1,6 +1,6 @@
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../../wire/account';
 import { AwsServiceError } from '../../../wire/http';
-import type { PolicyDocumentLike, PolicyStatementLike } from '../../../../functions/shared/iot-policy-engine';
+import type { PolicyDocumentLike, PolicyStatementLike } from '../../../../functions/shared/iot-policy/engine';
 
 export interface StoredPolicy {
   readonly policyName: string;

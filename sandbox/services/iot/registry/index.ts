@@ -1,4 +1,4 @@
-import type { NamedPolicy, PolicyDocumentLike } from '../../../../functions/shared/iot-policy-engine';
+import type { NamedPolicy, PolicyDocumentLike } from '../../../../functions/shared/iot-policy/engine';
 import { AwsServiceError } from '../../../wire/http';
 import type { AuthorizationContext } from '../authorization';
 import { MAX_POLICIES_PER_TARGET, parsePolicyDocument, type StoredPolicy } from './documents';

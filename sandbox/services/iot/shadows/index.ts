@@ -1,4 +1,4 @@
-import { SHADOW_LIMITS, SHADOW_NAME_PATTERN, thingNameProblem } from '../../../../functions/shared/shadow-limits';
+import { SHADOW_LIMITS, SHADOW_NAME_PATTERN, thingNameProblem } from '../../../../functions/shared/devices/shadow-limits';
 import { fullDocument, message } from './documents';
 import { deleteShadow, getShadow, updateShadow, type ShadowCall } from './operations';
 import { invalid, parseBody, tooLarge } from './request';

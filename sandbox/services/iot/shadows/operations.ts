@@ -1,4 +1,4 @@
-import { SHADOW_LIMITS } from '../../../../functions/shared/shadow-limits';
+import { SHADOW_LIMITS } from '../../../../functions/shared/devices/shadow-limits';
 import { byteLength, computeDelta, fullDocument, mergeMetadata, mergeState, message, pickMetadata, snapshot, stampMetadata } from './documents';
 import { tooLarge, type ParsedUpdate } from './request';
 import type { JsonObject, ShadowError, ShadowMessage, ShadowResult, StoredShadow } from './types';

@@ -1,4 +1,4 @@
-import { SHADOW_LIMITS, jsonDepth } from '../../../../functions/shared/shadow-limits';
+import { SHADOW_LIMITS, jsonDepth } from '../../../../functions/shared/devices/shadow-limits';
 import { byteLength, isObject } from './documents';
 import type { JsonObject, ShadowError, ShadowRequest } from './types';
 

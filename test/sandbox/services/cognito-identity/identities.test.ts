@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { credentialsForIdentity, resolveDeveloperIdentity } from '../../../../functions/shared/identity';
+import { credentialsForIdentity, resolveDeveloperIdentity } from '../../../../functions/shared/identity/developer-identity';
 import { errorOf } from '../../../support/aws-error';
 import { cognitoIdentityFixture, PROVIDER, ROLE } from '../../../support/cognito-identity-fixture';
 import { fileFixture } from '../../../support/file-fixture';

@@ -15,7 +15,7 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLOUDTRAIL_HIDDEN_VALUE, parseUserLifecycleEvent, userLifecycleEventPattern, type CognitoCloudTrailRecord } from '../../../../functions/shared/lifecycle-events';
+import { CLOUDTRAIL_HIDDEN_VALUE, parseUserLifecycleEvent, userLifecycleEventPattern, type CognitoCloudTrailRecord } from '../../../../functions/shared/identity/lifecycle-events';
 import { startCognitoIdp, type CognitoIdpServer } from '../../../../sandbox/services/cognito-idp';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { EventBus, cloudTrailEntry, type DeliveredEvent } from '../../../../sandbox/services/eventbridge';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { userLifecycleEventPattern } from '../../../../functions/shared/lifecycle-events';
+import { userLifecycleEventPattern } from '../../../../functions/shared/identity/lifecycle-events';
 import { EventBus, matchesPattern, type DeliveredEvent } from '../../../../sandbox/services/eventbridge';
 
 const event = {

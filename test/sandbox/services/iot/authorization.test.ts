@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iotPolicyDocument } from '../../../../functions/shared/iot-policy';
+import { iotPolicyDocument } from '../../../../functions/shared/iot-policy/user-policy';
 import {
   authorize,
   iotArn,

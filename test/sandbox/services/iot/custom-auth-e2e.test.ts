@@ -1,4 +1,4 @@
-import { checkUser, TRUST_DEFAULTS, TrustCache } from '../../../../functions/shared/user-trust';
+import { checkUser, TRUST_DEFAULTS, TrustCache } from '../../../../functions/shared/trust/user-trust';
 import { createHmac, randomUUID } from 'node:crypto';
 import {
   AdminCreateUserCommand,
@@ -10,8 +10,8 @@ import {
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { iot, mqtt } from 'aws-iot-device-sdk-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeConnect, principalIdFor, type AuthorizerDeps } from '../../../../functions/iot-authorizer/core';
-import { silentLog } from '../../../../functions/shared/observability';
+import { authorizeConnect, principalIdFor, type AuthorizerDeps } from '../../../../functions/authorizer/iot-authorizer/core';
+import { silentLog } from '../../../../functions/shared/observability/logging';
 import { startCognitoIdp, type CognitoIdpServer } from '../../../../sandbox/services/cognito-idp';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../../../sandbox/wire/account';
 import { CredentialStore } from '../../../../sandbox/wire/credentials';
@@ -24,7 +24,7 @@ import { createSandboxTlsMaterial } from '../../../../sandbox/services/iot/tls';
 /**
  * The custom-authorizer path end to end: aws-iot-device-sdk-v2's custom-authorizer connection
  * (MQTT over TLS, ALPN "mqtt") → the sandbox broker → the REAL authorizer core
- * (functions/iot-authorizer/core.ts) → the sandbox user pool (InitiateAuth with SECRET_HASH, or
+ * (functions/authorizer/iot-authorizer/core.ts) → the sandbox user pool (InitiateAuth with SECRET_HASH, or
  * a locally verified ID token) → the per-user policy it answers, enforced by the broker.
  */
 

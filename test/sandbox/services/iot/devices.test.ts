@@ -4,7 +4,7 @@ import { iot as deviceIot, mqtt as deviceMqtt } from 'aws-iot-device-sdk-v2';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { generate } from 'selfsigned';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { devicePolicyDocument } from '../../../../functions/shared/device-policy';
+import { devicePolicyDocument } from '../../../../functions/shared/iot-policy/device-policy';
 import { closed, nextMessage } from '../../../../sandbox/clients/app-client';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { CredentialStore } from '../../../../sandbox/wire/credentials';

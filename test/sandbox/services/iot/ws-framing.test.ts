@@ -3,7 +3,7 @@ import { createConnection } from 'node:net';
 import { AttachPolicyCommand, CreatePolicyCommand, IoTClient } from '@aws-sdk/client-iot';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iotPolicyDocument } from '../../../../functions/shared/iot-policy';
+import { iotPolicyDocument } from '../../../../functions/shared/iot-policy/user-policy';
 import { presignMqttUrl } from '../../../../sandbox/clients/app-client';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION as REGION } from '../../../../sandbox/wire/account';
 import { CredentialStore } from '../../../../sandbox/wire/credentials';

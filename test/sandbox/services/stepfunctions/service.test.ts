@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { executionArnFor, onPostAuthentication } from '../../../../functions/post-authentication/core';
-import { executionName } from '../../../../functions/shared/onboarding';
+import { executionArnFor, onPostAuthentication } from '../../../../functions/onboarding/post-authentication/core';
+import { executionName } from '../../../../functions/shared/workflows/onboarding';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { CredentialStore } from '../../../../sandbox/wire/credentials';
 import { FaultInjector } from '../../../../sandbox/wire/faults';

@@ -6,7 +6,7 @@ import {
 import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InvalidInputError, UpstreamThrottledError } from '../../../../functions/shared/errors';
+import { InvalidInputError, UpstreamThrottledError } from '../../../../functions/shared/aws/errors';
 import { parseDefinition } from '../../../../sandbox/services/stepfunctions/definition';
 import { createTaskHandlers, runDefinition, type LambdaFunction } from '../../../../sandbox/services/stepfunctions/task-runtime';
 import { OnboardingStates, renderOnboardingDefinition } from '../../../../statemachines/onboarding';
