@@ -1,3 +1,4 @@
+import type { DiagnoseCause } from '../../functions/shared/iot-policy/denial-causes';
 import { TestAuthorizationCommand, type ActionType } from '@aws-sdk/client-iot';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy/user-policy';
 import { evaluatePolicies, iotResourceArn } from '../../functions/shared/iot-policy/engine';
@@ -7,13 +8,7 @@ import { attachedPolicyNames, userFacts } from './users';
 
 export type DiagnoseAction = 'connect' | 'publish' | 'subscribe' | 'receive';
 
-export type DiagnoseCause =
-  | 'allowed'
-  | 'no-identity'
-  | 'no-policy-attached'
-  | 'client-id-mismatch'
-  | 'topic-outside-iot-policy'
-  | 'iam-role-denies';
+export type { DiagnoseCause };
 
 export const DIAGNOSE_ACTIONS: Record<DiagnoseAction, { iot: string; type: ActionType; resource: 'client' | 'topic' | 'topicfilter' }> = {
   connect: { iot: 'iot:Connect', type: 'CONNECT', resource: 'client' },

@@ -1,4 +1,4 @@
-import type { DiagnoseCause } from '../../../ops/commands/diagnose';
+import type { DiagnoseCause } from '../../../functions/shared/iot-policy/denial-causes';
 import type { AuthorizationDecision, AuthorizationReason, IotAction } from './authorization';
 
 /**
