@@ -32,8 +32,10 @@ async function probeStatesTimeoutClass(): Promise<ErrorClass> {
 
 /**
  * A task timeout as the library's own: `States.Timeout` (TimeoutSeconds) or
- * `States.HeartbeatTimeout` (HeartbeatSeconds), neither matched by `States.TaskFailed`.
- * The library reads `message` as the Cause.
+ * `States.HeartbeatTimeout` (HeartbeatSeconds), neither matched by `States.TaskFailed`. A
+ * heartbeat timeout was a States.Timeout until Step Functions gave it its own name in 2021, and
+ * catchers on States.Timeout still match it (definition.ts; aws/aws-cdk#16084): States.TaskFailed,
+ * which never matched it, is taken to match it still. The library reads `message` as the Cause.
  */
 export async function statesTimeoutError(name: 'States.Timeout' | 'States.HeartbeatTimeout', cause: string): Promise<Error> {
   statesTimeoutClass ??= probeStatesTimeoutClass();
