@@ -19,3 +19,8 @@ export function withTaskToken(parameters: unknown, token: string): unknown {
   }
   return parameters;
 }
+
+/** Whether the processed Parameters use `$$.Task.Token` (the placeholder is in them). */
+export function mentionsTaskToken(parameters: unknown): boolean {
+  return JSON.stringify(parameters ?? null).includes(TASK_TOKEN_PLACEHOLDER);
+}

@@ -1,4 +1,4 @@
-import { withTaskToken } from './context-task-token';
+import { mentionsTaskToken, withTaskToken } from './context-task-token';
 import type { AslDefinition, AslState } from './definition';
 import { isCallbackResource, taskStates } from './definition';
 import type { RunDefinitionOptions, RuntimeEvent, TaskEvent } from './run-types';
@@ -53,6 +53,8 @@ async function runAttempt(attempt: Attempt, parameters: unknown, callbacks: Call
   const { stateName, state, resource, now, emitTask } = attempt;
   const isCallback = isCallbackResource(resource);
   if (isCallback && !callbacks) throw namedError('States.Runtime', `${resource} needs the service's task tokens (run it through the Step Functions service)`);
+  // Only a callback task has a token to give; the placeholder must not reach a service.
+  if (!isCallback && mentionsTaskToken(parameters)) throw namedError('States.Runtime', `$$.Task.Token is only given to .waitForTaskToken tasks (state ${stateName})`);
   const wait = isCallback ? callbacks?.open(deadlinesOf(state)) : undefined;
   const effective = wait ? withTaskToken(parameters, wait.token) : parameters;
   emitTask({

@@ -105,6 +105,38 @@ describe('callback tasks (sqs:sendMessage.waitForTaskToken)', () => {
     expect(await f.sfn.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ error: 'Admission.Unknown', cause: 'no such tier' });
   });
 
+  it('runs sqs:sendMessage without the suffix as request-response: the SendMessage output is the result', async () => {
+    const plain = f.register('notify', {
+      StartAt: 'Notify',
+      States: { Notify: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: f.queue.queueUrl, MessageBody: 'hello' }, End: true } },
+    });
+    const executionArn = await f.start(plain);
+
+    expect(await f.service.waitForExecution(executionArn)).toBe('SUCCEEDED');
+    expect((await f.queue.nextMessage()).MessageBody).toBe('hello');
+    const { output } = await f.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(JSON.parse(output ?? '')).toEqual({ MessageId: expect.any(String), MD5OfMessageBody: '5d41402abc4b2a76b9719d911017c592' });
+  });
+
+  it('refuses $$.Task.Token in a task without .waitForTaskToken with States.Runtime (a sandbox rule)', async () => {
+    const plain = f.register('notify-token', {
+      StartAt: 'Notify',
+      States: {
+        Notify: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage',
+          Parameters: { QueueUrl: f.queue.queueUrl, MessageBody: { 'token.$': '$$.Task.Token' } },
+          End: true,
+        },
+      },
+    });
+    const executionArn = await f.start(plain);
+
+    expect(await f.service.waitForExecution(executionArn)).toBe('FAILED');
+    expect((await f.sfn.send(new DescribeExecutionCommand({ executionArn }))).error).toBe('States.Runtime');
+    expect(f.queue.received).toHaveLength(0);
+  });
+
   it('fails the task with SQS.<Error>Exception when SendMessage fails, without waiting', async () => {
     f.queue.failNext('QueueDoesNotExist', 'The specified queue does not exist.');
     const executionArn = await f.start(stateMachineArn);
