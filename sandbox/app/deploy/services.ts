@@ -61,7 +61,7 @@ export async function startServices(options: SandboxOptions, ctx: SandboxContext
   );
   const secretsManager = await started(startSecretsManager({ store, faults, now, ...port(ports.secretsManager) }));
   const retries = options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {};
-  const sfn = await started(startStepFunctions({ faults, store, now, ...port(ports.stepFunctions), ...retries }));
+  const sfn = await started(startStepFunctions({ faults, store, now, timers: ctx.clock.timers, ...port(ports.stepFunctions), ...retries }));
   return { control, idp, identity, tls, iot, secretsManager, sfn };
 }
 
