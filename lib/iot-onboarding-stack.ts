@@ -77,8 +77,9 @@ export class IotOnboardingStack extends Stack {
     });
 
     // Whatever can attach the user policy is deleted before the cleanup detaches and deletes it:
-    // the onboarding state machine (AttachPolicy), and the trigger and the API that start it.
-    this.offboarding.cleanUpAfter(this.onboarding.stateMachine, this.onboarding.trigger, this.commands.handler);
+    // the attach gate's worker (AttachPolicy), the onboarding state machine that feeds it, and the
+    // trigger and the API that start it.
+    this.offboarding.cleanUpAfter(this.onboarding.attachGate.worker, this.onboarding.stateMachine, this.onboarding.trigger, this.commands.handler);
 
     this.customAuthorizer = new IotCustomAuthorizer(this, 'CustomAuthorizer', {
       userPool: this.users.userPool,

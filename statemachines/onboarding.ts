@@ -8,7 +8,7 @@ import { definitionRenderer } from './render';
 export interface OnboardingSubstitutions {
   readonly ResolveIdentityFunctionArn: string;
   readonly PublishWelcomeFunctionArn: string;
-  readonly IotPolicyName: string;
+  readonly AttachQueueUrl: string;
   readonly UserPoolId: string;
 }
 

@@ -1,11 +1,12 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { acknowledge, grantWildcard, nagAccount, nagRegion } from '../nag';
+import { acknowledge, nagAccount, nagRegion } from '../nag';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
+import { AttachGate } from './attach-gate';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 import { userShadowTask } from './user-shadow-task';
@@ -24,6 +25,8 @@ export interface OnboardingWorkflowProps {
   readonly onboardingVersion?: string;
   /** Execution log retention. Default one month. */
   readonly logRetention?: RetentionDays;
+  /** AttachPolicy calls per second the attach gate spends. Default 12, below the 15 TPS quota. */
+  readonly attachRate?: number;
 }
 
 /**
@@ -37,6 +40,8 @@ export class OnboardingWorkflow extends Construct {
   readonly trigger: ProductFunction;
   readonly resolveIdentity: ProductFunction;
   readonly publishWelcome: ProductFunction;
+  /** The queue and paced consumer every execution's AttachPolicy goes through. */
+  readonly attachGate: AttachGate;
   readonly onboardingVersion: string;
   readonly executionLogs: LogGroup;
   private readonly constructedArn: string;
@@ -48,6 +53,11 @@ export class OnboardingWorkflow extends Construct {
     this.onboardingVersion = props.onboardingVersion ?? '1';
 
     ({ resolveIdentity: this.resolveIdentity, publishWelcome: this.publishWelcome } = this.createTasks(props));
+    this.attachGate = new AttachGate(this, 'AttachGate', {
+      policyName: props.access.policyName,
+      policyArn: props.access.policyArn,
+      ...(props.attachRate !== undefined ? { ratePerSecond: props.attachRate } : {}),
+    });
 
     // A fixed name that survived `cdk destroy` (RETAIN) would make the next deploy fail with
     // ResourceAlreadyExists: the group is deleted with the stack.
@@ -66,7 +76,7 @@ export class OnboardingWorkflow extends Construct {
         renderOnboardingDefinition({
           ResolveIdentityFunctionArn: this.resolveIdentity.functionArn,
           PublishWelcomeFunctionArn: this.publishWelcome.functionArn,
-          IotPolicyName: props.access.policyName,
+          AttachQueueUrl: this.attachGate.queue.queueUrl,
           UserPoolId: props.userPool.userPoolId,
         }),
       ),
@@ -109,7 +119,7 @@ export class OnboardingWorkflow extends Construct {
     return { resolveIdentity, publishWelcome };
   }
 
-  /** What the state machine's role may do: invoke its two tasks, attach the policy, mark the user. */
+  /** What the state machine's role may do: invoke its two tasks, hand identities to the attach gate, mark the user. */
   private grantStateMachineActions(props: OnboardingWorkflowProps): void {
     // Unqualified ARNs only: the ASL invokes $LATEST, so no `:*` version wildcard is granted.
     this.stateMachine.addToRolePolicy(
@@ -124,14 +134,8 @@ export class OnboardingWorkflow extends Construct {
         resources: [props.userPool.userPoolArn],
       }),
     );
-    // iot:AttachPolicy has no resource type for a Cognito identity target (Service Authorization
-    // Reference, AWS IoT); the ASL names the one policy it attaches.
-    grantWildcard(
-      this.stateMachine,
-      this.stateMachine.role,
-      ['iot:AttachPolicy'],
-      'iot:AttachPolicy to a Cognito identity and the X-Ray/log-delivery actions have no IAM resource type; the definition attaches only the product policy.',
-    );
+    this.attachGate.grantHandOff(this.stateMachine);
+    acknowledge(this.stateMachine.role, 'IAM5[Resource::*]', 'The X-Ray and log-delivery actions aws-cdk-lib grants for tracing and logging have no IAM resource type.');
   }
 
   /**

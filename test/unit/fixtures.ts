@@ -47,7 +47,7 @@ export function onboardingDefinition<T>(): T {
     renderOnboardingDefinition({
       ResolveIdentityFunctionArn: 'resolve-identity',
       PublishWelcomeFunctionArn: 'publish-welcome',
-      IotPolicyName: 'policy',
+      AttachQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/attach',
       UserPoolId: 'us-east-1_abc',
     }),
   ) as T;

@@ -19,7 +19,7 @@ const DEFINITION = JSON.parse(
   renderOnboardingDefinition({
     ResolveIdentityFunctionArn: RESOLVE_ARN,
     PublishWelcomeFunctionArn: WELCOME_ARN,
-    IotPolicyName: 'IotOnboarding-user-iot',
+    AttachQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/attach',
     UserPoolId: 'us-east-1_Pool1',
   }),
 ) as object;

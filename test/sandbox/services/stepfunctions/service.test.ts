@@ -32,7 +32,7 @@ const INPUT = JSON.stringify({ username: 'alice', sub: '6b1f4c2e-8a7d-4f5b-9c3e-
 const DEFINITION = renderOnboardingDefinition({
   ResolveIdentityFunctionArn: RESOLVE_ARN,
   PublishWelcomeFunctionArn: WELCOME_ARN,
-  IotPolicyName: 'onboarding-policy',
+  AttachQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/attach',
   UserPoolId: 'us-east-1_Sandbox01',
 });
 const DAY_MS = 24 * 3_600_000;

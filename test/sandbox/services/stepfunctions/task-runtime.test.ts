@@ -20,7 +20,7 @@ const DEFINITION = JSON.parse(
   renderOnboardingDefinition({
     ResolveIdentityFunctionArn: RESOLVE_ARN,
     PublishWelcomeFunctionArn: WELCOME_ARN,
-    IotPolicyName: 'onboarding-policy',
+    AttachQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/attach',
     UserPoolId: 'us-east-1_Sandbox01',
   }),
 ) as object;

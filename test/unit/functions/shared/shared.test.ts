@@ -55,14 +55,14 @@ describe('onboarding definition', () => {
   const substitutions = {
     ResolveIdentityFunctionArn: 'arn:aws:lambda:us-east-1:1:function:resolve',
     PublishWelcomeFunctionArn: 'arn:aws:lambda:us-east-1:1:function:welcome',
-    IotPolicyName: 'policy',
+    AttachQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/attach',
     UserPoolId: 'us-east-1_abc',
   };
 
   it('fills every placeholder', () => {
     const rendered = renderOnboardingDefinition(substitutions);
     expect(rendered).not.toContain('${');
-    expect(JSON.parse(rendered).States.AttachPolicy.Parameters.PolicyName).toBe('policy');
+    expect(JSON.parse(rendered).States.AttachPolicy.Parameters.QueueUrl).toBe('https://sqs.us-east-1.amazonaws.com/1/attach');
   });
 
   it('retries every Lambda task on exactly the retryable error names the handlers throw', () => {
