@@ -3,11 +3,14 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
+  SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { errorOf } from '../../../support/aws-error';
 import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
 
@@ -133,5 +136,19 @@ describe('SQS messages (SDK v3, AWS JSON 1.0)', () => {
     expect(await errorOf(f.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'bell \u0007' })))).toMatchObject({ name: 'InvalidMessageContents', status: 400 });
     const tooBig = await errorOf(f.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(1025) })));
     expect(tooBig).toMatchObject({ name: 'InvalidParameterValue', message: 'One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.' });
+  });
+
+  it('is found through AWS_ENDPOINT_URL_SQS by a client given no endpoint', async () => {
+    const QueueUrl = await f.newQueue();
+    const QueueName = QueueUrl.split('/').pop();
+    vi.stubEnv('AWS_ENDPOINT_URL_SQS', f.server.url);
+    const fromEnv = new SQSClient({ region: 'us-east-1', credentials: SANDBOX_BACKEND_CREDENTIALS });
+    try {
+      // GetQueueUrl names no queue URL, so only the endpoint setting can bring it here.
+      expect((await fromEnv.send(new GetQueueUrlCommand({ QueueName }))).QueueUrl).toBe(QueueUrl);
+    } finally {
+      fromEnv.destroy();
+      vi.unstubAllEnvs();
+    }
   });
 });
