@@ -61,7 +61,10 @@ export async function startSqs(opts: SqsOptions): Promise<SqsServer> {
   const serve = (req: IncomingMessage, body: Buffer, res: ServerResponse) => handle({ opts, now, operations, callListeners }, req, body, res);
   const server = await startHttpServer(serve, { ...(opts.port !== undefined ? { port: opts.port } : {}), now });
   endpoint = server.url;
-  const subscribe = <T>(set: Set<T>, listener: T) => (set.add(listener), () => void set.delete(listener));
+  const subscribe = <T>(set: Set<T>, listener: T) => {
+    set.add(listener);
+    return () => void set.delete(listener);
+  };
   return {
     url: server.url,
     createQueue: (name, attributes = {}) => {

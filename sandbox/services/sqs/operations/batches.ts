@@ -58,13 +58,19 @@ export function batchOperations({ queues, now }: SqsContext): Record<string, Sqs
       const { QueueUrl, Entries } = parseSqsRequest('DeleteMessageBatch', input);
       const queue = queues.byUrl(QueueUrl);
       checkEntries(Entries, 'DeleteMessageBatchRequestEntry');
-      return settle(Entries, ({ ReceiptHandle }) => (deleteWith(queue, ReceiptHandle), {}));
+      return settle(Entries, ({ ReceiptHandle }) => {
+        deleteWith(queue, ReceiptHandle);
+        return {};
+      });
     },
     ChangeMessageVisibilityBatch: (input) => {
       const { QueueUrl, Entries } = parseSqsRequest('ChangeMessageVisibilityBatch', input);
       const queue = queues.byUrl(QueueUrl);
       checkEntries(Entries, 'ChangeMessageVisibilityBatchRequestEntry');
-      return settle(Entries, ({ ReceiptHandle, VisibilityTimeout }) => (changeVisibilityWith(queue, ReceiptHandle, VisibilityTimeout, now()), {}));
+      return settle(Entries, ({ ReceiptHandle, VisibilityTimeout }) => {
+        changeVisibilityWith(queue, ReceiptHandle, VisibilityTimeout, now());
+        return {};
+      });
     },
   };
 }
