@@ -92,6 +92,7 @@ describe('npm start -- --serve', () => {
     expect(portOf(outputs.ControlEndpoint)).toBe(ports.control);
     expect(portOf(outputs.SecretsManagerEndpoint)).toBe(ports.secrets);
     expect(portOf(outputs.SqsEndpoint)).toBe(ports.sqs);
+    expect(stdout.join('')).toContain(`export AWS_ENDPOINT_URL_SQS=${outputs.SqsEndpoint}`);
   });
 
   it.each(['tls', 'device'] as const)('serves a certificate that a TLS client trusting only CaFile verifies (%s port)', async (which) => {
