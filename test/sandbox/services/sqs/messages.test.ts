@@ -10,13 +10,16 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SqsCallNotice } from '../../../../sandbox/services/sqs/service';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { errorOf } from '../../../support/aws-error';
 import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
 
 let f: SqsFixture;
+const calls: SqsCallNotice[] = [];
 beforeAll(async () => {
   f = await sqsFixture();
+  f.server.onCall((call) => calls.push(call));
 });
 afterAll(() => f.close());
 
@@ -150,5 +153,10 @@ describe('SQS messages (SDK v3, AWS JSON 1.0)', () => {
       fromEnv.destroy();
       vi.unstubAllEnvs();
     }
+  });
+
+  it('served every call of the SDK v3 client as AWS JSON 1.0', () => {
+    expect(calls.length).toBeGreaterThan(10);
+    expect(calls.every((c) => c.protocol === 'json' && /^aws-sdk-js\/3\./.test(c.userAgent ?? ''))).toBe(true);
   });
 });
