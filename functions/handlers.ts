@@ -7,6 +7,8 @@ export const LAMBDA_HANDLERS = {
   'post-authentication': 'onboarding/post-authentication',
   'resolve-identity': 'onboarding/resolve-identity',
   'publish-welcome': 'onboarding/publish-welcome',
+  'attach-worker': 'onboarding/attach-worker',
+  'attach-dead-letters': 'onboarding/attach-dead-letters',
   'publish-command': 'api/publish-command',
   'iot-authorizer': 'authorizer/iot-authorizer',
   'offboard-resolve': 'offboarding/resolve',

@@ -1,4 +1,4 @@
-import type { SandboxTimers } from '../services/iot/custom-auth';
+import type { SandboxTimers } from '../wire/timers';
 
 interface PendingTimer {
   readonly at: number;

@@ -11,6 +11,8 @@ export const ErrorNames = {
   UpstreamRejected: 'UpstreamRejected',
   IdentityMismatch: 'IdentityMismatch',
   CleanupIncomplete: 'CleanupIncomplete',
+  /** A quota gate's message failed every delivery and reached the dead-letter queue (SendTaskFailure). */
+  GateDeadLettered: 'GateDeadLettered',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];

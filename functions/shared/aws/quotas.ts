@@ -22,6 +22,17 @@ export const CognitoQuotas = {
 } as const;
 
 /**
+ * AWS IoT Core control plane: https://docs.aws.amazon.com/general/latest/gr/iot-core.html
+ * ("AWS IoT Core API throttling limits").
+ */
+export const IotQuotas = {
+  /** AttachPolicy: 15 requests per second per account (adjustable). */
+  attachPolicyTps: 15,
+  /** DetachPolicy: 15 requests per second per account (adjustable). */
+  detachPolicyTps: 15,
+} as const;
+
+/**
  * Who spends ListUsers, and the share each may take. Sustained offboarding follows deletions and
  * disables (at most UserUpdate's 25 RPS); the reconciler's default pace takes the rest, so the
  * two together stay within the 30 RPS. CloudTrail delivers events in batches, so offboardings can

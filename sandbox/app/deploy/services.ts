@@ -64,7 +64,7 @@ export async function startServices(options: SandboxOptions, ctx: SandboxContext
   // Long polls wait on the sandbox clock's timers: advance() ends them like visibility timeouts.
   const sqs = await started(startSqs({ store, faults, now, timers: ctx.clock.timers, ...port(ports.sqs) }));
   const retries = options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {};
-  const sfn = await started(startStepFunctions({ faults, store, now, ...port(ports.stepFunctions), ...retries }));
+  const sfn = await started(startStepFunctions({ faults, store, now, timers: ctx.clock.timers, ...port(ports.stepFunctions), ...retries }));
   return { control, idp, identity, tls, iot, secretsManager, sqs, sfn };
 }
 

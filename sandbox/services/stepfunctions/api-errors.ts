@@ -13,6 +13,11 @@ export const SfnErrors = {
   invalidName: (name: string, reason: string) => new AwsServiceError(400, 'InvalidName', `Invalid Name: '${name}' (${reason})`),
   invalidExecutionInput: (reason: string) => new AwsServiceError(400, 'InvalidExecutionInput', `Invalid State Machine Execution Input: '${reason}'`),
   invalidToken: () => new AwsServiceError(400, 'InvalidToken', 'Invalid Token'),
+  // SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat: "The task token has either expired or the
+  // task associated with the token has already been closed" (API reference, Errors).
+  taskTimedOut: () => new AwsServiceError(400, 'TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'"),
+  // SendTaskSuccess: "The provided JSON output data is not valid" (API reference, Errors).
+  invalidOutput: (reason: string) => new AwsServiceError(400, 'InvalidOutput', `Invalid Output: '${reason}'`),
   validation: (message: string) => new AwsServiceError(400, 'ValidationException', message),
   unknownOperation: (target: string) => new AwsServiceError(400, 'UnknownOperationException', `Unknown operation ${target}`),
   throttling: () => new AwsServiceError(400, 'ThrottlingException', 'Rate exceeded'),

@@ -9,10 +9,14 @@ import type {
   ListExecutionsOutput,
   ListStateMachinesOutput,
   RedriveExecutionOutput,
+  SendTaskFailureOutput,
+  SendTaskHeartbeatOutput,
+  SendTaskSuccessOutput,
   StartExecutionOutput,
   StopExecutionOutput,
 } from '@aws-sdk/client-sfn';
 import { SANDBOX_ACCOUNT } from '../../wire/account';
+import type { SandboxTimers } from '../../wire/timers';
 import { SfnErrors } from './api-errors';
 import { executionArn, invalidNameReason, isExecutionArn, isStateMachineArn, stateMachineArn } from './arns';
 import { parseDefinition, taskStates, type AslDefinition } from './definition';
@@ -28,6 +32,7 @@ import { paginate } from './pagination';
 import { parse } from './requests';
 import { runDefinition, validateDefinition, type RunDefinitionOptions, type RunResult, type RuntimeEvent } from './runner';
 import type { TaskHandlers } from './task-runtime';
+import { TaskTokens } from './task-tokens';
 import { errorMessage } from '../../../functions/shared/aws/error-name';
 
 export interface StateMachineRegistration {
@@ -61,6 +66,8 @@ export interface ExecutionEventNotice {
 
 export interface BackendOptions {
   readonly now: () => number;
+  /** Timers for deadlines (callback heartbeats and timeouts, execution timeouts). */
+  readonly timers: SandboxTimers;
   readonly retryIntervalOverrides?: RunDefinitionOptions['retryIntervalOverrides'];
 }
 
@@ -82,10 +89,13 @@ export class StepFunctionsBackend {
   private readonly machines = new Map<string, StateMachineRecord>();
   private readonly executions = new ExecutionStore();
   private readonly listeners = new Set<(notice: ExecutionEventNotice) => void>();
+  private readonly tokens: TaskTokens;
   /** State transitions (state entries + retries, what Standard workflows bill) and executions started. */
   readonly stats = { transitions: 0, executions: 0 };
 
-  constructor(private readonly options: BackendOptions) {}
+  constructor(private readonly options: BackendOptions) {
+    this.tokens = new TaskTokens({ now: options.now, timers: options.timers });
+  }
 
   private get now(): number {
     return this.options.now();
@@ -281,6 +291,27 @@ export class StepFunctionsBackend {
     return { stopDate: execution.stopDate ?? new Date(this.now) };
   }
 
+  // The callback pattern's answers: each settles the waiting task of one attempt, whatever its
+  // execution ("Wait for a Callback with Task Token",
+  // https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token).
+
+  SendTaskSuccess(request: unknown): SendTaskSuccessOutput {
+    const input = parse('SendTaskSuccess', request);
+    this.tokens.succeed(input.taskToken, input.output);
+    return {};
+  }
+
+  SendTaskFailure(request: unknown): SendTaskFailureOutput {
+    const input = parse('SendTaskFailure', request);
+    this.tokens.fail(input.taskToken, input.error, input.cause);
+    return {};
+  }
+
+  SendTaskHeartbeat(request: unknown): SendTaskHeartbeatOutput {
+    this.tokens.heartbeat(parse('SendTaskHeartbeat', request).taskToken);
+    return {};
+  }
+
   DescribeStateMachine(request: unknown): DescribeStateMachineOutput {
     const machine = this.machine(parse('DescribeStateMachine', request).stateMachineArn);
     return {
@@ -319,6 +350,8 @@ export class StepFunctionsBackend {
       ...(this.options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: this.options.retryIntervalOverrides } : {}),
       signal: controller.signal,
       now: this.options.now,
+      timers: this.options.timers,
+      callbacks: this.tokens.forRun(runOwner(execution, run)),
       context: {
         Execution: { Id: execution.executionArn, Name: execution.name, RoleArn: machine.roleArn, RedriveCount: execution.redriveCount },
         StateMachine: { Id: machine.arn, Name: machine.name },
@@ -344,6 +377,8 @@ export class StepFunctionsBackend {
 
   private complete(execution: ExecutionRecord, run: number, result: RunResult): ExecutionStatus {
     if (execution.run !== run) return execution.status;
+    // A task still waiting when the run closed (another branch failed, the execution timed out) is over.
+    this.tokens.closeRun(runOwner(execution, run));
     if (result.failedState !== undefined) execution.resumeAt = { state: result.failedState, input: result.failedStateInput };
     if (execution.status !== 'RUNNING') return execution.status; // stopped by StopExecution
     execution.status = result.status;
@@ -380,6 +415,8 @@ export class StepFunctionsBackend {
     if (error !== undefined) execution.error = error;
     if (cause !== undefined) execution.cause = cause;
     for (const written of execution.history.abortRunningState()) this.notify(execution, written);
+    // StopExecution ends a wait for a task token: the token stops working (TaskTimedOut).
+    this.tokens.closeRun(runOwner(execution, execution.run));
     this.write(execution, {
       type: 'ExecutionAborted',
       executionAbortedEventDetails: { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) },
@@ -421,6 +458,11 @@ export class StepFunctionsBackend {
     if (!execution) throw SfnErrors.executionDoesNotExist(arn);
     return execution;
   }
+}
+
+/** Names one run of an execution (its start or a redrive) for the task tokens it opens. */
+function runOwner(execution: ExecutionRecord, run: number): string {
+  return `${execution.executionArn}#${run}`;
 }
 
 /** A run that could not execute at all (a defect, not a task failure) fails the execution. */

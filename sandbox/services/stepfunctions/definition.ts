@@ -124,27 +124,68 @@ export const LONGEST_TIMER_SECONDS = Math.floor(0x7fffffff / 1000);
  * AWS's timeout defaults, which aws-local-stepfunctions does not apply: a Task without
  * `TimeoutSeconds` (or `TimeoutSecondsPath`) never times out — "By default, the Amazon States
  * Language doesn't specify timeouts" (https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html;
- * the Task state's TimeoutSeconds default is 99,999,999 s) — while the library gives it 60 s. Missing and longer task timeouts become the longest a timer can wait (AWS's default is
- * longer, but no sandbox run lives 24 days), as does an execution `TimeoutSeconds` above it.
+ * the Task state's TimeoutSeconds default is 99,999,999 s) — while the library gives it 60 s.
+ * Missing and longer task timeouts become the longest a timer can wait (AWS's default is longer,
+ * but no sandbox run lives 24 days). The execution's own `TimeoutSeconds` is left out: the runner
+ * measures it on the service's clock (runner.ts), where the library would use real time.
  */
 export function withAwsTimeouts(definition: AslDefinition): AslDefinition {
   const scope = (states: AslStates): AslStates => ({
     ...states,
     States: Object.fromEntries(Object.entries(states.States).map(([name, state]) => [name, stateWithTimeouts(state, scope)])),
   });
-  const top = scope(definition) as AslDefinition;
-  return definition.TimeoutSeconds !== undefined ? { ...top, TimeoutSeconds: Math.min(definition.TimeoutSeconds, LONGEST_TIMER_SECONDS) } : top;
+  const { TimeoutSeconds: _executionTimeout, ...top } = scope(definition) as AslDefinition;
+  return top;
 }
 
 function stateWithTimeouts(state: AslState, scope: (states: AslStates) => AslStates): AslState {
   let result: AslState = state;
+  const callback = state.Type === 'Task' && typeof state.Resource === 'string' && isCallbackResource(state.Resource);
   if (state.Type === 'Task' && state.TimeoutSecondsPath === undefined) {
-    result = { ...result, TimeoutSeconds: Math.min(state.TimeoutSeconds ?? LONGEST_TIMER_SECONDS, LONGEST_TIMER_SECONDS) };
+    // A callback task's TimeoutSeconds is measured by the service on its own clock (task-tokens.ts).
+    const seconds = callback ? LONGEST_TIMER_SECONDS : Math.min(state.TimeoutSeconds ?? LONGEST_TIMER_SECONDS, LONGEST_TIMER_SECONDS);
+    result = { ...result, TimeoutSeconds: seconds };
   }
+  if (callback) result = withHeartbeatTimeoutAsTimeout(result);
   if (state.Iterator) result = { ...result, Iterator: scope(state.Iterator) };
   if (state.ItemProcessor) result = { ...result, ItemProcessor: scope(state.ItemProcessor) };
   if (state.Branches) result = { ...result, Branches: state.Branches.map(scope) };
   return result;
+}
+
+/**
+ * The callback pattern: a Task whose Resource ends in `.waitForTaskToken` waits for its token to
+ * come back through SendTaskSuccess/SendTaskFailure ("Wait for a Callback with Task Token",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token).
+ */
+export function isCallbackResource(resource: string): boolean {
+  return /^arn:aws[a-z-]*:states:::[^.]+\.waitForTaskToken$/.test(resource);
+}
+
+/**
+ * `States.Timeout` names both timeouts of a task: "A Task state either ran longer than the
+ * TimeoutSeconds value, or failed to send a heartbeat for a period longer than the
+ * HeartbeatSeconds value"; `States.HeartbeatTimeout` names the second alone ("Handling errors in
+ * Step Functions workflows", https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+ * The library matches error names exactly, so a retrier or catcher on States.Timeout also lists
+ * States.HeartbeatTimeout in the copy it runs.
+ */
+function withHeartbeatTimeoutAsTimeout(state: AslState): AslState {
+  const widen = (handlers: unknown): unknown =>
+    Array.isArray(handlers)
+      ? handlers.map((handler: unknown) => {
+          if (typeof handler !== 'object' || handler === null || !('ErrorEquals' in handler) || !Array.isArray(handler.ErrorEquals)) return handler;
+          const names: unknown[] = handler.ErrorEquals;
+          return names.includes('States.Timeout') && !names.includes('States.HeartbeatTimeout')
+            ? { ...handler, ErrorEquals: [...names, 'States.HeartbeatTimeout'] }
+            : handler;
+        })
+      : handlers;
+  return {
+    ...state,
+    ...(state.Retry ? { Retry: widen(state.Retry) as AslState['Retry'] } : {}),
+    ...(state.Catch !== undefined ? { Catch: widen(state.Catch) } : {}),
+  };
 }
 
 /** The same definition starting at another top-level state (how a redrive resumes). */

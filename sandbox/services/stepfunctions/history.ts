@@ -121,6 +121,15 @@ export class ExecutionHistory {
       }
       case 'TaskStarted':
         return [{ type: 'TaskStarted', taskStartedEventDetails: describeResource(event.resource) }];
+      case 'TaskSubmitted':
+        // A callback task's request was accepted and it now waits for its token; the details
+        // carry the integration's answer (the SendMessage output).
+        return [
+          {
+            type: 'TaskSubmitted',
+            taskSubmittedEventDetails: { ...describeResource(event.resource), output: json(event.output), outputDetails: notTruncated },
+          },
+        ];
       case 'TaskSucceeded':
         return [
           {

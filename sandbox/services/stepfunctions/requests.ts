@@ -7,6 +7,7 @@ import { SfnErrors } from './api-errors';
  * reference that matter here. A violation answers ValidationException, as AWS does.
  */
 const arnMember = z.string().check(z.minLength(1), z.maxLength(256));
+const taskTokenMember = z.string().check(z.minLength(1), z.maxLength(2048));
 const optionalString = z.optional(z.string());
 const optionalNumber = z.optional(z.number());
 const schemas = {
@@ -37,6 +38,15 @@ const schemas = {
     error: z.optional(z.string().check(z.maxLength(256))),
     cause: z.optional(z.string().check(z.maxLength(32_768))),
   }),
+  // SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat (API reference): taskToken 1-2048,
+  // output at most 262,144, error at most 256, cause at most 32,768 characters.
+  SendTaskSuccess: z.object({ taskToken: taskTokenMember, output: z.string().check(z.maxLength(262_144)) }),
+  SendTaskFailure: z.object({
+    taskToken: taskTokenMember,
+    error: z.optional(z.string().check(z.maxLength(256))),
+    cause: z.optional(z.string().check(z.maxLength(32_768))),
+  }),
+  SendTaskHeartbeat: z.object({ taskToken: taskTokenMember }),
   DescribeStateMachine: z.object({ stateMachineArn: arnMember }),
   ListStateMachines: z.object({ maxResults: optionalNumber, nextToken: optionalString }),
 } as const;

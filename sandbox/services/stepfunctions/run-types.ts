@@ -1,4 +1,6 @@
 import type { RunOptions, StateMachine } from 'aws-local-stepfunctions';
+import type { SandboxTimers } from '../../wire/timers';
+import type { CallbackTasks } from './task-tokens';
 
 // What a run of a definition takes and gives: its options, the events it reports (the library's
 // and the task lifecycle events recorded around each task call) and its result. Apart from the
@@ -20,12 +22,14 @@ interface TaskEventBase {
 
 /**
  * Task lifecycle events the library does not report, recorded around each task call so the
- * service can write AWS's TaskScheduled/TaskStarted/TaskSucceeded/TaskFailed history events
- * (TaskSucceeded carries the raw result, before ResultSelector/ResultPath).
+ * service can write AWS's TaskScheduled/TaskStarted/TaskSubmitted/TaskSucceeded/TaskFailed/
+ * TaskTimedOut history events (TaskSucceeded carries the raw result, before ResultSelector/ResultPath).
  */
 export type TaskEvent =
   | (TaskEventBase & { readonly type: 'TaskScheduled'; readonly parameters: unknown; readonly timeoutSeconds?: number; readonly heartbeatSeconds?: number })
   | (TaskEventBase & { readonly type: 'TaskStarted' })
+  /** A callback task's request was accepted; `output` is the service's answer (the SendMessage output). */
+  | (TaskEventBase & { readonly type: 'TaskSubmitted'; readonly output: unknown })
   | (TaskEventBase & { readonly type: 'TaskSucceeded'; readonly output: unknown })
   | (TaskEventBase & { readonly type: 'TaskFailed' | 'TaskTimedOut'; readonly error: string; readonly cause: string });
 
@@ -47,8 +51,15 @@ export interface RunDefinitionOptions {
   readonly context?: Readonly<Record<string, unknown>>;
   /** Aborting stops the execution (status ABORTED), as StopExecution does. */
   readonly signal?: AbortSignal;
-  /** Clock for event timestamps (ms). Default `Date.now`. */
+  /** Clock for event timestamps and deadlines (ms). Default `Date.now`. */
   readonly now?: () => number;
+  /** Timers for the execution's TimeoutSeconds (the sandbox clock's, so `advance()` passes it). Default: Node's. */
+  readonly timers?: SandboxTimers;
+  /**
+   * Task tokens for `.waitForTaskToken` tasks (the service's registry, bound to this run). A run
+   * without it fails such a task with States.Runtime.
+   */
+  readonly callbacks?: CallbackTasks;
 }
 
 export interface StateRecord {

@@ -3,6 +3,9 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { parseDefinition, retryableStateNames, withAwsTimeouts, withStartAt, type AslDefinition } from './definition';
 import type { RetryIntervalOverrides, RunDefinitionOptions, RunResult, RuntimeEvent, StateRecord } from './run-types';
 import { createEventLog, errorInfo } from './task-events';
+import { TASK_TOKEN_PLACEHOLDER } from './context-task-token';
+import { armDeadline } from './deadline';
+import { realTimers } from '../../wire/timers';
 
 export { errorInfo } from './task-events';
 export type { LibraryEvent, RunDefinitionOptions, RunResult, RuntimeEvent, StateRecord, TaskEvent } from './run-types';
@@ -33,6 +36,18 @@ function expandRetryOverrides(
 }
 
 /**
+ * The execution's `TimeoutSeconds` ("the maximum number of seconds an execution of the state
+ * machine can run", https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html, "State machine structure"),
+ * on the run's clock and timers rather than the library's real-time timer, so a test that moves
+ * the sandbox clock past it times the execution out, even while a task waits for its token.
+ */
+function armExecutionTimeout(definition: AslDefinition, options: RunDefinitionOptions, onTimeout: () => void): () => void {
+  if (definition.TimeoutSeconds === undefined) return () => undefined;
+  const now = options.now ?? Date.now;
+  return armDeadline(options.timers ?? realTimers, now, now() + definition.TimeoutSeconds * 1000, onTimeout);
+}
+
+/**
  * Runs a definition with aws-local-stepfunctions and reports how it ended, with an event log
  * in which the library's events are interleaved with task lifecycle events. Never rejects for
  * an execution failure (that is a FAILED result); rejects for a definition it cannot run.
@@ -47,7 +62,7 @@ export async function runDefinition(definition: unknown, input: unknown, options
   const run = machine.run(input as Parameters<StateMachine['run']>[0], {
     overrides: { taskResourceLocalHandlers: log.handlers(), ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
     noThrowOnAbort: true,
-    ...(options.context ? { context: options.context } : {}),
+    context: { ...options.context, Task: { Token: TASK_TOKEN_PLACEHOLDER } },
   });
   const onAbort = () => {
     // The library queues ExecutionAborted now but delivers it later: a task settling in between
@@ -57,6 +72,10 @@ export async function runDefinition(definition: unknown, input: unknown, options
   };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const cancelTimeout = armExecutionTimeout(parsed, options, () => {
+    log.timeOut();
+    run.abort();
+  });
 
   const consumed = (async () => {
     for await (const event of run.eventLogs) log.record(event);
@@ -66,6 +85,7 @@ export async function runDefinition(definition: unknown, input: unknown, options
   } catch {
     // The failure is in the event log (ExecutionFailed / ExecutionTimeout).
   } finally {
+    cancelTimeout();
     options.signal?.removeEventListener('abort', onAbort);
   }
   await consumed;

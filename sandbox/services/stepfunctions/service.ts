@@ -5,6 +5,7 @@ import type { FaultInjector } from '../../wire/faults';
 import { parseJsonBody, sendError, startHttpServer } from '../../wire/http';
 import { verifySignedRequest } from '../../wire/sigv4';
 import { SIGNING_NAMES } from '../../wire/signing-names';
+import { realTimers, type SandboxTimers } from '../../wire/timers';
 import { SfnErrors } from './api-errors';
 import { StepFunctionsBackend, type ExecutionEventNotice, type StateMachineRegistration } from './backend';
 import type { OperationName } from './requests';
@@ -17,8 +18,13 @@ export interface StepFunctionsOptions {
   readonly faults: FaultInjector;
   /** When given, every request's SigV4 signature (signing name `states`) is verified against it. */
   readonly store?: CredentialStore;
-  /** Clock (ms) for SigV4 checks, dates, history timestamps and the 14-day redrive window. Default `Date.now`. */
+  /** Clock (ms) for SigV4 checks, dates, history timestamps, deadlines and the 14-day redrive window. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Timers for deadlines: callback tasks' HeartbeatSeconds and TimeoutSeconds, executions'
+   * TimeoutSeconds. Pass the sandbox clock's so `advance()` passes them. Default: Node's timers.
+   */
+  readonly timers?: SandboxTimers;
   /** Default: an ephemeral port on 127.0.0.1. */
   readonly port?: number;
   /** Retry waits in ms instead of the ASL's backoff, for every execution (tests, benchmarks). */
@@ -49,6 +55,9 @@ const OPERATIONS: ReadonlySet<string> = new Set<OperationName>([
   'GetExecutionHistory',
   'RedriveExecution',
   'StopExecution',
+  'SendTaskSuccess',
+  'SendTaskFailure',
+  'SendTaskHeartbeat',
   'DescribeStateMachine',
   'ListStateMachines',
 ]);
@@ -86,6 +95,7 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<St
   const now = opts.now ?? Date.now;
   const backend = new StepFunctionsBackend({
     now,
+    timers: opts.timers ?? realTimers,
     ...(opts.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: opts.retryIntervalOverrides } : {}),
   });
   const server = await startHttpServer(async (req, body, res) => {

@@ -35,20 +35,8 @@ export type AuthorizerInvocation =
   /** `isAuthenticated: false`, a thrown or timed-out handler, or an invalid response. */
   | { readonly ok: false; readonly kind: 'not-authenticated' | 'failed' | 'invalid-response'; readonly detail: string };
 
-/** One-shot timers, injectable so tests can make session deadlines pass without waiting. */
-export interface SandboxTimers {
-  /** Runs `fn` once after `delayMs`; the returned function cancels it. */
-  setTimeout(fn: () => void, delayMs: number): () => void;
-}
-
-/** Node's timers, unref'd: a pending session deadline never keeps the process alive. */
-export const realTimers: SandboxTimers = {
-  setTimeout(fn, delayMs) {
-    const handle = setTimeout(fn, delayMs);
-    handle.unref();
-    return () => clearTimeout(handle);
-  },
-};
+// Shared by every service with deadlines (IoT sessions, Step Functions callbacks): wire/timers.ts.
+export { realTimers, type SandboxTimers } from '../../../wire/timers';
 
 export interface AuthorizerDescription {
   readonly authorizerName: string;

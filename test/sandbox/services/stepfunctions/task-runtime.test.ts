@@ -4,6 +4,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, UpstreamThrottledError } from '../../../../functions/shared/aws/errors';
@@ -275,5 +276,38 @@ describe('task timeouts as AWS applies them', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(calls).toBe(2);
     expect(result.events.find((e) => e.type === 'TaskTimedOut')).toMatchObject({ stateName: 'ResolveIdentity', error: 'States.Timeout' });
+  });
+});
+
+describe('callback and SQS tasks at registration', () => {
+  const sqsTask = (fields: Record<string, unknown>) => ({
+    StartAt: 'Admit',
+    States: {
+      Admit: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        Parameters: { QueueUrl: 'http://127.0.0.1:1/000000000000/q', 'MessageBody.$': '$' },
+        End: true,
+        ...fields,
+      },
+    },
+  });
+  const sqs = new SQSClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', maxAttempts: 1 });
+  afterAll(() => sqs.destroy());
+
+  it('refuses a Parameters field the SQS integration does not take', () => {
+    const definition = sqsTask({ Parameters: { QueueUrl: 'q', MessageBody: 'm', 'MessageSystemAttributes.$': '$.x' } });
+    expect(() => createTaskHandlers(definition, { lambdas: {}, sdk, sqs })).toThrow(/does not take 'MessageSystemAttributes'/);
+  });
+
+  it('refuses an SQS task without an SQS client and a callback task with HeartbeatSecondsPath', () => {
+    expect(() => createTaskHandlers(sqsTask({}), { lambdas: {}, sdk })).toThrow(/needs an SQS client/);
+    expect(() => createTaskHandlers(sqsTask({ HeartbeatSecondsPath: '$.hb' }), { lambdas: {}, sdk, sqs })).toThrow(/HeartbeatSecondsPath/);
+  });
+
+  it('fails a callback task with States.Runtime when run without the service (no task tokens)', async () => {
+    const definition = sqsTask({});
+    const result = await runDefinition(definition, {}, { handlers: createTaskHandlers(definition, { lambdas: {}, sdk, sqs }) });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 });

@@ -1,0 +1,61 @@
+import { IotQuotas } from '../aws/quotas';
+
+/**
+ * The quota gates (design section 10): one queue and one paced consumer per account-wide quota
+ * that a crowd of executions would otherwise fight over. Every figure a gate's parts share lives
+ * here: CDK builds the queue, the event source mapping and the consumer from it, the consumer
+ * paces itself with it, and the sandbox deploys the same.
+ *
+ * Why these values:
+ * - `ratePerSecond` below the quota leaves headroom for the account's other callers (operators,
+ *   device registration, another stack); the adaptive pacer handles what they still take.
+ * - `maxConcurrency` 2: the event source mapping's minimum `MaximumConcurrency`
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html). Each concurrent
+ *   invocation paces itself at `ratePerSecond / maxConcurrency`, so together they never exceed
+ *   the rate. Not reserved concurrency 1: the SQS poller would be throttled and messages would
+ *   bounce to the dead-letter queue (same page).
+ * - `batchSize` 10 at 6 calls a second per consumer is under 2 s of work per invocation, and a
+ *   batch slowed to the pacer's floor still ends well within `timeoutSeconds`.
+ * - `visibilityTimeoutSeconds` = 6 × the function timeout, as AWS recommends for an SQS event
+ *   source (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html): a message of a crashed
+ *   invocation returns after that, and attach is idempotent.
+ * - `maxReceiveCount` 5: a message that failed five deliveries goes to the dead-letter queue,
+ *   whose consumer fails its execution with `GateDeadLettered` (redrivable).
+ * - `waitTimeoutSeconds`: how long an execution waits for its turn (the task's TimeoutSeconds).
+ *   Six hours drain about 250,000 users at 12 a second; beyond that the execution fails visibly
+ *   with States.Timeout at AttachPolicy, for a redrive.
+ */
+export interface QuotaGate {
+  readonly name: string;
+  readonly quotaPerSecond: number;
+  readonly ratePerSecond: number;
+  readonly maxConcurrency: number;
+  readonly batchSize: number;
+  readonly timeoutSeconds: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly waitTimeoutSeconds: number;
+}
+
+const FUNCTION_TIMEOUT_SECONDS = 60;
+
+export const AttachGate: QuotaGate = {
+  name: 'attach',
+  quotaPerSecond: IotQuotas.attachPolicyTps,
+  ratePerSecond: 12,
+  maxConcurrency: 2,
+  batchSize: 10,
+  timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS,
+  maxReceiveCount: 5,
+  waitTimeoutSeconds: 6 * 3600,
+};
+
+/** The pace one consumer invocation keeps: the gate's rate shared by its concurrent invocations. */
+export const perConsumerRate = (gate: QuotaGate, ratePerSecond = gate.ratePerSecond) => ratePerSecond / gate.maxConcurrency;
+
+/** A configured rate the gate can run at: above 0 and below the quota (headroom for other callers). */
+export function gateRateProblem(gate: QuotaGate, ratePerSecond: number): string | undefined {
+  if (ratePerSecond > 0 && ratePerSecond < gate.quotaPerSecond) return undefined;
+  return `The ${gate.name} gate's rate must be above 0 and below the ${gate.quotaPerSecond} per second quota it shares with the account; got ${ratePerSecond}`;
+}

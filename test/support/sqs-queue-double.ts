@@ -1,0 +1,57 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { AwsServiceError, parseJsonBody, sendError, sendJson, startHttpServer } from '../../sandbox/wire/http';
+
+/** A message as SQS's SendMessage received it (JSON 1.0 request members). */
+export interface ReceivedMessage {
+  readonly QueueUrl: string;
+  readonly MessageBody: string;
+  readonly MessageGroupId?: string;
+  readonly MessageDeduplicationId?: string;
+  readonly DelaySeconds?: number;
+}
+
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+/**
+ * A stand-in SQS endpoint for Step Functions tests: answers `AmazonSQS.SendMessage` in the AWS
+ * JSON 1.0 protocol that @aws-sdk/client-sqs speaks (with the MD5 of the body it verifies), keeps
+ * what it received, and lets a test await the next message. Not an SQS emulator: no queues, no
+ * receive; `failNext` answers the next SendMessage with an SQS error instead.
+ */
+export async function startSqsQueueDouble() {
+  const received: ReceivedMessage[] = [];
+  const waiting: Array<(message: ReceivedMessage) => void> = [];
+  let failure: AwsServiceError | undefined;
+  let consumed = 0;
+  const server = await startHttpServer((req, body, res) => {
+    try {
+      if (req.headers['x-amz-target'] !== 'AmazonSQS.SendMessage') throw new AwsServiceError(400, 'UnsupportedOperation', 'Only SendMessage');
+      if (failure) {
+        const error = failure;
+        failure = undefined;
+        throw error;
+      }
+      const message = parseJsonBody(body) as unknown as ReceivedMessage;
+      received.push(message);
+      waiting.shift()?.(message);
+      const md5 = createHash('md5').update(message.MessageBody, 'utf8').digest('hex');
+      sendJson(res, 200, { MessageId: randomUUID(), MD5OfMessageBody: md5 }, CONTENT_TYPE);
+    } catch (error) {
+      sendError(res, error, 'json', CONTENT_TYPE);
+    }
+  });
+  return {
+    url: server.url,
+    queueUrl: `${server.url}/000000000000/admission`,
+    received,
+    /** Resolves with the next message not yet awaited, in the order SendMessage received them. */
+    nextMessage(): Promise<ReceivedMessage> {
+      const ready = received[consumed++];
+      return ready ? Promise.resolve(ready) : new Promise((resolve) => waiting.push(resolve));
+    },
+    failNext(type: string, message: string): void {
+      failure = new AwsServiceError(400, type, message);
+    },
+    close: () => server.close(),
+  };
+}
