@@ -1,26 +1,13 @@
+import type { SandboxTimers } from '../../wire/timers';
 import type { Queue } from './queue';
-
-/** One-shot timers (the sandbox clock's `timers`, or Node's): a wait ends when its deadline passes on either. */
-export interface PollTimers {
-  /** Runs `fn` once after `delayMs`; the returned function cancels it. */
-  setTimeout(fn: () => void, delayMs: number): () => void;
-}
-
-/** Node's timers, unref'd: a waiting receive never keeps the process alive. */
-export const realTimers: PollTimers = {
-  setTimeout(fn, delayMs) {
-    const handle = setTimeout(fn, delayMs);
-    handle.unref();
-    return () => clearTimeout(handle);
-  },
-};
 
 export interface LongPoll<T> {
   readonly queue: Queue;
   /** WaitTimeSeconds in ms; 0 is a short poll. */
   readonly waitMs: number;
   readonly now: () => number;
-  readonly timers: PollTimers;
+  /** The sandbox clock's timers (or Node's): a wait ends when its deadline passes on either. */
+  readonly timers: SandboxTimers;
   /** Aborted when the caller goes away: nothing is received for it after that. */
   readonly signal: AbortSignal;
   /** Each time the poll starts waiting (tests await it instead of sleeping). */

@@ -4,8 +4,8 @@ import type { FaultInjector } from '../../wire/faults';
 import { startHttpServer } from '../../wire/http';
 import { SIGNING_NAMES } from '../../wire/signing-names';
 import { verifySignedRequest } from '../../wire/sigv4';
+import { realTimers, type SandboxTimers } from '../../wire/timers';
 import { asSqsError, SqsErrors } from './errors';
-import { realTimers, type PollTimers } from './long-poll';
 import { sqsOperations, type SqsOperation } from './operations';
 import { normalizeAttributes } from './queue-attributes';
 import { QueueStore } from './queue-store';
@@ -21,7 +21,7 @@ export interface SqsOptions {
   /** The sandbox clock: visibility timeouts, delays, retention, timestamps, signature dates. Default `Date.now`. */
   readonly now?: () => number;
   /** Timers for long polls; the sandbox clock's end a wait when `advance()` passes its deadline. Default: Node's. */
-  readonly timers?: PollTimers;
+  readonly timers?: SandboxTimers;
   /** Default: an ephemeral port on 127.0.0.1. */
   readonly port?: number;
 }

@@ -1,4 +1,4 @@
-import type { PollTimers } from '../long-poll';
+import type { SandboxTimers } from '../../../wire/timers';
 import type { Queue } from '../queue';
 import type { QueueStore } from '../queue-store';
 
@@ -6,7 +6,7 @@ import type { QueueStore } from '../queue-store';
 export interface SqsContext {
   readonly queues: QueueStore;
   readonly now: () => number;
-  readonly timers: PollTimers;
+  readonly timers: SandboxTimers;
   /** A ReceiveMessage on `queue` started waiting for messages (long polling). */
   readonly onPollWaiting: (queue: Queue) => void;
 }
