@@ -4,12 +4,13 @@ import { InvalidFaultSpec, parseFaultSpecs, type FaultSpec } from '../wire/fault
 import type { SandboxPorts } from './options';
 import { errorMessage } from '../../functions/shared/aws/error-name';
 
-/** The AWS JSON APIs: `--<the service's endpoint prefix>-port` (as in `AWS_ENDPOINT_URL_<SERVICE>` and the SDK's endpoints). */
+/** The AWS JSON (and query) APIs: `--<the service's endpoint prefix>-port` (as in `AWS_ENDPOINT_URL_<SERVICE>` and the SDK's endpoints). */
 const JSON_API_PORTS: ReadonlyArray<readonly [prefix: string, key: keyof SandboxPorts, what: string]> = [
   ['cognito-idp', 'cognitoIdp', 'Cognito user pools'],
   ['cognito-identity', 'cognitoIdentity', 'Cognito identity'],
   ['sfn', 'stepFunctions', 'Step Functions'],
   ['secretsmanager', 'secretsManager', 'Secrets Manager (the app client secret the custom authorizer reads)'],
+  ['sqs', 'sqs', 'SQS (AWS JSON 1.0 and the query protocol, on one port)'],
 ];
 
 /** `--<flag> N` → the port it fixes (SandboxPorts key) and what listens there. */

@@ -51,6 +51,8 @@ export interface SandboxPorts {
   readonly cognitoIdentity?: number;
   readonly stepFunctions?: number;
   readonly secretsManager?: number;
+  /** SQS, both of its wire protocols (JSON 1.0 and query). */
+  readonly sqs?: number;
   /** The fault control endpoint (wire/fault-control.ts). */
   readonly control?: number;
 }

@@ -108,7 +108,7 @@ export interface FaultSpec extends FaultRule {
 }
 
 /** The services whose operations the sandbox counts and can fault (their IAM service prefixes). */
-export const FAULT_SERVICES = ['cognito-idp', 'cognito-identity', 'iot', 'states'] as const;
+export const FAULT_SERVICES = ['cognito-idp', 'cognito-identity', 'iot', 'states', 'sqs'] as const;
 
 export class InvalidFaultSpec extends Error {
   override readonly name = 'InvalidFaultSpec';

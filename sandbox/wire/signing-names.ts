@@ -17,6 +17,8 @@ export const SIGNING_NAMES = {
   states: ['states'],
   cognitoIdp: ['cognito-idp'],
   cognitoIdentity: ['cognito-identity'],
+  /** SQS, both wire protocols (JSON 1.0 and query): the `sqs` signing name of the service model. */
+  sqs: ['sqs'],
 } as const satisfies Record<string, readonly [string, ...string[]]>;
 
 export type SigningNames = readonly [string, ...string[]];

@@ -8,7 +8,7 @@ import { DEVELOPER_PROVIDER } from './names';
 import type { SandboxServices } from './services';
 
 /** How every SDK client (the functions', the AWS CLI's, the admin CLI's) reaches the sandbox. */
-export function sandboxAwsEnv({ sfn, identity, idp, iot, secretsManager }: SandboxServices) {
+export function sandboxAwsEnv({ sfn, identity, idp, iot, secretsManager, sqs }: SandboxServices) {
   return {
     AWS_REGION: SANDBOX_REGION,
     AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
@@ -19,6 +19,7 @@ export function sandboxAwsEnv({ sfn, identity, idp, iot, secretsManager }: Sandb
     AWS_ENDPOINT_URL_IOT: iot.controlPlaneUrl,
     AWS_ENDPOINT_URL_IOT_DATA_PLANE: iot.dataPlaneUrl,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+    AWS_ENDPOINT_URL_SQS: sqs.url,
   };
 }
 

@@ -25,7 +25,7 @@ export interface HandleParts {
 
 /** The running sandbox as its users (tests, bench, ops, `--serve`) see it. */
 export function sandboxHandle({ ctx, services, directory, lambda, api, description, stateMachineArn, offboarding }: HandleParts) {
-  const { idp, identity, iot, sfn, tls } = services;
+  const { idp, identity, iot, sfn, sqs, tls } = services;
   const { outputs, env, appConfig, endpoints, written } = description;
   const operatorIot = onSandboxClock(new IoTClient({ ...BACKEND_SDK_CONFIG, endpoint: iot.controlPlaneUrl }), ctx.clock.now);
   ctx.closers.push(async () => operatorIot.destroy());
@@ -64,7 +64,7 @@ export function sandboxHandle({ ctx, services, directory, lambda, api, descripti
     store: ctx.store,
     /** EventBridge default bus: `eventBus.putRule(name, pattern)` then `eventBus.putTarget(name, id, callback)`. */
     eventBus: ctx.eventBus,
-    services: { idp, identity, iot, sfn, api, lambda },
+    services: { idp, identity, iot, sfn, sqs, api, lambda },
     async close() {
       await closeAll(ctx.closers);
     },

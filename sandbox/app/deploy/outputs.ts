@@ -68,7 +68,7 @@ export function describeDeployment(d: Deployment) {
   return { outputs, env, appConfig, endpoints, written };
 }
 
-function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, control }: SandboxServices, api: HttpApiServer) {
+function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, sqs, control }: SandboxServices, api: HttpApiServer) {
   return {
     api: api.url,
     cognitoIdp: idp.url,
@@ -83,6 +83,8 @@ function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, control }: 
     mqttWebSocketTls: iot.wssUrl ?? '',
     stepFunctions: sfn.url,
     secretsManager: secretsManager.url,
+    /** Both SQS wire protocols; `SqsEndpoint` in the outputs file, `AWS_ENDPOINT_URL_SQS` in the environment. */
+    sqs: sqs.url,
     /** The fault control API (wire/fault-control.ts). */
     control: control.url,
   };

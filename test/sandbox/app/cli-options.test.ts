@@ -11,4 +11,8 @@ describe('npm start options', () => {
     expect(() => parseCliOptions(['--secretsmanager-port', '70000'])).toThrow(CliUsageError);
     expect(() => parseCliOptions(['--secretsmanager-port', '70000'])).toThrow('--secretsmanager-port must be a port number from 1 to 65535, not "70000"');
   });
+
+  it('fixes the SQS port with --sqs-port, the endpoint prefix of AWS_ENDPOINT_URL_SQS', () => {
+    expect(parseCliOptions(['--sqs-port', '9324']).ports).toEqual({ sqs: 9324 });
+  });
 });

@@ -21,7 +21,7 @@ import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
 let child: ChildProcess;
 let dir: string;
 let outputs: Record<string, string>;
-const ports = { api: 0, tls: 0, device: 0, control: 0, secrets: 0 };
+const ports = { api: 0, tls: 0, device: 0, control: 0, secrets: 0, sqs: 0 };
 const stdout: string[] = [];
 
 async function freePort(): Promise<number> {
@@ -38,7 +38,8 @@ beforeAll(async () => {
   const faults = JSON.stringify([{ operation: 'iot:AttachPolicy', throttleTps: 0.001 }]);
   // prettier-ignore
   const args = ['sandbox/main.ts', '--serve', '--outputs-file', join(dir, 'outputs.json'), '--api-port', `${ports.api}`, '--tls-port', `${ports.tls}`,
-    '--device-port', `${ports.device}`, '--control-port', `${ports.control}`, '--secretsmanager-port', `${ports.secrets}`, '--faults', faults];
+    '--device-port', `${ports.device}`, '--control-port', `${ports.control}`, '--secretsmanager-port', `${ports.secrets}`,
+    '--sqs-port', `${ports.sqs}`, '--faults', faults];
   // Its own process group: tsx runs the sandbox in a child process, and both must stop at the end.
   child = spawn(join('node_modules', '.bin', 'tsx'), args, { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   await new Promise<void>((resolve, reject) => {
@@ -79,7 +80,7 @@ describe('npm start -- --serve', () => {
   it('writes the stack outputs, the endpoints, the app client secret and the CA file to the outputs file', () => {
     expect(outputs).toMatchObject({ UserPoolClientId: expect.any(String), StateMachineArn: expect.stringContaining(':stateMachine:'), Region: 'us-east-1' });
     expect(outputs.AppClientSecret).toMatch(/^[a-z0-9]{40,}$/);
-    for (const key of ['CognitoIdpEndpoint', 'CognitoIdentityEndpoint', 'IotControlPlaneEndpoint', 'IotDataPlaneEndpoint', 'StepFunctionsEndpoint', 'MqttWebSocketEndpoint', 'MqttTcpEndpoint']) {
+    for (const key of ['CognitoIdpEndpoint', 'CognitoIdentityEndpoint', 'IotControlPlaneEndpoint', 'IotDataPlaneEndpoint', 'StepFunctionsEndpoint', 'SqsEndpoint', 'MqttWebSocketEndpoint', 'MqttTcpEndpoint']) {
       expect(outputs[key], key).toMatch(/^(https?|wss?|mqtts?):\/\/127\.0\.0\.1:\d+/);
     }
   });
@@ -90,6 +91,8 @@ describe('npm start -- --serve', () => {
     expect(portOf(outputs.MqttTlsDeviceEndpoint)).toBe(ports.device);
     expect(portOf(outputs.ControlEndpoint)).toBe(ports.control);
     expect(portOf(outputs.SecretsManagerEndpoint)).toBe(ports.secrets);
+    expect(portOf(outputs.SqsEndpoint)).toBe(ports.sqs);
+    expect(stdout.join('')).toContain(`export AWS_ENDPOINT_URL_SQS=${outputs.SqsEndpoint}`);
   });
 
   it.each(['tls', 'device'] as const)('serves a certificate that a TLS client trusting only CaFile verifies (%s port)', async (which) => {

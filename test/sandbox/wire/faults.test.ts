@@ -17,7 +17,7 @@ describe('parseFaultSpecs (the control API and --faults)', () => {
 
   it('names every violation of a rule with its path: unknown fields, an unknown service, a failWith outside the set', () => {
     expect(() => parseFaultSpecs({ operation: 'lambda:Invoke', failNext: 1, extra: true })).toThrow(
-      'faults[0].operation: must be <service>:<Operation> with service one of cognito-idp, cognito-identity, iot, states (e.g. iot:AttachPolicy); faults[0]: Member must not contain the field(s) extra',
+      'faults[0].operation: must be <service>:<Operation> with service one of cognito-idp, cognito-identity, iot, states, sqs (e.g. iot:AttachPolicy); faults[0]: Member must not contain the field(s) extra',
     );
     expect(() => parseFaultSpecs([{ operation: 'iot:AttachPolicy', failNext: 1 }, { operation: 'iot:AttachPolicy', failNext: 1, failWith: 'boom' }])).toThrow(
       'faults[1].failWith: Member must satisfy enum value set: [throttle, internal]',

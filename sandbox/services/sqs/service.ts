@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CredentialStore } from '../../wire/credentials';
+import type { FaultInjector } from '../../wire/faults';
+import { startHttpServer } from '../../wire/http';
+import { SIGNING_NAMES } from '../../wire/signing-names';
+import { verifySignedRequest } from '../../wire/sigv4';
+import { realTimers, type SandboxTimers } from '../../wire/timers';
+import { asSqsError, SqsErrors } from './errors';
+import { sqsOperations, type SqsOperation } from './operations';
+import { normalizeAttributes } from './queue-attributes';
+import { QueueStore } from './queue-store';
+import { jsonProtocol } from './wire/json-protocol';
+import type { SqsProtocol } from './wire/protocol';
+import { queryProtocol } from './wire/query-protocol';
+
+export interface SqsOptions {
+  /** Verifies the callers' SigV4 signatures (signing name `sqs`); only backend credentials may call. */
+  readonly store: CredentialStore;
+  /** Fault rules are looked up as `sqs:<Operation>` (e.g. `sqs:SendMessage`). */
+  readonly faults: FaultInjector;
+  /** The sandbox clock: visibility timeouts, delays, retention, timestamps, signature dates. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Timers for long polls; the sandbox clock's end a wait when `advance()` passes its deadline. Default: Node's. */
+  readonly timers?: SandboxTimers;
+  /** Default: an ephemeral port on 127.0.0.1. */
+  readonly port?: number;
+}
+
+/** An authenticated call, as the server saw it (which protocol a client speaks). */
+export interface SqsCallNotice {
+  readonly operation: string;
+  readonly protocol: SqsProtocol['name'];
+  readonly userAgent: string | undefined;
+}
+
+export interface SqsServer {
+  /** Endpoint for `new SQSClient({ endpoint })`, `AWS_ENDPOINT_URL_SQS` or `aws --endpoint-url`. */
+  readonly url: string;
+  /** Creates a queue as a deployment would (CreateQueue's rules: same name and attributes → the same queue). */
+  createQueue(name: string, attributes?: Readonly<Record<string, string>>): { readonly queueUrl: string; readonly queueArn: string };
+  /** Hears every authenticated call. Returns the unsubscribe function. */
+  onCall(listener: (call: SqsCallNotice) => void): () => void;
+  /** Hears every ReceiveMessage that starts waiting for a message (long polling), by queue name. */
+  onPollWaiting(listener: (queueName: string) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Amazon SQS (standard queues) on loopback, in both wire protocols SQS serves: AWS JSON 1.0
+ * (`X-Amz-Target: AmazonSQS.<Op>`) and the AWS query protocol (`Action=<Op>`, XML), chosen per
+ * request. Every call is SigV4-verified before its fault rule applies, as AWS authenticates
+ * before it throttles.
+ */
+export async function startSqs(opts: SqsOptions): Promise<SqsServer> {
+  const now = opts.now ?? Date.now;
+  let endpoint = '';
+  const queues = new QueueStore(() => endpoint);
+  const callListeners = new Set<(call: SqsCallNotice) => void>();
+  const pollListeners = new Set<(queueName: string) => void>();
+  const operations = sqsOperations({ queues, now, timers: opts.timers ?? realTimers, onPollWaiting: (queue) => pollListeners.forEach((l) => l(queue.name)) });
+  const serve = (req: IncomingMessage, body: Buffer, res: ServerResponse) => handle({ opts, now, operations, callListeners }, req, body, res);
+  const server = await startHttpServer(serve, { ...(opts.port !== undefined ? { port: opts.port } : {}), now });
+  endpoint = server.url;
+  const subscribe = <T>(set: Set<T>, listener: T) => {
+    set.add(listener);
+    return () => void set.delete(listener);
+  };
+  return {
+    url: server.url,
+    createQueue: (name, attributes = {}) => {
+      const queue = queues.create(name, normalizeAttributes(attributes, (arn) => queues.byArn(arn) !== undefined), now());
+      return { queueUrl: queue.url, queueArn: queue.arn };
+    },
+    onCall: (listener) => subscribe(callListeners, listener),
+    onPollWaiting: (listener) => subscribe(pollListeners, listener),
+    close: () => server.close(),
+  };
+}
+
+interface Front {
+  readonly opts: SqsOptions;
+  readonly now: () => number;
+  readonly operations: Readonly<Record<string, SqsOperation>>;
+  readonly callListeners: ReadonlySet<(call: SqsCallNotice) => void>;
+}
+
+/** The protocol a request speaks: JSON 1.0 names its operation in X-Amz-Target, the query protocol in `Action`. */
+function protocolOf(req: IncomingMessage): SqsProtocol {
+  return req.headers['x-amz-target'] !== undefined || String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json') ? jsonProtocol : queryProtocol;
+}
+
+async function handle(front: Front, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+  const protocol = protocolOf(req);
+  // A caller that hangs up takes nothing more: a waiting receive stops without receiving.
+  const hangUp = new AbortController();
+  res.once('close', () => hangUp.abort());
+  try {
+    const { operation, input } = protocol.decode(req, body);
+    const run = Object.hasOwn(front.operations, operation) ? front.operations[operation] : undefined;
+    if (!run) throw protocol.unknownOperation(operation);
+    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, front.opts.store, { service: SIGNING_NAMES.sqs, now: front.now });
+    // The backend role stands for the only principals whose policies grant sqs:* here.
+    if (caller.principal.kind !== 'backend') throw SqsErrors.accessDenied();
+    const fault = front.opts.faults.check(`sqs:${operation}`);
+    if (fault?.kind === 'throttle') throw SqsErrors.requestThrottled();
+    if (fault?.kind === 'internal') throw SqsErrors.internalFailure('An internal error occurred (injected fault)');
+    for (const listener of front.callListeners) listener({ operation, protocol: protocol.name, userAgent: req.headers['user-agent'] });
+    const output = await run(input, { callerId: caller.accessKeyId, signal: hangUp.signal });
+    if (!hangUp.signal.aborted) protocol.answer(res, operation, output);
+  } catch (error) {
+    if (!hangUp.signal.aborted && !res.headersSent) protocol.fail(res, asSqsError(error));
+  }
+}
