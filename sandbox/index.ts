@@ -2,6 +2,7 @@ import './services/stepfunctions/polyfill';
 import { SandboxClock } from './app/clock';
 import { CredentialStore } from './wire/credentials';
 import { startApi } from './app/deploy/api';
+import { createAttachGateQueues, startAttachGate } from './app/deploy/attach-gate';
 import { sandboxAwsEnv, startFunctions } from './app/deploy/functions';
 import { closeAll, sandboxHandle } from './app/deploy/handle';
 import { deployIdentity } from './app/deploy/identity';
@@ -45,7 +46,10 @@ export async function startSandbox(options: SandboxOptions = {}) {
       offboarding: offboardingConfig,
     });
     ctx.closers.push(() => lambda.close());
-    const stateMachineArn = deployOnboarding(services, lambda, directory.pool.userPoolId, clock.now);
+    const attachQueues = createAttachGateQueues(services.sqs);
+    const stateMachineArn = deployOnboarding(services, lambda, directory.pool.userPoolId, attachQueues.queueUrl, clock.now);
+    // An invocation that threw leaves its batch for redelivery, as Lambda does; the function's log says why.
+    for (const source of startAttachGate(services.sqs.url, attachQueues, lambda, clock.now, () => undefined)) ctx.closers.push(() => source.stop());
     const offboarding = deployOffboardingWorkflow(services, lambda, ctx.eventBus, offboardingConfig, clock.now);
     services.idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
     registerIotAuthorizer(services.iot, lambda);

@@ -32,6 +32,8 @@ export interface SandboxOptions {
   readonly clock?: SandboxClock;
   /** The trust re-validation window of the API and the authorizer (`TRUST_REVALIDATE_SECONDS`). Default: the product's (300 s). */
   readonly trustRevalidateSeconds?: number;
+  /** AttachPolicy calls per second the attach gate spends (`GATE_RATE`). Default: the product's (12). */
+  readonly attachRate?: number;
 }
 
 export interface SandboxPorts {

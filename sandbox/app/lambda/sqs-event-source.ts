@@ -78,9 +78,25 @@ async function poll(options: SqsEventSourceOptions, signal: AbortSignal, state: 
       state.batches++;
       await deliver(options, messages);
     } catch (error) {
-      if (!signal.aborted) options.onError?.(error);
+      if (signal.aborted) return;
+      options.onError?.(error);
+      // A queue that keeps refusing (a fault rule, a deleted queue) is polled again after a pause,
+      // as Lambda's pollers back off, not in a tight loop.
+      await pause(ERROR_PAUSE_MS, signal);
     }
   }
+}
+
+const ERROR_PAUSE_MS = 250;
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
 }
 
 /** One invocation, then the deletes its answer allows. */
