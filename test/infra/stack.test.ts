@@ -133,16 +133,19 @@ describe('onboarding workflow', () => {
     const compact = definition.replace(/\s+/g, '');
     expect(compact).toContain(`"FunctionName":"<{"Fn::GetAtt":["${resolveId}","Arn"]}>"`);
     expect(compact).toContain(`"UserPoolId":"<{"Ref":"${poolId}"}>"`);
-    expect(compact).toContain('"PolicyName":"IotOnboarding-user-iot"');
+    const attachQueue = logicalIdOf(s.resources, 'AWS::SQS::Queue', 'OnboardingAttachGateQueue');
+    expect(compact).toContain(`"QueueUrl":"<{"Ref":"${attachQueue}"}>"`);
   });
 
-  it('lets the state machine invoke its two tasks, attach the policy and update users, nothing more', () => {
+  it('lets the state machine invoke its two tasks, hand identities to the attach gate and update users, nothing more', () => {
     const sm = Object.values(s.resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
     const roleId = (sm?.Properties?.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     expect(actionsOfRole(s.resources, roleId).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))).toEqual([
       'cognito-idp:AdminUpdateUserAttributes',
-      'iot:AttachPolicy',
       'lambda:InvokeFunction',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
     ]);
     const invoke = statementsOfRole(s.resources, roleId).find((st) => st.Action === 'lambda:InvokeFunction');
     expect((invoke?.Resource as unknown[]).map(joined).join()).not.toContain(':*');
@@ -278,7 +281,7 @@ describe('stack', () => {
   it('deploys a state machine whose executions time out (TimeoutSeconds in the definition)', () => {
     const machine = Object.values(s.resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
     // aws-cdk-lib drops StateMachine({ timeout }) for a definition from a string: the ASL must carry it.
-    expect(joined(machine?.Properties?.DefinitionString)).toMatch(/"StartAt": "ResolveIdentity",\s*"TimeoutSeconds": 3600,/);
+    expect(joined(machine?.Properties?.DefinitionString)).toMatch(/"StartAt": "ResolveIdentity",\s*"TimeoutSeconds": 25200,/);
   });
 
   it('grants no role a wildcard action', () => {

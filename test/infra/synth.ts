@@ -79,6 +79,8 @@ export const FUNCTION_BUDGETS: Readonly<Record<string, FunctionBudget | number>>
   OnboardingPostAuthentication: FunctionBudgets.postAuthentication,
   OnboardingResolveIdentity: FunctionBudgets.resolveIdentity,
   OnboardingPublishWelcome: FunctionBudgets.publishWelcome,
+  OnboardingAttachGateWorker: FunctionBudgets.attachWorker,
+  OnboardingAttachGateDeadLetterConsumer: FunctionBudgets.attachDeadLetters,
   CommandsHandler: FunctionBudgets.publishCommand,
   CustomAuthorizerHandler: 5,
   OffboardingLifecycleHandler: FunctionBudgets.userLifecycle,
