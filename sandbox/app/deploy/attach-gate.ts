@@ -16,9 +16,11 @@ export interface AttachGateQueues {
   readonly deadLetterQueueArn: string;
 }
 
+export const ATTACH_QUEUE_NAME = `${SANDBOX_STACK}-attach`;
+
 export function createAttachGateQueues(sqs: Pick<SqsServer, 'createQueue'>): AttachGateQueues {
-  const dead = sqs.createQueue(`${SANDBOX_STACK}-attach-dlq`, { MessageRetentionPeriod: String(14 * 86_400) });
-  const queue = sqs.createQueue(`${SANDBOX_STACK}-attach`, {
+  const dead = sqs.createQueue(`${ATTACH_QUEUE_NAME}-dlq`, { MessageRetentionPeriod: String(14 * 86_400) });
+  const queue = sqs.createQueue(ATTACH_QUEUE_NAME, {
     VisibilityTimeout: String(AttachGate.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(AttachGate.waitTimeoutSeconds * 2),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dead.queueArn, maxReceiveCount: AttachGate.maxReceiveCount }),

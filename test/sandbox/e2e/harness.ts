@@ -1,3 +1,6 @@
+import { vi } from 'vitest';
+import { AttachGate } from '../../../functions/shared/gates/gates';
+import { ATTACH_QUEUE_NAME as ATTACH_QUEUE } from '../../../sandbox/app/deploy/attach-gate';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -52,6 +55,37 @@ export async function startHarness(options: SandboxOptions = {}) {
     async signInAndOnboard(username: string) {
       const tokens = await app.signIn(username, harness.password);
       const executionArn = harness.executionArn(harness.subOf(tokens));
+      const status = await sandbox.services.sfn.waitForExecution(executionArn);
+      return { tokens, executionArn, status };
+    },
+    /**
+     * Signs a user in while AttachPolicy fails, and moves the sandbox clock past each delivery's
+     * visibility timeout until the attach gate's message reaches the dead-letter queue, whose
+     * consumer fails the execution at AttachPolicy with GateDeadLettered. The fault stays set for
+     * the caller to clear.
+     */
+    async signInUntilDeadLettered(username: string) {
+      sandbox.faults.set('iot:AttachPolicy', { failNext: 10_000, failWith: 'internal' });
+      const before = sandbox.faults.stats('iot:AttachPolicy').calls;
+      const tokens = await app.signIn(username, harness.password);
+      const executionArn = harness.executionArn(harness.subOf(tokens));
+      for (let delivery = 1; delivery <= AttachGate.maxReceiveCount; delivery++) {
+        // Each delivery: the first call and the worker's transient retries within the invocation;
+        // then the poller that delivered it waits on the queue again (the invocation is over, no
+        // request is in flight across the clock's jump: a signature made before it would expire).
+        let polled = false;
+        const stop = sandbox.services.sqs.onPollWaiting((queue) => {
+          if (queue === ATTACH_QUEUE && sandbox.faults.stats('iot:AttachPolicy').calls >= before + 3 * delivery) polled = true;
+        });
+        try {
+          await vi.waitFor(() => {
+            if (!polled) throw new Error(`delivery ${delivery} not over yet`);
+          }, { timeout: 20_000, interval: 20 });
+        } finally {
+          stop();
+        }
+        sandbox.clock.advance(AttachGate.visibilityTimeoutSeconds * 1000);
+      }
       const status = await sandbox.services.sfn.waitForExecution(executionArn);
       return { tokens, executionArn, status };
     },

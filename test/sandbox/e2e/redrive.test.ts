@@ -8,19 +8,16 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-/** AttachPolicy's transient retrier allows 4 retries: 5 failures outlast it. */
-const PAST_RETRIES = { failNext: 5, failWith: 'internal' } as const;
-
 describe('failed onboardings and redrive in the sandbox', () => {
-  it('leaves an execution FAILED at AttachPolicy when it fails past its retries, then RedriveExecution completes it from there', async () => {
+  it('fails an execution at AttachPolicy when its gate message is dead-lettered, then RedriveExecution completes it from there', async () => {
     const username = await h.newUser('redrive');
-    h.sandbox.faults.set('iot:AttachPolicy', PAST_RETRIES);
     const resolvesBefore = h.sandbox.services.lambda.invocations['resolve-identity'] ?? 0;
-    const { executionArn, status } = await h.signInAndOnboard(username);
+    const { executionArn, status } = await h.signInUntilDeadLettered(username);
     h.sandbox.faults.set('iot:AttachPolicy', undefined);
     expect(status).toBe('FAILED');
     const failed = await h.sfn.send(new DescribeExecutionCommand({ executionArn }));
-    expect(failed.error).toBe('Iot.InternalFailureException');
+    expect(failed.error).toBe('GateDeadLettered');
+    expect(failed.cause).toMatch(/in 5 deliveries/);
     expect(failed.redriveStatus).toBe('REDRIVABLE');
 
     await h.sfn.send(new RedriveExecutionCommand({ executionArn }));
@@ -33,8 +30,7 @@ describe('failed onboardings and redrive in the sandbox', () => {
 
   it('redrives a user\'s failed execution at their next sign-in', async () => {
     const username = await h.newUser('recover');
-    h.sandbox.faults.set('iot:AttachPolicy', PAST_RETRIES);
-    const first = await h.signInAndOnboard(username);
+    const first = await h.signInUntilDeadLettered(username);
     h.sandbox.faults.set('iot:AttachPolicy', undefined);
     expect(first.status).toBe('FAILED');
 
