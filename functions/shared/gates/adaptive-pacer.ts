@@ -38,14 +38,19 @@ export class AdaptivePacer {
 
   /** Waits for the next call's turn. */
   async turn(): Promise<void> {
-    const wait = this.nextAt - this.now();
+    const wait = this.nextWaitMs;
     if (wait > 0) await this.sleep(wait);
     this.nextAt = Math.max(this.now(), this.nextAt) + 1000 / this.rate;
   }
 
-  /** How long the next turn would wait, in milliseconds. */
+  /**
+   * How long the next turn would wait, in milliseconds: never more than one interval, so a clock
+   * set back (a warm instance's `nextAt` is from before) cannot hold the gate for the difference.
+   */
   get nextWaitMs(): number {
-    return Math.max(0, this.nextAt - this.now());
+    const now = this.now();
+    this.nextAt = Math.min(this.nextAt, now + 1000 / this.rate);
+    return Math.max(0, this.nextAt - now);
   }
 
   throttled(): void {

@@ -56,4 +56,12 @@ describe('the adaptive pacer of a gate consumer', () => {
     await pacer.turn();
     expect(waits).toEqual([]);
   });
+
+  it('waits at most one interval when the clock was set back since its last turn', async () => {
+    const { pacer, waits, advance } = clocked(10);
+    await pacer.turn();
+    advance(-600_000);
+    await pacer.turn();
+    expect(waits).toEqual([100]);
+  });
 });
