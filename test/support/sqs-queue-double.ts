@@ -16,19 +16,19 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
  * A stand-in SQS endpoint for Step Functions tests: answers `AmazonSQS.SendMessage` in the AWS
  * JSON 1.0 protocol that @aws-sdk/client-sqs speaks (with the MD5 of the body it verifies), keeps
  * what it received, and lets a test await the next message. Not an SQS emulator: no queues, no
- * receive; `failNext` answers the next SendMessage with an SQS error instead.
+ * receive; `failNext` answers the next SendMessage (or the next `times`) with an SQS error instead.
  */
 export async function startSqsQueueDouble() {
   const received: ReceivedMessage[] = [];
   const waiting: Array<(message: ReceivedMessage) => void> = [];
-  let failure: AwsServiceError | undefined;
+  let failure: { readonly error: AwsServiceError; left: number } | undefined;
   let consumed = 0;
   const server = await startHttpServer((req, body, res) => {
     try {
       if (req.headers['x-amz-target'] !== 'AmazonSQS.SendMessage') throw new AwsServiceError(400, 'UnsupportedOperation', 'Only SendMessage');
       if (failure) {
-        const error = failure;
-        failure = undefined;
+        const { error } = failure;
+        if (--failure.left <= 0) failure = undefined;
         throw error;
       }
       const message = parseJsonBody(body) as unknown as ReceivedMessage;
@@ -49,8 +49,8 @@ export async function startSqsQueueDouble() {
       const ready = received[consumed++];
       return ready ? Promise.resolve(ready) : new Promise((resolve) => waiting.push(resolve));
     },
-    failNext(type: string, message: string): void {
-      failure = new AwsServiceError(400, type, message);
+    failNext(type: string, message: string, times = 1): void {
+      failure = { error: new AwsServiceError(400, type, message), left: times };
     },
     close: () => server.close(),
   };
