@@ -83,16 +83,22 @@ export function attachGateDouble(options: AttachGateDoubleOptions) {
       return 'dead-lettered';
     },
     /**
-     * Consumes every message `queue` gives, in order, until `stop()`. An error escaping the cores
-     * (they answer rather than throw) is kept in `errors` for the test to check.
+     * Consumes every message `queue` gives, in order, until `stop()`, which leaves the messages
+     * after it to the queue's next reader. An error escaping the cores (they answer rather than
+     * throw) is kept in `errors` for the test to check.
      */
-    serve(queue: { nextMessage(): Promise<GateMessage> }) {
-      let stopped = false;
+    serve(queue: { nextMessage(signal?: AbortSignal): Promise<GateMessage> }) {
+      const stopping = new AbortController();
       const errors: unknown[] = [];
       void (async () => {
-        for (;;) {
-          const message = await queue.nextMessage();
-          if (stopped) return;
+        while (!stopping.signal.aborted) {
+          let message: GateMessage;
+          try {
+            message = await queue.nextMessage(stopping.signal);
+          } catch (error) {
+            if (!stopping.signal.aborted) errors.push(error);
+            return;
+          }
           try {
             await gate.consume(message);
           } catch (error) {
@@ -102,9 +108,7 @@ export function attachGateDouble(options: AttachGateDoubleOptions) {
       })();
       return {
         errors,
-        stop: () => {
-          stopped = true;
-        },
+        stop: () => stopping.abort(),
       };
     },
   };

@@ -20,7 +20,8 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
  */
 export async function startSqsQueueDouble() {
   const received: ReceivedMessage[] = [];
-  const waiting: Array<(message: ReceivedMessage) => void> = [];
+  // Awaiting nextMessage calls, oldest first; each takes the next message when it comes.
+  const waiting: Array<() => void> = [];
   let failure: { readonly error: AwsServiceError; left: number } | undefined;
   let consumed = 0;
   const server = await startHttpServer((req, body, res) => {
@@ -33,7 +34,7 @@ export async function startSqsQueueDouble() {
       }
       const message = parseJsonBody(body) as unknown as ReceivedMessage;
       received.push(message);
-      waiting.shift()?.(message);
+      waiting.shift()?.();
       const md5 = createHash('md5').update(message.MessageBody, 'utf8').digest('hex');
       sendJson(res, 200, { MessageId: randomUUID(), MD5OfMessageBody: md5 }, CONTENT_TYPE);
     } catch (error) {
@@ -44,10 +45,26 @@ export async function startSqsQueueDouble() {
     url: server.url,
     queueUrl: `${server.url}/000000000000/admission`,
     received,
-    /** Resolves with the next message not yet awaited, in the order SendMessage received them. */
-    nextMessage(): Promise<ReceivedMessage> {
-      const ready = received[consumed++];
-      return ready ? Promise.resolve(ready) : new Promise((resolve) => waiting.push(resolve));
+    /**
+     * Resolves with the next message not yet awaited, in the order SendMessage received them.
+     * Aborting `signal` withdraws a call still waiting (it rejects), so the message goes to the next.
+     */
+    nextMessage(signal?: AbortSignal): Promise<ReceivedMessage> {
+      const take = () => received[consumed++] as ReceivedMessage;
+      if (consumed < received.length) return Promise.resolve(take());
+      return new Promise((resolve, reject) => {
+        const onAbort = () => {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          reject(signal?.reason);
+        };
+        const waiter = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(take());
+        };
+        if (signal?.aborted) return reject(signal.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        waiting.push(waiter);
+      });
     },
     failNext(type: string, message: string, times = 1): void {
       failure = { error: new AwsServiceError(400, type, message), left: times };
