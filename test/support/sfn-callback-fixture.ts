@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SandboxClock } from '../../sandbox/app/clock';
 import { onSandboxClock } from '../../sandbox/app/sdk-clock';
 import { startStepFunctions } from '../../sandbox/services/stepfunctions/service';
-import { createTaskHandlers, type LambdaBindings } from '../../sandbox/services/stepfunctions/task-runtime';
+import { createTaskHandlers, type LambdaBindings, type SdkClients } from '../../sandbox/services/stepfunctions/task-runtime';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
 import { CredentialStore } from '../../sandbox/wire/credentials';
 import { FaultInjector } from '../../sandbox/wire/faults';
@@ -55,7 +55,7 @@ export function tokenOf(message: ReceivedMessage): string {
  * The sandbox's Step Functions service on its own SandboxClock (deadlines pass with
  * `clock.advance`), an SQS queue double, a real SQS client pointed at it, and an SDK v3 SFN
  * client signing with the clock's time. Retry waits are 0 ms. `register` adds a state machine
- * whose tasks run through the SQS client and the given Lambda bindings.
+ * whose tasks run through the SQS client and the given Lambda bindings and SDK clients.
  */
 export async function sfnCallbackFixture() {
   const clock = new SandboxClock();
@@ -70,11 +70,11 @@ export async function sfnCallbackFixture() {
   const credentials = SANDBOX_BACKEND_CREDENTIALS;
   const sqs = new SQSClient({ region: REGION, endpoint: queue.url, credentials, maxAttempts: 1 });
   const sfn = onSandboxClock(new SFNClient({ region: REGION, endpoint: service.url, credentials, maxAttempts: 1 }), clock.now);
-  const register = (name: string, definition: object, lambdas: LambdaBindings = {}) =>
+  const register = (name: string, definition: object, lambdas: LambdaBindings = {}, sdk: SdkClients = {}) =>
     service.registerStateMachine({
       name,
       definition: JSON.stringify(definition),
-      handlers: createTaskHandlers(definition, { lambdas, sdk: {}, sqs }),
+      handlers: createTaskHandlers(definition, { lambdas, sdk, sqs }),
     }).stateMachineArn;
   return {
     clock,

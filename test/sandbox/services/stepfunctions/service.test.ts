@@ -1,5 +1,5 @@
 import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { AttachPolicyCommand, IoTClient, ThrottlingException } from '@aws-sdk/client-iot';
+import { AttachPolicyCommand, IoTClient, LimitExceededException } from '@aws-sdk/client-iot';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
@@ -12,6 +12,7 @@ import {
   StopExecutionCommand,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionArnFor, onPostAuthentication } from '../../../../functions/onboarding/post-authentication/core';
@@ -24,15 +25,19 @@ import { startStepFunctions, type ExecutionEventNotice, type StepFunctionsServic
 import { createTaskHandlers, type LambdaFunction } from '../../../../sandbox/services/stepfunctions/task-runtime';
 import { renderOnboardingDefinition } from '../../../../statemachines/onboarding';
 import { postAuthEvent, recordingCounter, recordingLog, SUB } from '../../../unit/fixtures';
+import { attachGateDouble, type AttachGateDouble } from '../../../support/attach-gate-double';
+import { startSqsQueueDouble } from '../../../support/sqs-queue-double';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:resolve-identity';
 const WELCOME_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:publish-welcome';
 const IDENTITY_ID = 'us-east-1:0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+const ATTACH_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/attach';
+const POLICY_NAME = 'onboarding-policy';
 const INPUT = JSON.stringify({ username: 'alice', sub: '6b1f4c2e-8a7d-4f5b-9c3e-2d1a0b9c8e7f', onboardingVersion: '1' });
 const DEFINITION = renderOnboardingDefinition({
   ResolveIdentityFunctionArn: RESOLVE_ARN,
   PublishWelcomeFunctionArn: WELCOME_ARN,
-  AttachQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/attach',
+  AttachQueueUrl: ATTACH_QUEUE_URL,
   UserPoolId: 'us-east-1_Sandbox01',
 });
 const DAY_MS = 24 * 3_600_000;
@@ -44,11 +49,11 @@ afterAll(() => {
   iotMock.restore();
   cognitoMock.restore();
 });
-const sdk = {
-  iot: new IoTClient({ region: 'us-east-1', maxAttempts: 1 }),
-  cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }),
-};
-const throttled = () => new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+// The workflow's one SDK task; AttachPolicy is the attach gate's call (the gate double below).
+const sdk = { cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }) };
+const iot = new IoTClient({ region: 'us-east-1', maxAttempts: 1 });
+/** AttachPolicy's refusal that retrying cannot fix (10 policies per target): the gate fails the execution with it. */
+const limitExceeded = () => new LimitExceededException({ message: 'A limit has been exceeded.', $metadata: { httpStatusCode: 410 } });
 
 /** A lambda that holds the execution in ResolveIdentity until `release()`. */
 function gate() {
@@ -61,6 +66,10 @@ function gate() {
 
 let service: StepFunctionsService;
 let sfn: SFNClient;
+let queue: Awaited<ReturnType<typeof startSqsQueueDouble>>;
+let sqs: SQSClient;
+let attachGate: AttachGateDouble;
+let serving: ReturnType<AttachGateDouble['serve']>;
 let faults: FaultInjector;
 let clockOffset: number;
 let stateMachineArn: string;
@@ -98,18 +107,28 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
       now: () => Date.now() + clockOffset,
       retryIntervalOverrides: 0,
     });
+    // AttachPolicy sends its message to a queue double (the explicit endpoint, not the QueueUrl's host).
+    queue = await startSqsQueueDouble();
+    sqs = new SQSClient({ region: 'us-east-1', endpoint: queue.url, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
     ({ stateMachineArn } = service.registerStateMachine({
       name: 'onboarding',
       definition: DEFINITION,
-      handlers: createTaskHandlers(DEFINITION, { lambdas: { [RESOLVE_ARN]: resolve, [WELCOME_ARN]: welcome }, sdk }),
+      handlers: createTaskHandlers(DEFINITION, { lambdas: { [RESOLVE_ARN]: resolve, [WELCOME_ARN]: welcome }, sdk, sqs }),
     }));
     // On the service's clock: the service verifies signatures against it, and tests move it.
     sfn = onSandboxClock(new SFNClient({ endpoint: service.url, region: 'us-east-1', credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 }), () => Date.now() + clockOffset);
+    // The attach gate: the real worker core attaches with the mocked IoT client and answers through the API.
+    attachGate = attachGateDouble({ iot, sfn, policyName: POLICY_NAME });
+    serving = attachGate.serve(queue);
   });
 
   afterEach(async () => {
+    serving.stop();
     sfn.destroy();
+    sqs.destroy();
     await service.close();
+    await queue.close();
+    expect(serving.errors).toEqual([]);
   });
 
   describe('StartExecution', () => {
@@ -213,28 +232,29 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
 
     it("records AWS's history events, numbered and linked, for a succeeded execution", async () => {
       const events = await history(await run('history'));
-      expect(events.map((e) => e.type)).toEqual([
-        'ExecutionStarted',
-        ...['ResolveIdentity', 'AttachPolicy', 'PublishWelcome', 'MarkOnboarded'].flatMap(() => [
-          'TaskStateEntered',
-          'TaskScheduled',
-          'TaskStarted',
-          'TaskSucceeded',
-          'TaskStateExited',
-        ]),
-        'ExecutionSucceeded',
-      ]);
+      const task = ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited'];
+      // The callback task records its submitted message between TaskStarted and the gate's answer.
+      const callbackTask = ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited'];
+      expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', ...task, ...callbackTask, ...task, ...task, 'ExecutionSucceeded']);
       expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
       expect(events.map((e) => e.previousEventId)).toEqual(events.map((_, i) => i));
       expect(events[0]?.timestamp).toBeInstanceOf(Date);
       expect(events[0]?.executionStartedEventDetails?.input).toBe(INPUT);
       expect(events[1]?.stateEnteredEventDetails).toMatchObject({ name: 'ResolveIdentity' });
-      const scheduledAttach = events.find((e) => e.taskScheduledEventDetails?.resource === 'attachPolicy');
-      expect(scheduledAttach?.taskScheduledEventDetails).toMatchObject({ resourceType: 'aws-sdk:iot', region: 'us-east-1' });
+      const scheduledAttach = events.find((e) => e.taskScheduledEventDetails?.resource === 'sendMessage.waitForTaskToken');
+      expect(scheduledAttach?.taskScheduledEventDetails).toMatchObject({ resourceType: 'sqs', region: 'us-east-1', timeoutInSeconds: 21_600 });
+      // The gate received exactly what history shows was sent: the attempt's task token and the identity.
+      const [message] = queue.received;
+      expect(queue.received).toHaveLength(1);
+      expect(message?.QueueUrl).toBe(ATTACH_QUEUE_URL);
+      const { taskToken } = JSON.parse(message?.MessageBody ?? '{}') as { taskToken: string };
       expect(JSON.parse(scheduledAttach?.taskScheduledEventDetails?.parameters ?? '{}')).toEqual({
-        PolicyName: 'onboarding-policy',
-        Target: IDENTITY_ID,
+        QueueUrl: ATTACH_QUEUE_URL,
+        MessageBody: { taskToken, identityId: IDENTITY_ID },
       });
+      expect(iotMock.commandCalls(AttachPolicyCommand).map((c) => c.args[0].input)).toEqual([{ policyName: POLICY_NAME, target: IDENTITY_ID }]);
+      const attached = events.find((e) => e.type === 'TaskSucceeded' && e.taskSucceededEventDetails?.resourceType === 'sqs');
+      expect(JSON.parse(attached?.taskSucceededEventDetails?.output ?? '{}')).toEqual({ attached: true });
     });
 
     it('pages history and returns it in reverse order on request', async () => {
@@ -252,24 +272,31 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
   });
 
   describe('failure and RedriveExecution', () => {
+    /** The gate's AttachPolicy is refused for good (SendTaskFailure Iot.LimitExceededException), then allowed again. */
     async function failAtAttachPolicy(name: string) {
-      iotMock.on(AttachPolicyCommand).rejects(throttled());
+      iotMock.on(AttachPolicyCommand).rejects(limitExceeded());
       const executionArn = await run(name);
       iotMock.on(AttachPolicyCommand).resolves({});
       return executionArn;
     }
 
-    it('fails at AttachPolicy once its retries are exhausted, with the SDK error and a REDRIVABLE status', async () => {
+    it("fails at AttachPolicy with the gate's permanent refusal, not retried, with a REDRIVABLE status", async () => {
       const executionArn = await failAtAttachPolicy('fails');
       const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      expect(described).toMatchObject({ status: 'FAILED', error: 'Iot.ThrottlingException', redriveStatus: 'REDRIVABLE' });
+      expect(described).toMatchObject({ status: 'FAILED', error: 'Iot.LimitExceededException', cause: 'A limit has been exceeded.', redriveStatus: 'REDRIVABLE' });
       expect(described.output).toBeUndefined();
       const events = await history(executionArn);
-      expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'Iot.ThrottlingException' } });
-      expect(events.at(-2)).toMatchObject({ type: 'TaskFailed', taskFailedEventDetails: { resource: 'attachPolicy' } });
+      expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'Iot.LimitExceededException' } });
+      expect(events.at(-2)).toMatchObject({
+        type: 'TaskFailed',
+        taskFailedEventDetails: { resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken', error: 'Iot.LimitExceededException' },
+      });
       expect(events.filter((e) => e.type === 'TaskStateEntered').at(-1)?.stateEnteredEventDetails?.name).toBe('AttachPolicy');
-      // 1 attempt + the throttling retrier's 150 retries.
-      expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(151);
+      // One message, one AttachPolicy call: neither the gate nor the state retries a refusal.
+      expect(events.filter((e) => e.type === 'TaskScheduled')).toHaveLength(2);
+      expect(queue.received).toHaveLength(1);
+      expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(1);
+      expect(welcome).not.toHaveBeenCalled();
     });
 
     it('redrives at the failed state: ResolveIdentity runs once overall and the execution succeeds', async () => {
@@ -289,6 +316,11 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
       expect(events[redriven]?.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
       expect(events[redriven + 1]).toMatchObject({ type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'AttachPolicy' } });
       expect(JSON.parse(events[redriven + 1]?.stateEnteredEventDetails?.input ?? '{}')).toMatchObject({ identity: { identityId: IDENTITY_ID } });
+      // The redriven state sends a new message with a new token; the gate attaches and answers it.
+      const tokens = queue.received.map((m) => (JSON.parse(m.MessageBody) as { taskToken: string }).taskToken);
+      expect(tokens).toHaveLength(2);
+      expect(tokens[1]).not.toBe(tokens[0]);
+      expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(2);
       const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn, redriveFilter: 'REDRIVEN' }));
       expect(listed.executions?.map((e) => [e.name, e.redriveCount])).toEqual([['redriven', 1]]);
     });
@@ -366,7 +398,7 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
     it('starts onboarding, then redrives the failed execution at the next sign-in', async () => {
       const deps = () => ({ sfn, log: recordingLog(), metrics: recordingCounter(), config: { stateMachineArn, onboardingVersion: '1' } });
       const executionArn = executionArnFor(stateMachineArn, executionName(SUB, '1'));
-      iotMock.on(AttachPolicyCommand).rejects(throttled());
+      iotMock.on(AttachPolicyCommand).rejects(limitExceeded());
 
       expect(await onPostAuthentication(postAuthEvent(), deps())).toBe('started');
       expect(await service.waitForExecution(executionArn)).toBe('FAILED');
