@@ -68,16 +68,25 @@ describe('npm run admin against a running sandbox', () => {
 
   it('lists onboardings that failed at AttachPolicy, with user, state, error and cause', async () => {
     for (let i = 0; i < 3; i++) failedUsers.push(await h.newUser('outage'));
-    h.sandbox.faults.set('iot:AttachPolicy', { failNext: 15, failWith: 'internal' });
-    for (const username of failedUsers) expect((await h.signInAndOnboard(username)).status).toBe('FAILED');
-    h.sandbox.faults.set('iot:AttachPolicy', undefined);
+    let advancedMs = 0;
+    try {
+      // The attach gate cannot attach (IoT failing): each message is dead-lettered after 5 deliveries.
+      for (const username of failedUsers) {
+        const dead = await h.signInUntilDeadLettered(username);
+        expect(dead.status).toBe('FAILED');
+        advancedMs += dead.advancedMs;
+      }
+    } finally {
+      h.sandbox.faults.set('iot:AttachPolicy', undefined);
+    }
+    h.sandbox.clock.advance(-advancedMs);
 
     const run = await admin(['failed', '--json']);
     const failed = json<Array<{ username: string; failedState: string; error: string; cause: string; status: string }>>(run);
     expect(failed.map((f) => f.username).sort()).toEqual([...failedUsers].sort());
     for (const f of failed) {
-      expect(f).toMatchObject({ status: 'FAILED', failedState: 'AttachPolicy', error: 'Iot.InternalFailureException' });
-      expect(f.cause).toMatch(/injected fault.*Service: Iot, Status Code: 500/);
+      expect(f).toMatchObject({ status: 'FAILED', failedState: 'AttachPolicy', error: 'GateDeadLettered' });
+      expect(f.cause).toMatch(/could not attach the policy to us-east-1:[0-9a-f-]+ in 5 deliveries/);
     }
     const table = await admin(['failed']);
     expect(table.code).toBe(0);

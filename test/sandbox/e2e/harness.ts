@@ -62,7 +62,8 @@ export async function startHarness(options: SandboxOptions = {}) {
      * Signs a user in while AttachPolicy fails, and moves the sandbox clock past each delivery's
      * visibility timeout until the attach gate's message reaches the dead-letter queue, whose
      * consumer fails the execution at AttachPolicy with GateDeadLettered. The fault stays set for
-     * the caller to clear.
+     * the caller to clear, and the clock `advancedMs` ahead for the caller to move back when its
+     * test is over (device certificates, for one, are checked in real time).
      */
     async signInUntilDeadLettered(username: string) {
       sandbox.faults.set('iot:AttachPolicy', { failNext: 10_000, failWith: 'internal' });
@@ -87,7 +88,7 @@ export async function startHarness(options: SandboxOptions = {}) {
         sandbox.clock.advance(AttachGate.visibilityTimeoutSeconds * 1000);
       }
       const status = await sandbox.services.sfn.waitForExecution(executionArn);
-      return { tokens, executionArn, status };
+      return { tokens, executionArn, status, advancedMs: AttachGate.maxReceiveCount * AttachGate.visibilityTimeoutSeconds * 1000 };
     },
     /** A fully onboarded user with fresh tokens, IoT access and credentials. */
     async onboardedUser(prefix = 'user') {
