@@ -90,8 +90,8 @@ export class IotOnboardingStack extends Stack {
 
     this.alarms = new OnboardingAlarms(this, 'Alarms', {
       stateMachine: this.onboarding.stateMachine,
-      executionLogs: this.onboarding.executionLogs,
       trigger: this.onboarding.trigger,
+      attachQueue: this.onboarding.attachGate.queue,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
     this.offboardingAlarms = new OffboardingAlarms(this, 'OffboardingAlarms', {

@@ -58,13 +58,20 @@ describe('operational alarms', () => {
     expect(alarm.Properties?.Threshold).toBe(1);
   });
 
-  it('counts throttled AttachPolicy attempts from the execution log and alarms on sustained throttling', () => {
-    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '{ ($.type = "TaskFailed") && ($.details.error = "Iot.ThrottlingException") }',
-      MetricTransformations: [Match.objectLike({ MetricName: 'AttachPolicyThrottled', MetricNamespace: 'IotOnboarding', MetricValue: '1' })],
-    });
+  it("alarms on sustained AttachPolicy throttling that still reaches the attach gate, counted by its worker", () => {
     const alarm = alarms().find((a) => a.Properties?.MetricName === 'AttachPolicyThrottled');
-    expect(alarm?.Properties?.Threshold).toBe(100);
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: 'IotOnboarding',
+      Dimensions: [{ Name: 'service', Value: 'attach-worker' }],
+      Statistic: 'Sum',
+      Threshold: 100,
+    });
+  });
+
+  it("alarms when the attach gate's oldest message has waited more than 15 minutes", () => {
+    const alarm = alarms().find((a) => a.Properties?.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(alarm?.Properties).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 900 });
+    expect(JSON.stringify(alarm?.Properties?.Dimensions)).toContain(logicalIdOf(s.resources, 'AWS::SQS::Queue', 'OnboardingAttachGateQueue'));
   });
 
   it('notifies nobody unless a topic is given', () => {
@@ -78,7 +85,7 @@ describe('operational alarms', () => {
     const stack = new IotOnboardingStack(app, 'WithTopic', { alarmTopic: topic, iotDataEndpoint: 'https://x-ats.iot.us-east-1.amazonaws.com' });
     const withTopic = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
     const topicAlarms = Object.values(withTopic).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(topicAlarms).toHaveLength(5);
+    expect(topicAlarms).toHaveLength(6);
     for (const alarm of topicAlarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(alarm.Properties.OKActions).toHaveLength(1);

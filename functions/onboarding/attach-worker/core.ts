@@ -4,6 +4,8 @@ import * as z from 'zod/mini';
 import { classifyAwsError } from '../../shared/aws/classify';
 import { errorMessage, errorName } from '../../shared/aws/error-name';
 import { drainBatch, type BatchResponse, type GateBatchDeps, type GateOutcome, type SqsRecord } from '../../shared/gates/batch';
+import type { Counter } from '../../shared/observability/logging';
+import { MetricNames } from '../../shared/observability/metrics';
 import { identityIdSchema } from '../../shared/workflows/offboarding';
 
 /** The message the onboarding workflow sends through the attach gate (statemachines/onboarding.asl.json, AttachPolicy). */
@@ -14,6 +16,8 @@ export interface AttachWorkerDeps extends GateBatchDeps {
   readonly iot: Pick<IoTClient, 'send'>;
   readonly sfn: Pick<SFNClient, 'send'>;
   readonly policyName: string;
+  /** Counts AttachPolicyThrottled: throttling that still reaches the gate (another caller spends the quota). */
+  readonly metrics?: Counter;
 }
 
 /**
@@ -49,7 +53,10 @@ async function attachAndAnswer(message: AttachMessage, attached: Set<string>, de
       // AttachPolicy's LimitExceededException (410) is a quota such as 10 policies per target, not
       // the rate: https://docs.aws.amazon.com/iot/latest/apireference/API_AttachPolicy.html
       const kind = errorName(error) === 'LimitExceededException' ? 'invalid' : classifyAwsError(error);
-      if (kind === 'throttled') return 'throttled';
+      if (kind === 'throttled') {
+        deps.metrics?.count(MetricNames.AttachPolicyThrottled);
+        return 'throttled';
+      }
       if (kind === 'unavailable') return 'transient';
       deps.log.error('AttachPolicy refused; the execution fails at AttachPolicy', { identityId: message.identityId, error: errorName(error) });
       return answer(deps, new SendTaskFailureCommand({ taskToken: message.taskToken, error: `Iot.${errorName(error)}`, cause: errorMessage(error).slice(0, 32_000) }));

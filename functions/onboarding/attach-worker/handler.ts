@@ -7,7 +7,7 @@ import { loadConfig } from '../../shared/aws/config';
 import { FunctionBudgets, GATE_RESERVE_MS } from '../../shared/aws/time-budgets';
 import { AdaptivePacer } from '../../shared/gates/adaptive-pacer';
 import { AttachGate, gateRateProblem, perConsumerRate } from '../../shared/gates/gates';
-import { createLogger } from '../../shared/observability/logging';
+import { createCounter, createLogger } from '../../shared/observability/logging';
 import { attachBatch } from './core';
 
 const config = loadConfig({
@@ -18,6 +18,7 @@ const rate = config.GATE_RATE === undefined ? AttachGate.ratePerSecond : Number(
 const rateProblem = gateRateProblem(AttachGate, rate);
 if (rateProblem) throw new Error(rateProblem);
 const log = createLogger('attach-worker');
+const metrics = createCounter('attach-worker');
 const tuning = FunctionBudgets.attachWorker.sdk;
 const iot = new IoTClient(clientConfig(tuning));
 const sfn = new SFNClient(clientConfig(tuning));
@@ -28,13 +29,18 @@ const pacer = new AdaptivePacer({ ceilingPerSecond: perConsumerRate(AttachGate, 
 /** SQS event source (ReportBatchItemFailures) of the attach gate's queue. */
 export const handler = async (event: SQSEvent, context: Context) => {
   log.addContext(context);
-  return attachBatch(event.Records, {
-    iot,
-    sfn,
-    policyName: config.IOT_POLICY_NAME,
-    pacer,
-    remainingMs: () => context.getRemainingTimeInMillis(),
-    reserveMs: GATE_RESERVE_MS,
-    log,
-  });
+  try {
+    return await attachBatch(event.Records, {
+      iot,
+      sfn,
+      policyName: config.IOT_POLICY_NAME,
+      pacer,
+      remainingMs: () => context.getRemainingTimeInMillis(),
+      reserveMs: GATE_RESERVE_MS,
+      log,
+      metrics,
+    });
+  } finally {
+    metrics.flush();
+  }
 };

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { attachBatch, type AttachWorkerDeps } from '../../../../../functions/onboarding/attach-worker/core';
 import { AdaptivePacer } from '../../../../../functions/shared/gates/adaptive-pacer';
-import { awsError, IDENTITY_ID, recordingLog } from '../../../fixtures';
+import { awsError, IDENTITY_ID, recordingCounter, recordingLog } from '../../../fixtures';
 
 const iotMock = mockClient(IoTClient);
 const sfnMock = mockClient(SFNClient);
@@ -61,8 +61,10 @@ describe('the attach gate consumer', () => {
   it('slows down when throttled and tries the same message again, one AttachPolicy call per throttle, none lost', async () => {
     iotMock.on(AttachPolicyCommand).rejectsOnce(awsError('ThrottlingException', 400)).rejectsOnce(awsError('ThrottlingException', 400)).resolves({});
     const { d, pacer } = deps();
-    expect(await attachBatch([record(1)], d)).toEqual({ batchItemFailures: [] });
+    const metrics = recordingCounter();
+    expect(await attachBatch([record(1)], { ...d, metrics })).toEqual({ batchItemFailures: [] });
     expect(iotMock.commandCalls(AttachPolicyCommand)).toHaveLength(3);
+    expect(metrics.counts.get('AttachPolicyThrottled')).toBe(2);
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
     expect(pacer.ratePerSecond).toBe(2.5 + 0.5);
   });
