@@ -38,6 +38,8 @@ export class AttachGate extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Six times its consumer's timeout, as for any SQS event source (see gates.ts).
+      visibilityTimeout: Duration.seconds(6 * FunctionBudgets.attachDeadLetters.timeoutSeconds),
     });
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,

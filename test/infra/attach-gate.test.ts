@@ -25,6 +25,7 @@ describe('the attach gate', () => {
       RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: { 'Fn::GetAtt': [ref('AWS::SQS::Queue', 'OnboardingAttachGateDeadLetters'), 'Arn'] } },
     });
     expect(queue.MessageRetentionPeriod as number).toBeGreaterThan(AttachGate.waitTimeoutSeconds);
+    expect(props('AWS::SQS::Queue', 'OnboardingAttachGateDeadLetters')).toMatchObject({ VisibilityTimeout: 540, MessageRetentionPeriod: 14 * 86_400 });
     const policies = Object.values(s.resources).filter((r) => r.Type === 'AWS::SQS::QueuePolicy').map((r) => JSON.stringify(r.Properties));
     expect(policies.filter((p) => p.includes('"aws:SecureTransport":"false"'))).toHaveLength(2);
   });

@@ -2,6 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionSpec, LambdaRuntime } from '../lambda';
 import { startSqsEventSource, type SqsEventSource } from '../lambda/sqs-event-source';
 import { onSandboxClock } from '../sdk-clock';
+import { FunctionBudgets } from '../../../functions/shared/aws/time-budgets';
 import { AttachGate } from '../../../functions/shared/gates/gates';
 import { SANDBOX_REGION } from '../../wire/account';
 import type { SqsServer } from '../../services/sqs/service';
@@ -19,7 +20,10 @@ export interface AttachGateQueues {
 export const ATTACH_QUEUE_NAME = `${SANDBOX_STACK}-attach`;
 
 export function createAttachGateQueues(sqs: Pick<SqsServer, 'createQueue'>): AttachGateQueues {
-  const dead = sqs.createQueue(`${ATTACH_QUEUE_NAME}-dlq`, { MessageRetentionPeriod: String(14 * 86_400) });
+  const dead = sqs.createQueue(`${ATTACH_QUEUE_NAME}-dlq`, {
+    MessageRetentionPeriod: String(14 * 86_400),
+    VisibilityTimeout: String(6 * FunctionBudgets.attachDeadLetters.timeoutSeconds),
+  });
   const queue = sqs.createQueue(ATTACH_QUEUE_NAME, {
     VisibilityTimeout: String(AttachGate.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(AttachGate.waitTimeoutSeconds * 2),
