@@ -24,7 +24,7 @@ export interface BenchResults {
 export const TARGETS = {
   triggerCallsOnboarded: 0,
   triggerCallsNewUser: 1,
-  stormFactor: 1.2,
+  stormFactor: 1.05,
   handlerOverheadMs: 2,
   /** 500 kB, decimal: what the Lambda console and `ls -l` show. */
   bundleBytes: 500_000,
@@ -117,7 +117,7 @@ function stormRows(st: StormFigures, add: RowSink): void {
   add({
     section: s,
     metric: 'first sign-in to all executions closed',
-    value: `${ms(st.durationMs)} (floor N/Q ${ms(st.floorMs)})`,
+    value: `${ms(st.durationMs)} (gate at ${st.gateRate.toFixed(1)}/s: floor ${ms(st.gateFloorMs)}; quota floor N/Q ${ms(st.floorMs)})`,
     target: `≤ ${ms(st.targetMs)}`,
     // Only a storm in which everyone was onboarded can meet the time target.
     met: st.onboarded === st.users && st.durationMs <= st.targetMs,

@@ -1,5 +1,6 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import type { AppClient, Tokens } from '../sandbox/clients/app-client';
+import { AttachGate } from '../functions/shared/gates/gates';
 import { callsBetween, snapshotCalls, type CallCounts } from './aws-calls';
 import { failureSummary, mapLimit, rejected, within } from './concurrency';
 import { BENCH_PASSWORD, closeAppClient, newAppClient, progress, startBenchSandbox } from './fixture';
@@ -22,6 +23,10 @@ export interface StormFigures {
   /** First sign-in sent to the last onboarding execution closed. */
   readonly durationMs: number;
   readonly floorMs: number;
+  /** The attach gate's rate for the storm: the product's share of the quota (12 of 15), scaled to Q. */
+  readonly gateRate: number;
+  /** N / gate rate: the fastest the gate drains the storm. */
+  readonly gateFloorMs: number;
   readonly targetMs: number;
   readonly onboarded: number;
   readonly failedExecutions: number;
@@ -49,20 +54,23 @@ const SOCKETS_PER_CLIENT = 50;
 const TERMINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
 
 /**
- * N new users sign in at once while AttachPolicy is throttled at Q TPS, on a sandbox with the
- * ASL's real backoff: how long until every onboarding has closed, and whether any failed or
- * welcomed a user twice.
+ * N new users sign in at once while AttachPolicy is throttled at Q TPS and the attach gate drains
+ * at its share of Q: how long until every onboarding has closed, how many AttachPolicy calls each
+ * user cost, and whether any failed or welcomed a user twice.
  */
 export async function benchStorm(options: StormOptions): Promise<StormFigures> {
   const { users, tps } = options;
   const concurrency = Math.min(users, options.concurrency);
-  // No retryIntervalOverrides: the storm measures the ASL's own backoff against the quota.
-  const fixture = await startBenchSandbox();
+  // The gate keeps the product's headroom at any quota: its default 12 of AttachPolicy's 15 TPS.
+  const gateRate = (tps * AttachGate.ratePerSecond) / AttachGate.quotaPerSecond;
+  // No retryIntervalOverrides: the storm measures the workflow's own waits against the quota.
+  const fixture = await startBenchSandbox({ attachRate: gateRate });
   const { sandbox } = fixture;
   // One app client per 50 sign-ins in flight, so each has its own socket instead of queueing in the SDK's agent.
   const clients: AppClient[] = Array.from({ length: Math.ceil(concurrency / SOCKETS_PER_CLIENT) }, () => newAppClient(sandbox));
   const floorMs = (users / tps) * 1000;
-  const limitMs = Math.max(30_000, 3 * floorMs);
+  const gateFloorMs = (users / gateRate) * 1000;
+  const limitMs = Math.max(30_000, 3 * gateFloorMs);
   try {
     progress(`storm: creating ${users} users (not timed, 20 at a time)`);
     const names = await fixture.createUsers(users, 20, 'storm');
@@ -99,7 +107,9 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
       signInsMs,
       durationMs: (lastClosedAt || performance.now()) - started,
       floorMs,
-      targetMs: 1.2 * floorMs,
+      gateRate,
+      gateFloorMs,
+      targetMs: 1.05 * gateFloorMs,
       onboarded,
       failedExecutions: statuses.filter((s) => s !== 'SUCCEEDED').length,
       ...failureFigures(rejected(results)),
