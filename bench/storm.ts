@@ -61,8 +61,9 @@ const TERMINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTim
 export async function benchStorm(options: StormOptions): Promise<StormFigures> {
   const { users, tps } = options;
   const concurrency = Math.min(users, options.concurrency);
-  // The gate keeps the product's headroom at any quota: its default 12 of AttachPolicy's 15 TPS.
-  const gateRate = (tps * AttachGate.ratePerSecond) / AttachGate.quotaPerSecond;
+  // The gate keeps the product's headroom: its default 12 of AttachPolicy's 15 TPS, scaled to a
+  // smaller quota, never above the default (the worker refuses a rate at or above the real quota).
+  const gateRate = Math.min(AttachGate.ratePerSecond, (tps * AttachGate.ratePerSecond) / AttachGate.quotaPerSecond);
   // No retryIntervalOverrides: the storm measures the workflow's own waits against the quota.
   const fixture = await startBenchSandbox({ attachRate: gateRate });
   const { sandbox } = fixture;
