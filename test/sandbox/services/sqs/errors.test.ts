@@ -1,16 +1,15 @@
 import { DeleteMessageCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 import { queryCall, xmlValue } from '../../../support/sqs-query-client';
 
-let f: SqsFixture;
+const f = fileFixture(() => sqsFixture());
 let queueUrl: string;
 beforeAll(async () => {
-  f = await sqsFixture();
   queueUrl = await f.newQueue();
 });
-afterAll(() => f.close());
 
 interface SdkFailure {
   name: string;
