@@ -1,5 +1,5 @@
-import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { AttachPolicyCommand, IoTClient, LimitExceededException } from '@aws-sdk/client-iot';
+import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AttachPolicyCommand, LimitExceededException } from '@aws-sdk/client-iot';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
@@ -13,8 +13,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionArnFor, onPostAuthentication } from '../../../../functions/onboarding/post-authentication/core';
 import { executionName } from '../../../../functions/shared/workflows/onboarding';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
@@ -26,6 +25,7 @@ import { createTaskHandlers, type LambdaFunction } from '../../../../sandbox/ser
 import { renderOnboardingDefinition } from '../../../../statemachines/onboarding';
 import { postAuthEvent, recordingCounter, recordingLog, SUB } from '../../../unit/fixtures';
 import { attachGateDouble, type AttachGateDouble } from '../../../support/attach-gate-double';
+import { onboardingWorkflowMocks } from '../../../support/onboarding-workflow-mocks';
 import { startSqsQueueDouble } from '../../../support/sqs-queue-double';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:resolve-identity';
@@ -42,16 +42,8 @@ const DEFINITION = renderOnboardingDefinition({
 });
 const DAY_MS = 24 * 3_600_000;
 
-const iotMock = mockClient(IoTClient);
-const cognitoMock = mockClient(CognitoIdentityProviderClient);
-// The SDK clients' prototypes stay patched until restored: later files in this worker use them for real.
-afterAll(() => {
-  iotMock.restore();
-  cognitoMock.restore();
-});
-// The workflow's one SDK task; AttachPolicy is the attach gate's call (the gate double below).
-const sdk = { cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }) };
-const iot = new IoTClient({ region: 'us-east-1', maxAttempts: 1 });
+// IoT and Cognito user pools mocked for this file; AttachPolicy is the attach gate's call (the gate double below).
+const { iotMock, cognitoMock, sdk, iot } = onboardingWorkflowMocks();
 /** AttachPolicy's refusal that retrying cannot fix (10 policies per target): the gate fails the execution with it. */
 const limitExceeded = () => new LimitExceededException({ message: 'A limit has been exceeded.', $metadata: { httpStatusCode: 410 } });
 
