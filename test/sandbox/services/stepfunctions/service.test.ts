@@ -47,7 +47,7 @@ const { iotMock, cognitoMock, sdk, iot } = onboardingWorkflowMocks();
 /** AttachPolicy's refusal that retrying cannot fix (10 policies per target): the gate fails the execution with it. */
 const limitExceeded = () => new LimitExceededException({ message: 'A limit has been exceeded.', $metadata: { httpStatusCode: 410 } });
 
-/** A lambda that holds the execution in ResolveIdentity until `release()`. */
+/** A latch for a lambda to wait on: `opened` resolves at `release()`. */
 function gate() {
   let release!: () => void;
   const opened = new Promise<void>((resolve) => {
@@ -67,6 +67,16 @@ let clockOffset: number;
 let stateMachineArn: string;
 let resolve: ReturnType<typeof vi.fn<LambdaFunction>>;
 let welcome: ReturnType<typeof vi.fn<LambdaFunction>>;
+
+/** Holds the next execution in ResolveIdentity (its lambda's next call) until `release()`. */
+function holdResolveIdentity() {
+  const held = gate();
+  resolve.mockImplementationOnce(async () => {
+    await held.opened;
+    return { identityId: IDENTITY_ID };
+  });
+  return held;
+}
 
 async function start(name: string, input = INPUT) {
   return sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
@@ -125,11 +135,7 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
 
   describe('StartExecution', () => {
     it('returns the execution ARN and start date at once and runs the execution asynchronously', async () => {
-      const held = gate();
-      resolve.mockImplementationOnce(async () => {
-        await held.opened;
-        return { identityId: IDENTITY_ID };
-      });
+      const held = holdResolveIdentity();
       const started = await start('onboard-alice-v1');
       expect(started.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:onboarding:onboard-alice-v1');
       expect(started.startDate).toBeInstanceOf(Date);
@@ -141,11 +147,7 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
     });
 
     it('answers the same execution for the same name and input while it runs', async () => {
-      const held = gate();
-      resolve.mockImplementationOnce(async () => {
-        await held.opened;
-        return { identityId: IDENTITY_ID };
-      });
+      const held = holdResolveIdentity();
       const first = await start('same-name');
       const second = await start('same-name');
       expect(second.executionArn).toBe(first.executionArn);
@@ -156,11 +158,7 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
     });
 
     it('refuses the same name with another input while it runs (ExecutionAlreadyExists)', async () => {
-      const held = gate();
-      resolve.mockImplementationOnce(async () => {
-        await held.opened;
-        return { identityId: IDENTITY_ID };
-      });
+      const held = holdResolveIdentity();
       const first = await start('same-name');
       await expect(start('same-name', JSON.stringify({ other: true }))).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
       held.release();
@@ -336,11 +334,7 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
     });
 
     it('refuses to redrive a running execution (ExecutionNotRedrivable)', async () => {
-      const held = gate();
-      resolve.mockImplementationOnce(async () => {
-        await held.opened;
-        return { identityId: IDENTITY_ID };
-      });
+      const held = holdResolveIdentity();
       const { executionArn } = await start('running');
       await expect(sfn.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: 'ExecutionNotRedrivable' });
       held.release();
