@@ -9,7 +9,7 @@ import {
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
-import { Sha256 } from '../wire/sha256';
+import { Sha256 } from '../../functions/shared/aws/sha256';
 
 /**
  * What an app does, in the order of the README's client flow: sign up and in against the user

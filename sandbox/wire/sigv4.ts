@@ -16,7 +16,7 @@ import type { HttpRequest, QueryParameterBag } from '@smithy/types';
 import { SANDBOX_REGION } from './account';
 import type { CredentialStore, IssuedCredentials } from './credentials';
 import { AwsServiceError } from './http';
-import { Sha256 } from './sha256';
+import { Sha256 } from '../../functions/shared/aws/sha256';
 import type { SigningNames } from './signing-names';
 
 /** A request as the server received it: raw path and query, Node's lower-cased headers, body. */

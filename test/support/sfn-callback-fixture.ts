@@ -100,3 +100,9 @@ export async function sfnCallbackFixture() {
 }
 
 export type SfnCallbackFixture = Awaited<ReturnType<typeof sfnCallbackFixture>>;
+
+/** An sfnCallbackFixture with the admission workflow (admissionDefinition) registered as `admission`: its ARN is `stateMachineArn`. */
+export async function admissionFixture() {
+  const fixture = await sfnCallbackFixture();
+  return { ...fixture, stateMachineArn: fixture.register('admission', admissionDefinition(fixture.queue.queueUrl)) };
+}

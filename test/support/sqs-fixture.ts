@@ -5,22 +5,28 @@ import { onSandboxClock } from '../../sandbox/app/sdk-clock';
 import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../sandbox/wire/account';
 import { CredentialStore } from '../../sandbox/wire/credentials';
 import { FaultInjector } from '../../sandbox/wire/faults';
-import { startSqs } from '../../sandbox/services/sqs/service';
+import { startSqs, type SqsCallNotice } from '../../sandbox/services/sqs/service';
 
 type Credentials = { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 
 export type SqsFixture = Awaited<ReturnType<typeof sqsFixture>>;
+
+export interface SqsFixtureOptions {
+  /** Told of every call the server answers, from the first on (the server's onCall). */
+  readonly onCall?: (call: SqsCallNotice) => void;
+}
 
 /**
  * The sandbox SQS for one test file, on its own sandbox clock (long polls wait on the clock's
  * timers, so `clock.advance()` ends them and visibility timeouts alike), its own CredentialStore
  * and FaultInjector, and an SDK v3 client signing with the clock's time, one attempt per call.
  */
-export async function sqsFixture() {
+export async function sqsFixture(options: SqsFixtureOptions = {}) {
   const clock = new SandboxClock();
   const store = new CredentialStore(clock.now);
   const faults = new FaultInjector();
   const server = await startSqs({ store, faults, now: clock.now, timers: clock.timers });
+  if (options.onCall) server.onCall(options.onCall);
   const clients: SQSClient[] = [];
   const client = (credentials: Credentials = SANDBOX_BACKEND_CREDENTIALS) => {
     const sqs = onSandboxClock(new SQSClient({ region: SANDBOX_REGION, endpoint: server.url, credentials, maxAttempts: 1 }), clock.now);

@@ -1,6 +1,6 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../sandbox/wire/account';
-import { Sha256 } from '../../sandbox/wire/sha256';
+import { Sha256 } from '../../functions/shared/aws/sha256';
 
 export interface QueryCall {
   /** Where to send it: the endpoint, or a queue URL (its path then names the queue). Default: the endpoint's root. */

@@ -4,7 +4,7 @@ import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
 import { CredentialStore } from '../../../sandbox/wire/credentials';
 import { FaultInjector } from '../../../sandbox/wire/faults';
 import { startIotCore, type IotCore } from '../../../sandbox/services/iot/core';
-import { Sha256 } from '../../../sandbox/wire/sha256';
+import { Sha256 } from '../../../functions/shared/aws/sha256';
 import { startStepFunctions, type StepFunctionsService } from '../../../sandbox/services/stepfunctions/service';
 
 let core: IotCore;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
 import { CredentialStore } from '../../../sandbox/wire/credentials';
 import { AwsServiceError } from '../../../sandbox/wire/http';
-import { Sha256 } from '../../../sandbox/wire/sha256';
+import { Sha256 } from '../../../functions/shared/aws/sha256';
 import { verifyPresignedUrl, verifySignedRequest, type SignedRequest } from '../../../sandbox/wire/sigv4';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);

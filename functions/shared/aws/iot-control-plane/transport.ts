@@ -7,7 +7,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { ConfigurationError } from '../errors';
 import { iotEndpoint } from './endpoint';
 import { serviceError } from './service-error';
-import { Sha256 } from './sha256';
+import { Sha256 } from '../sha256';
 
 /** What `clientConfig()` (shared/clients.ts) gives an SDK client, read here the same way. */
 export interface IotControlPlaneConfig {

@@ -21,7 +21,7 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { closed, nextMessage } from '../../../../sandbox/clients/app-client';
-import { Sha256 } from '../../../../sandbox/wire/sha256';
+import { Sha256 } from '../../../../functions/shared/aws/sha256';
 import type { AuthorizationDecision } from '../../../../sandbox/services/iot/authorization';
 import { fileFixture } from '../../../support/file-fixture';
 import { iotCoreFixture, REGION, ROLE, template } from '../../../support/iot-core-fixture';

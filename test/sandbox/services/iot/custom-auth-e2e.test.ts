@@ -20,6 +20,7 @@ import type { AuthorizationDecision } from '../../../../sandbox/services/iot/aut
 import { startIotCore, type IotCore } from '../../../../sandbox/services/iot/core';
 import type { CustomAuthorizerEvent } from '../../../../sandbox/services/iot/custom-auth';
 import { createSandboxTlsMaterial } from '../../../../sandbox/services/iot/tls';
+import { reportToShadow, whileConnected } from '../../../support/device-sdk';
 
 /**
  * The custom-authorizer path end to end: aws-iot-device-sdk-v2's custom-authorizer connection
@@ -139,49 +140,32 @@ describe('aws-iot-device-sdk-v2 custom authorizer → real authorizer core → s
   ])('connects a user with %s and updates its own shadow', async (_mode, credential) => {
     const { username, identityId, sub } = await onboardedUser();
     const conn = connection(username, await credential(username), identityId);
-    try {
-      await conn.connect();
+    await whileConnected(conn, async () => {
       expect(core.broker.principalOf(identityId)).toMatchObject({ kind: 'custom', principalId: principalIdFor(sub) });
-      const accepted = new Promise<Record<string, unknown>>((resolve) => {
-        void conn.subscribe(`$aws/things/${identityId}/shadow/update/accepted`, mqtt.QoS.AtLeastOnce, (_topic, payload) =>
-          resolve(JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown>),
-        );
-      });
-      // subscribe() resolves on SUBACK; publish only after it so the answer cannot be missed.
-      await conn.subscribe(`$aws/things/${identityId}/shadow/update/delta`, mqtt.QoS.AtLeastOnce);
-      await conn.publish(`$aws/things/${identityId}/shadow/update`, JSON.stringify({ state: { reported: { online: true } } }), mqtt.QoS.AtLeastOnce);
-      expect(await accepted).toMatchObject({ state: { reported: { online: true } }, version: 1 });
-    } finally {
-      await conn.disconnect().catch(() => undefined);
-    }
+      expect(await reportToShadow(conn, identityId, { online: true })).toMatchObject({ state: { reported: { online: true } }, version: 1 });
+    });
   });
 
   it('sends the authorizer the username with the device SDK suffix, which the core strips', async () => {
     const { username, identityId } = await onboardedUser();
     const conn = connection(username, PASSWORD, identityId);
-    try {
-      await conn.connect();
+    await whileConnected(conn, async () => {
       const sent = events.at(-1)?.protocolData.mqtt;
       expect(sent?.username).toMatch(new RegExp(`^${username}\\?x-amz-customauthorizer-name=${AUTHORIZER}(&|$)`));
       expect(sent).toMatchObject({ password: Buffer.from(PASSWORD).toString('base64'), clientId: identityId });
       expect(events.at(-1)).toMatchObject({ protocols: ['tls', 'mqtt'], protocolData: { tls: { serverName: 'localhost' } } });
-    } finally {
-      await conn.disconnect().catch(() => undefined);
-    }
+    });
   });
 
   it('drops the connection when the user publishes outside its policy', async () => {
     const { username, identityId } = await onboardedUser();
     const conn = connection(username, PASSWORD, identityId);
-    try {
-      await conn.connect();
+    await whileConnected(conn, async () => {
       const interrupted = new Promise<void>((resolve) => conn.on('interrupt', () => resolve()));
       void conn.publish(`$aws/things/${SANDBOX_REGION}:${randomUUID()}/shadow/update`, '{"state":{"reported":{"x":1}}}', mqtt.QoS.AtLeastOnce).catch(() => undefined);
       await interrupted;
       expect(denials.at(-1)).toMatchObject({ allowed: false, reason: 'iot-policy-denies' });
-    } finally {
-      await conn.disconnect().catch(() => undefined);
-    }
+    });
   });
 
   it('refuses a wrong password at connect', async () => {

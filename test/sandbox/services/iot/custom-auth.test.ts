@@ -84,27 +84,8 @@ const openClients: MqttClient[] = [];
 
 const newClientId = () => `thing-${randomUUID().slice(0, 8)}`;
 
-/** mqtt.js over TLS with ALPN "mqtt" (AWS IoT's port-443 custom-auth endpoint) and the sandbox CA. */
-async function connectTls(clientId: string, extra: IClientOptions = {}): Promise<MqttClient> {
-  const client = await connectAsync(core.mqttsUrl ?? '', {
-    clientId,
-    username: 'alice',
-    password: PASSWORD,
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-    connectTimeout: 5_000,
-    ca: caPem,
-    servername: 'localhost',
-    ALPNProtocols: ['mqtt'],
-    ...extra,
-  });
-  openClients.push(client);
-  return client;
-}
-
-async function connectWss(clientId: string, url: string, headers: Record<string, string> = {}): Promise<MqttClient> {
-  // ws hands its options on to tls.connect: `servername` sends SNI although the URL is an IP.
-  const wsOptions = { headers, servername: 'localhost' };
+/** Connects a test client as `alice` with the password (MQTT 3.1.1, no reconnects, the sandbox CA trusted); closed after each test. */
+async function connectClient(url: string, clientId: string, options: IClientOptions): Promise<MqttClient> {
   const client = await connectAsync(url, {
     clientId,
     username: 'alice',
@@ -113,10 +94,21 @@ async function connectWss(clientId: string, url: string, headers: Record<string,
     reconnectPeriod: 0,
     connectTimeout: 5_000,
     ca: caPem,
-    wsOptions,
+    ...options,
   });
   openClients.push(client);
   return client;
+}
+
+/** mqtt.js over TLS with ALPN "mqtt" (AWS IoT's port-443 custom-auth endpoint) and the sandbox CA. */
+function connectTls(clientId: string, extra: IClientOptions = {}): Promise<MqttClient> {
+  return connectClient(core.mqttsUrl ?? '', clientId, { servername: 'localhost', ALPNProtocols: ['mqtt'], ...extra });
+}
+
+function connectWss(clientId: string, url: string, headers: Record<string, string> = {}): Promise<MqttClient> {
+  // ws hands its options on to tls.connect: `servername` sends SNI although the URL is an IP.
+  const wsOptions = { headers, servername: 'localhost' };
+  return connectClient(url, clientId, { wsOptions });
 }
 
 

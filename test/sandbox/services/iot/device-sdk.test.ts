@@ -6,6 +6,7 @@ import type { AuthorizationDecision } from '../../../../sandbox/services/iot/aut
 import { createSandboxTlsMaterial } from '../../../../sandbox/services/iot/tls';
 import { fileFixture } from '../../../support/file-fixture';
 import { iotCoreFixture, REGION, ROLE, template } from '../../../support/iot-core-fixture';
+import { reportToShadow, whileConnected } from '../../../support/device-sdk';
 
 let ca: string;
 const denials: AuthorizationDecision[] = [];
@@ -44,19 +45,9 @@ describe('aws-iot-device-sdk-v2 against the sandbox broker (wss + SigV4)', { tim
   it('connects as the identity and receives its shadow update/accepted', async () => {
     const { identityId, credentials } = await identity(true);
     const conn = connection(identityId, credentials);
-    try {
-      await conn.connect();
-      const topic = `$aws/things/${identityId}/shadow/update/accepted`;
-      const received = new Promise<Record<string, unknown>>((resolve) => {
-        void conn.subscribe(topic, mqtt.QoS.AtLeastOnce, (_topic, payload) => resolve(JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown>));
-      });
-      // subscribe() resolves on SUBACK; publish only after it so the answer cannot be missed.
-      await conn.subscribe(`$aws/things/${identityId}/shadow/update/delta`, mqtt.QoS.AtLeastOnce);
-      await conn.publish(`$aws/things/${identityId}/shadow/update`, JSON.stringify({ state: { reported: { online: true } } }), mqtt.QoS.AtLeastOnce);
-      expect(await received).toMatchObject({ state: { reported: { online: true } }, version: 1 });
-    } finally {
-      await conn.disconnect().catch(() => undefined);
-    }
+    await whileConnected(conn, async () => {
+      expect(await reportToShadow(conn, identityId, { online: true })).toMatchObject({ state: { reported: { online: true } }, version: 1 });
+    });
   });
 
   it('is refused when the identity has no IoT policy attached', async () => {

@@ -13,6 +13,7 @@ import { FaultInjector } from '../../../../sandbox/wire/faults';
 import type { AuthorizationDecision } from '../../../../sandbox/services/iot/authorization';
 import { startIotCore, type IotCore } from '../../../../sandbox/services/iot/core';
 import { createSandboxTlsMaterial, type SandboxTlsMaterial } from '../../../../sandbox/services/iot/tls';
+import { reportToShadow, whileConnected } from '../../../support/device-sdk';
 
 const REGION = 'us-east-1';
 const DEVICE_POLICY = 'device-policy';
@@ -162,18 +163,9 @@ describe('devices over mutual TLS (aws-iot-device-sdk-v2 new_mtls_builder)', { t
   it('connects a registered device and receives its shadow update/accepted', async () => {
     const registered = await register();
     const conn = connection(registered);
-    try {
-      await conn.connect();
-      const shadow = `$aws/things/${registered.thingName}/shadow`;
-      const received = new Promise<Record<string, unknown>>((resolve) => {
-        void conn.subscribe(`${shadow}/update/accepted`, deviceMqtt.QoS.AtLeastOnce, (_t, payload) => resolve(JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown>));
-      });
-      await conn.subscribe(`${shadow}/update/delta`, deviceMqtt.QoS.AtLeastOnce);
-      await conn.publish(`${shadow}/update`, JSON.stringify({ state: { reported: { sdk: 'v2' } } }), deviceMqtt.QoS.AtLeastOnce);
-      expect(await received).toMatchObject({ state: { reported: { sdk: 'v2' } } });
-    } finally {
-      await conn.disconnect().catch(() => undefined);
-    }
+    await whileConnected(conn, async () => {
+      expect(await reportToShadow(conn, registered.thingName, { sdk: 'v2' })).toMatchObject({ state: { reported: { sdk: 'v2' } } });
+    });
   });
 
   it('is refused with a revoked certificate', async () => {

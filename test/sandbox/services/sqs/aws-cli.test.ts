@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import type { SqsCallNotice } from '../../../../sandbox/services/sqs/service';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 
 /**
  * The AWS CLI installed on this machine image (AWS CLI 1.45 on botocore 1.43), spawned as an
@@ -12,13 +13,8 @@ import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
  * ignores AWS_ENDPOINT_URL_SQS for SQS (its overridesslcommonname customization pins
  * `https://<region>.queue.amazonaws.com` unless --endpoint-url is given).
  */
-let f: SqsFixture;
 const calls: SqsCallNotice[] = [];
-beforeAll(async () => {
-  f = await sqsFixture();
-  f.server.onCall((call) => calls.push(call));
-});
-afterAll(() => f.close());
+const f = fileFixture(() => sqsFixture({ onCall: (call) => calls.push(call) }));
 
 interface Run {
   code: number | null;

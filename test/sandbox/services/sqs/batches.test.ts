@@ -5,15 +5,12 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorOf } from '../../../support/aws-error';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 
-let f: SqsFixture;
-beforeAll(async () => {
-  f = await sqsFixture();
-});
-afterAll(() => f.close());
+const f = fileFixture(() => sqsFixture());
 
 async function sendAndReceive(QueueUrl: string, bodies: string[]) {
   await f.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: bodies.map((MessageBody, i) => ({ Id: `m${i}`, MessageBody })) }));

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import type { SqsCallNotice } from '../../../../sandbox/services/sqs/service';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 
 /**
  * A query-protocol client of another implementation: botocore 1.34.22 with boto3, as the Google
@@ -48,13 +49,8 @@ out['errors'] = {
 print(json.dumps(out))
 `;
 
-let f: SqsFixture;
 const calls: SqsCallNotice[] = [];
-beforeAll(async () => {
-  f = await sqsFixture();
-  f.server.onCall((call) => calls.push(call));
-});
-afterAll(() => f.close());
+const f = fileFixture(() => sqsFixture({ onCall: (call) => calls.push(call) }));
 
 /** What the script prints. */
 interface BotocoreRun {

@@ -1,16 +1,15 @@
 import { DeleteMessageCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 import { queryCall, xmlValue } from '../../../support/sqs-query-client';
 
-let f: SqsFixture;
+const f = fileFixture(() => sqsFixture());
 let queueUrl: string;
 beforeAll(async () => {
-  f = await sqsFixture();
   queueUrl = await f.newQueue();
 });
-afterAll(() => f.close());
 
 interface SdkFailure {
   name: string;
@@ -51,39 +50,41 @@ describe('SQS errors in both wire protocols', () => {
       name: 'QueueDoesNotExist',
       code: 'AWS.SimpleQueueService.NonExistentQueue',
       type: 'Sender',
-      status: 400,
+        status: 400,
       message: 'The specified queue does not exist.',
     });
     expect(await queryFailure({ Action: 'GetQueueUrl', QueueName: 'missing' })).toEqual({
       code: 'AWS.SimpleQueueService.NonExistentQueue',
       type: 'Sender',
-      status: 400,
+        status: 400,
       message: 'The specified queue does not exist for this wsdl version.',
     });
   });
 
-  it('refuses MaxNumberOfMessages 11 with InvalidParameterValue', async () => {
-    const message = 'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.';
-    expect(await jsonFailure(f.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 11 })))).toEqual({
-      name: 'InvalidParameterValue',
-      code: 'InvalidParameterValue',
-      type: 'Sender',
-      status: 400,
-      message,
-    });
-    expect(await queryFailure({ Action: 'ReceiveMessage', QueueUrl: queueUrl, MaxNumberOfMessages: '11' })).toEqual({ code: 'InvalidParameterValue', type: 'Sender', status: 400, message });
-  });
-
-  it('refuses a receipt handle the queue never issued with ReceiptHandleIsInvalid', async () => {
-    const message = 'The input receipt handle "bogus" is not a valid receipt handle.';
-    expect(await jsonFailure(f.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: 'bogus' })))).toEqual({
-      name: 'ReceiptHandleIsInvalid',
-      code: 'ReceiptHandleIsInvalid',
-      type: 'Sender',
-      status: 404,
-      message,
-    });
-    expect(await queryFailure({ Action: 'DeleteMessage', QueueUrl: queueUrl, ReceiptHandle: 'bogus' })).toEqual({ code: 'ReceiptHandleIsInvalid', type: 'Sender', status: 404, message });
+  it.each([
+    [
+      'refuses MaxNumberOfMessages 11 with InvalidParameterValue',
+      {
+        code: 'InvalidParameterValue',
+        status: 400,
+        message: 'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.',
+        json: () => f.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 11 })),
+        query: () => ({ Action: 'ReceiveMessage', QueueUrl: queueUrl, MaxNumberOfMessages: '11' }),
+      },
+    ],
+    [
+      'refuses a receipt handle the queue never issued with ReceiptHandleIsInvalid',
+      {
+        code: 'ReceiptHandleIsInvalid',
+        status: 404,
+        message: 'The input receipt handle "bogus" is not a valid receipt handle.',
+        json: () => f.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: 'bogus' })),
+        query: () => ({ Action: 'DeleteMessage', QueueUrl: queueUrl, ReceiptHandle: 'bogus' }),
+      },
+    ],
+  ] as const)('%s', async (_title, { code, status, message, json, query }) => {
+    expect(await jsonFailure(json())).toEqual({ name: code, code, type: 'Sender', status, message });
+    expect(await queryFailure(query())).toEqual({ code, type: 'Sender', status, message });
   });
 
   it('names a missing required parameter MissingParameter', async () => {

@@ -1,12 +1,9 @@
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { describe, expect, it } from 'vitest';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 
-let f: SqsFixture;
-beforeAll(async () => {
-  f = await sqsFixture();
-});
-afterAll(() => f.close());
+const f = fileFixture(() => sqsFixture());
 
 describe('SQS long polling (WaitTimeSeconds)', () => {
   it('returns a waiting receive as soon as a message is sent', async () => {

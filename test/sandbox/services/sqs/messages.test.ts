@@ -9,19 +9,15 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SqsCallNotice } from '../../../../sandbox/services/sqs/service';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { errorOf } from '../../../support/aws-error';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 
-let f: SqsFixture;
 const calls: SqsCallNotice[] = [];
-beforeAll(async () => {
-  f = await sqsFixture();
-  f.server.onCall((call) => calls.push(call));
-});
-afterAll(() => f.close());
+const f = fileFixture(() => sqsFixture({ onCall: (call) => calls.push(call) }));
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 

@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SqsCallNotice } from '../../../../sandbox/services/sqs/service';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 import { queryCall, xmlValue, xmlValues, type QueryCall } from '../../../support/sqs-query-client';
 
-let f: SqsFixture;
 const calls: SqsCallNotice[] = [];
-beforeAll(async () => {
-  f = await sqsFixture();
-  f.server.onCall((call) => calls.push(call));
-});
-afterAll(() => f.close());
+const f = fileFixture(() => sqsFixture({ onCall: (call) => calls.push(call) }));
 
 const call = (c: Omit<QueryCall, 'url'> & { url?: string }) => queryCall({ url: f.server.url, signedAt: f.clock.now(), ...c });
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');

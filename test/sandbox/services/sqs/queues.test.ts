@@ -10,15 +10,12 @@ import {
   SetQueueAttributesCommand,
   type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorOf } from '../../../support/aws-error';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 
-let f: SqsFixture;
-beforeAll(async () => {
-  f = await sqsFixture();
-});
-afterAll(() => f.close());
+const f = fileFixture(() => sqsFixture());
 
 const attributes = (QueueUrl: string, AttributeNames: QueueAttributeName[] = ['All']) =>
   f.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames })).then((r) => r.Attributes ?? {});

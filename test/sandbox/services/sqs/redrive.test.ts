@@ -1,13 +1,10 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorOf } from '../../../support/aws-error';
-import { sqsFixture, type SqsFixture } from '../../../support/sqs-fixture';
+import { fileFixture } from '../../../support/file-fixture';
+import { sqsFixture } from '../../../support/sqs-fixture';
 
-let f: SqsFixture;
-beforeAll(async () => {
-  f = await sqsFixture();
-});
-afterAll(() => f.close());
+const f = fileFixture(() => sqsFixture());
 
 async function arnOf(QueueUrl: string): Promise<string> {
   const { Attributes } = await f.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));

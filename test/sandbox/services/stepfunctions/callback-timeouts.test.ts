@@ -6,19 +6,14 @@ import {
   StopExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { admissionDefinition, sfnCallbackFixture, tokenOf, type SfnCallbackFixture } from '../../../support/sfn-callback-fixture';
+import { describe, expect, it } from 'vitest';
+import { testFixture } from '../../../support/file-fixture';
+import { admissionDefinition, admissionFixture, tokenOf } from '../../../support/sfn-callback-fixture';
 
 const SECOND = 1_000;
 
-let f: SfnCallbackFixture;
-let stateMachineArn: string;
-
-beforeEach(async () => {
-  f = await sfnCallbackFixture();
-  stateMachineArn = f.register('admission', admissionDefinition(f.queue.queueUrl));
-});
-afterEach(async () => f.close());
+// A fresh sandbox with the admission workflow for each test.
+const f = testFixture(admissionFixture);
 
 async function describe_(executionArn: string) {
   return f.sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -26,7 +21,7 @@ async function describe_(executionArn: string) {
 
 describe('callback task deadlines (sandbox clock)', () => {
   it('fails at the waiting state with States.HeartbeatTimeout when no heartbeat comes within HeartbeatSeconds', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const taskToken = tokenOf(await f.queue.nextMessage());
 
     f.clock.advance(60 * SECOND);
@@ -39,7 +34,7 @@ describe('callback task deadlines (sandbox clock)', () => {
   });
 
   it('keeps waiting while heartbeats come, and times out with States.Timeout at TimeoutSeconds regardless', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const taskToken = tokenOf(await f.queue.nextMessage());
 
     for (let elapsed = 50; elapsed <= 550; elapsed += 50) {
@@ -89,7 +84,7 @@ describe('callback task deadlines (sandbox clock)', () => {
   });
 
   it('redrives an execution that failed at the waiting state: the state runs again with a new token', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const first = tokenOf(await f.queue.nextMessage());
     f.clock.advance(60 * SECOND);
     await f.service.waitForExecution(executionArn);
@@ -106,7 +101,7 @@ describe('callback task deadlines (sandbox clock)', () => {
   });
 
   it('ends the wait on StopExecution: ABORTED, TaskStateAborted, and the token answers TaskTimedOut', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const taskToken = tokenOf(await f.queue.nextMessage());
 
     await f.sfn.send(new StopExecutionCommand({ executionArn, error: 'Operator.Cancelled' }));

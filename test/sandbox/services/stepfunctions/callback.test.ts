@@ -5,23 +5,18 @@ import {
   TaskTimedOut,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { admissionDefinition, sfnCallbackFixture, tokenOf, type SfnCallbackFixture } from '../../../support/sfn-callback-fixture';
+import { describe, expect, it } from 'vitest';
+import { testFixture } from '../../../support/file-fixture';
+import { admissionFixture, tokenOf } from '../../../support/sfn-callback-fixture';
 
-let f: SfnCallbackFixture;
-let stateMachineArn: string;
-
-beforeEach(async () => {
-  f = await sfnCallbackFixture();
-  stateMachineArn = f.register('admission', admissionDefinition(f.queue.queueUrl));
-});
-afterEach(async () => f.close());
+// A fresh sandbox with the admission workflow for each test.
+const f = testFixture(admissionFixture);
 
 const types = (events: readonly HistoryEvent[]) => events.map((e) => e.type);
 
 describe('callback tasks (sqs:sendMessage.waitForTaskToken)', () => {
   it('sends the MessageBody as JSON text with a task token and waits, RUNNING, for it', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const message = await f.queue.nextMessage();
 
     expect(JSON.parse(message.MessageBody)).toEqual({ username: 'alice', taskToken: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/) });
@@ -30,7 +25,7 @@ describe('callback tasks (sqs:sendMessage.waitForTaskToken)', () => {
   });
 
   it('succeeds with the SendTaskSuccess output as the task result, through ResultSelector and ResultPath', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const taskToken = tokenOf(await f.queue.nextMessage());
 
     await f.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ slot: 7, ignored: true }) }));
@@ -41,7 +36,7 @@ describe('callback tasks (sqs:sendMessage.waitForTaskToken)', () => {
   });
 
   it('writes TaskScheduled with the token in its parameters, TaskStarted, TaskSubmitted with the SendMessage output, then TaskSucceeded', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const taskToken = tokenOf(await f.queue.nextMessage());
     await f.sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{"slot":1}' }));
     await f.service.waitForExecution(executionArn);
@@ -69,7 +64,7 @@ describe('callback tasks (sqs:sendMessage.waitForTaskToken)', () => {
   });
 
   it('retries an error its Retry names with a new token; the first token then answers TaskTimedOut', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const first = tokenOf(await f.queue.nextMessage());
 
     await f.sfn.send(new SendTaskFailureCommand({ taskToken: first, error: 'Admission.Busy', cause: 'queue full' }));
@@ -84,7 +79,7 @@ describe('callback tasks (sqs:sendMessage.waitForTaskToken)', () => {
   });
 
   it('moves to the Catch state with the SendTaskFailure error and cause at its ResultPath', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const taskToken = tokenOf(await f.queue.nextMessage());
 
     await f.sfn.send(new SendTaskFailureCommand({ taskToken, error: 'Admission.Refused', cause: 'banned' }));
@@ -96,7 +91,7 @@ describe('callback tasks (sqs:sendMessage.waitForTaskToken)', () => {
   });
 
   it('fails the execution with the SendTaskFailure error when no Retry or Catch names it', async () => {
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
     const taskToken = tokenOf(await f.queue.nextMessage());
 
     await f.sfn.send(new SendTaskFailureCommand({ taskToken, error: 'Admission.Unknown', cause: 'no such tier' }));
@@ -139,7 +134,7 @@ describe('callback tasks (sqs:sendMessage.waitForTaskToken)', () => {
 
   it('fails the task with SQS.<Error>Exception when SendMessage fails, without waiting', async () => {
     f.queue.failNext('QueueDoesNotExist', 'The specified queue does not exist.');
-    const executionArn = await f.start(stateMachineArn);
+    const executionArn = await f.start(f.stateMachineArn);
 
     expect(await f.service.waitForExecution(executionArn)).toBe('FAILED');
     const described = await f.sfn.send(new DescribeExecutionCommand({ executionArn }));

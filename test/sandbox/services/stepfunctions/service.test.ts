@@ -1,5 +1,5 @@
-import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { AttachPolicyCommand, IoTClient, LimitExceededException } from '@aws-sdk/client-iot';
+import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AttachPolicyCommand, LimitExceededException } from '@aws-sdk/client-iot';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
@@ -13,8 +13,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionArnFor, onPostAuthentication } from '../../../../functions/onboarding/post-authentication/core';
 import { executionName } from '../../../../functions/shared/workflows/onboarding';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
@@ -26,6 +25,7 @@ import { createTaskHandlers, type LambdaFunction } from '../../../../sandbox/ser
 import { renderOnboardingDefinition } from '../../../../statemachines/onboarding';
 import { postAuthEvent, recordingCounter, recordingLog, SUB } from '../../../unit/fixtures';
 import { attachGateDouble, type AttachGateDouble } from '../../../support/attach-gate-double';
+import { onboardingWorkflowMocks } from '../../../support/onboarding-workflow-mocks';
 import { startSqsQueueDouble } from '../../../support/sqs-queue-double';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:resolve-identity';
@@ -42,20 +42,12 @@ const DEFINITION = renderOnboardingDefinition({
 });
 const DAY_MS = 24 * 3_600_000;
 
-const iotMock = mockClient(IoTClient);
-const cognitoMock = mockClient(CognitoIdentityProviderClient);
-// The SDK clients' prototypes stay patched until restored: later files in this worker use them for real.
-afterAll(() => {
-  iotMock.restore();
-  cognitoMock.restore();
-});
-// The workflow's one SDK task; AttachPolicy is the attach gate's call (the gate double below).
-const sdk = { cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }) };
-const iot = new IoTClient({ region: 'us-east-1', maxAttempts: 1 });
+// IoT and Cognito user pools mocked for this file; AttachPolicy is the attach gate's call (the gate double below).
+const { iotMock, cognitoMock, sdk, iot } = onboardingWorkflowMocks();
 /** AttachPolicy's refusal that retrying cannot fix (10 policies per target): the gate fails the execution with it. */
 const limitExceeded = () => new LimitExceededException({ message: 'A limit has been exceeded.', $metadata: { httpStatusCode: 410 } });
 
-/** A lambda that holds the execution in ResolveIdentity until `release()`. */
+/** A latch for a lambda to wait on: `opened` resolves at `release()`. */
 function gate() {
   let release!: () => void;
   const opened = new Promise<void>((resolve) => {
@@ -75,6 +67,16 @@ let clockOffset: number;
 let stateMachineArn: string;
 let resolve: ReturnType<typeof vi.fn<LambdaFunction>>;
 let welcome: ReturnType<typeof vi.fn<LambdaFunction>>;
+
+/** Holds the next execution in ResolveIdentity (its lambda's next call) until `release()`. */
+function holdResolveIdentity() {
+  const held = gate();
+  resolve.mockImplementationOnce(async () => {
+    await held.opened;
+    return { identityId: IDENTITY_ID };
+  });
+  return held;
+}
 
 async function start(name: string, input = INPUT) {
   return sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
@@ -133,11 +135,7 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
 
   describe('StartExecution', () => {
     it('returns the execution ARN and start date at once and runs the execution asynchronously', async () => {
-      const held = gate();
-      resolve.mockImplementationOnce(async () => {
-        await held.opened;
-        return { identityId: IDENTITY_ID };
-      });
+      const held = holdResolveIdentity();
       const started = await start('onboard-alice-v1');
       expect(started.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:onboarding:onboard-alice-v1');
       expect(started.startDate).toBeInstanceOf(Date);
@@ -149,11 +147,7 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
     });
 
     it('answers the same execution for the same name and input while it runs', async () => {
-      const held = gate();
-      resolve.mockImplementationOnce(async () => {
-        await held.opened;
-        return { identityId: IDENTITY_ID };
-      });
+      const held = holdResolveIdentity();
       const first = await start('same-name');
       const second = await start('same-name');
       expect(second.executionArn).toBe(first.executionArn);
@@ -164,11 +158,7 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
     });
 
     it('refuses the same name with another input while it runs (ExecutionAlreadyExists)', async () => {
-      const held = gate();
-      resolve.mockImplementationOnce(async () => {
-        await held.opened;
-        return { identityId: IDENTITY_ID };
-      });
+      const held = holdResolveIdentity();
       const first = await start('same-name');
       await expect(start('same-name', JSON.stringify({ other: true }))).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
       held.release();
@@ -344,11 +334,7 @@ describe('Step Functions service (JSON 1.0 API for @aws-sdk/client-sfn)', () => 
     });
 
     it('refuses to redrive a running execution (ExecutionNotRedrivable)', async () => {
-      const held = gate();
-      resolve.mockImplementationOnce(async () => {
-        await held.opened;
-        return { identityId: IDENTITY_ID };
-      });
+      const held = holdResolveIdentity();
       const { executionArn } = await start('running');
       await expect(sfn.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: 'ExecutionNotRedrivable' });
       held.release();

@@ -1,11 +1,6 @@
-import {
-  AdminUpdateUserAttributesCommand,
-  CognitoIdentityProviderClient,
-  TooManyRequestsException,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { AttachPolicyCommand, IoTClient, LimitExceededException } from '@aws-sdk/client-iot';
+import { AdminUpdateUserAttributesCommand, TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
+import { AttachPolicyCommand, LimitExceededException } from '@aws-sdk/client-iot';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, UpstreamThrottledError } from '../../../../functions/shared/aws/errors';
 import { SandboxClock } from '../../../../sandbox/app/clock';
@@ -15,6 +10,7 @@ import { TaskTokens } from '../../../../sandbox/services/stepfunctions/task-toke
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { OnboardingStates, renderOnboardingDefinition } from '../../../../statemachines/onboarding';
 import { answerTaskTokens, attachGateDouble, type AttachGateDouble } from '../../../support/attach-gate-double';
+import { onboardingWorkflowMocks } from '../../../support/onboarding-workflow-mocks';
 import { startSqsQueueDouble } from '../../../support/sqs-queue-double';
 
 const RESOLVE_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:resolve-identity';
@@ -31,16 +27,8 @@ const DEFINITION = JSON.parse(
   }),
 ) as object;
 
-const iotMock = mockClient(IoTClient);
-const cognitoMock = mockClient(CognitoIdentityProviderClient);
-// The SDK clients' prototypes stay patched until restored: later files in this worker use them for real.
-afterAll(() => {
-  iotMock.restore();
-  cognitoMock.restore();
-});
-// The workflow's one SDK task; AttachPolicy is the attach gate's call (the gate double below).
-const sdk = { cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }) };
-const iot = new IoTClient({ region: 'us-east-1', maxAttempts: 1 });
+// IoT and Cognito user pools mocked for this file; AttachPolicy is the attach gate's call (the gate double below).
+const { iotMock, cognitoMock, sdk, iot } = onboardingWorkflowMocks();
 /** Retry waits of 0 ms: the retry logic runs, the backoff does not. */
 const NO_WAIT = 0;
 const RUN = 'task-runtime-run';

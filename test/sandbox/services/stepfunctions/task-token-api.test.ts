@@ -8,21 +8,16 @@ import {
   SFNServiceException,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LambdaFunction } from '../../../../sandbox/services/stepfunctions/task-runtime';
-import { admissionDefinition, sfnCallbackFixture, tokenOf, type SfnCallbackFixture } from '../../../support/sfn-callback-fixture';
+import { testFixture } from '../../../support/file-fixture';
+import { admissionFixture, tokenOf } from '../../../support/sfn-callback-fixture';
 
-let f: SfnCallbackFixture;
-let stateMachineArn: string;
-
-beforeEach(async () => {
-  f = await sfnCallbackFixture();
-  stateMachineArn = f.register('admission', admissionDefinition(f.queue.queueUrl));
-});
-afterEach(async () => f.close());
+// A fresh sandbox with the admission workflow for each test.
+const f = testFixture(admissionFixture);
 
 async function waitingToken(): Promise<{ executionArn: string; taskToken: string }> {
-  const executionArn = await f.start(stateMachineArn);
+  const executionArn = await f.start(f.stateMachineArn);
   return { executionArn, taskToken: tokenOf(await f.queue.nextMessage()) };
 }
 
