@@ -6,6 +6,7 @@ import { failedCommand } from './commands/failed';
 import { offboardCommand } from './commands/offboard';
 import { onboardCommand } from './commands/onboard';
 import { reconcileCommand } from './commands/reconcile';
+import { queueCommand } from './commands/queue';
 import { redriveCommand } from './commands/redrive';
 import { statusCommand } from './commands/status';
 import type { Clients, Targets } from './context';
@@ -184,4 +185,15 @@ const devices = command({
 });
 
 /** Every admin command, each owning its options and their validation. */
-export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, status, diagnose, devices };
+const queue = command({
+  summary: "Show the attach gate's backlog: messages waiting, in flight and dead-lettered, and how long the wait drains",
+  usage: 'queue',
+  options: {},
+  parse: () => ({}),
+  run: async ({ clients, targets, out }) => {
+    await queueCommand(clients, targets, out);
+    return ExitCodes.Ok;
+  },
+});
+
+export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, status, diagnose, devices, queue };

@@ -4,6 +4,7 @@ import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoT } from '@aws-sdk/client-iot';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../functions/shared/aws/clients';
 import { StackOutputs, type StackOutputKey } from '../functions/shared/stack-outputs';
 import { CliError } from './output';
@@ -20,6 +21,9 @@ export interface Targets {
   readonly onboardingVersion: string;
   /** The device policy `devices register` attaches to each certificate. */
   readonly devicePolicyName: string;
+  /** The attach gate's queue and dead-letter queue (`queue`). */
+  readonly attachQueueUrl: string;
+  readonly attachDeadLetterQueueUrl: string;
   readonly region: string;
   readonly account: string;
 }
@@ -30,6 +34,7 @@ export interface Clients {
   readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
   /** The aggregated client: `send` for any command, and the methods the shared cores call (iot-control-plane/api.ts). */
   readonly iot: Pick<IoT, 'send' | 'describeThing' | 'updateThing' | 'listThings' | 'listTargetsForPolicy'>;
+  readonly sqs: Pick<SQSClient, 'send'>;
 }
 
 /** Stack output keys → target fields, and the env variables that can stand in for them. */
@@ -42,6 +47,8 @@ const SOURCES: Record<keyof Omit<Targets, 'region' | 'account'>, { output: Stack
   iotPolicyName: { output: StackOutputs.IotPolicyName, env: 'IOT_ONBOARDING_POLICY_NAME' },
   onboardingVersion: { output: StackOutputs.OnboardingVersion, env: 'IOT_ONBOARDING_VERSION' },
   devicePolicyName: { output: StackOutputs.DevicePolicyName, env: 'IOT_ONBOARDING_DEVICE_POLICY_NAME' },
+  attachQueueUrl: { output: StackOutputs.AttachQueueUrl, env: 'IOT_ONBOARDING_ATTACH_QUEUE_URL' },
+  attachDeadLetterQueueUrl: { output: StackOutputs.AttachDeadLetterQueueUrl, env: 'IOT_ONBOARDING_ATTACH_DLQ_URL' },
 };
 
 /** The stack outputs the CLI reads (each must be one the stack declares). */
@@ -86,6 +93,8 @@ export async function resolveTargets(options: TargetOptions, env: NodeJS.Process
     iotPolicyName: value('iotPolicyName'),
     onboardingVersion: value('onboardingVersion'),
     devicePolicyName: value('devicePolicyName'),
+    attachQueueUrl: value('attachQueueUrl'),
+    attachDeadLetterQueueUrl: value('attachDeadLetterQueueUrl'),
     region: arnParts[1] as string,
     account: arnParts[2] as string,
   };
@@ -123,5 +132,6 @@ export function createClients(region: string): Clients {
     cognitoIdp: new CognitoIdentityProviderClient(config),
     cognitoIdentity: new CognitoIdentityClient(config),
     iot: new IoT(config),
+    sqs: new SQSClient(config),
   };
 }

@@ -54,7 +54,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     services.idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
     registerIotAuthorizer(services.iot, lambda);
     const api = await startApi(ctx, options.ports?.api, services, directory, lambda);
-    const description = describeDeployment({ options, services, directory, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn });
+    const description = describeDeployment({ options, services, directory, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn, attachQueues });
     return sandboxHandle({ ctx, services, directory, lambda, api, description, stateMachineArn, offboarding });
   } catch (error) {
     await closeAll(ctx.closers);

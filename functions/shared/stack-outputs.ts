@@ -16,6 +16,9 @@ export const StackOutputs = {
   IotDataEndpoint: 'IotDataEndpoint',
   CustomAuthorizerName: 'CustomAuthorizerName',
   OffboardingStateMachineArn: 'OffboardingStateMachineArn',
+  /** The attach gate's queue and its dead-letter queue (`npm run admin -- queue`). */
+  AttachQueueUrl: 'AttachQueueUrl',
+  AttachDeadLetterQueueUrl: 'AttachDeadLetterQueueUrl',
 } as const;
 
 export type StackOutputKey = (typeof StackOutputs)[keyof typeof StackOutputs];

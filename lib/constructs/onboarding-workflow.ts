@@ -166,5 +166,7 @@ export class OnboardingWorkflow extends Construct {
   addOutputs(): void {
     new CfnOutput(this, 'StateMachineArn', { key: StackOutputs.StateMachineArn, value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OnboardingVersion', { key: StackOutputs.OnboardingVersion, value: this.onboardingVersion });
+    new CfnOutput(this, 'AttachQueueUrl', { key: StackOutputs.AttachQueueUrl, value: this.attachGate.queue.queueUrl });
+    new CfnOutput(this, 'AttachDeadLetterQueueUrl', { key: StackOutputs.AttachDeadLetterQueueUrl, value: this.attachGate.deadLetterQueue.queueUrl });
   }
 }

@@ -288,6 +288,15 @@ describe('npm run admin against a running sandbox', () => {
   });
 });
 
+describe('npm run admin -- queue', () => {
+  it("shows the attach gate's backlog from the sandbox's SQS (nothing waiting once every onboarding has passed)", async () => {
+    const backlog = json<{ gate: string; waiting: number; inFlight: number; deadLettered: number }>(await admin(['queue', '--json']));
+    expect(backlog).toMatchObject({ gate: 'attach', waiting: 0, inFlight: 0, deadLettered: 0 });
+    const shown = await admin(['queue']);
+    expect(shown.stdout).toMatch(/GATE\s+WAITING\s+IN FLIGHT\s+DEAD-LETTERED\s+DRAINS IN/);
+  });
+});
+
 describe('npm run admin -- devices', () => {
   it('registers a device: files written, claim code printed once, and the device connects with them', async () => {
     const thingName = `device_cli${Date.now()}`;
