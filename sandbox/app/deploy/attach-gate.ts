@@ -35,8 +35,12 @@ export function createAttachGateQueues(sqs: Pick<SqsServer, 'createQueue'>): Att
 /** The gate's two functions with the environment CDK gives them. `rate` is the gate's AttachPolicy rate. */
 export function attachGateFunctionSpecs(base: Record<string, string>, rate?: number): Record<string, FunctionSpec> {
   return {
-    'attach-worker': { source: 'attach-worker', environment: { ...base, IOT_POLICY_NAME: POLICY_NAME, ...(rate !== undefined ? { GATE_RATE: String(rate) } : {}) } },
-    'attach-dead-letters': { source: 'attach-dead-letters', environment: { ...base } },
+    'attach-worker': {
+      source: 'attach-worker',
+      timeoutSeconds: FunctionBudgets.attachWorker.timeoutSeconds,
+      environment: { ...base, IOT_POLICY_NAME: POLICY_NAME, ...(rate !== undefined ? { GATE_RATE: String(rate) } : {}) },
+    },
+    'attach-dead-letters': { source: 'attach-dead-letters', timeoutSeconds: FunctionBudgets.attachDeadLetters.timeoutSeconds, environment: { ...base } },
   };
 }
 

@@ -61,7 +61,11 @@ export function createEnvironmentPools(functions: Record<string, FunctionSpec>, 
     const spec = functions[name] as FunctionSpec;
     const worker = new Worker(options.bootstrap, {
       env: { ...spec.environment },
-      workerData: { bundle: join(options.dir, `${name}.mjs`), timeoutMs: options.timeoutMs, clockOffset: options.clockOffset },
+      workerData: {
+        bundle: join(options.dir, `${name}.mjs`),
+        timeoutMs: spec.timeoutSeconds !== undefined ? spec.timeoutSeconds * 1000 : options.timeoutMs,
+        clockOffset: options.clockOffset,
+      },
       stdout: false,
       stderr: false,
     });

@@ -5,6 +5,8 @@ export interface FunctionSpec {
   readonly source: LambdaName;
   /** The function's environment, as CDK would set it. */
   readonly environment: Record<string, string>;
+  /** The function's timeout, as CDK sets it: what `getRemainingTimeInMillis` counts down from. Default: the runtime's. */
+  readonly timeoutSeconds?: number;
 }
 
 /** An error a handler threw, carrying its `name` like Lambda's `errorType`. */
