@@ -167,6 +167,33 @@ async function sustain(fixture: BenchSandbox, idToken: string, callers: number, 
   return { callers, perSecond: (ok / elapsed) * 1000, ok, errors, errorCodes };
 }
 
+/** The function's own IoT control-plane client, pointed at the sandbox, with its DescribeThing calls counted. */
+function countingControlPlane(config: Parameters<typeof createIotControlPlane>[0]) {
+  const iot = createIotControlPlane(config);
+  const describeCalls = { count: 0, reset: () => (describeCalls.count = 0) };
+  const countingIot = {
+    ...iot,
+    describeThing: (input: Parameters<typeof iot.describeThing>[0]) => {
+      describeCalls.count++;
+      return iot.describeThing(input);
+    },
+  };
+  return { iot, countingIot, describeCalls };
+}
+
+/** A command request of the benchmark user, as the HTTP API hands it to the function (payload 2.0). */
+function commandEvent(sub: string, username: string) {
+  return (seq: number) => ({
+    version: '2.0',
+    routeKey: ApiRoutes.PublishCommand,
+    rawPath: `/devices/${DEVICE}/commands`,
+    pathParameters: { thingName: DEVICE },
+    body: JSON.stringify({ bench: seq }),
+    isBase64Encoded: false,
+    requestContext: { requestId: randomUUID(), authorizer: { jwt: { claims: { sub, 'cognito:username': username, token_use: 'id' }, scopes: null } } },
+  });
+}
+
 /**
  * handleApiRequest in-process, wired as functions/api/publish-command/handler.ts wires it (same
  * client settings, pointed at the sandbox), with the IoT client's send() timed: what the handler
@@ -199,16 +226,7 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
     now: Date.now,
     pool: { identityPoolId: sandbox.identityPoolId, developerProviderName: sandbox.developerProviderName },
   });
-  // The function's own IoT control-plane client, pointed at the sandbox.
-  const iot = createIotControlPlane(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotControlPlane, credentials: backend }));
-  let describeCalls = 0;
-  const countingIot = {
-    ...iot,
-    describeThing: (input: Parameters<typeof iot.describeThing>[0]) => {
-      describeCalls++;
-      return iot.describeThing(input);
-    },
-  };
+  const { iot, countingIot, describeCalls } = countingControlPlane(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotControlPlane, credentials: backend }));
   const iotData = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotDataPlane, credentials: backend }));
   const deps = {
     devices: {
@@ -224,16 +242,7 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
       throw new Error('the benchmark user is onboarded');
     },
   };
-  const sub = subOf({ idToken, accessToken: '' });
-  const event = (seq: number) => ({
-    version: '2.0',
-    routeKey: ApiRoutes.PublishCommand,
-    rawPath: `/devices/${DEVICE}/commands`,
-    pathParameters: { thingName: DEVICE },
-    body: JSON.stringify({ bench: seq }),
-    isBase64Encoded: false,
-    requestContext: { requestId: randomUUID(), authorizer: { jwt: { claims: { sub, 'cognito:username': username, token_use: 'id' }, scopes: null } } },
-  });
+  const event = commandEvent(subOf({ idToken, accessToken: '' }), username);
   try {
     const total: number[] = [];
     const send: number[] = [];
@@ -241,7 +250,7 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
     // The first calls fill the cache (AdminGetUser, GetOpenIdToken…, GetCredentials…) and warm the JIT.
     const warmUp = 20;
     for (let i = 0; i < warmUp + calls; i++) {
-      if (i === warmUp) describeCalls = 0;
+      if (i === warmUp) describeCalls.reset();
       lastSendMs = Number.NaN;
       const started = performance.now();
       const response = await handleApiRequest(event(i), deps);
@@ -253,7 +262,7 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
       overhead.push(elapsed - lastSendMs);
     }
     if (access.stats.misses !== 1) throw new Error(`expected one cache miss, saw ${access.stats.misses}`);
-    return { ...distributions({ totalMs: total, sendMs: send, overheadMs: overhead }), overheadMedianMs: median(overhead), describeThingPerCall: describeCalls / calls };
+    return { ...distributions({ totalMs: total, sendMs: send, overheadMs: overhead }), overheadMedianMs: median(overhead), describeThingPerCall: describeCalls.count / calls };
   } finally {
     for (const client of [cognitoIdp, cognitoIdentity, iot, iotData, ...iotClients]) client.destroy();
   }
