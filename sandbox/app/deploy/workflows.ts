@@ -1,5 +1,4 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTClient } from '@aws-sdk/client-iot';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { renderOnboardingDefinition } from '../../../statemachines/onboarding';
 import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../wire/account';
@@ -29,7 +28,7 @@ export function offboardingIds(directory: DeployedIdentity, iotDataPlaneUrl: str
 }
 
 /** The onboarding state machine from the real ASL, its tasks bound to the real handlers and SDK clients. */
-export function deployOnboarding({ sfn, iot, idp, sqs }: SandboxServices, lambda: LambdaRuntime, userPoolId: string, attachQueueUrl: string, now: () => number): string {
+export function deployOnboarding({ sfn, idp, sqs }: SandboxServices, lambda: LambdaRuntime, userPoolId: string, attachQueueUrl: string, now: () => number): string {
   const definition = renderOnboardingDefinition({
     ResolveIdentityFunctionArn: functionArn('resolve-identity'),
     PublishWelcomeFunctionArn: functionArn('publish-welcome'),
@@ -46,7 +45,6 @@ export function deployOnboarding({ sfn, iot, idp, sqs }: SandboxServices, lambda
         [functionArn('publish-welcome')]: (payload) => lambda.invoke('publish-welcome', payload),
       },
       sdk: {
-        iot: onSandboxClock(new IoTClient({ ...BACKEND_SDK_CONFIG, endpoint: iot.controlPlaneUrl }), now),
         cognitoidentityprovider: onSandboxClock(new CognitoIdentityProviderClient({ ...BACKEND_SDK_CONFIG, endpoint: idp.url }), now),
       },
       sqs: onSandboxClock(new SQSClient({ ...BACKEND_SDK_CONFIG, endpoint: sqs.url }), now),
