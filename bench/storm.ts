@@ -65,7 +65,7 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
   // smaller quota, never above the default (the worker refuses a rate at or above the real quota).
   const gateRate = Math.min(AttachGate.ratePerSecond, (tps * AttachGate.ratePerSecond) / AttachGate.quotaPerSecond);
   // No retryIntervalOverrides: the storm measures the workflow's own waits against the quota.
-  const fixture = await startBenchSandbox({ attachRate: gateRate });
+  const fixture = await startBenchSandbox({ gateRates: { attach: gateRate } });
   const { sandbox } = fixture;
   // One app client per 50 sign-ins in flight, so each has its own socket instead of queueing in the SDK's agent.
   const clients: AppClient[] = Array.from({ length: Math.ceil(concurrency / SOCKETS_PER_CLIENT) }, () => newAppClient(sandbox));

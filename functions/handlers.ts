@@ -7,11 +7,8 @@ export const LAMBDA_HANDLERS = {
   'post-authentication': 'onboarding/post-authentication',
   'resolve-identity': 'onboarding/resolve-identity',
   'publish-welcome': 'onboarding/publish-welcome',
-  'attach-worker': 'onboarding/attach-worker',
-  'attach-dead-letters': 'onboarding/attach-dead-letters',
   'publish-command': 'api/publish-command',
   'iot-authorizer': 'authorizer/iot-authorizer',
-  'offboard-resolve': 'offboarding/resolve',
   'offboard-release-devices': 'offboarding/release-devices',
   'offboard-delete-shadows': 'offboarding/delete-shadows',
   'offboard-remove-identity': 'offboarding/remove-identity',
@@ -19,6 +16,9 @@ export const LAMBDA_HANDLERS = {
   'user-lifecycle': 'offboarding/user-lifecycle',
   'offboard-reconciler': 'offboarding/reconciler',
   'policy-cleanup': 'stack/policy-cleanup',
+  'policy-gate-worker': 'gates/policy-worker',
+  'user-lookup-gate-worker': 'gates/user-lookup-worker',
+  'gate-dead-letters': 'gates/dead-letters',
 } as const;
 
 export type LambdaName = keyof typeof LAMBDA_HANDLERS;

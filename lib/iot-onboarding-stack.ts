@@ -7,6 +7,8 @@ import { IotCustomAuthorizer } from './constructs/iot-custom-authorizer';
 import { IotLogging, type IotLogLevel } from './constructs/iot-logging';
 import { acknowledgeCustomResourceProvider, IotDataEndpoint } from './constructs/iot-endpoint';
 import { OffboardingAlarms } from './constructs/offboarding-alarms';
+import { GateAlarms } from './constructs/gate-alarms';
+import { quotaGatesOutput } from './constructs/quota-gate';
 import { OnboardingAlarms } from './constructs/onboarding-alarms';
 import { OffboardingWorkflow } from './constructs/offboarding-workflow';
 import { OnboardingWorkflow } from './constructs/onboarding-workflow';
@@ -44,6 +46,7 @@ export class IotOnboardingStack extends Stack {
   readonly customAuthorizer: IotCustomAuthorizer;
   readonly alarms: OnboardingAlarms;
   readonly offboardingAlarms: OffboardingAlarms;
+  readonly gateAlarms: GateAlarms;
 
   constructor(scope: Construct, id: string, props: IotOnboardingStackProps = {}) {
     super(scope, id, props);
@@ -91,7 +94,10 @@ export class IotOnboardingStack extends Stack {
     this.alarms = new OnboardingAlarms(this, 'Alarms', {
       stateMachine: this.onboarding.stateMachine,
       trigger: this.onboarding.trigger,
-      attachQueue: this.onboarding.attachGate.queue,
+      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
+    });
+    this.gateAlarms = new GateAlarms(this, 'GateAlarms', {
+      gates: [this.onboarding.attachGate, this.offboarding.detachGate, this.offboarding.userLookupGate],
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
     this.offboardingAlarms = new OffboardingAlarms(this, 'OffboardingAlarms', {
@@ -107,6 +113,10 @@ export class IotOnboardingStack extends Stack {
     this.offboarding.addOutputs();
     this.commands.addOutputs();
     this.customAuthorizer.addOutputs();
+    new CfnOutput(this, 'QuotaGates', {
+      key: StackOutputs.QuotaGates,
+      value: quotaGatesOutput(this, [this.onboarding.attachGate, this.offboarding.detachGate, this.offboarding.userLookupGate]),
+    });
     // The host alone (`https://<host>` → <host>), what MQTT clients connect to.
     new CfnOutput(this, 'IotDataEndpointHost', { key: StackOutputs.IotDataEndpoint, value: Fn.select(2, Fn.split('/', iotDataEndpoint)) });
   }

@@ -6,6 +6,7 @@ import { failedCommand } from './commands/failed';
 import { offboardCommand } from './commands/offboard';
 import { onboardCommand } from './commands/onboard';
 import { reconcileCommand } from './commands/reconcile';
+import { ListUsersShares, reconcileRateProblem } from '../functions/shared/aws/quotas';
 import { queueCommand } from './commands/queue';
 import { redriveCommand } from './commands/redrive';
 import { statusCommand } from './commands/status';
@@ -138,8 +139,9 @@ const reconcile = command({
   usage: RECONCILE_USAGE,
   options: { 'dry-run': { type: 'boolean' }, rate: { type: 'string', default: '5' } },
   parse: (line) => {
-    const rate = Number(line.string('rate') ?? '5');
-    if (!(rate > 0 && rate <= 50)) throw new CliError('reconcile: --rate must be a number of identities per second from 0 to 50', ExitCodes.Usage);
+    const rate = Number(line.string('rate') ?? String(ListUsersShares.operatorDefault));
+    const problem = reconcileRateProblem(rate);
+    if (problem) throw new CliError(`reconcile: ${problem}`, ExitCodes.Usage);
     return { dryRun: line.flag('dry-run'), rate };
   },
   run: async ({ clients, targets, out }, input) => reconcileCommand(clients, targets, out, input),

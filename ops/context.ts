@@ -9,6 +9,8 @@ import { clientConfig } from '../functions/shared/aws/clients';
 import { StackOutputs, type StackOutputKey } from '../functions/shared/stack-outputs';
 import { CliError } from './output';
 import { errorMessage } from '../functions/shared/aws/error-name';
+import { GATE_NAMES, type GateName, type QuotaGatesOutput } from '../functions/shared/gates/gates';
+import * as z from 'zod/mini';
 
 /** The deployment the CLI operates on: stack outputs, or the same values from flags or env. */
 export interface Targets {
@@ -21,9 +23,8 @@ export interface Targets {
   readonly onboardingVersion: string;
   /** The device policy `devices register` attaches to each certificate. */
   readonly devicePolicyName: string;
-  /** The attach gate's queue and dead-letter queue (`queue`). */
-  readonly attachQueueUrl: string;
-  readonly attachDeadLetterQueueUrl: string;
+  /** Every quota gate's queues and rate (`queue`): the `QuotaGates` output. */
+  readonly gates: QuotaGatesOutput;
   readonly region: string;
   readonly account: string;
 }
@@ -38,7 +39,7 @@ export interface Clients {
 }
 
 /** Stack output keys → target fields, and the env variables that can stand in for them. */
-const SOURCES: Record<keyof Omit<Targets, 'region' | 'account'>, { output: StackOutputKey; env: string }> = {
+const SOURCES: Record<keyof Omit<Targets, 'region' | 'account' | 'gates'> | 'gates', { output: StackOutputKey; env: string }> = {
   stateMachineArn: { output: StackOutputs.StateMachineArn, env: 'IOT_ONBOARDING_STATE_MACHINE_ARN' },
   offboardingStateMachineArn: { output: StackOutputs.OffboardingStateMachineArn, env: 'IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN' },
   userPoolId: { output: StackOutputs.UserPoolId, env: 'IOT_ONBOARDING_USER_POOL_ID' },
@@ -47,8 +48,7 @@ const SOURCES: Record<keyof Omit<Targets, 'region' | 'account'>, { output: Stack
   iotPolicyName: { output: StackOutputs.IotPolicyName, env: 'IOT_ONBOARDING_POLICY_NAME' },
   onboardingVersion: { output: StackOutputs.OnboardingVersion, env: 'IOT_ONBOARDING_VERSION' },
   devicePolicyName: { output: StackOutputs.DevicePolicyName, env: 'IOT_ONBOARDING_DEVICE_POLICY_NAME' },
-  attachQueueUrl: { output: StackOutputs.AttachQueueUrl, env: 'IOT_ONBOARDING_ATTACH_QUEUE_URL' },
-  attachDeadLetterQueueUrl: { output: StackOutputs.AttachDeadLetterQueueUrl, env: 'IOT_ONBOARDING_ATTACH_DLQ_URL' },
+  gates: { output: StackOutputs.QuotaGates, env: 'IOT_ONBOARDING_QUOTA_GATES' },
 };
 
 /** The stack outputs the CLI reads (each must be one the stack declares). */
@@ -93,11 +93,29 @@ export async function resolveTargets(options: TargetOptions, env: NodeJS.Process
     iotPolicyName: value('iotPolicyName'),
     onboardingVersion: value('onboardingVersion'),
     devicePolicyName: value('devicePolicyName'),
-    attachQueueUrl: value('attachQueueUrl'),
-    attachDeadLetterQueueUrl: value('attachDeadLetterQueueUrl'),
+    gates: parseGates(value('gates')),
     region: arnParts[1] as string,
     account: arnParts[2] as string,
   };
+}
+
+const endpointsSchema = z.object({ queueUrl: z.url(), deadLetterQueueUrl: z.url(), ratePerSecond: z.number().check(z.positive()) });
+const gatesSchema = z.object(Object.fromEntries(GATE_NAMES.map((name) => [name, endpointsSchema])) as Record<GateName, typeof endpointsSchema>);
+
+/** The `QuotaGates` output: JSON with every gate's queues and rate. */
+function parseGates(text: string): QuotaGatesOutput {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliError(`The QuotaGates output is not JSON: ${text.slice(0, 80)}`);
+  }
+  const parsed = gatesSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CliError(`The QuotaGates output must name every gate (${GATE_NAMES.join(', ')}) with queueUrl, deadLetterQueueUrl and ratePerSecond: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
 }
 
 async function stackOutputs(stackName: string, region: string | undefined): Promise<Record<string, string>> {

@@ -2,7 +2,7 @@ import './services/stepfunctions/polyfill';
 import { SandboxClock } from './app/clock';
 import { CredentialStore } from './wire/credentials';
 import { startApi } from './app/deploy/api';
-import { createAttachGateQueues, startAttachGate } from './app/deploy/attach-gate';
+import { createQuotaGateQueues, startQuotaGates } from './app/deploy/quota-gates';
 import { sandboxAwsEnv, startFunctions } from './app/deploy/functions';
 import { closeAll, sandboxHandle } from './app/deploy/handle';
 import { deployIdentity } from './app/deploy/identity';
@@ -35,7 +35,8 @@ export async function startSandbox(options: SandboxOptions = {}) {
     const directory = deployIdentity(services);
     deployIotPolicies(services.iot);
     const awsEnv = sandboxAwsEnv(services);
-    const offboardingConfig = offboardingIds(directory, services.iot.dataPlaneUrl);
+    const gateQueues = createQuotaGateQueues(services.sqs);
+    const offboardingConfig = offboardingIds(directory, services.iot.dataPlaneUrl, gateQueues);
     const lambda = await startFunctions({
       options,
       clock,
@@ -46,15 +47,14 @@ export async function startSandbox(options: SandboxOptions = {}) {
       offboarding: offboardingConfig,
     });
     ctx.closers.push(() => lambda.close());
-    const attachQueues = createAttachGateQueues(services.sqs);
-    const stateMachineArn = deployOnboarding(services, lambda, directory.pool.userPoolId, attachQueues.queueUrl, clock.now);
+    const stateMachineArn = deployOnboarding(services, lambda, directory.pool.userPoolId, gateQueues.attach.queueUrl, clock.now);
     // An invocation that threw leaves its batch for redelivery, as Lambda does; the function's log says why.
-    for (const source of startAttachGate(services.sqs.url, attachQueues, lambda, clock.now, () => undefined)) ctx.closers.push(() => source.stop());
+    for (const source of startQuotaGates(services.sqs.url, gateQueues, lambda, clock.now, () => undefined)) ctx.closers.push(() => source.stop());
     const offboarding = deployOffboardingWorkflow(services, lambda, ctx.eventBus, offboardingConfig, clock.now);
     services.idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
     registerIotAuthorizer(services.iot, lambda);
     const api = await startApi(ctx, options.ports?.api, services, directory, lambda);
-    const description = describeDeployment({ options, services, directory, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn, attachQueues });
+    const description = describeDeployment({ options, services, directory, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn, gateQueues });
     return sandboxHandle({ ctx, services, directory, lambda, api, description, stateMachineArn, offboarding });
   } catch (error) {
     await closeAll(ctx.closers);

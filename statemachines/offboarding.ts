@@ -5,13 +5,13 @@ import { definitionRenderer } from './render';
  * workflow.ts) and the sandbox alike. The renderer refuses a definition with one left over.
  */
 export interface OffboardingSubstitutions {
-  readonly ResolveFunctionArn: string;
+  /** The user-lookup gate's queue (ResolveIdentity), and the detach gate's (DetachPolicy): functions/shared/gates/gates.ts. */
+  readonly UserLookupQueueUrl: string;
+  readonly DetachQueueUrl: string;
   readonly ReleaseDevicesFunctionArn: string;
   readonly DeleteShadowsFunctionArn: string;
   readonly RemoveIdentityFunctionArn: string;
   readonly RecordResultFunctionArn: string;
-  /** The product policy attached to each user identity (IotAccess.policyName). */
-  readonly IotPolicyName: string;
 }
 
 /** The offboarding workflow's state names, as in the ASL and in execution history. */

@@ -16,9 +16,12 @@ export const StackOutputs = {
   IotDataEndpoint: 'IotDataEndpoint',
   CustomAuthorizerName: 'CustomAuthorizerName',
   OffboardingStateMachineArn: 'OffboardingStateMachineArn',
-  /** The attach gate's queue and its dead-letter queue (`npm run admin -- queue`). */
-  AttachQueueUrl: 'AttachQueueUrl',
-  AttachDeadLetterQueueUrl: 'AttachDeadLetterQueueUrl',
+  /**
+   * Every quota gate's queue, dead-letter queue and rate, as JSON (`npm run admin -- queue`):
+   * `{"attach": {"queueUrl", "deadLetterQueueUrl", "ratePerSecond"}, "detach": {...}, "user-lookup": {...}}`
+   * (functions/shared/gates/gates.ts, GateEndpoints).
+   */
+  QuotaGates: 'QuotaGates',
 } as const;
 
 export type StackOutputKey = (typeof StackOutputs)[keyof typeof StackOutputs];

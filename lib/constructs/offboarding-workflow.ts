@@ -6,13 +6,14 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
-import { ListUsersShares, reconcileRateProblem } from '../../functions/shared/aws/quotas';
 import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
 import { userLifecycleCdkEventPattern } from '../../functions/shared/identity/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { renderOffboardingDefinition } from '../../statemachines/offboarding';
 import { acknowledge, grantWildcard, nagAccount, nagRegion } from '../nag';
+import { DetachGate, UserLookupGate } from '../../functions/shared/gates/gates';
 import { ProductFunction } from './function';
+import { QuotaGateQueue } from './quota-gate';
 import type { IotAccess } from './iot-access';
 import { userShadowTask } from './user-shadow-task';
 
@@ -23,12 +24,13 @@ export interface OffboardingWorkflowProps {
   readonly iotDataEndpoint: string;
   /** How often the reconciler looks for identities whose user is gone or disabled. Default 6 hours. */
   readonly reconcileEvery?: Duration;
+  /** DetachPolicy calls per second the detach gate spends. Default 12, below the 15 TPS quota. */
+  readonly detachRate?: number;
   /**
-   * Identities the reconciler checks per second (one ListUsers each). Default 5: the share of the
-   * account's 30 RPS ListUsers quota that offboarding leaves (functions/shared/aws/quotas.ts). At most
-   * 15; above 5, a storm of deletions makes both retry throttling.
+   * ListUsers calls per second the user-lookup gate spends (offboarding's and the reconciler's
+   * lookups together). Default 20, below the 30 RPS quota that is not adjustable.
    */
-  readonly reconcileRate?: number;
+  readonly userLookupRate?: number;
   /** Execution log retention. Default one month. */
   readonly logRetention?: RetentionDays;
 }
@@ -43,8 +45,10 @@ export interface OffboardingWorkflowProps {
 export class OffboardingWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly executionLogs: LogGroup;
+  /** The queues and paced consumers that DetachPolicy and every ListUsers go through. */
+  readonly detachGate: QuotaGateQueue;
+  readonly userLookupGate: QuotaGateQueue;
   readonly tasks: {
-    readonly resolve: ProductFunction;
     readonly releaseDevices: ProductFunction;
     readonly deleteShadows: ProductFunction;
     readonly removeIdentity: ProductFunction;
@@ -59,9 +63,8 @@ export class OffboardingWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: OffboardingWorkflowProps) {
     super(scope, id);
-    const rateProblem = reconcileRateProblem(props.reconcileRate ?? ListUsersShares.reconcilerDefault);
-    if (rateProblem) throw new Error(rateProblem);
     this.tasks = this.createTasks(props);
+    ({ detachGate: this.detachGate, userLookupGate: this.userLookupGate } = this.createGates(props));
     const stateMachineName = `${Stack.of(this).stackName}-offboarding`;
     ({ stateMachine: this.stateMachine, executionLogs: this.executionLogs } = this.createStateMachine(props, stateMachineName));
     ({
@@ -73,7 +76,7 @@ export class OffboardingWorkflow extends Construct {
     ({ policyCleanup: this.policyCleanup, policyCleanupResource: this.policyCleanupResource } = this.createPolicyCleanup(props));
   }
 
-  /** The Standard state machine from the ASL, allowed to invoke its five tasks and detach the policy. */
+  /** The Standard state machine from the ASL, allowed to invoke its four tasks and hand messages to its two gates. */
   private createStateMachine(props: OffboardingWorkflowProps, stateMachineName: string) {
     const executionLogs = new LogGroup(this, 'ExecutionLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
     const stateMachine = new StateMachine(this, 'StateMachine', {
@@ -81,12 +84,12 @@ export class OffboardingWorkflow extends Construct {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(
         renderOffboardingDefinition({
-          ResolveFunctionArn: this.tasks.resolve.functionArn,
+          UserLookupQueueUrl: this.userLookupGate.queue.queueUrl,
+          DetachQueueUrl: this.detachGate.queue.queueUrl,
           ReleaseDevicesFunctionArn: this.tasks.releaseDevices.functionArn,
           DeleteShadowsFunctionArn: this.tasks.deleteShadows.functionArn,
           RemoveIdentityFunctionArn: this.tasks.removeIdentity.functionArn,
           RecordResultFunctionArn: this.tasks.record.functionArn,
-          IotPolicyName: props.access.policyName,
         }),
       ),
       logs: { destination: executionLogs, level: LogLevel.ALL, includeExecutionData: true },
@@ -95,14 +98,9 @@ export class OffboardingWorkflow extends Construct {
     stateMachine.addToRolePolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(this.tasks).map((f) => f.functionArn) }),
     );
-    // iot:DetachPolicy's resource types are cert and thinggroup only; a Cognito identity target has
-    // none (Service Authorization Reference, AWS IoT). The definition names the one product policy.
-    grantWildcard(
-      stateMachine,
-      stateMachine.role,
-      ['iot:DetachPolicy'],
-      'iot:DetachPolicy from a Cognito identity and the X-Ray/log-delivery actions have no IAM resource type; the definition detaches only the product policy.',
-    );
+    this.detachGate.grantHandOff(stateMachine);
+    this.userLookupGate.grantHandOff(stateMachine);
+    acknowledge(stateMachine.role, 'IAM5[Resource::*]', 'The X-Ray and log-delivery actions aws-cdk-lib grants for tracing and logging have no IAM resource type.');
     return { stateMachine, executionLogs };
   }
 
@@ -134,20 +132,16 @@ export class OffboardingWorkflow extends Construct {
     const reconciler = new ProductFunction(this, 'Reconciler', {
       source: 'offboard-reconciler',
       timeout: Duration.seconds(FunctionBudgets.reconciler.timeoutSeconds),
-      description: 'Scheduled: offboards identities holding the product policy whose user is gone or disabled.',
-      environment: {
-        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        USER_POOL_ID: props.userPool.userPoolId,
-        IDENTITY_POOL_ID: props.access.identityPool.ref,
-        IOT_POLICY_NAME: props.access.policyName,
-        RECONCILE_RATE: String(props.reconcileRate ?? ListUsersShares.reconcilerDefault),
-      },
+      description: 'Scheduled: queues a check of every identity holding the product policy on the user-lookup gate.',
+      environment: { IOT_POLICY_NAME: props.access.policyName, USER_LOOKUP_QUEUE_URL: this.userLookupGate.queue.queueUrl },
     });
-    for (const statement of starterStatements) reconciler.addToRolePolicy(statement);
     reconciler.addToRolePolicy(new PolicyStatement({ actions: ['iot:ListTargetsForPolicy'], resources: [props.access.policyArn] }));
-    reconciler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:LookupDeveloperIdentity'], resources: [props.access.identityPoolArn] }));
-    reconciler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:ListUsers'], resources: [props.userPool.userPoolArn] }));
-    acknowledge(reconciler.executionRole, nagExecutions, starterReason);
+    this.userLookupGate.grantHandOff(reconciler);
+    // The user-lookup gate's consumer starts the offboardings the reconciler's checks find.
+    const lookupWorker = this.userLookupGate.worker;
+    lookupWorker.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    for (const statement of starterStatements) lookupWorker.addToRolePolicy(statement);
+    acknowledge(lookupWorker.executionRole, nagExecutions, starterReason);
     const reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
       description: 'Runs the offboarding reconciler.',
       schedule: Schedule.rate(props.reconcileEvery ?? Duration.hours(6)),
@@ -218,16 +212,40 @@ export class OffboardingWorkflow extends Construct {
     for (const attacher of attachers) attacher.node.addDependency(this.policyCleanupResource);
   }
 
-  private createTasks(props: OffboardingWorkflowProps) {
-    const resolve = new ProductFunction(this, 'ResolveIdentity', {
-      source: 'offboard-resolve',
-      timeout: Duration.seconds(FunctionBudgets.offboardingTask.timeoutSeconds),
-      description: 'Offboarding task: the identity of a sub (LookupDeveloperIdentity, never linking) and whether the user is gone or disabled.',
-      environment: { IDENTITY_POOL_ID: props.access.identityPool.ref, USER_POOL_ID: props.userPool.userPoolId },
+  /** The detach and user-lookup gates, each consumer allowed its one call. */
+  private createGates(props: OffboardingWorkflowProps) {
+    const detachGate = new QuotaGateQueue(this, 'DetachGate', {
+      gate: DetachGate,
+      ...(props.detachRate !== undefined ? { ratePerSecond: props.detachRate } : {}),
+      worker: {
+        source: 'policy-gate-worker',
+        description: "Detach gate: DetachPolicy at the gate's pace, then answers the waiting offboarding execution.",
+        environment: { IOT_POLICY_NAME: props.access.policyName },
+      },
     });
-    resolve.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:LookupDeveloperIdentity'], resources: [props.access.identityPoolArn] }));
-    resolve.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:ListUsers'], resources: [props.userPool.userPoolArn] }));
+    // iot:DetachPolicy's resource types are cert and thinggroup only; a Cognito identity target has
+    // none (Service Authorization Reference, AWS IoT). The worker detaches the one product policy.
+    grantWildcard(
+      detachGate.worker,
+      detachGate.worker.executionRole,
+      ['iot:DetachPolicy'],
+      'iot:DetachPolicy from a Cognito identity has no IAM resource type; the detach gate detaches only the product policy named in its environment.',
+    );
+    const userLookupGate = new QuotaGateQueue(this, 'UserLookupGate', {
+      gate: UserLookupGate,
+      ...(props.userLookupRate !== undefined ? { ratePerSecond: props.userLookupRate } : {}),
+      worker: {
+        source: 'user-lookup-gate-worker',
+        description: "User-lookup gate: offboarding's ResolveIdentity and the reconciler's checks (ListUsers) at the gate's pace.",
+        environment: { IDENTITY_POOL_ID: props.access.identityPool.ref, USER_POOL_ID: props.userPool.userPoolId },
+      },
+    });
+    userLookupGate.worker.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:LookupDeveloperIdentity'], resources: [props.access.identityPoolArn] }));
+    userLookupGate.worker.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:ListUsers'], resources: [props.userPool.userPoolArn] }));
+    return { detachGate, userLookupGate };
+  }
 
+  private createTasks(props: OffboardingWorkflowProps) {
     const releaseDevices = new ProductFunction(this, 'ReleaseDevices', {
       source: 'offboard-release-devices',
       timeout: Duration.seconds(FunctionBudgets.offboardReleaseDevices.timeoutSeconds),
@@ -263,11 +281,12 @@ export class OffboardingWorkflow extends Construct {
     });
     record.addToRolePolicy(
       new PolicyStatement({
-        actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminUpdateUserAttributes', 'cognito-idp:AdminDeleteUserAttributes'],
+        // AdminGetUser by the name ResolveIdentity found; ListUsers only for executions started before it passed one.
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers', 'cognito-idp:AdminUpdateUserAttributes', 'cognito-idp:AdminDeleteUserAttributes'],
         resources: [props.userPool.userPoolArn],
       }),
     );
-    return { resolve, releaseDevices, deleteShadows, removeIdentity, record };
+    return { releaseDevices, deleteShadows, removeIdentity, record };
   }
 
   addOutputs(): void {

@@ -6,7 +6,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
-import { AttachGate } from './attach-gate';
+import { AttachGate } from '../../functions/shared/gates/gates';
+import { QuotaGateQueue } from './quota-gate';
 import { ProductFunction } from './function';
 import type { IotAccess } from './iot-access';
 import { userShadowTask } from './user-shadow-task';
@@ -41,7 +42,7 @@ export class OnboardingWorkflow extends Construct {
   readonly resolveIdentity: ProductFunction;
   readonly publishWelcome: ProductFunction;
   /** The queue and paced consumer every execution's AttachPolicy goes through. */
-  readonly attachGate: AttachGate;
+  readonly attachGate: QuotaGateQueue;
   readonly onboardingVersion: string;
   readonly executionLogs: LogGroup;
   private readonly constructedArn: string;
@@ -53,11 +54,16 @@ export class OnboardingWorkflow extends Construct {
     this.onboardingVersion = props.onboardingVersion ?? '1';
 
     ({ resolveIdentity: this.resolveIdentity, publishWelcome: this.publishWelcome } = this.createTasks(props));
-    this.attachGate = new AttachGate(this, 'AttachGate', {
-      policyName: props.access.policyName,
-      policyArn: props.access.policyArn,
+    this.attachGate = new QuotaGateQueue(this, 'AttachGate', {
+      gate: AttachGate,
       ...(props.attachRate !== undefined ? { ratePerSecond: props.attachRate } : {}),
+      worker: {
+        source: 'policy-gate-worker',
+        description: "Attach gate: AttachPolicy at the gate's pace, then answers the waiting onboarding execution.",
+        environment: { IOT_POLICY_NAME: props.access.policyName },
+      },
     });
+    this.attachGate.worker.addToRolePolicy(new PolicyStatement({ actions: ['iot:AttachPolicy'], resources: [props.access.policyArn] }));
 
     // A fixed name that survived `cdk destroy` (RETAIN) would make the next deploy fail with
     // ResourceAlreadyExists: the group is deleted with the stack.
@@ -166,7 +172,5 @@ export class OnboardingWorkflow extends Construct {
   addOutputs(): void {
     new CfnOutput(this, 'StateMachineArn', { key: StackOutputs.StateMachineArn, value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OnboardingVersion', { key: StackOutputs.OnboardingVersion, value: this.onboardingVersion });
-    new CfnOutput(this, 'AttachQueueUrl', { key: StackOutputs.AttachQueueUrl, value: this.attachGate.queue.queueUrl });
-    new CfnOutput(this, 'AttachDeadLetterQueueUrl', { key: StackOutputs.AttachDeadLetterQueueUrl, value: this.attachGate.deadLetterQueue.queueUrl });
   }
 }

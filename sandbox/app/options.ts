@@ -1,3 +1,4 @@
+import type { GateName } from '../../functions/shared/gates/gates';
 import type { SandboxClock } from './clock';
 import type { FaultSpec } from '../wire/faults';
 import type { RunDefinitionOptions } from '../services/stepfunctions/task-runtime';
@@ -32,8 +33,8 @@ export interface SandboxOptions {
   readonly clock?: SandboxClock;
   /** The trust re-validation window of the API and the authorizer (`TRUST_REVALIDATE_SECONDS`). Default: the product's (300 s). */
   readonly trustRevalidateSeconds?: number;
-  /** AttachPolicy calls per second the attach gate spends (`GATE_RATE`). Default: the product's (12). */
-  readonly attachRate?: number;
+  /** Calls per second a quota gate spends (its consumer's `GATE_RATE`), by gate. Default: the product's (functions/shared/gates/gates.ts). */
+  readonly gateRates?: Partial<Record<GateName, number>>;
 }
 
 export interface SandboxPorts {

@@ -58,20 +58,15 @@ describe('operational alarms', () => {
     expect(alarm.Properties?.Threshold).toBe(1);
   });
 
-  it("alarms on sustained AttachPolicy throttling that still reaches the attach gate, counted by its worker", () => {
-    const alarm = alarms().find((a) => a.Properties?.MetricName === 'AttachPolicyThrottled');
-    expect(alarm?.Properties).toMatchObject({
-      Namespace: 'IotOnboarding',
-      Dimensions: [{ Name: 'service', Value: 'attach-worker' }],
-      Statistic: 'Sum',
-      Threshold: 100,
-    });
-  });
-
-  it("alarms when the attach gate's oldest message has waited more than 15 minutes", () => {
-    const alarm = alarms().find((a) => a.Properties?.MetricName === 'ApproximateAgeOfOldestMessage');
-    expect(alarm?.Properties).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 900 });
-    expect(JSON.stringify(alarm?.Properties?.Dimensions)).toContain(logicalIdOf(s.resources, 'AWS::SQS::Queue', 'OnboardingAttachGateQueue'));
+  it.each([
+    ['attach', 'OnboardingAttachGateQueue'],
+    ['detach', 'OffboardingDetachGateQueue'],
+    ['user-lookup', 'OffboardingUserLookupGateQueue'],
+  ])("alarms on the %s gate: sustained throttling counted by its worker, and its oldest message older than 15 minutes", (gate, queue) => {
+    const throttled = alarms().find((a) => a.Properties?.MetricName === 'GateThrottled' && JSON.stringify(a.Properties?.Dimensions).includes(`"${gate}-gate"`));
+    expect(throttled?.Properties).toMatchObject({ Namespace: 'IotOnboarding', Dimensions: [{ Name: 'service', Value: `${gate}-gate` }], Statistic: 'Sum', Threshold: 100 });
+    const age = alarms().find((a) => a.Properties?.MetricName === 'ApproximateAgeOfOldestMessage' && JSON.stringify(a.Properties?.Dimensions).includes(logicalIdOf(s.resources, 'AWS::SQS::Queue', queue)));
+    expect(age?.Properties).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 900 });
   });
 
   it('notifies nobody unless a topic is given', () => {
@@ -85,7 +80,7 @@ describe('operational alarms', () => {
     const stack = new IotOnboardingStack(app, 'WithTopic', { alarmTopic: topic, iotDataEndpoint: 'https://x-ats.iot.us-east-1.amazonaws.com' });
     const withTopic = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
     const topicAlarms = Object.values(withTopic).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(topicAlarms).toHaveLength(6);
+    expect(topicAlarms).toHaveLength(10); // 2 onboarding, 2 offboarding, 2 for each of the 3 gates
     for (const alarm of topicAlarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(alarm.Properties.OKActions).toHaveLength(1);

@@ -32,21 +32,27 @@ describe('offboarding state machine', () => {
     });
   });
 
-  it('has a fully substituted definition naming its four task functions and the product policy', () => {
+  it('has a fully substituted definition naming its four task functions and the two gates it waits for', () => {
     const compact = joined(offboardingStateMachine()?.Properties?.DefinitionString).replace(/\s+/g, '');
     expect(compact).not.toContain('${');
-    for (const fragment of ['OffboardingResolveIdentity', 'OffboardingDeleteShadows', 'OffboardingRemoveIdentity', 'OffboardingRecordResult']) {
+    for (const fragment of ['OffboardingReleaseDevices', 'OffboardingDeleteShadows', 'OffboardingRemoveIdentity', 'OffboardingRecordResult']) {
       expect(compact).toContain(`"FunctionName":"<{"Fn::GetAtt":["${ref('AWS::Lambda::Function', fragment)}","Arn"]}>"`);
     }
-    expect(compact).toContain('"Resource":"arn:aws:states:::aws-sdk:iot:detachPolicy","TimeoutSeconds":10,"Parameters":{"PolicyName":"IotOnboarding-user-iot"');
+    for (const fragment of ['OffboardingUserLookupGateQueue', 'OffboardingDetachGateQueue']) {
+      expect(compact).toContain(`"QueueUrl":"<{"Ref":"${ref('AWS::SQS::Queue', fragment)}"}>"`);
+    }
+    expect(compact).not.toContain('aws-sdk:iot:detachPolicy');
   });
 
-  it('lets the state machine invoke its five tasks and detach policies, nothing more', () => {
+  it('lets the state machine invoke its four tasks and send to its two gates, nothing more (no IoT or Cognito call of its own)', () => {
     const roleId = (offboardingStateMachine()?.Properties?.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
-    expect(actionsOfRole(s.resources, roleId).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))).toEqual(['iot:DetachPolicy', 'lambda:InvokeFunction']);
+    expect([...new Set(actionsOfRole(s.resources, roleId).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:')))]).toEqual(['lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     const invoked = resourcesOf(roleId, 'lambda:InvokeFunction');
-    expect(invoked).toHaveLength(5);
+    expect(invoked).toHaveLength(4);
     expect(invoked.join()).not.toContain(':*');
+    expect(resourcesOf(roleId, 'sqs:SendMessage').sort()).toEqual(
+      [ref('AWS::SQS::Queue', 'OffboardingDetachGateQueue'), ref('AWS::SQS::Queue', 'OffboardingUserLookupGateQueue')].map((id) => `<${JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })}>`).sort(),
+    );
   });
 });
 
@@ -61,13 +67,6 @@ describe('offboarding tasks', () => {
     );
   });
 
-  it('lets ResolveIdentity only look identities up (never resolve-and-link) and list users of this pool', () => {
-    const roleId = roleOfFunction('OffboardingResolveIdentity');
-    expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'cognito-identity:LookupDeveloperIdentity', 'cognito-idp:ListUsers', ...X_RAY].sort());
-    expect(resourcesOf(roleId, 'cognito-idp:ListUsers')).toEqual([`<${JSON.stringify({ 'Fn::GetAtt': [ref('AWS::Cognito::UserPool', 'UsersUserPool'), 'Arn'] })}>`]);
-    expect(resourcesOf(roleId, 'cognito-identity:LookupDeveloperIdentity')[0]).toContain(':identitypool/');
-  });
-
   it('lets DeleteShadows only list and delete shadows of identity-named things', () => {
     const roleId = roleOfFunction('OffboardingDeleteShadows');
     expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'iot:DeleteThingShadow', 'iot:ListNamedShadowsForThing', ...X_RAY].sort());
@@ -78,10 +77,10 @@ describe('offboarding tasks', () => {
     expect(actionsOfRole(s.resources, roleOfFunction('OffboardingRemoveIdentity'))).toEqual([...LOGS, 'cognito-identity:DeleteIdentities', ...X_RAY].sort());
   });
 
-  it('lets RecordResult only find users and update or delete their attributes, in this pool', () => {
+  it('lets RecordResult only read users (by name, or by sub for executions from before) and update or delete their attributes, in this pool', () => {
     const roleId = roleOfFunction('OffboardingRecordResult');
     expect(actionsOfRole(s.resources, roleId)).toEqual(
-      [...LOGS, 'cognito-idp:AdminDeleteUserAttributes', 'cognito-idp:AdminUpdateUserAttributes', 'cognito-idp:ListUsers', ...X_RAY].sort(),
+      [...LOGS, 'cognito-idp:AdminDeleteUserAttributes', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminUpdateUserAttributes', 'cognito-idp:ListUsers', ...X_RAY].sort(),
     );
     expect(resourcesOf(roleId, 'cognito-idp:AdminDeleteUserAttributes')[0]).toContain(ref('AWS::Cognito::UserPool', 'UsersUserPool'));
   });
@@ -96,8 +95,8 @@ describe('what starts offboarding', () => {
     expect(targets[0]?.Arn).toEqual({ 'Fn::GetAtt': [ref('AWS::Lambda::Function', 'OffboardingLifecycleHandler'), 'Arn'] });
   });
 
-  it('lets the lifecycle handler and the reconciler start, describe and redrive offboarding executions only', () => {
-    for (const fragment of ['OffboardingLifecycleHandler', 'OffboardingReconciler']) {
+  it('lets the lifecycle handler and the user-lookup gate (the reconciler\'s checks) start, describe and redrive offboarding executions only', () => {
+    for (const fragment of ['OffboardingLifecycleHandler', 'OffboardingUserLookupGateWorker']) {
       const roleId = roleOfFunction(fragment);
       expect(resourcesOf(roleId, 'states:StartExecution')).toEqual([`<${JSON.stringify({ Ref: ref('AWS::StepFunctions::StateMachine', 'Offboarding') })}>`]);
       expect(resourcesOf(roleId, 'states:RedriveExecution')[0]).toMatch(/:execution:IotOnboarding-offboarding:offboard-\*$/);
@@ -107,14 +106,15 @@ describe('what starts offboarding', () => {
     );
   });
 
-  it('runs the reconciler on a schedule, scoped to the product policy, this identity pool and this user pool', () => {
+  it('runs the reconciler on a schedule: it lists the product policy\'s targets and queues their checks on the user-lookup gate, nothing more', () => {
     const schedule = s.resources[ref('AWS::Events::Rule', 'ReconcileSchedule')];
     expect(schedule?.Properties?.ScheduleExpression).toBe('rate(6 hours)');
     expect((schedule?.Properties?.Targets as Array<{ Arn: unknown }>)[0]?.Arn).toEqual({ 'Fn::GetAtt': [ref('AWS::Lambda::Function', 'OffboardingReconciler'), 'Arn'] });
     const roleId = roleOfFunction('OffboardingReconciler');
     expect(actionsOfRole(s.resources, roleId)).toEqual(
-      [...LOGS, 'cognito-identity:LookupDeveloperIdentity', 'cognito-idp:ListUsers', 'iot:ListTargetsForPolicy', 'states:DescribeExecution', 'states:RedriveExecution', 'states:StartExecution', ...X_RAY].sort(),
+      [...LOGS, 'iot:ListTargetsForPolicy', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', ...X_RAY].sort(),
     );
+    expect(resourcesOf(roleId, 'sqs:SendMessage')).toEqual([`<${JSON.stringify({ 'Fn::GetAtt': [ref('AWS::SQS::Queue', 'OffboardingUserLookupGateQueue'), 'Arn'] })}>`]);
     expect(resourcesOf(roleId, 'iot:ListTargetsForPolicy')).toEqual([`<${JSON.stringify({ 'Fn::GetAtt': [ref('AWS::IoT::Policy', 'IotPolicy'), 'Arn'] })}>`]);
   });
 });

@@ -27,6 +27,8 @@ describe('stack outputs contract', () => {
       Object.entries(outputs).map(([key, { Value }]) => [key, typeof Value === 'string' ? Value : `deployed-${key}`]),
     );
     deployed[StackOutputs.StateMachineArn] = 'arn:aws:states:eu-west-1:123456789012:stateMachine:onboarding';
+    const gate = (name: string, ratePerSecond: number) => ({ queueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`, deadLetterQueueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}-dlq`, ratePerSecond });
+    deployed[StackOutputs.QuotaGates] = JSON.stringify({ attach: gate('attach', 12), detach: gate('detach', 12), 'user-lookup': gate('user-lookup', 20) });
     const file = join(mkdtempSync(join(tmpdir(), 'outputs-')), 'outputs.json');
     writeFileSync(file, JSON.stringify({ IotOnboarding: deployed }));
 
@@ -34,5 +36,6 @@ describe('stack outputs contract', () => {
 
     expect(targets.devicePolicyName).toBe('Lamps-device-iot');
     expect(targets.region).toBe('eu-west-1');
+    expect(targets.gates['user-lookup']).toEqual(gate('user-lookup', 20));
   });
 });

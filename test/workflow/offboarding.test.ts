@@ -1,19 +1,27 @@
 import { DeleteIdentitiesCommand, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import {
   AdminDeleteUserAttributesCommand,
+  AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DetachPolicyCommand, ListThingsCommand, ThrottlingException } from '@aws-sdk/client-iot';
 import { DeleteThingShadowCommand, ListNamedShadowsForThingCommand } from '@aws-sdk/client-iot-data-plane';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deleteUserShadows } from '../../functions/offboarding/delete-shadows/core';
 import { releaseDevicesOf } from '../../functions/offboarding/release-devices/core';
 import { recordOffboarding } from '../../functions/offboarding/record/core';
 import { removeIdentity } from '../../functions/offboarding/remove-identity/core';
-import { resolveOffboarding } from '../../functions/offboarding/resolve/core';
+import { userLookupBatch } from '../../functions/gates/user-lookup-worker/core';
+import { UserLookupGate } from '../../functions/shared/gates/gates';
 import { noCounter, silentLog } from '../../functions/shared/observability/logging';
+import { SandboxClock } from '../../sandbox/app/clock';
+import { TaskTokens } from '../../sandbox/services/stepfunctions/task-tokens';
 import { createTaskHandlers, runDefinition } from '../../sandbox/services/stepfunctions/task-runtime';
+import { SANDBOX_BACKEND_CREDENTIALS } from '../../sandbox/wire/account';
+import { answerTaskTokens, gateDouble, policyGateDouble, serveGates, type GateDouble } from '../support/gate-double';
+import { startSqsQueueDouble } from '../support/sqs-queue-double';
 import { OffboardingStates, renderOffboardingDefinition } from '../../statemachines/offboarding';
 import { mockedClients } from '../support/mocked-clients';
 
@@ -23,39 +31,91 @@ const SUB = '6b1f4c2e-8a7d-4f5b-9c3e-2d1a0b9c8e7f';
 const POOL_ID = 'us-east-1:11111111-2222-3333-4444-555555555555';
 const USER_POOL_ID = 'us-east-1_Pool1';
 const POLICY = 'IotOnboarding-user-iot';
+const LOOKUP_QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/user-lookup';
+const DETACH_QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/detach';
 const DEFINITION_TEXT = renderOffboardingDefinition({
-  ResolveFunctionArn: arn('resolve'),
+  UserLookupQueueUrl: LOOKUP_QUEUE,
+  DetachQueueUrl: DETACH_QUEUE,
   ReleaseDevicesFunctionArn: arn('release'),
   DeleteShadowsFunctionArn: arn('shadows'),
   RemoveIdentityFunctionArn: arn('remove'),
   RecordResultFunctionArn: arn('record'),
-  IotPolicyName: POLICY,
 });
 const DEFINITION = JSON.parse(DEFINITION_TEXT) as object;
 
 const { identityMock, idpMock, iotMock, iotDataMock, resetMocks, clients } = mockedClients();
+
+let queue: Awaited<ReturnType<typeof startSqsQueueDouble>>;
+let sqs: SQSClient;
+let tokens: TaskTokens;
+let clock: SandboxClock;
+let gates: { lookup: GateDouble; detach: GateDouble };
+let serving: ReturnType<typeof serveGates>;
+
+/**
+ * The gates' states send to the SQS queue double; the user-lookup and the detach gates are played
+ * by their real worker cores over the mocked clients (gate-double.ts), answering the run's tokens.
+ */
+beforeEach(async () => {
+  queue = await startSqsQueueDouble();
+  sqs = new SQSClient({ region: 'us-east-1', endpoint: queue.url, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
+  clock = new SandboxClock();
+  tokens = new TaskTokens({ now: clock.now, timers: clock.timers });
+  const sfn = answerTaskTokens(tokens);
+  const { cognitoIdentity, idp, iot } = clients();
+  gates = {
+    lookup: gateDouble({
+      gate: UserLookupGate,
+      sfn,
+      batch: (records, invocation) =>
+        userLookupBatch(records, {
+          ...invocation,
+          cognitoIdentity,
+          idp,
+          sfn,
+          identityPoolId: POOL_ID,
+          userPoolId: USER_POOL_ID,
+          offboardingStateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:offboarding',
+          metrics: noCounter,
+        }),
+    }),
+    detach: policyGateDouble('detach', { iot, sfn, policyName: POLICY }),
+  };
+  serving = serveGates(queue, (message) => (message.QueueUrl === DETACH_QUEUE ? gates.detach : gates.lookup));
+});
+
+afterEach(async () => {
+  serving.stop();
+  sqs.destroy();
+  await queue.close();
+  expect(serving.errors).toEqual([]);
+});
 
 /** The real task cores, over SDK clients whose transport is mocked. */
 function handlers() {
   const { cognitoIdentity, idp, iot, iotData } = clients();
   return createTaskHandlers(DEFINITION, {
     lambdas: {
-      [arn('resolve')]: (p) => resolveOffboarding(p, { cognitoIdentity, idp, identityPoolId: POOL_ID, userPoolId: USER_POOL_ID, log: silentLog }),
       [arn('release')]: (p) => releaseDevicesOf(p, { iot, iotData, log: silentLog }),
       [arn('shadows')]: (p) => deleteUserShadows(p, { iotData, log: silentLog }),
       [arn('remove')]: (p) => removeIdentity(p, { cognitoIdentity, log: silentLog }),
       [arn('record')]: (p) => recordOffboarding(p, { idp, userPoolId: USER_POOL_ID, log: silentLog, metrics: noCounter }),
     },
-    sdk: { iot },
+    sdk: {},
+    sqs,
   });
 }
 
 const notFound = (message: string) => Object.assign(new Error(message), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
 const throttled = () => new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+let runs = 0;
 const run = (options: { startAt?: string; input?: unknown } = {}) =>
   runDefinition(DEFINITION, options.input ?? { sub: SUB, reason: 'deleted' }, {
     handlers: handlers(),
     retryIntervalOverrides: 0,
+    callbacks: tokens.forRun(`run-${++runs}`),
+    now: clock.now,
+    timers: clock.timers,
     ...(options.startAt ? { startAt: options.startAt } : {}),
   });
 
@@ -134,9 +194,17 @@ describe('offboarding workflow (real ASL, real task cores)', () => {
     idpMock.on(ListUsersCommand).resolves({
       Users: [{ Username: 'alice', Enabled: false, Attributes: [{ Name: 'sub', Value: SUB }, { Name: 'custom:iot_onboarded', Value: '1' }, { Name: 'custom:identity_id', Value: IDENTITY_ID }] }],
     });
+    idpMock.on(AdminGetUserCommand, { Username: 'alice' }).resolves({
+      Username: 'alice',
+      Enabled: false,
+      UserAttributes: [{ Name: 'sub', Value: SUB }, { Name: 'custom:iot_onboarded', Value: '1' }, { Name: 'custom:identity_id', Value: IDENTITY_ID }],
+    });
     idpMock.on(AdminUpdateUserAttributesCommand).resolves({});
     idpMock.on(AdminDeleteUserAttributesCommand).resolves({});
     const result = await run({ input: { sub: SUB, reason: 'disabled' } });
+    // One ListUsers (the user-lookup gate's); RecordResult reads the user by name (UserRead).
+    expect(idpMock.commandCalls(ListUsersCommand)).toHaveLength(1);
+    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(1);
     expect(result.status).toBe('SUCCEEDED');
     const update = idpMock.commandCalls(AdminUpdateUserAttributesCommand)[0]?.args[0].input;
     expect(update).toMatchObject({ UserPoolId: USER_POOL_ID, Username: 'alice' });
@@ -156,21 +224,21 @@ describe('offboarding workflow (real ASL, real task cores)', () => {
     expect(result.succeededStates.map((s) => s.name)).toContain(OffboardingStates.RecordResult);
   });
 
-  it('retries DetachPolicy when throttled twice, then succeeds', async () => {
+  it('the detach gate slows down and tries DetachPolicy again when throttled twice, then succeeds: no execution retries', async () => {
     iotMock.on(DetachPolicyCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({});
     const result = await run();
     expect(result.status).toBe('SUCCEEDED');
     expect(iotMock.commandCalls(DetachPolicyCommand)).toHaveLength(3);
+    expect(gates.detach.deliveries).toHaveLength(1);
   });
 
-  it('fails AT DetachPolicy when throttling outlasts its retries, and a redrive resumes there', async () => {
+  it('fails AT DetachPolicy with GateDeadLettered when throttling outlasts every delivery, and a redrive resumes there', async () => {
     iotMock.on(DetachPolicyCommand).rejects(throttled());
     const failed = await run();
     expect(failed.status).toBe('FAILED');
     expect(failed.failedState).toBe(OffboardingStates.DetachPolicy);
-    expect(failed.error).toBe('Iot.ThrottlingException');
-    // 1 attempt + MaxAttempts 20 of the throttling retrier.
-    expect(iotMock.commandCalls(DetachPolicyCommand)).toHaveLength(21);
+    expect(failed.error).toBe('GateDeadLettered');
+    expect(gates.detach.deliveries.map((d) => d.receiveCount)).toEqual([1, 2, 3, 4, 5]);
     expect(identityMock.commandCalls(DeleteIdentitiesCommand)).toHaveLength(0);
 
     iotMock.on(DetachPolicyCommand).resolves({});
@@ -180,6 +248,14 @@ describe('offboarding workflow (real ASL, real task cores)', () => {
     expect(resumed.succeededStates.map((s) => s.name)).not.toContain(OffboardingStates.ResolveIdentity);
     expect(identityMock.commandCalls(LookupDeveloperIdentityCommand)).toHaveLength(0);
     expect(identityMock.commandCalls(DeleteIdentitiesCommand)).toHaveLength(1);
+  });
+
+  it('the user-lookup gate waits out ListUsers throttling (paced, one message), then resolves', async () => {
+    idpMock.on(ListUsersCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } })).resolves({ Users: [] });
+    const result = await run();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(idpMock.commandCalls(ListUsersCommand)).toHaveLength(2);
+    expect(gates.lookup.deliveries).toHaveLength(1);
   });
 
   it('fails without retrying on a quota error (LimitExceededException is not throttling)', async () => {

@@ -11,7 +11,7 @@ import { ErrorNames } from '../../functions/shared/aws/errors';
 import { AttachGate } from '../../functions/shared/gates/gates';
 import { silentLog } from '../../functions/shared/observability/logging';
 import { renderOnboardingDefinition } from '../../statemachines/onboarding';
-import { attachGateDouble, type AttachGateDouble } from '../support/attach-gate-double';
+import { attachGateDouble, type AttachGateDouble } from '../support/gate-double';
 import { mockedClients } from '../support/mocked-clients';
 import { sfnCallbackFixture, tokenOf, type SfnCallbackFixture } from '../support/sfn-callback-fixture';
 
@@ -212,7 +212,7 @@ describe('onboarding workflow (real ASL, real task cores, the attach gate on its
     expect(await f.service.waitForExecution(executionArn)).toBe('FAILED');
     const failed = await describeExecution(executionArn);
     expect(failed).toMatchObject({ error: ErrorNames.GateDeadLettered, redriveStatus: 'REDRIVABLE' });
-    expect(failed.cause).toContain(`could not attach the policy to ${IDENTITY_ID} in ${AttachGate.maxReceiveCount} deliveries`);
+    expect(failed.cause).toContain(`The attach gate could not serve ${IDENTITY_ID} in ${AttachGate.maxReceiveCount} deliveries`);
     const events = await f.history(executionArn);
     expect(failedState(events)).toEqual({ name: 'AttachPolicy', input: { ...INPUT, identity: { identityId: IDENTITY_ID } } });
     // Not retried by the state: one attempt, one message.

@@ -13,14 +13,26 @@ import { errorName } from '../../shared/aws/error-name';
 import { ErrorNames } from '../../shared/aws/errors';
 import { findUserBySub } from '../../shared/identity/pool-users';
 
-export interface ReconcileDeps {
-  /** An SDK `IoT` client or the Lambda's lean one (iot-control-plane). */
-  readonly iot: Pick<IotControlPlane, 'listTargetsForPolicy'>;
+/** What checking one identity needs (the local scan and the user-lookup gate's worker). */
+export interface CheckDeps {
   readonly cognitoIdentity: Pick<CognitoIdentityClient, 'send'>;
   readonly idp: Pick<CognitoIdentityProviderClient, 'send'>;
   readonly sfn: Pick<SFNClient, 'send'>;
   readonly log: Log;
   readonly metrics: Counter;
+}
+
+export interface CheckOptions {
+  readonly identityPoolId: string;
+  readonly userPoolId: string;
+  readonly offboardingStateMachineArn: string;
+  /** List what would be offboarded, start nothing. */
+  readonly dryRun: boolean;
+}
+
+export interface ReconcileDeps extends CheckDeps {
+  /** An SDK `IoT` client or the Lambda's lean one (iot-control-plane). */
+  readonly iot: Pick<IotControlPlane, 'listTargetsForPolicy'>;
   readonly sleep?: Sleep;
   /** The jitter of throttle retries, in [0, 1). Default Math.random. */
   readonly random?: () => number;
@@ -29,13 +41,8 @@ export interface ReconcileDeps {
   readonly onProgress?: (checked: number) => void;
 }
 
-export interface ReconcileOptions {
+export interface ReconcileOptions extends CheckOptions {
   readonly policyName: string;
-  readonly identityPoolId: string;
-  readonly userPoolId: string;
-  readonly offboardingStateMachineArn: string;
-  /** List what would be offboarded, start nothing. */
-  readonly dryRun: boolean;
   /** Identities checked per second (each costs one LookupDeveloperIdentity and one ListUsers). Default 5. */
   readonly ratePerSecond?: number;
   /** Stop checking after this long (a Lambda's remaining time); the next run starts over. Default: no limit. */
@@ -80,7 +87,7 @@ export async function reconcile(options: ReconcileOptions, deps: ReconcileDeps):
       return { checked, complete: false, findings };
     }
     await pace();
-    const finding = await check(deps, options, identityId, at);
+    const finding = await checkIdentity(deps, options, identityId, at, (call) => throttleRetried(deps, call));
     checked += 1;
     deps.onProgress?.(checked);
     if (finding) findings.push(finding);
@@ -91,7 +98,7 @@ export async function reconcile(options: ReconcileOptions, deps: ReconcileDeps):
 }
 
 /** Cognito identity targets of the policy, page by page (certificates and other targets are skipped). */
-async function* policyTargets(deps: ReconcileDeps, policyName: string): AsyncGenerator<string> {
+export async function* policyTargets(deps: Pick<ReconcileDeps, 'iot'>, policyName: string): AsyncGenerator<string> {
   let marker: string | undefined;
   do {
     let page;
@@ -114,12 +121,25 @@ function throttleRetried<T>(deps: ReconcileDeps, call: () => Promise<T>): Promis
   return retryThrottled(call, (error) => errorName(error) === ErrorNames.UpstreamThrottled, options);
 }
 
-async function check(deps: ReconcileDeps, options: ReconcileOptions, identityId: string, at: Date): Promise<Finding | undefined> {
-  const subs = (await throttleRetried(deps, () => developerUsersOf(deps.cognitoIdentity, options.identityPoolId, identityId))) ?? [];
+/** A lookup as the caller wants it: retried on throttling (the local scan) or not (the gate, which paces instead). */
+export type Lookup = <T>(call: () => Promise<T>) => Promise<T>;
+
+/**
+ * One identity: its developer user (the sub), whether that user is enabled, and, when it is gone
+ * or disabled, its offboarding started (named for the window `at`, so overlapping runs converge).
+ */
+export async function checkIdentity(
+  deps: CheckDeps,
+  options: CheckOptions,
+  identityId: string,
+  at: Date,
+  lookup: Lookup = (call) => call(),
+): Promise<Finding | undefined> {
+  const subs = (await lookup(() => developerUsersOf(deps.cognitoIdentity, options.identityPoolId, identityId))) ?? [];
   const sub = subs[0] ?? null;
   let userState: UserStateFound = 'no-user-linked';
   if (sub) {
-    const user = await throttleRetried(deps, () => findUserBySub(deps.idp, options.userPoolId, sub));
+    const user = await lookup(() => findUserBySub(deps.idp, options.userPoolId, sub));
     if (user?.enabled) return undefined;
     userState = user ? 'disabled' : 'absent';
   }

@@ -9,7 +9,7 @@ import { MetricNames } from '../../shared/observability/metrics';
 import { OffboardingReasons, type OffboardingReason } from '../../shared/workflows/offboarding';
 import type { Counter, Log } from '../../shared/observability/logging';
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE, offboardedMarker } from '../../shared/workflows/onboarding';
-import { findUserBySub } from '../../shared/identity/pool-users';
+import { findUserBySub, getUserByName } from '../../shared/identity/pool-users';
 import { parseTaskInput } from '../../shared/workflows/task-input';
 
 export interface RecordOffboardingDeps {
@@ -22,6 +22,8 @@ export interface RecordOffboardingDeps {
 
 const inputSchema = z.object({
   sub: z.nullable(z.uuid()),
+  /** From ResolveIdentity (null: the user is gone). Absent in executions started before it was passed: the user is then found by sub. */
+  username: z.optional(z.nullable(z.string())),
   identityId: z.nullable(z.string()),
   reason: z.enum(Object.values(OffboardingReasons) as [OffboardingReason, ...OffboardingReason[]]),
 });
@@ -32,8 +34,8 @@ const inputSchema = z.object({
  * Emits `OffboardingCompleted`.
  */
 export async function recordOffboarding(event: unknown, deps: RecordOffboardingDeps): Promise<{ attributesCleared: boolean }> {
-  const { sub, identityId, reason } = parseTaskInput(inputSchema, event, 'RecordResult expects {sub, identityId, reason}');
-  const user = sub ? await findUserBySub(deps.idp, deps.userPoolId, sub) : undefined;
+  const { sub, identityId, reason, username } = parseTaskInput(inputSchema, event, 'RecordResult expects {sub, identityId, username, reason}');
+  const user = await currentUser(deps, sub, username);
   // A rerun finds the marker already written and the identity attribute gone: nothing to do.
   const version = user?.attributes.get(ONBOARDED_ATTRIBUTE);
   const onboarded = user !== undefined && ((version !== undefined && !version.startsWith('off-')) || user.attributes.has(IDENTITY_ID_ATTRIBUTE));
@@ -41,6 +43,12 @@ export async function recordOffboarding(event: unknown, deps: RecordOffboardingD
   deps.metrics.count(MetricNames.OffboardingCompleted);
   deps.log.info('Offboarding completed', { sub, identityId, reason, userExists: user !== undefined, attributesCleared: onboarded });
   return { attributesCleared: onboarded };
+}
+
+/** The leaving user as the pool has it now: by name when ResolveIdentity found one (UserRead), none when it found none. */
+function currentUser(deps: RecordOffboardingDeps, sub: string | null, username: string | null | undefined) {
+  if (!sub || username === null) return Promise.resolve(undefined);
+  return username === undefined ? findUserBySub(deps.idp, deps.userPoolId, sub) : getUserByName(deps.idp, deps.userPoolId, username, sub);
 }
 
 /**

@@ -22,12 +22,15 @@ export interface ResolvedOffboarding {
   readonly sub: string | null;
   readonly identityId: string | null;
   readonly userState: UserState;
+  /** The user's name in the pool while the user exists: RecordResult reads the user by it (UserRead, not ListUsers). */
+  readonly username: string | null;
   /** False when the user exists and is enabled: a stale event or a mistaken start changes nothing. */
   readonly proceed: boolean;
 }
 
 /**
- * Workflow step: who is leaving. The identity is found by `sub` alone (LookupDeveloperIdentity,
+ * Workflow step ResolveIdentity, run by the user-lookup gate's consumer (functions/gates/user-lookup-worker):
+ * who is leaving. The identity is found by `sub` alone (LookupDeveloperIdentity,
  * which never creates or links); an identity id from the input is used only when no identity is
  * linked to the `sub` any more (a rerun) and it is linked to no other `sub`.
  */
@@ -38,7 +41,7 @@ export async function resolveOffboarding(event: unknown, deps: ResolveOffboardin
   const userState: UserState = !sub ? 'unknown' : !user ? 'absent' : user.enabled ? 'enabled' : 'disabled';
   const proceed = userState !== 'enabled';
   if (!proceed) deps.log.warn('User exists and is enabled; nothing is offboarded', { sub, reason: input.reason });
-  return { sub: sub ?? null, identityId: identityId ?? null, userState, proceed };
+  return { sub: sub ?? null, identityId: identityId ?? null, userState, username: user?.username ?? null, proceed };
 }
 
 async function bySub(deps: ResolveOffboardingDeps, sub: string, given: string | undefined) {

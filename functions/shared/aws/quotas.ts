@@ -33,24 +33,22 @@ export const IotQuotas = {
 } as const;
 
 /**
- * Who spends ListUsers, and the share each may take. Sustained offboarding follows deletions and
- * disables (at most UserUpdate's 25 RPS); the reconciler's default pace takes the rest, so the
- * two together stay within the 30 RPS. CloudTrail delivers events in batches, so offboardings can
- * bunch up for a while: their workflow retries throttling with backoff long enough to outlast
- * 10,000 at once (statemachines/offboarding.asl.json, ResolveIdentity; pinned in
- * test/unit/statemachines/offboarding-retry-policy.test.ts). A reconciler paced above its default share is
- * allowed up to RECONCILE_RATE_MAX: during such a burst it then retries throttled lookups too.
+ * Who spends ListUsers: the user-lookup gate (functions/shared/gates/gates.ts) for offboarding and
+ * the scheduled reconciler together, at its rate (default 20); an operator's on-demand
+ * `admin reconcile` checks outside the gate at its own pace, at most the rest of the quota.
  */
 export const ListUsersShares = {
-  offboarding: CognitoQuotas.userUpdateRps,
-  reconcilerDefault: CognitoQuotas.userListRps - CognitoQuotas.userUpdateRps,
+  /** The user-lookup gate's default rate. */
+  gate: 20,
+  /** `admin reconcile`'s default pace (identities, so ListUsers calls, per second). */
+  operatorDefault: 5,
 } as const;
 
-/** The reconciler's highest pace (identities, so ListUsers calls, per second): half the quota. */
-export const RECONCILE_RATE_MAX = CognitoQuotas.userListRps / 2;
+/** `admin reconcile`'s highest pace: what the gate's default leaves of the quota. */
+export const RECONCILE_RATE_MAX = CognitoQuotas.userListRps - ListUsersShares.gate;
 
-/** Why a reconciler pace cannot be used, or undefined when it can (the CDK prop is checked with it). */
+/** Why an on-demand reconcile pace cannot be used, or undefined when it can. */
 export function reconcileRateProblem(rate: number): string | undefined {
   if (rate > 0 && rate <= RECONCILE_RATE_MAX) return undefined;
-  return `reconcileRate must be more than 0 and at most ${RECONCILE_RATE_MAX} identities per second (half the account's ${CognitoQuotas.userListRps} RPS ListUsers quota); got ${rate}`;
+  return `--rate must be more than 0 and at most ${RECONCILE_RATE_MAX} identities per second (what the user-lookup gate's ${ListUsersShares.gate} leaves of the account's ${CognitoQuotas.userListRps} RPS ListUsers quota); got ${rate}`;
 }

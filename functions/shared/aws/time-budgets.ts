@@ -150,19 +150,21 @@ export const FunctionBudgets = {
    */
   policyCleanup: budget(900, SDK.paced, 1),
   /**
-   * The attach gate's consumer (functions/shared/gates/gates.ts): a batch of up to 10 messages,
-   * each AttachPolicy then SendTaskSuccess (or SendTaskFailure), one attempt per SDK call (the
-   * batch drain tries a throttled or failed call again at the gate's pace). It starts no call with
-   * less than `GATE_RESERVE_MS` left: the worst case of one message's two calls, 2 × (500 + 2,000)
-   * = 5,000 ms, fits, and what is left is delivered again.
+   * A gate's consumer (functions/shared/gates/gates.ts): a batch of up to 10 messages, each one
+   * call through the gate's quota then SendTaskSuccess (or SendTaskFailure), one attempt per SDK
+   * call (the batch drain tries a throttled or failed call again at the gate's pace). It starts no
+   * message with less than `GATE_RESERVE_MS` left: the worst case of one message is the
+   * user-lookup gate's, up to three lookups (LookupDeveloperIdentity, a second look at the
+   * identity's logins, ListUsers) and the answer, 4 × (500 + 2,000) = 10,000 ms; what is left of
+   * the batch is delivered again.
    */
-  attachWorker: budget(60, SDK.once, 2),
+  gateWorker: budget(60, SDK.once, 2),
   /** The dead-letter consumer: one SendTaskFailure per message, up to 10: 10 × (2 × (500 + 2,000) + 1,000) = 60,000 ms < 90,000 ms. */
-  attachDeadLetters: budget(90, SDK.retryOnce, 10),
+  gateDeadLetters: budget(90, SDK.retryOnce, 10),
 } as const satisfies Record<string, FunctionBudget>;
 
-/** A gate consumer starts no call with less than this left in its invocation (see attachWorker). */
-export const GATE_RESERVE_MS = 6_000;
+/** A gate consumer starts no message with less than this left in its invocation (see gateWorker). */
+export const GATE_RESERVE_MS = 11_000;
 
 /**
  * Loops that run until a deadline (the reconciler, the policy cleanup) stop starting calls this

@@ -1,4 +1,4 @@
-import { IotQuotas } from '../aws/quotas';
+import { CognitoQuotas, IotQuotas, ListUsersShares } from '../aws/quotas';
 
 /**
  * The quota gates (design section 10): one queue and one paced consumer per account-wide quota
@@ -26,7 +26,7 @@ import { IotQuotas } from '../aws/quotas';
  *   with States.Timeout at AttachPolicy, for a redrive.
  */
 export interface QuotaGate {
-  readonly name: string;
+  readonly name: 'attach' | 'detach' | 'user-lookup';
   readonly quotaPerSecond: number;
   readonly ratePerSecond: number;
   readonly maxConcurrency: number;
@@ -39,17 +39,34 @@ export interface QuotaGate {
 
 const FUNCTION_TIMEOUT_SECONDS = 60;
 
-export const AttachGate: QuotaGate = {
-  name: 'attach',
-  quotaPerSecond: IotQuotas.attachPolicyTps,
-  ratePerSecond: 12,
+/** What every gate shares: the consumer's shape, its redelivery and how long an execution waits. */
+const CONSUMER = {
   maxConcurrency: 2,
   batchSize: 10,
   timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
   visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS,
   maxReceiveCount: 5,
   waitTimeoutSeconds: 6 * 3600,
-};
+} as const;
+
+/** Onboarding's AttachPolicy (statemachines/onboarding.asl.json, AttachPolicy). */
+export const AttachGate: QuotaGate = { name: 'attach', quotaPerSecond: IotQuotas.attachPolicyTps, ratePerSecond: 12, ...CONSUMER };
+
+/** Offboarding's DetachPolicy (statemachines/offboarding.asl.json, DetachPolicy): its own 15 TPS quota. */
+export const DetachGate: QuotaGate = { name: 'detach', quotaPerSecond: IotQuotas.detachPolicyTps, ratePerSecond: 12, ...CONSUMER };
+
+/**
+ * Cognito `ListUsers` (category UserList, 30 RPS, not adjustable): offboarding's ResolveIdentity
+ * and the reconciler's checks, one ListUsers each. 20 leaves a third of the quota to the account's
+ * other callers (the console, an operator's `admin redrive`, another product). Each message also
+ * costs one LookupDeveloperIdentity (Cognito identity pools), whose quota is far from 20.
+ */
+export const UserLookupGate: QuotaGate = { name: 'user-lookup', quotaPerSecond: CognitoQuotas.userListRps, ratePerSecond: ListUsersShares.gate, ...CONSUMER };
+
+/** Every gate by its name: CDK, the sandbox, the admin CLI and the dead-letter consumer look them up here. */
+export const QUOTA_GATES = { attach: AttachGate, detach: DetachGate, 'user-lookup': UserLookupGate } as const;
+export type GateName = keyof typeof QUOTA_GATES;
+export const GATE_NAMES = Object.keys(QUOTA_GATES) as GateName[];
 
 /** The pace one consumer invocation keeps: the gate's rate shared by its concurrent invocations. */
 export const perConsumerRate = (gate: QuotaGate, ratePerSecond = gate.ratePerSecond) => ratePerSecond / gate.maxConcurrency;
@@ -59,3 +76,21 @@ export function gateRateProblem(gate: QuotaGate, ratePerSecond: number): string 
   if (ratePerSecond > 0 && ratePerSecond < gate.quotaPerSecond) return undefined;
   return `The ${gate.name} gate's rate must be above 0 and below the ${gate.quotaPerSecond} per second quota it shares with the account; got ${ratePerSecond}`;
 }
+
+/** The rate a consumer runs at: its GATE_RATE setting, or the gate's default; refuses a rate the gate cannot use. */
+export function configuredGateRate(gate: QuotaGate, setting: string | undefined): number {
+  if (setting !== undefined && !/^\d+(\.\d+)?$/.test(setting)) throw new Error(`GATE_RATE must be calls per second (a number), got "${setting}"`);
+  const rate = setting === undefined ? gate.ratePerSecond : Number(setting);
+  const problem = gateRateProblem(gate, rate);
+  if (problem) throw new Error(problem);
+  return rate;
+}
+
+/** Where a deployed gate is and the rate it was given: the `QuotaGates` stack output holds one per gate. */
+export interface GateEndpoints {
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly ratePerSecond: number;
+}
+
+export type QuotaGatesOutput = Readonly<Record<GateName, GateEndpoints>>;

@@ -9,8 +9,8 @@ export const MetricNames = {
   TriggerInvalidEvents: 'OnboardingTriggerInvalidEvents',
   OnboardingStarted: 'OnboardingStarted',
   OnboardingRedriven: 'OnboardingRedriven',
-  /** The execution-log filter's count of throttled AttachPolicy attempts. */
-  AttachPolicyThrottled: 'AttachPolicyThrottled',
+  /** A gate consumer's count of throttled calls (dimension service = `<gate>-gate`): another caller spends the quota. */
+  GateThrottled: 'GateThrottled',
   /** Offboarding's starters (lifecycle handler, reconciler) and its RecordResult task. */
   OffboardingStarted: 'OffboardingStarted',
   OffboardingCompleted: 'OffboardingCompleted',

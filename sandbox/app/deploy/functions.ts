@@ -2,7 +2,7 @@ import type { SandboxClock } from '../clock';
 import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../wire/account';
 import type { SandboxOptions } from '../options';
 import { startLambdaRuntime, type FunctionSpec } from '../lambda';
-import { attachGateFunctionSpecs } from './attach-gate';
+import { quotaGateFunctionSpecs } from './quota-gates';
 import { offboardingFunctionSpecs, type OffboardingIds } from './offboarding';
 import type { DeployedIdentity } from './identity';
 import { DEVELOPER_PROVIDER } from './names';
@@ -54,7 +54,7 @@ function functionSpecs(d: FunctionsDeployment): Record<string, FunctionSpec> {
   const identityPool = { IDENTITY_POOL_ID: directory.identityPoolId, DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER };
   return {
     ...offboardingFunctionSpecs(base, d.offboarding),
-    ...attachGateFunctionSpecs(base, options.attachRate),
+    ...quotaGateFunctionSpecs(base, d.offboarding, options.gateRates),
     'post-authentication': {
       source: 'post-authentication',
       environment: { ...base, STATE_MACHINE_ARN: stateMachineArn, ONBOARDING_VERSION: onboardingVersion },

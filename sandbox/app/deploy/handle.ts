@@ -10,7 +10,7 @@ import type { DeployedIdentity } from './identity';
 import { AUTHENTICATED_ROLE_ARN, AUTHORIZER_NAME, DEVELOPER_PROVIDER, DEVICE_POLICY_NAME, POLICY_NAME } from './names';
 import type { describeDeployment } from './outputs';
 import type { SandboxContext, SandboxServices } from './services';
-import { BACKEND_SDK_CONFIG } from './workflows';
+import { BACKEND_SDK_CONFIG } from './names';
 
 export interface HandleParts {
   readonly ctx: SandboxContext;

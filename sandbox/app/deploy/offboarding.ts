@@ -1,16 +1,15 @@
-import { IoTClient } from '@aws-sdk/client-iot';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { userLifecycleEventPattern } from '../../../functions/shared/identity/lifecycle-events';
 import { renderOffboardingDefinition } from '../../../statemachines/offboarding';
-import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../wire/account';
 import type { EventBus } from '../../services/eventbridge';
 import type { FunctionSpec, LambdaRuntime } from '../lambda';
 import { onSandboxClock } from '../sdk-clock';
 import type { StepFunctionsService } from '../../services/stepfunctions/service';
 import { createTaskHandlers } from '../../services/stepfunctions/task-runtime';
+import { BACKEND_SDK_CONFIG } from './names';
 
 /** The offboarding task functions, by the sandbox function name and their `functions/` folder. */
 const TASKS = {
-  'offboard-resolve': 'ResolveFunctionArn',
   'offboard-release-devices': 'ReleaseDevicesFunctionArn',
   'offboard-delete-shadows': 'DeleteShadowsFunctionArn',
   'offboard-remove-identity': 'RemoveIdentityFunctionArn',
@@ -25,12 +24,14 @@ export interface OffboardingIds {
   readonly identityPoolId: string;
   readonly policyName: string;
   readonly iotDataPlaneUrl: string;
+  /** The user-lookup gate's queue (ResolveIdentity, the reconciler's checks) and the detach gate's. */
+  readonly userLookupQueueUrl: string;
+  readonly detachQueueUrl: string;
 }
 
 /** The offboarding functions with the environment lib/constructs/offboarding-workflow.ts gives them. */
 export function offboardingFunctionSpecs(base: Record<string, string>, ids: OffboardingIds): Record<string, FunctionSpec> {
   return {
-    'offboard-resolve': { source: 'offboard-resolve', environment: { ...base, IDENTITY_POOL_ID: ids.identityPoolId, USER_POOL_ID: ids.userPoolId } },
     'offboard-release-devices': { source: 'offboard-release-devices', environment: { ...base, IOT_DATA_ENDPOINT: ids.iotDataPlaneUrl } },
     'offboard-delete-shadows': { source: 'offboard-delete-shadows', environment: { ...base, IOT_DATA_ENDPOINT: ids.iotDataPlaneUrl } },
     'offboard-remove-identity': { source: 'offboard-remove-identity', environment: { ...base } },
@@ -38,14 +39,7 @@ export function offboardingFunctionSpecs(base: Record<string, string>, ids: Offb
     'user-lifecycle': { source: 'user-lifecycle', environment: { ...base, STATE_MACHINE_ARN: ids.stateMachineArn, USER_POOL_ID: ids.userPoolId } },
     'offboard-reconciler': {
       source: 'offboard-reconciler',
-      environment: {
-        ...base,
-        STATE_MACHINE_ARN: ids.stateMachineArn,
-        USER_POOL_ID: ids.userPoolId,
-        IDENTITY_POOL_ID: ids.identityPoolId,
-        IOT_POLICY_NAME: ids.policyName,
-        RECONCILE_RATE: '50',
-      },
+      environment: { ...base, IOT_POLICY_NAME: ids.policyName, USER_LOOKUP_QUEUE_URL: ids.userLookupQueueUrl },
     },
   };
 }
@@ -56,7 +50,7 @@ export interface OffboardingDeployment {
   readonly eventBus: EventBus;
   /** The sandbox clock, which the state machine's SDK tasks sign with. */
   readonly now: () => number;
-  readonly iotControlPlaneUrl: string;
+  readonly sqsUrl: string;
   readonly stateMachineName: string;
   readonly roleArn: string;
   readonly ids: OffboardingIds;
@@ -70,18 +64,20 @@ export interface OffboardingDeployment {
  */
 export function deployOffboarding(d: OffboardingDeployment) {
   const substitutions = {
-    IotPolicyName: d.ids.policyName,
+    UserLookupQueueUrl: d.ids.userLookupQueueUrl,
+    DetachQueueUrl: d.ids.detachQueueUrl,
     ...Object.fromEntries(Object.entries(TASKS).map(([fn, key]) => [key, d.functionArn(fn)])),
   } as Parameters<typeof renderOffboardingDefinition>[0];
   const definition = renderOffboardingDefinition(substitutions);
-  const iot = onSandboxClock(new IoTClient({ region: SANDBOX_REGION, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1, endpoint: d.iotControlPlaneUrl }), d.now);
+  const sqs = onSandboxClock(new SQSClient({ ...BACKEND_SDK_CONFIG, endpoint: d.sqsUrl }), d.now);
   const registered = d.sfn.registerStateMachine({
     name: d.stateMachineName,
     definition,
     roleArn: d.roleArn,
     handlers: createTaskHandlers(JSON.parse(definition), {
       lambdas: Object.fromEntries(Object.keys(TASKS).map((fn) => [d.functionArn(fn), (payload: unknown) => d.lambda.invoke(fn, payload)])),
-      sdk: { iot },
+      sdk: {},
+      sqs,
     }),
   });
   if (registered.stateMachineArn !== d.ids.stateMachineArn) {

@@ -5,7 +5,7 @@ import type { HttpApiServer } from '../../services/apigateway/http-api';
 import type { SandboxOptions } from '../options';
 import { writeOutputsFile } from './outputs-file';
 import type { sandboxAwsEnv } from './functions';
-import type { AttachGateQueues } from './attach-gate';
+import { quotaGatesOutput, type QuotaGateQueues } from './quota-gates';
 import type { DeployedIdentity } from './identity';
 import { AUTHORIZER_NAME, DEVELOPER_PROVIDER, DEVICE_POLICY_NAME, POLICY_NAME, SANDBOX_STACK } from './names';
 import type { SandboxServices } from './services';
@@ -18,7 +18,7 @@ export interface Deployment {
   readonly awsEnv: ReturnType<typeof sandboxAwsEnv>;
   readonly stateMachineArn: string;
   readonly offboardingStateMachineArn: string;
-  readonly attachQueues: AttachGateQueues;
+  readonly gateQueues: QuotaGateQueues;
 }
 
 /** What the deployment tells its users: stack outputs, environment, app config, endpoints (and the outputs file). */
@@ -40,8 +40,7 @@ export function describeDeployment(d: Deployment) {
     [StackOutputs.IotDataEndpoint]: d.services.iot.dataEndpointHost,
     [StackOutputs.CustomAuthorizerName]: AUTHORIZER_NAME,
     [StackOutputs.OffboardingStateMachineArn]: d.offboardingStateMachineArn,
-    [StackOutputs.AttachQueueUrl]: d.attachQueues.queueUrl,
-    [StackOutputs.AttachDeadLetterQueueUrl]: d.attachQueues.deadLetterQueueUrl,
+    [StackOutputs.QuotaGates]: JSON.stringify(quotaGatesOutput(d.gateQueues, d.options.gateRates)),
   };
   /** What a client, the AWS CLI or the admin CLI needs to talk to the sandbox. */
   const env = {
@@ -54,8 +53,7 @@ export function describeDeployment(d: Deployment) {
     IOT_ONBOARDING_VERSION: onboardingVersion,
     IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN: d.offboardingStateMachineArn,
     IOT_ONBOARDING_DEVICE_POLICY_NAME: DEVICE_POLICY_NAME,
-    IOT_ONBOARDING_ATTACH_QUEUE_URL: d.attachQueues.queueUrl,
-    IOT_ONBOARDING_ATTACH_DLQ_URL: d.attachQueues.deadLetterQueueUrl,
+    IOT_ONBOARDING_QUOTA_GATES: JSON.stringify(quotaGatesOutput(d.gateQueues, d.options.gateRates)),
   };
   /** How an app (clients/app-client.ts) reaches this sandbox. */
   const appConfig: AppConfig = {

@@ -1,24 +1,24 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { renderOnboardingDefinition } from '../../../statemachines/onboarding';
-import { SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../wire/account';
 import type { EventBus } from '../../services/eventbridge';
 import type { LambdaRuntime } from '../lambda';
 import { deployOffboarding, type OffboardingIds } from './offboarding';
 import { onSandboxClock } from '../sdk-clock';
 import { createTaskHandlers } from '../../services/stepfunctions/task-runtime';
 import type { DeployedIdentity } from './identity';
-import { OFFBOARDING_STATE_MACHINE_NAME, POLICY_NAME, STATE_MACHINE_NAME, functionArn, roleArn, stateMachineArn } from './names';
+import type { QuotaGateQueues } from './quota-gates';
+import { BACKEND_SDK_CONFIG, OFFBOARDING_STATE_MACHINE_NAME, POLICY_NAME, STATE_MACHINE_NAME, functionArn, roleArn, stateMachineArn } from './names';
 import type { SandboxServices } from './services';
 
 export const ONBOARDING_STATE_MACHINE_ARN = stateMachineArn(STATE_MACHINE_NAME);
 
-/** The SDK configuration of the backend's own clients (the state machines' SDK tasks, the operator). */
-export const BACKEND_SDK_CONFIG = { region: SANDBOX_REGION, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 };
 
 /** What the offboarding functions and state machine are configured with. */
-export function offboardingIds(directory: DeployedIdentity, iotDataPlaneUrl: string): OffboardingIds {
+export function offboardingIds(directory: DeployedIdentity, iotDataPlaneUrl: string, gates: QuotaGateQueues): OffboardingIds {
   return {
+    userLookupQueueUrl: gates['user-lookup'].queueUrl,
+    detachQueueUrl: gates.detach.queueUrl,
     stateMachineArn: stateMachineArn(OFFBOARDING_STATE_MACHINE_NAME),
     userPoolId: directory.pool.userPoolId,
     identityPoolId: directory.identityPoolId,
@@ -57,13 +57,13 @@ export function deployOnboarding({ sfn, idp, sqs }: SandboxServices, lambda: Lam
 }
 
 /** Offboarding (offboarding.ts): its state machine and the rule on Cognito's CloudTrail events. */
-export function deployOffboardingWorkflow({ sfn, iot }: SandboxServices, lambda: LambdaRuntime, eventBus: EventBus, ids: OffboardingIds, now: () => number) {
+export function deployOffboardingWorkflow({ sfn, sqs }: SandboxServices, lambda: LambdaRuntime, eventBus: EventBus, ids: OffboardingIds, now: () => number) {
   return deployOffboarding({
     sfn,
     lambda,
     eventBus,
     now,
-    iotControlPlaneUrl: iot.controlPlaneUrl,
+    sqsUrl: sqs.url,
     stateMachineName: OFFBOARDING_STATE_MACHINE_NAME,
     roleArn: roleArn('OffboardingRole'),
     ids,

@@ -86,7 +86,7 @@ describe('npm run admin against a running sandbox', () => {
     expect(failed.map((f) => f.username).sort()).toEqual([...failedUsers].sort());
     for (const f of failed) {
       expect(f).toMatchObject({ status: 'FAILED', failedState: 'AttachPolicy', error: 'GateDeadLettered' });
-      expect(f.cause).toMatch(/could not attach the policy to us-east-1:[0-9a-f-]+ in 5 deliveries/);
+      expect(f.cause).toMatch(/The attach gate could not serve us-east-1:[0-9a-f-]+ in 5 deliveries/);
     }
     const table = await admin(['failed']);
     expect(table.code).toBe(0);
@@ -112,14 +112,17 @@ describe('npm run admin against a running sandbox', () => {
     let offboardingArn = '';
     beforeAll(async () => {
       leaver = await h.onboardedUser('leaving');
-      // DetachPolicy makes 5 attempts on Iot.InternalFailureException (1 + MaxAttempts 4, statemachines/offboarding.asl.json).
-      h.sandbox.faults.set('iot:DetachPolicy', { failNext: 5, failWith: 'internal' });
+      // DetachPolicy fails on every delivery of the detach gate's message, until it is dead-lettered.
+      h.sandbox.faults.set('iot:DetachPolicy', { failNext: 10_000, failWith: 'internal' });
+      const before = h.sandbox.faults.stats('iot:DetachPolicy').calls;
       await h.idp.send(new AdminDeleteUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: leaver.username }));
       await h.sandbox.eventBus.drain();
       const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.sandbox.offboardingStateMachineArn }));
       offboardingArn = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${leaver.sub}-deleted-`))?.executionArn ?? '';
+      const advancedMs = await h.deliverUntilDeadLettered('detach', 'iot:DetachPolicy', before);
       expect(await h.sandbox.services.sfn.waitForExecution(offboardingArn)).toBe('FAILED');
       h.sandbox.faults.set('iot:DetachPolicy', undefined);
+      h.sandbox.clock.advance(-advancedMs);
     });
     // Should these tests fail, the leaver must not stay an identity holding the policy for the reconcile test below.
     afterAll(async () => {
@@ -137,13 +140,13 @@ describe('npm run admin against a running sandbox', () => {
           reason: 'deleted',
           status: 'FAILED',
           failedState: 'DetachPolicy',
-          error: 'Iot.InternalFailureException',
-          cause: expect.stringMatching(/injected fault/),
+          error: 'GateDeadLettered',
+          cause: expect.stringMatching(/The detach gate could not serve us-east-1:[0-9a-f-]+ in 5 deliveries/),
           redriveCount: 0,
         }),
       ]);
       const table = await admin(['failed', '--workflow', 'offboarding']);
-      expect(table.stdout).toMatch(new RegExp(`^SUB\\s+IDENTITY\\s+REASON\\s+STATUS\\s+FAILED STATE\\s+ERROR\\s+CAUSE\\s+STOPPED\\s+REDRIVES\\n${leaver.sub}\\s+${leaver.access.identityId}\\s+deleted\\s+FAILED\\s+DetachPolicy\\s+Iot.InternalFailureException`));
+      expect(table.stdout).toMatch(new RegExp(`^SUB\\s+IDENTITY\\s+REASON\\s+STATUS\\s+FAILED STATE\\s+ERROR\\s+CAUSE\\s+STOPPED\\s+REDRIVES\\n${leaver.sub}\\s+${leaver.access.identityId}\\s+deleted\\s+FAILED\\s+DetachPolicy\\s+GateDeadLettered`));
       expect(table.stdout).toContain('1 execution(s). Redrive them with: npm run admin -- redrive --all-failed --workflow offboarding');
       expect(json<unknown[]>(await admin(['failed', '--json']))).toEqual([]);
     });
@@ -223,7 +226,7 @@ describe('npm run admin against a running sandbox', () => {
     ['an unknown user', ['status', '--username', 'nobody-here'], 1, /No user "nobody-here"/],
     ['a bad duration', ['failed', '--since', 'yesterday'], 2, /is not a duration/],
     ['an unknown workflow', ['redrive', '--all-failed', '--workflow', 'leaving'], 2, /redrive: --workflow must be onboarding or offboarding/],
-    ['a bad reconcile rate', ['reconcile', '--rate', '0'], 2, /--rate must be a number of identities per second/],
+    ['a bad reconcile rate', ['reconcile', '--rate', '11'], 2, /--rate must be more than 0 and at most 10 identities per second/],
     ['offboarding an enabled user', ['offboard', '--username', 'placeholder'], 1, /is enabled: disable it first/],
   ])('prints one line and exits non-zero for %s', async (_label, args, code, message) => {
     const run = await admin(args.map((a) => (a === 'placeholder' ? enabledUser : a)));
@@ -263,18 +266,18 @@ describe('npm run admin against a running sandbox', () => {
     const orphan = planted.IdentityId as string;
     await h.iot.send(new AttachPolicyCommand({ policyName: h.sandbox.policyName, target: orphan }));
 
-    const table = await admin(['reconcile', '--dry-run', '--rate', '50']);
+    const table = await admin(['reconcile', '--dry-run', '--rate', '10']);
     expect(table.code).toBe(3);
     expect(table.stdout).toMatch(new RegExp(`${orphan}\\s+${ghostSub}\\s+absent\\s+would-offboard`));
     expect(table.stderr).toMatch(/^reconcile: \d+ identities checked$/m);
 
-    const dry = await admin(['reconcile', '--dry-run', '--json', '--rate', '50']);
+    const dry = await admin(['reconcile', '--dry-run', '--json', '--rate', '10']);
     expect(dry.code).toBe(3);
     const found = json<{ findings: Array<{ identityId: string; sub: string; userState: string; action: string }> }>(dry).findings;
     expect(found).toEqual([{ identityId: orphan, sub: ghostSub, userState: 'absent', action: 'would-offboard' }]);
     expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: orphan }))).policies).toHaveLength(1);
 
-    const run = await admin(['reconcile', '--json', '--rate', '50']);
+    const run = await admin(['reconcile', '--json', '--rate', '10']);
     expect(run.code).toBe(0);
     expect(json<{ findings: Array<{ action: string }> }>(run).findings.map((f) => f.action)).toEqual(['started']);
     const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.sandbox.offboardingStateMachineArn }));
@@ -282,18 +285,20 @@ describe('npm run admin against a running sandbox', () => {
     expect(await h.sandbox.services.sfn.waitForExecution(execution?.executionArn as string)).toBe('SUCCEEDED');
     expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: orphan }))).policies).toEqual([]);
 
-    const again = await admin(['reconcile', '--rate', '50']);
+    const again = await admin(['reconcile', '--rate', '10']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to offboard.');
   });
 });
 
 describe('npm run admin -- queue', () => {
-  it("shows the attach gate's backlog from the sandbox's SQS (nothing waiting once every onboarding has passed)", async () => {
-    const backlog = json<{ gate: string; waiting: number; inFlight: number; deadLettered: number }>(await admin(['queue', '--json']));
-    expect(backlog).toMatchObject({ gate: 'attach', waiting: 0, inFlight: 0, deadLettered: 0 });
+  it("shows every gate's backlog from the sandbox's SQS (nothing waiting once every onboarding has passed), with the rate it was deployed with", async () => {
+    const backlogs = json<Array<{ gate: string; waiting: number; inFlight: number; deadLettered: number; ratePerSecond: number }>>(await admin(['queue', '--json']));
+    expect(backlogs.map((b) => b.gate)).toEqual(['attach', 'detach', 'user-lookup']);
+    expect(backlogs[0]).toMatchObject({ gate: 'attach', waiting: 0, inFlight: 0, deadLettered: 0, ratePerSecond: 12 });
+    expect(backlogs[2]).toMatchObject({ gate: 'user-lookup', ratePerSecond: 20 });
     const shown = await admin(['queue']);
-    expect(shown.stdout).toMatch(/GATE\s+WAITING\s+IN FLIGHT\s+DEAD-LETTERED\s+DRAINS IN/);
+    expect(shown.stdout).toMatch(/GATE\s+WAITING\s+IN FLIGHT\s+DEAD-LETTERED\s+RATE\s+DRAINS IN/);
   });
 });
 

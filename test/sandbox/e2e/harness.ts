@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
-import { AttachGate } from '../../../functions/shared/gates/gates';
-import { ATTACH_QUEUE_NAME as ATTACH_QUEUE } from '../../../sandbox/app/deploy/attach-gate';
+import { QUOTA_GATES, type GateName } from '../../../functions/shared/gates/gates';
+import { SANDBOX_STACK } from '../../../sandbox';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -70,13 +70,25 @@ export async function startHarness(options: SandboxOptions = {}) {
       const before = sandbox.faults.stats('iot:AttachPolicy').calls;
       const tokens = await app.signIn(username, harness.password);
       const executionArn = harness.executionArn(harness.subOf(tokens));
-      for (let delivery = 1; delivery <= AttachGate.maxReceiveCount; delivery++) {
+      const advancedMs = await harness.deliverUntilDeadLettered('attach', 'iot:AttachPolicy', before);
+      const status = await sandbox.services.sfn.waitForExecution(executionArn);
+      return { tokens, executionArn, status, advancedMs };
+    },
+    /**
+     * Moves the sandbox clock past each delivery's visibility timeout while `operation` keeps
+     * failing, until the gate's message reaches its dead-letter queue (whose consumer fails the
+     * waiting execution with GateDeadLettered). `callsBefore` is the operation's call count before
+     * the message was sent. Returns how far the clock moved.
+     */
+    async deliverUntilDeadLettered(gate: GateName, operation: string, callsBefore: number) {
+      const figures = QUOTA_GATES[gate];
+      for (let delivery = 1; delivery <= figures.maxReceiveCount; delivery++) {
         // Each delivery: the first call and the worker's transient retries within the invocation;
         // then the poller that delivered it waits on the queue again (the invocation is over, no
         // request is in flight across the clock's jump: a signature made before it would expire).
         let polled = false;
         const stop = sandbox.services.sqs.onPollWaiting((queue) => {
-          if (queue === ATTACH_QUEUE && sandbox.faults.stats('iot:AttachPolicy').calls >= before + 3 * delivery) polled = true;
+          if (queue === `${SANDBOX_STACK}-${gate}` && sandbox.faults.stats(operation).calls >= callsBefore + 3 * delivery) polled = true;
         });
         try {
           await vi.waitFor(() => {
@@ -85,10 +97,9 @@ export async function startHarness(options: SandboxOptions = {}) {
         } finally {
           stop();
         }
-        sandbox.clock.advance(AttachGate.visibilityTimeoutSeconds * 1000);
+        sandbox.clock.advance(figures.visibilityTimeoutSeconds * 1000);
       }
-      const status = await sandbox.services.sfn.waitForExecution(executionArn);
-      return { tokens, executionArn, status, advancedMs: AttachGate.maxReceiveCount * AttachGate.visibilityTimeoutSeconds * 1000 };
+      return figures.maxReceiveCount * figures.visibilityTimeoutSeconds * 1000;
     },
     /** A fully onboarded user with fresh tokens, IoT access and credentials. */
     async onboardedUser(prefix = 'user') {

@@ -1,9 +1,10 @@
-import { LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { randomUUID } from 'node:crypto';
+import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminDeleteUserCommand, AdminDisableUserCommand, AdminEnableUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { DescribeThingCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
+import { AttachPolicyCommand, DescribeThingCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { errorOf } from '../../support/aws-error';
 import { startHarness, type Harness } from './harness';
 
@@ -90,10 +91,31 @@ describe('users leaving (sandbox, real clients)', () => {
     expect((await attachedPolicies(lookup.IdentityId as string)).map((p) => p.policyName)).toEqual([h.sandbox.policyName]);
   });
 
-  it('runs the scheduled reconciler function as AWS would, finding nothing for users who are all enabled', async () => {
-    await h.onboardedUser('stayer');
-    const result = (await h.sandbox.runReconciler()) as { checked: number; complete: boolean; found: number };
-    expect(result).toMatchObject({ complete: true, found: 0 });
-    expect(result.checked).toBeGreaterThan(0);
+  it('runs the scheduled reconciler as AWS would: every identity holding the policy is checked through the user-lookup gate, and only the orphan is offboarded', async () => {
+    const stayer = await h.onboardedUser('stayer');
+    const ghostSub = randomUUID();
+    const identity = new CognitoIdentityClient({ region: h.sandbox.region, endpoint: h.sandbox.endpoints.cognitoIdentity, credentials: { accessKeyId: h.sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: h.sandbox.env.AWS_SECRET_ACCESS_KEY } });
+    const planted = await identity.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, Logins: { [h.sandbox.developerProviderName]: ghostSub } }));
+    identity.destroy();
+    const orphan = planted.IdentityId as string;
+    await h.iot.send(new AttachPolicyCommand({ policyName: h.sandbox.policyName, target: orphan }));
+    const lookupsBefore = h.sandbox.faults.stats('cognito-idp:ListUsers').calls;
+
+    const result = (await h.sandbox.runReconciler()) as { queued: number; refused: number; complete: boolean };
+    expect(result).toMatchObject({ complete: true, refused: 0 });
+    expect(result.queued).toBeGreaterThanOrEqual(2);
+
+    // The gate's consumer checks each queued identity and starts the orphan's offboarding.
+    const execution = await vi.waitFor(async () => {
+      const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.sandbox.offboardingStateMachineArn }));
+      const found = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${ghostSub}-orphan-`));
+      if (!found) throw new Error('the orphan has no offboarding yet');
+      return found.executionArn as string;
+    }, { timeout: 20_000, interval: 50 });
+    expect(await h.sandbox.services.sfn.waitForExecution(execution)).toBe('SUCCEEDED');
+    expect(await attachedPolicies(orphan)).toEqual([]);
+    expect((await attachedPolicies(stayer.access.identityId)).map((p) => p.policyName)).toEqual([h.sandbox.policyName]);
+    // One ListUsers per checked identity with a user, plus the orphan's offboarding's own: all through the gate.
+    expect(h.sandbox.faults.stats('cognito-idp:ListUsers').calls - lookupsBefore).toBeLessThanOrEqual(result.queued + 1);
   });
 });

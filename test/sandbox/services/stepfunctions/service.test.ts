@@ -24,7 +24,7 @@ import { startStepFunctions, type ExecutionEventNotice, type StepFunctionsServic
 import { createTaskHandlers, type LambdaFunction } from '../../../../sandbox/services/stepfunctions/task-runtime';
 import { renderOnboardingDefinition } from '../../../../statemachines/onboarding';
 import { postAuthEvent, recordingCounter, recordingLog, SUB } from '../../../unit/fixtures';
-import { attachGateDouble, type AttachGateDouble } from '../../../support/attach-gate-double';
+import { attachGateDouble, type AttachGateDouble } from '../../../support/gate-double';
 import { onboardingWorkflowMocks } from '../../../support/onboarding-workflow-mocks';
 import { startSqsQueueDouble } from '../../../support/sqs-queue-double';
 

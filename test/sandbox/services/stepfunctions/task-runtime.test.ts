@@ -9,7 +9,7 @@ import { createTaskHandlers, runDefinition, type LambdaFunction, type RunDefinit
 import { TaskTokens } from '../../../../sandbox/services/stepfunctions/task-tokens';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { OnboardingStates, renderOnboardingDefinition } from '../../../../statemachines/onboarding';
-import { answerTaskTokens, attachGateDouble, type AttachGateDouble } from '../../../support/attach-gate-double';
+import { answerTaskTokens, attachGateDouble, type AttachGateDouble } from '../../../support/gate-double';
 import { onboardingWorkflowMocks } from '../../../support/onboarding-workflow-mocks';
 import { startSqsQueueDouble } from '../../../support/sqs-queue-double';
 

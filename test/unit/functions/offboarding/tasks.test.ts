@@ -1,9 +1,10 @@
 import { CognitoIdentityClient, DeleteIdentitiesCommand, LookupDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserAttributesCommand, AdminGetUserCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteThingShadowCommand, IoTDataPlaneClient, ListNamedShadowsForThingCommand } from '@aws-sdk/client-iot-data-plane';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deleteUserShadows } from '../../../../functions/offboarding/delete-shadows/core';
+import { recordOffboarding } from '../../../../functions/offboarding/record/core';
 import { removeIdentity } from '../../../../functions/offboarding/remove-identity/core';
 import { resolveOffboarding } from '../../../../functions/offboarding/resolve/core';
 import { silentLog } from '../../../../functions/shared/observability/logging';
@@ -27,7 +28,7 @@ describe('ResolveIdentity (offboarding)', () => {
   it('resolves by sub with LookupDeveloperIdentity and reports a user who is gone', async () => {
     identityMock.on(LookupDeveloperIdentityCommand).resolves({ IdentityId: IDENTITY_ID, DeveloperUserIdentifierList: [SUB] });
     idpMock.on(ListUsersCommand).resolves({ Users: [] });
-    expect(await resolve({ sub: SUB, reason: 'deleted' })).toEqual({ sub: SUB, identityId: IDENTITY_ID, userState: 'absent', proceed: true });
+    expect(await resolve({ sub: SUB, reason: 'deleted' })).toEqual({ sub: SUB, identityId: IDENTITY_ID, userState: 'absent', username: null, proceed: true });
     expect(idpMock.commandCalls(ListUsersCommand)[0]?.args[0].input).toEqual({ UserPoolId: 'us-east-1_P', Filter: `sub = "${SUB}"`, Limit: 1 });
   });
 
@@ -104,5 +105,49 @@ describe('onboarding version and the offboarded marker', () => {
     const { ConfigVars, loadConfig } = await import('../../../../functions/shared/aws/config');
     expect(() => loadConfig({ V: ConfigVars.onboardingVersion() }, { V: 'off-1' })).toThrow(/not starting with off-/);
     expect(loadConfig({ V: ConfigVars.onboardingVersion() }, { V: '2' })).toEqual({ V: '2' });
+  });
+});
+
+describe('RecordResult: the leaving user read by the name ResolveIdentity found', () => {
+  const recordDeps = () => ({ idp, userPoolId: 'us-east-1_Pool1', log: silentLog, metrics: { count: () => undefined } });
+  const disabledAlice = (sub: string) => ({
+    Username: 'alice',
+    Enabled: false,
+    UserAttributes: [{ Name: 'sub', Value: sub }, { Name: 'custom:iot_onboarded', Value: '1' }, { Name: 'custom:identity_id', Value: IDENTITY_ID }],
+  });
+  beforeEach(() => {
+    idpMock.reset();
+    idpMock.on(AdminUpdateUserAttributesCommand).resolves({});
+    idpMock.on(AdminDeleteUserAttributesCommand).resolves({});
+  });
+
+  it('reads a disabled user with AdminGetUser (UserRead, 120 RPS), never ListUsers (UserList, 30), and forgets their onboarding', async () => {
+    idpMock.on(AdminGetUserCommand, { Username: 'alice' }).resolves(disabledAlice(SUB));
+    const result = await recordOffboarding({ sub: SUB, identityId: IDENTITY_ID, username: 'alice', reason: 'disabled' }, recordDeps());
+    expect(result).toEqual({ attributesCleared: true });
+    expect(idpMock.commandCalls(ListUsersCommand)).toHaveLength(0);
+    expect(idpMock.commandCalls(AdminUpdateUserAttributesCommand)[0]?.args[0].input).toMatchObject({ Username: 'alice' });
+  });
+
+  it('asks Cognito nothing for a user ResolveIdentity found gone (username null)', async () => {
+    expect(await recordOffboarding({ sub: SUB, identityId: IDENTITY_ID, username: null, reason: 'deleted' }, recordDeps())).toEqual({ attributesCleared: false });
+    expect(idpMock.calls()).toHaveLength(0);
+  });
+
+  it("clears nothing when the name now belongs to another user (deleted, then the name reused): the sub must match", async () => {
+    idpMock.on(AdminGetUserCommand).resolves(disabledAlice('99999999-8a7d-4f5b-9c3e-2d1a0b9c8e7f'));
+    expect(await recordOffboarding({ sub: SUB, identityId: IDENTITY_ID, username: 'alice', reason: 'disabled' }, recordDeps())).toEqual({ attributesCleared: false });
+    expect(idpMock.commandCalls(AdminUpdateUserAttributesCommand)).toHaveLength(0);
+  });
+
+  it('finds the user by sub for an execution started before ResolveIdentity passed the name (no username key)', async () => {
+    idpMock.on(ListUsersCommand).resolves({ Users: [{ Username: 'alice', Enabled: false, Attributes: disabledAlice(SUB).UserAttributes }] });
+    expect(await recordOffboarding({ sub: SUB, identityId: IDENTITY_ID, reason: 'disabled' }, recordDeps())).toEqual({ attributesCleared: true });
+    expect(idpMock.commandCalls(AdminGetUserCommand)).toHaveLength(0);
+  });
+
+  it('treats a user deleted between the two steps as gone (UserNotFoundException)', async () => {
+    idpMock.on(AdminGetUserCommand).rejects(awsError('UserNotFoundException', 400));
+    expect(await recordOffboarding({ sub: SUB, identityId: IDENTITY_ID, username: 'alice', reason: 'disabled' }, recordDeps())).toEqual({ attributesCleared: false });
   });
 });

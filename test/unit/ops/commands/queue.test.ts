@@ -5,7 +5,10 @@ import { queueCommand } from '../../../../ops/commands/queue';
 import type { Clients, Targets } from '../../../../ops/context';
 
 const sqsMock = mockClient(SQSClient);
-const targets = { attachQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/attach', attachDeadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/attach-dlq' } as Targets;
+const url = (name: string) => `https://sqs.us-east-1.amazonaws.com/1/${name}`;
+const endpoints = (name: string, ratePerSecond: number) => ({ queueUrl: url(name), deadLetterQueueUrl: url(`${name}-dlq`), ratePerSecond });
+const targets = { gates: { attach: endpoints('attach', 12), detach: endpoints('detach', 12), 'user-lookup': endpoints('user-lookup', 8) } } as unknown as Targets;
+const clients = () => ({ sqs: new SQSClient({ region: 'us-east-1' }) }) as unknown as Clients;
 
 function output() {
   const printed: unknown[] = [];
@@ -15,18 +18,19 @@ function output() {
 describe('npm run admin -- queue', () => {
   beforeEach(() => sqsMock.reset());
 
-  it("reports the attach gate's waiting, in-flight and dead-lettered messages and how long the wait drains at 12/s", async () => {
-    sqsMock.on(GetQueueAttributesCommand, { QueueUrl: targets.attachQueueUrl }).resolves({ Attributes: { ApproximateNumberOfMessages: '25', ApproximateNumberOfMessagesNotVisible: '10' } });
-    sqsMock.on(GetQueueAttributesCommand, { QueueUrl: targets.attachDeadLetterQueueUrl }).resolves({ Attributes: { ApproximateNumberOfMessages: '2', ApproximateNumberOfMessagesNotVisible: '1' } });
-    const { out, printed } = output();
-    const backlog = await queueCommand({ sqs: new SQSClient({ region: 'us-east-1' }) } as unknown as Clients, targets, out);
-    expect(backlog).toEqual({ gate: 'attach', waiting: 25, inFlight: 10, deadLettered: 3, drainSeconds: 3 });
-    expect(printed).toEqual([backlog]);
-  });
-
-  it('reads an empty queue as nothing waiting', async () => {
+  it("reports every gate's waiting, in-flight and dead-lettered messages, its deployed rate, and how long the backlog drains at it", async () => {
     sqsMock.on(GetQueueAttributesCommand).resolves({ Attributes: {} });
-    const { out } = output();
-    expect(await queueCommand({ sqs: new SQSClient({ region: 'us-east-1' }) } as unknown as Clients, targets, out)).toMatchObject({ waiting: 0, inFlight: 0, deadLettered: 0, drainSeconds: 0 });
+    sqsMock.on(GetQueueAttributesCommand, { QueueUrl: url('attach') }).resolves({ Attributes: { ApproximateNumberOfMessages: '25', ApproximateNumberOfMessagesNotVisible: '10' } });
+    sqsMock.on(GetQueueAttributesCommand, { QueueUrl: url('attach-dlq') }).resolves({ Attributes: { ApproximateNumberOfMessages: '2', ApproximateNumberOfMessagesNotVisible: '1' } });
+    sqsMock.on(GetQueueAttributesCommand, { QueueUrl: url('user-lookup') }).resolves({ Attributes: { ApproximateNumberOfMessages: '80', ApproximateNumberOfMessagesNotVisible: '0' } });
+    const { out, printed } = output();
+    const backlogs = await queueCommand(clients(), targets, out);
+    expect(backlogs).toEqual([
+      { gate: 'attach', waiting: 25, inFlight: 10, deadLettered: 3, ratePerSecond: 12, drainSeconds: 3 },
+      { gate: 'detach', waiting: 0, inFlight: 0, deadLettered: 0, ratePerSecond: 12, drainSeconds: 0 },
+      // The rate the stack was deployed with (QuotaGates output), not the default 20.
+      { gate: 'user-lookup', waiting: 80, inFlight: 0, deadLettered: 0, ratePerSecond: 8, drainSeconds: 10 },
+    ]);
+    expect(printed).toEqual([backlogs]);
   });
 });

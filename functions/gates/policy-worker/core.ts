@@ -1,0 +1,57 @@
+import { AttachPolicyCommand, DetachPolicyCommand, type IoTClient } from '@aws-sdk/client-iot';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { classifyAwsError } from '../../shared/aws/classify';
+import { errorName } from '../../shared/aws/error-name';
+import { answerTask, failedCall } from '../../shared/gates/answer';
+import { drainBatch, type BatchResponse, type GateBatchDeps, type GateOutcome, type SqsRecord } from '../../shared/gates/batch';
+import type { Counter } from '../../shared/observability/logging';
+import { MetricNames } from '../../shared/observability/metrics';
+import { parsePolicyMessage, type PolicyMessage } from '../../shared/gates/messages';
+
+export type PolicyOperation = 'attach' | 'detach';
+
+export interface PolicyWorkerDeps extends GateBatchDeps {
+  readonly operation: PolicyOperation;
+  readonly iot: Pick<IoTClient, 'send'>;
+  readonly sfn: Pick<SFNClient, 'send'>;
+  readonly policyName: string;
+  /** Counts GateThrottled: throttling that still reaches the gate (another caller spends the quota). */
+  readonly metrics?: Counter;
+}
+
+/**
+ * The attach and detach gates' consumer (design section 10): for each message, AttachPolicy or
+ * DetachPolicy (both idempotent) at the gate's pace, then the waiting execution is answered. A
+ * refusal that retrying cannot fix (AttachPolicy's LimitExceededException: 10 policies per
+ * target; an invalid or unauthorized request) fails the execution at its state with the name the
+ * SDK integration reported before the gates (`Iot.<Exception>`), so alarms, `admin failed` and a
+ * redrive see what they saw before.
+ */
+export function policyBatch(records: readonly SqsRecord[], deps: PolicyWorkerDeps): Promise<BatchResponse> {
+  const done = new Set<string>();
+  return drainBatch(records, parsePolicyMessage, (message) => callAndAnswer(message, done, deps), deps);
+}
+
+async function callAndAnswer(message: PolicyMessage, done: Set<string>, deps: PolicyWorkerDeps): Promise<GateOutcome> {
+  if (!done.has(message.taskToken)) {
+    try {
+      const input = { policyName: deps.policyName, target: message.identityId };
+      await deps.iot.send(deps.operation === 'attach' ? new AttachPolicyCommand(input) : new DetachPolicyCommand(input));
+      done.add(message.taskToken);
+    } catch (error) {
+      // AttachPolicy's LimitExceededException (410) is a quota such as 10 policies per target, not
+      // the rate: https://docs.aws.amazon.com/iot/latest/apireference/API_AttachPolicy.html
+      const kind = errorName(error) === 'LimitExceededException' ? 'invalid' : classifyAwsError(error);
+      if (kind === 'throttled') {
+        deps.metrics?.count(MetricNames.GateThrottled);
+        return 'throttled';
+      }
+      if (kind === 'unavailable') return 'transient';
+      deps.log.error(`${operationName(deps.operation)} refused; the execution fails at that state`, { identityId: message.identityId, error: errorName(error) });
+      return answerTask(deps.sfn, deps.log, message.taskToken, failedCall('Iot', error));
+    }
+  }
+  return answerTask(deps.sfn, deps.log, message.taskToken, { output: deps.operation === 'attach' ? { attached: true } : { detached: true } });
+}
+
+const operationName = (operation: PolicyOperation) => (operation === 'attach' ? 'AttachPolicy' : 'DetachPolicy');
