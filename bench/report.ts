@@ -2,18 +2,20 @@ import { lifecycleRows, type LifecycleFigures } from './lifecycle';
 import type { BundleFigures } from './bundles';
 import type { CommandFigures } from './commands';
 import type { OnboardingFigures } from './onboarding';
+import type { PeersFigures } from './peers';
 import type { SandboxStartupFigures } from './sandbox-startup';
 import type { Distribution } from './stats';
 import type { StormFigures } from './storm';
 import type { TriggerFigures } from './trigger';
 
-export const PHASES = ['trigger', 'onboarding', 'storm', 'commands', 'lifecycle', 'bundles', 'sandbox'] as const;
+export const PHASES = ['trigger', 'onboarding', 'storm', 'peers', 'commands', 'lifecycle', 'bundles', 'sandbox'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchResults {
   readonly trigger?: TriggerFigures;
   readonly onboarding?: OnboardingFigures;
   readonly storm?: StormFigures;
+  readonly peers?: PeersFigures;
   readonly commands?: CommandFigures;
   readonly lifecycle?: LifecycleFigures;
   readonly bundles?: readonly BundleFigures[];
@@ -43,6 +45,7 @@ export interface Row {
 
 const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : v < 10 ? `${v.toFixed(2)} ms` : v < 10_000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
 const p50p99 = (d: Distribution) => `p50 ${ms(d.p50)}, p99 ${ms(d.p99)} (n=${d.samples})`;
+const latency = (d: Distribution) => `p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)} (n=${d.samples})`;
 const num = (v: number, digits = 2) => (Number.isInteger(v) ? String(v) : v.toFixed(digits));
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 
@@ -61,6 +64,7 @@ export function buildRows(results: BenchResults, run: RunSummary): Row[] {
   if (results.trigger) triggerRows(results.trigger, add);
   if (results.onboarding) onboardingRows(results.onboarding, add);
   if (results.storm) stormRows(results.storm, add);
+  if (results.peers) peersRows(results.peers, results.storm, add);
   if (results.commands) commandRows(results.commands, add);
   if (results.lifecycle) lifecycleRows(results.lifecycle, add, ms);
   if (results.bundles) bundleRows(results.bundles, add);
@@ -123,6 +127,7 @@ function stormRows(st: StormFigures, add: RowSink): void {
     met: st.onboarded === st.users && st.durationMs <= st.targetMs,
   });
   add({ section: s, metric: 'users onboarded', value: `${st.onboarded} of ${st.users}`, target: 'all', met: st.onboarded === st.users });
+  add({ section: s, metric: 'users left without the policy', value: `${st.withoutPolicy} of ${st.users} (IoT's targets of the policy, after the storm)` });
   add({ section: s, metric: 'failed executions', value: `${st.failedExecutions}`, target: '0', met: st.failedExecutions === 0 });
   if (st.unfinished + st.signInFailures + st.missingExecutions > 0) {
     add({
@@ -140,7 +145,37 @@ function stormRows(st: StormFigures, add: RowSink): void {
   });
   add({ section: s, metric: 'AttachPolicy calls per user', value: `${num(st.attachPolicy.callsPerUser)} (${st.attachPolicy.throttled} of ${st.attachPolicy.calls} throttled)` });
   add({ section: s, metric: 'sign-ins', value: `${st.firing}; all answered after ${ms(st.signInsMs)}` });
+  add({ section: s, metric: 'sign-in latency (trigger included)', value: latency(st.signInLatencyMs) });
   add({ section: s, metric: 'resident memory after the storm', value: `${(st.rssBytes / 1024 / 1024).toFixed(0)} MiB (bench process, sandbox in-process)` });
+}
+
+/**
+ * The peers' pattern next to the storm: the same firing and quota, AttachPolicy inside the trigger
+ * with the SDK's default retries. Comparisons, not targets; ours is quoted when the storm ran.
+ */
+function peersRows(p: PeersFigures, ours: StormFigures | undefined, add: RowSink): void {
+  const s = `Storm: the peers' pattern (${p.users} users, AttachPolicy at ${p.tps} TPS, inside the trigger)`;
+  const vs = (text: (o: StormFigures) => string) => (ours ? `; ours: ${text(ours)}` : '');
+  const failures = p.failureMessages.length > 0 ? ` (${p.failureMessages.join('; ')})` : '';
+  add({
+    section: s,
+    metric: 'users left without the policy',
+    value: `${p.withoutPolicy} of ${p.users}, ${p.withoutPolicySignedIn} of them signed in anyway${vs((o) => `${o.withoutPolicy} of ${o.users}`)}`,
+  });
+  add({ section: s, metric: 'sign-in latency (trigger included)', value: `${latency(p.signInLatencyMs)}${vs((o) => latency(o.signInLatencyMs))}` });
+  add({ section: s, metric: 'failed sign-ins', value: `${p.signInFailures} of ${p.users}${vs((o) => `${o.signInFailures}`)}${failures}` });
+  add({
+    section: s,
+    metric: 'AttachPolicy calls per user',
+    value: `${num(p.attachPolicy.callsPerUser)} (${p.attachPolicy.throttled} of ${p.attachPolicy.calls} throttled)${vs((o) => num(o.attachPolicy.callsPerUser))}`,
+  });
+  const t = p.trigger;
+  add({
+    section: s,
+    metric: 'peer trigger',
+    value: `SDK ${p.retry}, on error ${p.onError}, Lambda timeout ${ms(p.functionTimeoutMs)}: ${t.invocations} invocations, ${t.errors} threw, ${t.timeouts} timed out, ${t.environments} environments`,
+  });
+  add({ section: s, metric: 'sign-ins', value: `${p.firing}; all answered after ${ms(p.signInsMs)}; phase ${ms(p.phaseMs)} (set-up ${ms(p.setupMs)})` });
 }
 
 /** The commands phase: latency, throughput, credential cache, handler overhead, ownership. */

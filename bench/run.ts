@@ -8,6 +8,7 @@ import { benchCommands } from './commands';
 import { progress } from './fixture';
 import { benchLifecycle } from './lifecycle';
 import { benchOnboarding } from './onboarding';
+import { benchPeers } from './peers';
 import { buildRows, formatTable, PHASES, type BenchResults, type Phase } from './report';
 import { benchSandboxStartup } from './sandbox-startup';
 import { benchStorm } from './storm';
@@ -19,11 +20,23 @@ const USAGE = `npm run bench [-- options]
   --users N      users in the sign-in storm (default 1000)
   --tps Q        AttachPolicy quota during the storm, calls/s (default 15, AWS's; the gate runs at 12/15 of it, and at most 12)
   --storm-concurrency N|all   sign-ins in flight at once during the storm (default 50)
+  --peers-users N             users in the peers' pattern phase (default: --users, at most 300: its sign-ins
+                 wait out the SDK's real backoff, about 26 s for 1,000 users; 300 keep it near 10 s)
+  --peers-on-error throw|swallow   the peer trigger on a failed AttachPolicy: throw fails the sign-in, as the
+                 article's code does (default); swallow returns the event, the sign-in succeeds
   --only LIST    comma list of ${PHASES.join(',')} (default: all)
   --json         print the figures as JSON instead of the table
 Figures are also written to bench/results/latest.json and bench/results/<timestamp>.json.
 Exit code 0 whether or not targets are met; 1 if a phase could not run; 2 on bad usage.
 `;
+
+/**
+ * The peers' phase's default user count: its sign-ins wait out the SDK's real backoff (about 38
+ * sign-ins/s with 50 in flight: 26 s for 1,000 users), too long for the whole run's 180 s.
+ * The share of users left without the policy is set by that rate against the quota, so it
+ * changes little with N (60% at 1,000; 53-54% at 300, where the first second's burst weighs more).
+ */
+const PEERS_DEFAULT_MAX_USERS = 300;
 
 function usage(problem: string): never {
   process.stderr.write(`${problem}\n\n${USAGE}`);
@@ -42,6 +55,8 @@ const { values } = parseArgs({
     users: { type: 'string' },
     tps: { type: 'string' },
     'storm-concurrency': { type: 'string' },
+    'peers-users': { type: 'string' },
+    'peers-on-error': { type: 'string' },
     only: { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
@@ -54,11 +69,15 @@ if (values.help) {
 const users = positiveInteger('users', values.users, 1000);
 const tps = positiveInteger('tps', values.tps, 15);
 const stormConcurrency = values['storm-concurrency'] === 'all' ? users : positiveInteger('storm-concurrency', values['storm-concurrency'], 50);
+const peersUsers = positiveInteger('peers-users', values['peers-users'], Math.min(users, PEERS_DEFAULT_MAX_USERS));
+const peersOnError = values['peers-on-error'] ?? 'throw';
+if (peersOnError !== 'throw' && peersOnError !== 'swallow') usage(`--peers-on-error must be throw or swallow, got "${peersOnError}"`);
 const only = values.only?.split(',').map((p) => p.trim()).filter(Boolean) ?? [...PHASES];
 const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
 if (unknown.length > 0) usage(`unknown phase(s) in --only: ${unknown.join(', ')}`);
 const selected = new Set(only as Phase[]);
-const defaults = selected.size === PHASES.length && values.users === undefined && values.tps === undefined && values['storm-concurrency'] === undefined;
+const changed = ['users', 'tps', 'storm-concurrency', 'peers-users', 'peers-on-error'] as const;
+const defaults = selected.size === PHASES.length && changed.every((flag) => values[flag] === undefined);
 
 const startedAt = new Date();
 const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = {};
@@ -75,6 +94,10 @@ const phases: Record<Phase, () => Promise<void>> = {
   },
   storm: async () => {
     results.storm = await benchStorm({ users, tps, concurrency: stormConcurrency });
+  },
+  peers: async () => {
+    // The same quota and firing as the storm; its own sandbox and users.
+    results.peers = await benchPeers({ users: peersUsers, tps, concurrency: values['storm-concurrency'] === 'all' ? peersUsers : stormConcurrency, onError: peersOnError });
   },
   commands: async () => {
     results.commands = await benchCommands({ samples: 200, sustainMs: 10_000, callers: [1, 16], handlerCalls: 1_000 });
@@ -111,7 +134,7 @@ const rows = buildRows(results, { totalMs, complete: defaults, errors });
 const report = {
   startedAt: startedAt.toISOString(),
   totalMs,
-  options: { users, tps, stormConcurrency, only: [...selected], defaults },
+  options: { users, tps, stormConcurrency, peersUsers, peersOnError, only: [...selected], defaults },
   environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
   results,
   targets: rows.filter((r) => r.met !== undefined).map((r) => ({ section: r.section, metric: r.metric, value: r.value, target: r.target, met: r.met })),

@@ -1,9 +1,12 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
-import type { AppClient, Tokens } from '../sandbox/clients/app-client';
+import type { AppClient } from '../sandbox/clients/app-client';
 import { AttachGate } from '../functions/shared/gates/gates';
 import { callsBetween, snapshotCalls, type CallCounts } from './aws-calls';
 import { failureSummary, mapLimit, rejected, within } from './concurrency';
-import { BENCH_PASSWORD, closeAppClient, newAppClient, progress, startBenchSandbox } from './fixture';
+import { closeAppClient, progress, startBenchSandbox } from './fixture';
+import { usersHoldingPolicy } from './policy-holders';
+import { firingLabel, signInClients, timedSignIn } from './sign-ins';
+import { distribution, type Distribution } from './stats';
 
 export interface StormOptions {
   readonly users: number;
@@ -20,6 +23,8 @@ export interface StormFigures {
   readonly firing: string;
   /** First sign-in sent to the last sign-in answered. */
   readonly signInsMs: number;
+  /** Request to answer of every sign-in, answered or failed: what each user waited (the trigger runs inside it). */
+  readonly signInLatencyMs: Distribution;
   /** First sign-in sent to the last onboarding execution closed. */
   readonly durationMs: number;
   readonly floorMs: number;
@@ -29,6 +34,8 @@ export interface StormFigures {
   readonly gateFloorMs: number;
   readonly targetMs: number;
   readonly onboarded: number;
+  /** Users whose identity holds no IoT policy when the storm ends (IoT's state, not the executions'). */
+  readonly withoutPolicy: number;
   readonly failedExecutions: number;
   /** Executions still running at the phase's time limit (aborted when the sandbox closes). */
   readonly unfinished: number;
@@ -49,8 +56,6 @@ function named(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
 
-/** The SDK's Node HTTP handler keeps 50 sockets per client; more requests would queue in its agent. */
-const SOCKETS_PER_CLIENT = 50;
 const TERMINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
 
 /**
@@ -67,8 +72,7 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
   // No retryIntervalOverrides: the storm measures the workflow's own waits against the quota.
   const fixture = await startBenchSandbox({ gateRates: { attach: gateRate } });
   const { sandbox } = fixture;
-  // One app client per 50 sign-ins in flight, so each has its own socket instead of queueing in the SDK's agent.
-  const clients: AppClient[] = Array.from({ length: Math.ceil(concurrency / SOCKETS_PER_CLIENT) }, () => newAppClient(sandbox));
+  const clients = signInClients(sandbox, concurrency);
   const floorMs = (users / tps) * 1000;
   const gateFloorMs = (users / gateRate) * 1000;
   const limitMs = Math.max(30_000, 3 * gateFloorMs);
@@ -87,12 +91,12 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
       if (notice.stateMachineArn === machine && notice.event.type && TERMINAL.has(notice.event.type)) lastClosedAt = performance.now();
     });
 
-    const firing = concurrency >= users ? `all ${users} at once` : `${concurrency} in flight at a time`;
+    const firing = firingLabel(users, concurrency, clients.length);
     progress(`storm: ${users} sign-ins, ${firing}, AttachPolicy throttled at ${tps} TPS (floor ${(floorMs / 1000).toFixed(1)} s, limit ${(limitMs / 1000).toFixed(0)} s)`);
     const started = performance.now();
     const deadline = started + limitMs;
     const remaining = () => Math.max(1, deadline - performance.now());
-    const { signIns, closes } = await fireSignIns(fixture, clients, names, concurrency, remaining);
+    const { signIns, closes, latencies } = await fireSignIns(fixture, clients, names, concurrency, remaining);
     const signInsMs = performance.now() - started;
     const results = [...signIns.filter((r) => r.status === 'rejected'), ...(await Promise.allSettled(closes))];
     unsubscribe();
@@ -100,18 +104,21 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
     const calls = callsBetween(before, snapshotCalls(sandbox.faults));
     const statuses = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const onboarded = statuses.filter((s) => s === 'SUCCEEDED').length;
+    const holders = await usersHoldingPolicy(sandbox, names);
     progress(`storm: ${onboarded}/${users} onboarded in ${((lastClosedAt - started) / 1000).toFixed(1)} s`);
     return {
       users,
       tps,
-      firing: `${firing} (${clients.length} SDK client${clients.length === 1 ? '' : 's'} × ${SOCKETS_PER_CLIENT} sockets)`,
+      firing,
       signInsMs,
+      signInLatencyMs: distribution(latencies),
       durationMs: (lastClosedAt || performance.now()) - started,
       floorMs,
       gateRate,
       gateFloorMs,
       targetMs: 1.05 * gateFloorMs,
       onboarded,
+      withoutPolicy: users - holders.size,
       failedExecutions: statuses.filter((s) => s !== 'SUCCEEDED').length,
       ...failureFigures(rejected(results)),
       attachPolicy: attachFigures(sandbox.faults.stats('iot:AttachPolicy'), users),
@@ -132,14 +139,12 @@ type BenchFixture = Awaited<ReturnType<typeof startBenchSandbox>>;
 /** Fires the sign-ins; each holds a concurrency slot, the executions they start are awaited outside it. */
 async function fireSignIns(fixture: BenchFixture, clients: readonly AppClient[], names: readonly string[], concurrency: number, remaining: () => number) {
   const closes: Array<Promise<ExecutionStatus>> = [];
+  const latencies: number[] = [];
   const signIns = await mapLimit(names, concurrency, async (username, i) => {
-    const client = clients[i % clients.length] as AppClient;
-    let tokens: Tokens;
-    try {
-      tokens = await within(client.signIn(username, BENCH_PASSWORD), remaining(), `sign-in of ${username}`);
-    } catch (error) {
-      throw named('SignInFailed', `sign-in failed: ${(error as Error).message}`);
-    }
+    const signIn = await timedSignIn(clients[i % clients.length] as AppClient, username, remaining());
+    latencies.push(signIn.ms);
+    if ('error' in signIn) throw named('SignInFailed', `sign-in failed: ${signIn.error.message}`);
+    const { tokens } = signIn;
     // Async wrapper: a malformed token would otherwise throw synchronously, outside the catch.
     const execution = (async () => fixture.sandbox.services.sfn.waitForExecution(fixture.executionArnOf(tokens)))().catch((error: Error) => {
       // The trigger never fails a sign-in: when it could not start the execution, there is none.
@@ -147,7 +152,7 @@ async function fireSignIns(fixture: BenchFixture, clients: readonly AppClient[],
     });
     closes.push(within(execution, remaining(), 'execution close'));
   });
-  return { signIns, closes };
+  return { signIns, closes, latencies };
 }
 
 function failureFigures(failures: readonly unknown[]) {

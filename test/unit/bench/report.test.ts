@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { callsBetween, snapshotCalls, totalCalls } from '../../../bench/aws-calls';
 import { failureSummary, mapLimit } from '../../../bench/concurrency';
+import type { PeersFigures } from '../../../bench/peers';
 import { buildRows, formatTable } from '../../../bench/report';
 import { distribution, distributions, percentile } from '../../../bench/stats';
 import type { StormFigures } from '../../../bench/storm';
@@ -14,12 +15,14 @@ function storm(overrides: Partial<StormFigures> = {}): StormFigures {
     tps: 50,
     firing: '50 in flight at a time',
     signInsMs: 12_000,
+    signInLatencyMs: distribution([5, 6, 7]),
     durationMs: 21_000,
     floorMs: 20_000,
     gateRate: 40,
     gateFloorMs: 25_000,
     targetMs: 26_250,
     onboarded: 1000,
+    withoutPolicy: 0,
     failedExecutions: 0,
     unfinished: 0,
     signInFailures: 0,
@@ -31,6 +34,28 @@ function storm(overrides: Partial<StormFigures> = {}): StormFigures {
     calls: {},
     transitions: 6000,
     rssBytes: 500 * 1024 * 1024,
+    ...overrides,
+  };
+}
+
+function peers(overrides: Partial<PeersFigures> = {}): PeersFigures {
+  return {
+    users: 1000,
+    tps: 15,
+    firing: '50 in flight at a time',
+    onError: 'throw',
+    retry: 'standard mode, 3 attempts',
+    functionTimeoutMs: 3000,
+    signInLatencyMs: distribution([1100, 2800, 2950]),
+    signInsMs: 26_000,
+    signInFailures: 601,
+    failureMessages: ['601× UserLambdaValidationException: PostAuthentication failed with error Rate exceeded.'],
+    withoutPolicy: 601,
+    withoutPolicySignedIn: 0,
+    attachPolicy: { calls: 2698, throttled: 2299, callsPerUser: 2.698 },
+    trigger: { invocations: 1000, environments: 50, timeouts: 0, errors: 601 },
+    setupMs: 1200,
+    phaseMs: 28_000,
     ...overrides,
   };
 }
@@ -138,5 +163,21 @@ describe('report', () => {
     const rows = buildRows({}, { ...run, errors: { storm: 'Error: sandbox did not start' } });
 
     expect(rows.find((r) => r.metric === 'storm did not complete')?.met).toBe(false);
+  });
+
+  it("quotes ours next to each of the peers' figures when the storm ran", () => {
+    const rows = buildRows({ storm: storm({ withoutPolicy: 0, attachPolicy: { calls: 1000, throttled: 0, callsPerUser: 1 } }), peers: peers() }, run);
+
+    const left = rows.find((r) => r.section.startsWith("Storm: the peers' pattern") && r.metric === 'users left without the policy');
+    expect(left?.value).toBe('601 of 1000, 0 of them signed in anyway; ours: 0 of 1000');
+    expect(rows.find((r) => r.section.startsWith("Storm: the peers' pattern") && r.metric === 'AttachPolicy calls per user')?.value).toBe('2.70 (2299 of 2698 throttled); ours: 1');
+  });
+
+  it("sets no target on the peers' figures: they are comparisons, and cannot fail the run", () => {
+    const rows = buildRows({ peers: peers({ withoutPolicy: 1000 }) }, run).filter((r) => r.section.startsWith("Storm: the peers' pattern"));
+
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.met === undefined && r.target === undefined)).toBe(true);
+    expect(rows.find((r) => r.metric === 'users left without the policy')?.value).not.toContain('ours');
   });
 });
