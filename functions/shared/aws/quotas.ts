@@ -76,7 +76,7 @@ export const IotQuotas = {
   listThingsTps: 10,
   /** DescribeThing: 350 TPS (adjustable). The command API's ownership check, cached 30 s per instance. */
   describeThingTps: 350,
-  /** MQTT CONNECT requests per second per account: 3,000 (adjustable; lower in smaller Regions, 500 on the page until 2023). */
+  /** MQTT CONNECT requests per second per account: 3,000 (adjustable; lower in smaller Regions; an older version of the page said 500). */
   connectsPerSecond: 3_000,
   /** Maximum concurrent client connections per account: 500,000 (adjustable). */
   concurrentConnections: 500_000,
