@@ -15,6 +15,8 @@ import { clientConfig } from '../functions/shared/aws/clients';
 import { errorName } from '../functions/shared/aws/error-name';
 import { silentLog } from '../functions/shared/observability/logging';
 import { ApiRequestError } from '../sandbox/clients/app-client';
+import type { CallCounts } from './aws-calls';
+import { countCalls, type CallCounter } from './call-counter';
 import { within } from './concurrency';
 import { awaitMessage, BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
 import { distribution, distributions, median, type Distribution, type Distributions } from './stats';
@@ -51,12 +53,18 @@ export interface CommandFigures {
   readonly handlerColdOwnership: HandlerFigures;
   /** POST /devices/{thing}/claim through the HTTP API, one new device each. */
   readonly claimMs: Distribution;
+  /** Counted calls per command of the sequential samples (HTTP API, caches warm), per operation. */
+  readonly callsPerCommand: CallCounts;
 }
 
 interface HandlerFigures extends Distributions<'totalMs' | 'sendMs' | 'overheadMs'> {
   readonly overheadMedianMs: number;
   /** DescribeThing calls per command (the ownership check's AWS calls). */
   readonly describeThingPerCall: number;
+  /** Every counted call per measured command, per operation. */
+  readonly callsPerCall: CallCounts;
+  /** The calls of the first command, every cache cold (trust, identity credentials, ownership). */
+  readonly firstCallCalls: CallCounts;
 }
 
 const DEVICE = 'device_bench';
@@ -67,6 +75,7 @@ const DELTA_TIMEOUT_MS = 5_000;
  * The command path: one onboarded user commands a simulated device (registered, connected with
  * its certificate over mutual TLS) through the HTTP API, for latency, sustained rate and the credential
  * cache; then the handler core in-process, to separate its own time from the publish round trip.
+ * The counted calls per command, warm and with every cache cold, feed the capacity model.
  */
 export async function benchCommands(options: CommandOptions): Promise<CommandFigures> {
   const fixture = await startBenchSandbox();
@@ -99,6 +108,8 @@ export async function benchCommands(options: CommandOptions): Promise<CommandFig
     let apiRequests = 0;
 
     progress(`commands: ${options.samples} sequential commands, API to device delta`);
+    const counter = countCalls(sandbox);
+    const samplesBefore = counter.snapshot();
     const latencies: number[] = [];
     for (let seq = 0; seq < options.samples; seq++) {
       // A new value each time: the shadow publishes a delta only for a desired change.
@@ -109,6 +120,7 @@ export async function benchCommands(options: CommandOptions): Promise<CommandFig
       await delta;
       latencies.push(performance.now() - started);
     }
+    const callsPerCommand = counter.between(samplesBefore, options.samples);
 
     const sustained: SustainedRate[] = [];
     for (const callers of options.callers) {
@@ -120,9 +132,10 @@ export async function benchCommands(options: CommandOptions): Promise<CommandFig
     const getCredentialsCalls = sandbox.faults.stats('cognito-identity:GetCredentialsForIdentity').calls - credentialsBefore;
 
     progress(`commands: ${options.handlerCalls} in-process handler calls with a warm cache`);
-    const handler = await handlerOverhead(fixture, tokens.idToken, username, options.handlerCalls, 30_000);
+    const handler = await handlerOverhead(fixture, counter, { idToken: tokens.idToken, username }, options.handlerCalls, 30_000);
     progress(`commands: ${options.handlerCalls} in-process handler calls with the ownership cache cold`);
-    const handlerColdOwnership = await handlerOverhead(fixture, tokens.idToken, username, options.handlerCalls, 0);
+    const handlerColdOwnership = await handlerOverhead(fixture, counter, { idToken: tokens.idToken, username }, options.handlerCalls, 0);
+    counter.stop();
 
     return {
       apiToDeviceMs: distribution(latencies),
@@ -133,6 +146,7 @@ export async function benchCommands(options: CommandOptions): Promise<CommandFig
       handler,
       handlerColdOwnership,
       claimMs: distribution(claims),
+      callsPerCommand,
     };
   } finally {
     await device?.endAsync(true).catch(() => undefined);
@@ -194,19 +208,14 @@ function commandEvent(sub: string, username: string) {
   });
 }
 
-/**
- * handleApiRequest in-process, wired as functions/api/publish-command/handler.ts wires it (same
- * client settings, pointed at the sandbox), with the IoT client's send() timed: what the handler
- * adds on top of the publish round trip once a user's access is cached.
- */
-async function handlerOverhead(fixture: BenchSandbox, idToken: string, username: string, calls: number, ownershipTtlMs: number): Promise<HandlerFigures> {
-  const { sandbox } = fixture;
-  const tuning = { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, region: sandbox.region };
-  const backend = { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY };
-  const cognitoIdp = new CognitoIdentityProviderClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.cognitoIdp, credentials: backend }));
-  const cognitoIdentity = new CognitoIdentityClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.cognitoIdentity, credentials: backend }));
+/** The function's access cache, wired as handler.ts wires it, with each IoT publish's send() timed. */
+function timedAccessCache(
+  sandbox: BenchSandbox['sandbox'],
+  tuning: { connectionTimeoutMs: number; requestTimeoutMs: number; region: string },
+  { cognitoIdp, cognitoIdentity }: { cognitoIdp: CognitoIdentityProviderClient; cognitoIdentity: CognitoIdentityClient },
+) {
   const iotClients: IoTDataPlaneClient[] = [];
-  let lastSendMs = Number.NaN;
+  const timing = { lastSendMs: Number.NaN };
   const trust = new TrustCache({ check: (token) => checkUser(cognitoIdp, sandbox.userPool.userPoolId, token), now: Date.now });
   const access = new UserAccessCache({
     trust,
@@ -218,7 +227,7 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
         send: ((command: PublishCommand) => {
           const started = performance.now();
           return client.send(command).finally(() => {
-            lastSendMs = performance.now() - started;
+            timing.lastSendMs = performance.now() - started;
           });
         }) as IoTDataPlaneClient['send'],
       };
@@ -226,6 +235,27 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
     now: Date.now,
     pool: { identityPoolId: sandbox.identityPoolId, developerProviderName: sandbox.developerProviderName },
   });
+  return { access, iotClients, timing };
+}
+
+/**
+ * handleApiRequest in-process, wired as functions/api/publish-command/handler.ts wires it (same
+ * client settings, pointed at the sandbox), with the IoT client's send() timed: what the handler
+ * adds on top of the publish round trip once a user's access is cached.
+ */
+async function handlerOverhead(
+  fixture: BenchSandbox,
+  counter: CallCounter,
+  { idToken, username }: { idToken: string; username: string },
+  calls: number,
+  ownershipTtlMs: number,
+): Promise<HandlerFigures> {
+  const { sandbox } = fixture;
+  const tuning = { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, region: sandbox.region };
+  const backend = { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY };
+  const cognitoIdp = new CognitoIdentityProviderClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.cognitoIdp, credentials: backend }));
+  const cognitoIdentity = new CognitoIdentityClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.cognitoIdentity, credentials: backend }));
+  const { access, iotClients, timing } = timedAccessCache(sandbox, tuning, { cognitoIdp, cognitoIdentity });
   const { iot, countingIot, describeCalls } = countingControlPlane(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotControlPlane, credentials: backend }));
   const iotData = new IoTDataPlaneClient(clientConfig({ ...tuning, endpoint: sandbox.endpoints.iotDataPlane, credentials: backend }));
   const deps = {
@@ -249,20 +279,32 @@ async function handlerOverhead(fixture: BenchSandbox, idToken: string, username:
     const overhead: number[] = [];
     // The first calls fill the cache (AdminGetUser, GetOpenIdToken…, GetCredentials…) and warm the JIT.
     const warmUp = 20;
+    let mark = counter.snapshot();
+    let firstCallCalls: CallCounts = {};
     for (let i = 0; i < warmUp + calls; i++) {
-      if (i === warmUp) describeCalls.reset();
-      lastSendMs = Number.NaN;
+      if (i === warmUp) {
+        describeCalls.reset();
+        mark = counter.snapshot();
+      }
+      timing.lastSendMs = Number.NaN;
       const started = performance.now();
       const response = await handleApiRequest(event(i), deps);
       const elapsed = performance.now() - started;
+      if (i === 0) firstCallCalls = counter.between(mark);
       if (response.statusCode !== 202) throw new Error(`handler answered ${response.statusCode}: ${response.body}`);
       if (i < warmUp) continue;
       total.push(elapsed);
-      send.push(lastSendMs);
-      overhead.push(elapsed - lastSendMs);
+      send.push(timing.lastSendMs);
+      overhead.push(elapsed - timing.lastSendMs);
     }
     if (access.stats.misses !== 1) throw new Error(`expected one cache miss, saw ${access.stats.misses}`);
-    return { ...distributions({ totalMs: total, sendMs: send, overheadMs: overhead }), overheadMedianMs: median(overhead), describeThingPerCall: describeCalls.count / calls };
+    return {
+      ...distributions({ totalMs: total, sendMs: send, overheadMs: overhead }),
+      overheadMedianMs: median(overhead),
+      describeThingPerCall: describeCalls.count / calls,
+      callsPerCall: counter.between(mark, calls),
+      firstCallCalls,
+    };
   } finally {
     for (const client of [cognitoIdp, cognitoIdentity, iot, iotData, ...iotClients]) client.destroy();
   }

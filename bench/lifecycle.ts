@@ -1,7 +1,10 @@
 import { AdminDeleteUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTClient, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { connectAsync } from 'mqtt';
 import { TRUST_DEFAULTS } from '../functions/shared/trust/user-trust';
+import type { CallCounts } from './aws-calls';
+import { addCalls, countCalls, perUnit, type CallCounter } from './call-counter';
 import { BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
 import { distribution, distributions, type Distribution, type Distributions } from './stats';
 
@@ -15,12 +18,19 @@ export interface LifecycleFigures {
     /** Requests made after the window passed: each re-validates with AdminGetUser. */
     readonly revalidatingMs: Distribution;
     readonly revalidatingAdminGetUserPerRequest: number;
+    /** Every counted call per request, per operation, inside the window and re-validating. */
+    readonly warmCalls: CallCounts;
+    readonly revalidatingCalls: CallCounts;
   };
+  /** MQTT CONNECTs through the custom authorizer with the ID token as password (a policy refresh invokes it the same way). */
+  readonly authorizer: { readonly connects: number; readonly connectMs: Distribution; readonly callsPerConnect: CallCounts };
   /** AdminDeleteUser of an onboarded user to its IoT policy detached, with no operator step. */
   readonly deletion: Distributions<'toPolicyDetachedMs' | 'toOffboardedMs'> & {
     readonly users: number;
     /** Users whose identity still held a policy after their offboarding ended (must be 0). */
     readonly policiesLeft: number;
+    /** Counted calls per offboarding, per operation, from the AdminDeleteUser that starts it (included) to the execution's end. */
+    readonly callsPerOffboarding: CallCounts;
   };
 }
 
@@ -35,9 +45,9 @@ const ADMIN_GET_USER = 'cognito-idp:AdminGetUser';
 const BENCH_WINDOW_S = 1;
 
 /** Times `count` API requests; with `revalidate`, each after the clock passed the trust window. */
-async function timeRequests(fixture: BenchSandbox, idToken: string, count: number, revalidate: boolean) {
+async function timeRequests(fixture: BenchSandbox, counter: CallCounter, idToken: string, count: number, revalidate: boolean) {
   const { sandbox, app } = fixture;
-  const before = sandbox.faults.stats(ADMIN_GET_USER).calls;
+  const before = counter.snapshot();
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     // Only forward: a decision made at a later clock reading would look fresh after a rewind.
@@ -46,11 +56,38 @@ async function timeRequests(fixture: BenchSandbox, idToken: string, count: numbe
     await app.iotAccess(idToken);
     samples.push(performance.now() - started);
   }
-  return { ms: distribution(samples), adminGetUserPerRequest: (sandbox.faults.stats(ADMIN_GET_USER).calls - before) / count };
+  const calls = counter.between(before, count);
+  return { ms: distribution(samples), adminGetUserPerRequest: calls[ADMIN_GET_USER] ?? 0, calls };
+}
+
+/** CONNECTs through the custom authorizer (TLS with ALPN `mqtt`, the ID token as password), one after the other, each closed again. */
+async function authorizerConnects(fixture: BenchSandbox, counter: CallCounter, user: { username: string; idToken: string; clientId: string }, count: number) {
+  const { sandbox } = fixture;
+  const samples: number[] = [];
+  const before = counter.snapshot();
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const client = await connectAsync({
+      protocol: 'mqtts',
+      host: 'localhost',
+      port: Number(new URL(sandbox.endpoints.mqttTls).port),
+      ca: sandbox.caPem,
+      ALPNProtocols: ['mqtt'],
+      clientId: user.clientId,
+      username: `${user.username}?x-amz-customauthorizer-name=${sandbox.authorizerName}`,
+      password: user.idToken,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+    });
+    samples.push(performance.now() - started);
+    await client.endAsync(true);
+  }
+  return { connects: count, connectMs: distribution(samples), callsPerConnect: counter.between(before, count) };
 }
 
 /** Onboards `count` users, deletes each with AdminDeleteUser and times the offboarding the event starts. */
-async function timeDeletions(fixture: BenchSandbox, count: number): Promise<LifecycleFigures['deletion']> {
+async function timeDeletions(fixture: BenchSandbox, counter: CallCounter, count: number): Promise<LifecycleFigures['deletion']> {
   const { sandbox, app } = fixture;
   const backend = { region: sandbox.region, credentials: { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY } };
   const idp = new CognitoIdentityProviderClient({ ...backend, endpoint: sandbox.endpoints.cognitoIdp });
@@ -59,6 +96,7 @@ async function timeDeletions(fixture: BenchSandbox, count: number): Promise<Life
   const detached: number[] = [];
   const offboarded: number[] = [];
   let policiesLeft = 0;
+  let spent: CallCounts = {};
   try {
     for (const username of await fixture.createUsers(count, 5, 'leaving')) {
       const tokens = await app.signIn(username, BENCH_PASSWORD);
@@ -66,12 +104,15 @@ async function timeDeletions(fixture: BenchSandbox, count: number): Promise<Life
       const { identityId } = await app.iotAccess((await app.signIn(username, BENCH_PASSWORD)).idToken);
       // Execution history is stamped with the sandbox clock, which the trust phase moved forward.
       const started = sandbox.clock.now();
+      const before = counter.snapshot();
       await idp.send(new AdminDeleteUserCommand({ UserPoolId: sandbox.userPool.userPoolId, Username: username }));
       await sandbox.eventBus.drain();
       const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: sandbox.offboardingStateMachineArn }));
       const execution = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${subOf(tokens)}-`));
       if (!execution?.executionArn) throw new Error(`no offboarding execution for ${username}`);
       await sandbox.services.sfn.waitForExecution(execution.executionArn);
+      // Less the bench's own ListExecutions above: nothing else the window saw is the bench's.
+      spent = addCalls(spent, counter.between(before), { 'states:ListExecutions': -1 });
       const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
       const events = history.events ?? [];
       const detach = events.find((e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name === 'DetachPolicy');
@@ -84,17 +125,19 @@ async function timeDeletions(fixture: BenchSandbox, count: number): Promise<Life
   } finally {
     for (const client of [idp, sfn, iot]) client.destroy();
   }
-  return { users: count, ...distributions({ toPolicyDetachedMs: detached, toOffboardedMs: offboarded }), policiesLeft };
+  return { users: count, ...distributions({ toPolicyDetachedMs: detached, toOffboardedMs: offboarded }), policiesLeft, callsPerOffboarding: perUnit(spent, detached.length) };
 }
 
 /**
  * Identity lifecycle figures: what re-validating a user costs an API call (AdminGetUser calls
  * and milliseconds), against the same calls inside the window; and how long a deleted user's
  * IoT access outlives the AdminDeleteUser call in the sandbox (event delivery is immediate here;
- * on AWS, CloudTrail's delivery to EventBridge adds its own delay: README, Users leaving).
+ * on AWS, CloudTrail's delivery to EventBridge adds its own delay: README, Users leaving). The
+ * counted calls per request, per authorizer CONNECT and per offboarding feed the capacity model.
  */
-export async function benchLifecycle(options: { requests: number; deletions: number }): Promise<LifecycleFigures> {
+export async function benchLifecycle(options: { requests: number; deletions: number; authorizerConnects: number }): Promise<LifecycleFigures> {
   const fixture = await startBenchSandbox({ retryIntervalOverrides: 0, trustRevalidateSeconds: BENCH_WINDOW_S });
+  const counter = countCalls(fixture.sandbox);
   try {
     const [username] = await fixture.createUsers(1, 1, 'trust');
     if (!username) throw new Error('no bench user');
@@ -104,24 +147,31 @@ export async function benchLifecycle(options: { requests: number; deletions: num
     if (first !== 'SUCCEEDED') throw new Error(`onboarding of the bench user ended ${first}`);
     const fresh = await fixture.app.signIn(username, BENCH_PASSWORD);
     progress(`lifecycle: ${options.requests} API requests inside the trust window, then ${options.requests} re-validating`);
-    await timeRequests(fixture, fresh.idToken, 20, true); // warm-up: cold workers, credential cache
+    await timeRequests(fixture, counter, fresh.idToken, 20, true); // warm-up: cold workers, credential cache
     // "Inside the window" needs a window longer than the run: the clock stands still meanwhile,
     // so a 1 s window still holds while the clock is not moved.
-    const warm = await timeRequests(fixture, fresh.idToken, options.requests, false);
-    const revalidating = await timeRequests(fixture, fresh.idToken, options.requests, true);
+    const warm = await timeRequests(fixture, counter, fresh.idToken, options.requests, false);
+    const revalidating = await timeRequests(fixture, counter, fresh.idToken, options.requests, true);
+    progress(`lifecycle: ${options.authorizerConnects} MQTT connects through the custom authorizer`);
+    const { identityId } = await fixture.app.iotAccess(fresh.idToken);
+    const authorizer = await authorizerConnects(fixture, counter, { username, idToken: fresh.idToken, clientId: identityId }, options.authorizerConnects);
     progress(`lifecycle: ${options.deletions} users deleted with AdminDeleteUser, each offboarded by the lifecycle rule`);
-    const deletion = await timeDeletions(fixture, options.deletions);
+    const deletion = await timeDeletions(fixture, counter, options.deletions);
     return {
       deletion,
+      authorizer,
       trust: {
         windowSeconds: TRUST_DEFAULTS.revalidateSeconds,
         warmMs: warm.ms,
         warmAdminGetUserPerRequest: warm.adminGetUserPerRequest,
         revalidatingMs: revalidating.ms,
         revalidatingAdminGetUserPerRequest: revalidating.adminGetUserPerRequest,
+        warmCalls: warm.calls,
+        revalidatingCalls: revalidating.calls,
       },
     };
   } finally {
+    counter.stop();
     await fixture.close();
   }
 }

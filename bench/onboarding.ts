@@ -1,6 +1,8 @@
 import { callsBetween, snapshotCalls, totalCalls, type CallCounts } from './aws-calls';
+import { countCalls, type CallCounter } from './call-counter';
 import { failureSummary, fulfilled, mapLimit, rejected, within } from './concurrency';
 import { awaitMessage, BENCH_PASSWORD, progress, startBenchSandbox, type BenchSandbox } from './fixture';
+import type { Tokens } from '../sandbox/clients/app-client';
 import { distribution, type Distribution } from './stats';
 
 export interface OnboardingOptions {
@@ -29,6 +31,21 @@ export interface OnboardingFigures {
   readonly triggerCallsPerOnboarding: number;
   /** List price, us-east-1, Standard workflows: $0.025 per 1,000 state transitions. */
   readonly stepFunctionsCostPerMillionUsd: number;
+  /** Every counted call per user, per operation, for each way a user starts or renews a session (the capacity model's input). */
+  readonly sessionCalls: SessionCalls;
+}
+
+/** Calls per user, per operation (bench/call-counter.ts: API operations and what AWS meters without one). */
+export interface SessionCalls {
+  /** A new user, sign-in to the welcome on MQTT: sign-in, trigger, workflow, GET /iot/credentials, GetCredentialsForIdentity, MQTT. */
+  readonly newUser: CallCounts;
+  /** An onboarded user whose trust and credentials no API instance holds: sign-in, GET /iot/credentials, GetCredentialsForIdentity, MQTT connect. */
+  readonly returningUser: CallCounts;
+  /** The hourly renewal, first half: REFRESH_TOKEN_AUTH. */
+  readonly tokenRefresh: CallCounts;
+  /** The hourly renewal, second half: GET /iot/credentials, GetCredentialsForIdentity, a new SigV4 MQTT connection. */
+  readonly reconnect: CallCounts;
+  readonly users: { readonly new: number; readonly returning: number; readonly renewing: number };
 }
 
 /** Standard workflows, us-east-1 list price: $0.025 per 1,000 state transitions (first 4,000/month free, ignored). */
@@ -71,9 +88,40 @@ async function onboardOne(fixture: BenchSandbox, username: string) {
   return { total: t4 - t0, signIn: t1 - t0, workflow: t2 - t1, credentials: t3 - t2, mqtt: t4 - t3 };
 }
 
+/** What an app does after sign-in: GET /iot/credentials, GetCredentialsForIdentity, an MQTT connection over WebSocket (SigV4), closed again. */
+async function startSession(fixture: BenchSandbox, idToken: string): Promise<void> {
+  const access = await fixture.app.iotAccess(idToken);
+  const mqtt = await fixture.app.connectMqtt(access, await fixture.app.credentials(access));
+  await mqtt.endAsync(true);
+}
+
+/**
+ * Per-user calls of a returning sign-in (the first half of `onboarded`) and of the hourly renewal
+ * (the other half: REFRESH_TOKEN_AUTH, then a new session). None of these users has called the
+ * API yet, so no instance holds their trust decision or credentials: a user back after hours.
+ */
+async function sessionCalls(fixture: BenchSandbox, counter: CallCounter, onboarded: ReadonlyArray<{ username: string; tokens: Tokens }>, concurrency: number) {
+  const half = Math.floor(onboarded.length / 2);
+  let before = counter.snapshot();
+  const returned = await mapLimit(onboarded.slice(0, half), concurrency, async ({ username }) => startSession(fixture, (await fixture.app.signIn(username, BENCH_PASSWORD)).idToken));
+  const returningUser = counter.between(before, fulfilled(returned).length);
+  before = counter.snapshot();
+  const refreshed = await mapLimit(onboarded.slice(half), concurrency, ({ username, tokens }) => fixture.app.refresh(username, tokens.refreshToken ?? ''));
+  const tokenRefresh = counter.between(before, fulfilled(refreshed).length);
+  before = counter.snapshot();
+  const renewed = await mapLimit(fulfilled(refreshed), concurrency, (tokens) => startSession(fixture, tokens.idToken));
+  const reconnect = counter.between(before, fulfilled(renewed).length);
+  return {
+    calls: { returningUser, tokenRefresh, reconnect },
+    users: { returning: fulfilled(returned).length, renewing: fulfilled(renewed).length },
+    failures: [...rejected(returned), ...rejected(refreshed), ...rejected(renewed)],
+  };
+}
+
 /**
  * Onboarding latency as a user sees it, with `concurrency` users at a time and no throttling;
- * then a separate pass of sign-ins alone counts what each onboarding execution costs.
+ * then a separate pass of sign-ins alone counts what each onboarding execution costs. Every
+ * counted call per user (new, returning, hourly renewal) feeds the capacity model (bench/capacity.ts).
  */
 export async function benchOnboarding(options: OnboardingOptions): Promise<OnboardingFigures> {
   const fixture = await startBenchSandbox();
@@ -84,10 +132,13 @@ export async function benchOnboarding(options: OnboardingOptions): Promise<Onboa
     const costUsers = await fixture.createUsers(options.costUsers, 20, 'cost');
 
     progress(`onboarding: ${options.users} users, sign-in to welcome, ${options.concurrency} at a time`);
+    const counter = countCalls(sandbox);
+    const newUsersBefore = counter.snapshot();
     const transitionsBefore = sandbox.services.sfn.stats.transitions;
     const results = await mapLimit(timedUsers, options.concurrency, (username) => onboardOne(fixture, username));
     const transitions = sandbox.services.sfn.stats.transitions - transitionsBefore;
     const runs = fulfilled(results);
+    const newUser = counter.between(newUsersBefore, runs.length);
 
     // Sign-ins alone (no API, no MQTT), so every counted call is the sign-in's or the workflow's.
     progress(`onboarding: counting AWS calls over ${options.costUsers} sign-ins without the client part`);
@@ -96,11 +147,15 @@ export async function benchOnboarding(options: OnboardingOptions): Promise<Onboa
       const tokens = await fixture.app.signIn(username, BENCH_PASSWORD);
       const status = await within(sandbox.services.sfn.waitForExecution(fixture.executionArnOf(tokens)), EXECUTION_TIMEOUT_MS, `onboarding of ${username}`);
       if (status !== 'SUCCEEDED') throw new Error(`onboarding of ${username} ended ${status}`);
+      return { username, tokens };
     });
     const calls = callsBetween(before, snapshotCalls(sandbox.faults));
     const onboarded = fulfilled(cost).length;
     const workflowCalls = Object.fromEntries(Object.entries(calls).filter(([op]) => !isSignInCall(op)));
-    const failures = [...rejected(results), ...rejected(cost)];
+    progress(`onboarding: counting the calls of returning sign-ins and hourly renewals of the ${onboarded} users just onboarded`);
+    const sessions = await sessionCalls(fixture, counter, fulfilled(cost), options.concurrency);
+    counter.stop();
+    const failures = [...rejected(results), ...rejected(cost), ...sessions.failures];
 
     const transitionsPerOnboarding = runs.length > 0 ? transitions / runs.length : Number.NaN;
     return {
@@ -120,6 +175,7 @@ export async function benchOnboarding(options: OnboardingOptions): Promise<Onboa
       workflowCallsPerOnboarding: Object.fromEntries(Object.entries(workflowCalls).map(([op, n]) => [op, n / onboarded])),
       triggerCallsPerOnboarding: onboarded > 0 ? totalCalls(calls, (op) => op.startsWith('states:')) / onboarded : Number.NaN,
       stepFunctionsCostPerMillionUsd: transitionsPerOnboarding * 1_000_000 * USD_PER_TRANSITION,
+      sessionCalls: { newUser, ...sessions.calls, users: { new: runs.length, ...sessions.users } },
     };
   } finally {
     await fixture.close();

@@ -1,4 +1,5 @@
 import { lifecycleRows, type LifecycleFigures } from './lifecycle';
+import { capacityReportRows } from './capacity-report';
 import type { BundleFigures } from './bundles';
 import type { CommandFigures } from './commands';
 import type { OnboardingFigures } from './onboarding';
@@ -69,6 +70,7 @@ export function buildRows(results: BenchResults, run: RunSummary): Row[] {
   if (results.lifecycle) lifecycleRows(results.lifecycle, add, ms);
   if (results.bundles) bundleRows(results.bundles, add);
   if (results.sandbox) sandboxRows(results.sandbox, add);
+  capacityReportRows(results, add);
   runRows(run, add);
   return rows;
 }

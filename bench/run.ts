@@ -103,7 +103,7 @@ const phases: Record<Phase, () => Promise<void>> = {
     results.commands = await benchCommands({ samples: 200, sustainMs: 10_000, callers: [1, 16], handlerCalls: 1_000 });
   },
   lifecycle: async () => {
-    results.lifecycle = await benchLifecycle({ requests: 100, deletions: 20 });
+    results.lifecycle = await benchLifecycle({ requests: 100, deletions: 20, authorizerConnects: 5 });
   },
   bundles: async () => {
     progress('bundles: building each function and timing 10 cold initialisations');

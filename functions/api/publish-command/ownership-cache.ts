@@ -1,10 +1,13 @@
 import { describeDevice, type Iot } from '../../shared/devices/registry';
 import { BoundedMap } from '../../shared/bounded-map';
 
+/** How long a confirmed ownership is reused by default. */
+export const OWNERSHIP_TTL_MS = 30_000;
+
 export interface OwnershipCacheDeps {
   readonly iot: Iot;
   readonly now: () => number;
-  /** How long a confirmed ownership is reused. Default 30 s. */
+  /** How long a confirmed ownership is reused. Default {@link OWNERSHIP_TTL_MS} (30 s). */
   readonly ttlMs?: number;
   /** Most devices held at once; the oldest is dropped first. Default 10,000. */
   readonly maxEntries?: number;
@@ -45,7 +48,7 @@ export class OwnershipCache {
   }
 
   remember(thingName: string, owner: string): void {
-    this.owners.set(thingName, { owner, until: this.deps.now() + (this.deps.ttlMs ?? 30_000) });
+    this.owners.set(thingName, { owner, until: this.deps.now() + (this.deps.ttlMs ?? OWNERSHIP_TTL_MS) });
   }
 
   forget(thingName: string): void {
