@@ -3,11 +3,10 @@ import {
   CognitoIdentityQuotas,
   CognitoQuotas,
   IotQuotas,
-  ListUsersShares,
   QuotaPages,
   StepFunctionsQuotas,
 } from '../functions/shared/aws/quotas';
-import { AttachGate } from '../functions/shared/gates/gates';
+import { AttachGate, DetachGate, UserLookupGate } from '../functions/shared/gates/gates';
 import { TRUST_DEFAULTS } from '../functions/shared/trust/user-trust';
 import type { CallCounts } from './aws-calls';
 import { addCalls, METERED } from './call-counter';
@@ -71,7 +70,7 @@ const USER_UPDATE = ['AdminUpdateUserAttributes', 'AdminDeleteUser', 'AdminDisab
 /** The quotas the product spends per user; figures from functions/shared/aws/quotas.ts. */
 export const ACCOUNT_QUOTAS: readonly AccountQuota[] = [
   { name: 'IoT AttachPolicy', operations: ['iot:AttachPolicy'], perSecond: IotQuotas.attachPolicyTps, usable: { perSecond: AttachGate.ratePerSecond, why: 'attach gate' }, adjustable: true, page: QuotaPages.iotCore },
-  { name: 'IoT DetachPolicy', operations: ['iot:DetachPolicy'], perSecond: IotQuotas.detachPolicyTps, adjustable: true, page: QuotaPages.iotCore },
+  { name: 'IoT DetachPolicy', operations: ['iot:DetachPolicy'], perSecond: IotQuotas.detachPolicyTps, usable: { perSecond: DetachGate.ratePerSecond, why: 'detach gate' }, adjustable: true, page: QuotaPages.iotCore },
   { name: 'IoT ListThings', operations: ['iot:ListThings'], perSecond: IotQuotas.listThingsTps, adjustable: true, page: QuotaPages.iotCore },
   { name: 'IoT DescribeThing', operations: ['iot:DescribeThing'], perSecond: IotQuotas.describeThingTps, adjustable: true, page: QuotaPages.iotCore },
   { name: 'IoT connect requests', operations: [METERED.connect], perSecond: IotQuotas.connectsPerSecond, adjustable: true, page: QuotaPages.iotCore },
@@ -90,7 +89,7 @@ export const ACCOUNT_QUOTAS: readonly AccountQuota[] = [
     name: 'Cognito UserList',
     operations: ['cognito-idp:ListUsers', 'cognito-idp:ListUsersInGroup'],
     perSecond: CognitoQuotas.userListRps,
-    usable: { perSecond: ListUsersShares.offboarding, why: "offboarding's share" },
+    usable: { perSecond: UserLookupGate.ratePerSecond, why: 'user-lookup gate' },
     adjustable: false,
     page: QuotaPages.cognito,
   },

@@ -1,7 +1,7 @@
 import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { IoTClient, ListTargetsForPolicyCommand } from '@aws-sdk/client-iot';
 import type { Sandbox } from '../sandbox';
-import { BACKEND_SDK_CONFIG } from '../sandbox/app/deploy/workflows';
+import { BACKEND_SDK_CONFIG } from '../sandbox/app/deploy/names';
 
 /**
  * The usernames among `usernames` whose identity holds the sandbox's user policy afterwards, read
