@@ -23,6 +23,8 @@ const COLD_START_ENV: Record<string, string> = {
   APP_CLIENT_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-AbCdEf',
   AWS_ACCOUNT_ID: '123456789012',
   IOT_POLICY_NAME: 'bench-user-iot',
+  USER_LOOKUP_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-user-lookup',
+  GATE_NAME: 'attach',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 

@@ -7,6 +7,7 @@ import type { PeersFigures } from './peers';
 import type { SandboxStartupFigures } from './sandbox-startup';
 import type { Distribution } from './stats';
 import type { StormFigures } from './storm';
+import { offboardingStormRows } from './offboarding-storm';
 import type { TriggerFigures } from './trigger';
 
 export const PHASES = ['trigger', 'onboarding', 'storm', 'peers', 'commands', 'lifecycle', 'bundles', 'sandbox'] as const;
@@ -108,7 +109,7 @@ function onboardingRows(o: OnboardingFigures, add: RowSink): void {
     value: `sign-in ${ms(o.stepsMs.signIn.p50)}, workflow ${ms(o.stepsMs.workflow.p50)}, API + credentials ${ms(o.stepsMs.credentials.p50)}, MQTT ${ms(o.stepsMs.mqtt.p50)}`,
   });
   add({ section: s, metric: 'failed onboardings', value: `${o.failures} of ${o.users}${o.failureMessages.length ? `: ${o.failureMessages.join('; ')}` : ''}` });
-  add({ section: s, metric: 'state transitions per onboarding', value: num(o.transitionsPerOnboarding) });
+  add({ section: s, metric: 'state transitions per onboarding', value: num(o.transitionsPerOnboarding), target: '≤ 6', met: o.transitionsPerOnboarding <= 6 });
   add({
     section: s,
     metric: 'AWS calls per onboarding (workflow)',
@@ -148,7 +149,9 @@ function stormRows(st: StormFigures, add: RowSink): void {
   add({ section: s, metric: 'AttachPolicy calls per user', value: `${num(st.attachPolicy.callsPerUser)} (${st.attachPolicy.throttled} of ${st.attachPolicy.calls} throttled)` });
   add({ section: s, metric: 'sign-ins', value: `${st.firing}; all answered after ${ms(st.signInsMs)}` });
   add({ section: s, metric: 'sign-in latency (trigger included)', value: latency(st.signInLatencyMs) });
+  add({ section: s, metric: 'state transitions per onboarding', value: num(st.transitions / st.users, 1), target: '≤ 6', met: st.transitions / st.users <= 6 });
   add({ section: s, metric: 'resident memory after the storm', value: `${(st.rssBytes / 1024 / 1024).toFixed(0)} MiB (bench process, sandbox in-process)` });
+  if (st.offboarding) offboardingStormRows(st.offboarding, add, ms);
 }
 
 /**

@@ -20,6 +20,8 @@ const USAGE = `npm run bench [-- options]
   --users N      users in the sign-in storm (default 1000)
   --tps Q        AttachPolicy quota during the storm, calls/s (default 15, AWS's; the gate runs at 12/15 of it, and at most 12)
   --storm-concurrency N|all   sign-ins in flight at once during the storm (default 50)
+  --offboard-users N   then delete N of the storm's users at once, DetachPolicy and ListUsers at AWS's quotas (default 100, at most --users; 0: no offboarding storm)
+  --offboarding-quotas gated|all   all: ListThings and DeleteIdentities at their quotas too (default gated)
   --peers-users N             users in the peers' pattern phase (default: --users, at most 300: its sign-ins
                  wait out the SDK's real backoff, about 26 s for 1,000 users; 300 keep it near 10 s)
   --peers-on-error throw|swallow   the peer trigger on a failed AttachPolicy: throw fails the sign-in, as the
@@ -55,6 +57,8 @@ const { values } = parseArgs({
     users: { type: 'string' },
     tps: { type: 'string' },
     'storm-concurrency': { type: 'string' },
+    'offboard-users': { type: 'string' },
+    'offboarding-quotas': { type: 'string' },
     'peers-users': { type: 'string' },
     'peers-on-error': { type: 'string' },
     only: { type: 'string' },
@@ -69,6 +73,9 @@ if (values.help) {
 const users = positiveInteger('users', values.users, 1000);
 const tps = positiveInteger('tps', values.tps, 15);
 const stormConcurrency = values['storm-concurrency'] === 'all' ? users : positiveInteger('storm-concurrency', values['storm-concurrency'], 50);
+const offboardUsers = values['offboard-users'] === '0' ? 0 : positiveInteger('offboard-users', values['offboard-users'], Math.min(users, 100));
+const offboardingQuotas = values['offboarding-quotas'] ?? 'gated';
+if (offboardingQuotas !== 'gated' && offboardingQuotas !== 'all') usage(`--offboarding-quotas must be gated or all, got "${offboardingQuotas}"`);
 const peersUsers = positiveInteger('peers-users', values['peers-users'], Math.min(users, PEERS_DEFAULT_MAX_USERS));
 const peersOnError = values['peers-on-error'] ?? 'throw';
 if (peersOnError !== 'throw' && peersOnError !== 'swallow') usage(`--peers-on-error must be throw or swallow, got "${peersOnError}"`);
@@ -76,7 +83,7 @@ const only = values.only?.split(',').map((p) => p.trim()).filter(Boolean) ?? [..
 const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
 if (unknown.length > 0) usage(`unknown phase(s) in --only: ${unknown.join(', ')}`);
 const selected = new Set(only as Phase[]);
-const changed = ['users', 'tps', 'storm-concurrency', 'peers-users', 'peers-on-error'] as const;
+const changed = ['users', 'tps', 'storm-concurrency', 'offboard-users', 'offboarding-quotas', 'peers-users', 'peers-on-error'] as const;
 const defaults = selected.size === PHASES.length && changed.every((flag) => values[flag] === undefined);
 
 const startedAt = new Date();
@@ -90,24 +97,24 @@ const phases: Record<Phase, () => Promise<void>> = {
     results.trigger = await benchTrigger({ invocations: 1_000 });
   },
   onboarding: async () => {
-    results.onboarding = await benchOnboarding({ users: 200, concurrency: 10, costUsers: 50 });
+    results.onboarding = await benchOnboarding({ users: 100, concurrency: 2, costUsers: 50 });
   },
   storm: async () => {
-    results.storm = await benchStorm({ users, tps, concurrency: stormConcurrency });
+    results.storm = await benchStorm({ users, tps, concurrency: stormConcurrency, offboardUsers, offboardingQuotas });
   },
   peers: async () => {
     // The same quota and firing as the storm; its own sandbox and users.
     results.peers = await benchPeers({ users: peersUsers, tps, concurrency: values['storm-concurrency'] === 'all' ? peersUsers : stormConcurrency, onError: peersOnError });
   },
   commands: async () => {
-    results.commands = await benchCommands({ samples: 200, sustainMs: 10_000, callers: [1, 16], handlerCalls: 1_000 });
+    results.commands = await benchCommands({ samples: 200, sustainMs: 4_000, callers: [1, 16], handlerCalls: 1_000 });
   },
   lifecycle: async () => {
     results.lifecycle = await benchLifecycle({ requests: 100, deletions: 20, authorizerConnects: 5 });
   },
   bundles: async () => {
-    progress('bundles: building each function and timing 10 cold initialisations');
-    results.bundles = await measureBundles(10);
+    progress('bundles: building each function and timing 5 cold initialisations');
+    results.bundles = await measureBundles(5);
   },
   sandbox: async () => {
     results.sandbox = await benchSandboxStartup(3);

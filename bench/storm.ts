@@ -1,6 +1,7 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import type { AppClient } from '../sandbox/clients/app-client';
 import { AttachGate } from '../functions/shared/gates/gates';
+import { benchOffboardingStorm, type OffboardingQuotas, type OffboardingStormFigures } from './offboarding-storm';
 import { callsBetween, snapshotCalls, type CallCounts } from './aws-calls';
 import { failureSummary, mapLimit, rejected, within } from './concurrency';
 import { closeAppClient, progress, startBenchSandbox } from './fixture';
@@ -14,6 +15,9 @@ export interface StormOptions {
   readonly tps: number;
   /** Sign-ins in flight at once; `users` or more fires them all at once. */
   readonly concurrency: number;
+  /** Then delete this many of the onboarded users at once (the offboarding storm); 0: none. */
+  readonly offboardUsers?: number;
+  readonly offboardingQuotas?: OffboardingQuotas;
 }
 
 export interface StormFigures {
@@ -50,6 +54,8 @@ export interface StormFigures {
   readonly transitions: number;
   /** Resident set size of the bench process (which hosts the sandbox) right after the storm. */
   readonly rssBytes: number;
+  /** The same sandbox's users deleted at once afterwards, when asked for. */
+  readonly offboarding?: OffboardingStormFigures;
 }
 
 function named(name: string, message: string): Error {
@@ -127,6 +133,7 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
       calls,
       transitions: sandbox.services.sfn.stats.transitions - transitionsBefore,
       rssBytes,
+      ...(await offboardingStorm(sandbox, names, options)),
     };
   } finally {
     for (const client of clients) closeAppClient(client);
@@ -135,6 +142,13 @@ export async function benchStorm(options: StormOptions): Promise<StormFigures> {
 }
 
 type BenchFixture = Awaited<ReturnType<typeof startBenchSandbox>>;
+
+/** The offboarding storm on the storm's own users, once they are onboarded (when asked for). */
+async function offboardingStorm(sandbox: BenchFixture['sandbox'], names: readonly string[], options: StormOptions) {
+  const count = Math.min(options.offboardUsers ?? 0, names.length);
+  if (count === 0) return {};
+  return { offboarding: await benchOffboardingStorm(sandbox, { usernames: names.slice(0, count), quotas: options.offboardingQuotas ?? 'gated' }) };
+}
 
 /** Fires the sign-ins; each holds a concurrency slot, the executions they start are awaited outside it. */
 async function fireSignIns(fixture: BenchFixture, clients: readonly AppClient[], names: readonly string[], concurrency: number, remaining: () => number) {
