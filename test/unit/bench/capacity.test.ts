@@ -25,7 +25,7 @@ function measured(overrides: Partial<MeasuredCalls> = {}): MeasuredCalls {
     commandWarm: { 'iot:Publish': 1, [METERED.inboundPublish]: 4 },
     trustMiss: { 'cognito-idp:AdminGetUser': 1 },
     ownershipMiss: { 'iot:DescribeThing': 1 },
-    offboarding: { 'iot:DetachPolicy': 1, 'cognito-idp:ListUsers': 2, 'cognito-identity:LookupDeveloperIdentity': 1, 'cognito-identity:DeleteIdentities': 1, 'cognito-idp:AdminDeleteUser': 1 },
+    offboarding: { 'iot:DetachPolicy': 1, 'cognito-idp:ListUsers': 1, 'cognito-identity:LookupDeveloperIdentity': 1, 'cognito-identity:DeleteIdentities': 1, 'cognito-idp:AdminDeleteUser': 1 },
     ...overrides,
   };
 }
@@ -45,11 +45,12 @@ describe('capacity model', () => {
     expect(twice).toBe((once ?? 0) / 2);
   });
 
-  it('reads the calls per offboarding it is given, and bounds UserList at the share offboarding may spend', () => {
+  it("reads the calls per offboarding it is given, and bounds UserList at the user-lookup gate's rate", () => {
     const userList = row(capacityRows(measured()), 'Cognito UserList');
-
-    expect(userList.calls.offboarding).toBe(2);
-    expect(userList.bound.offboarding).toBe((25 * 3600) / 2);
+    expect(userList.calls.offboarding).toBe(1);
+    expect(userList.bound.offboarding).toBe(20 * 3600);
+    const twice = row(capacityRows(measured({ offboarding: { ...measured().offboarding, 'cognito-idp:ListUsers': 2 } })), 'Cognito UserList');
+    expect(twice.bound.offboarding).toBe((20 * 3600) / 2);
   });
 
   it('names the quota with the smallest bound as the one that binds first, in each scenario', () => {
