@@ -99,7 +99,8 @@ export async function benchOffboardingStorm(sandbox: Sandbox, options: Offboardi
       gateFloorMs,
       ...statuses,
       unfinished: users - statuses.succeeded - statuses.failed,
-      policiesLeft: [...holdersBefore].filter((target) => holdersAfter.has(target)).length,
+      // Every deleted user held the policy before; those the storm did not take it from still do.
+      policiesLeft: users - [...holdersBefore].filter((target) => !holdersAfter.has(target)).length,
       detachPolicy: figures('iot:DetachPolicy'),
       listUsers: figures('cognito-idp:ListUsers'),
       throttled: Object.fromEntries(Object.keys(quotas).map((op) => [op, figures(op).throttled])),

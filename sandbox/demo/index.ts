@@ -5,6 +5,7 @@ import { AppClient, nextMessage, subOf } from '../clients/app-client';
 import type { Sandbox } from '..';
 import { demoOwnership, demoRefusals, type DemoUser } from './devices';
 import type { Timeline } from './timeline';
+import { crowdLine, crowdSignsIn } from './crowd';
 
 const USERNAME = 'alice';
 const PASSWORD = 'Sandbox-Passw0rd!';
@@ -29,6 +30,7 @@ export async function runDemo(sb: Sandbox, t: Timeline): Promise<void> {
   const startsAfter = sb.faults.stats('states:StartExecution').calls;
   t.step(`14. Signed in again: ${startsAfter - startsBefore} StartExecution calls (already onboarded at version ${sb.outputs.OnboardingVersion})`);
   await connectThroughCustomAuthorizer(sb, access.identityId, t);
+  t.step(crowdLine(16, await crowdSignsIn(sb, app, { prefix: 'crowd', users: 24, password: PASSWORD })));
   await mqtt.endAsync();
   await bob.mqtt.endAsync();
   await device.close();

@@ -1,4 +1,4 @@
-import type { IoTClient } from '@aws-sdk/client-iot';
+import type { IotControlPlane } from '../../functions/shared/aws/iot-control-plane/api';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { failDeadLetters } from '../../functions/gates/dead-letters/core';
 import { policyBatch, type PolicyOperation } from '../../functions/gates/policy-worker/core';
@@ -126,7 +126,7 @@ export function serveGates(queue: MessageSource, route: (message: GateMessage) =
 
 export interface PolicyGateDoubleOptions {
   /** AttachPolicy's or DetachPolicy's client (mocked in these tests). */
-  readonly iot: Pick<IoTClient, 'send'>;
+  readonly iot: Pick<IotControlPlane, 'attachPolicy' | 'detachPolicy'>;
   /** Answers the waiting execution: an SFN client pointed at the service, or `answerTaskTokens`. */
   readonly sfn: Pick<SFNClient, 'send'>;
   /** The IoT policy the gate attaches or detaches (the worker's IOT_POLICY_NAME). */

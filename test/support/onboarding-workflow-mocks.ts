@@ -1,5 +1,5 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { IoTClient } from '@aws-sdk/client-iot';
+import { IoT, IoTClient } from '@aws-sdk/client-iot';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll } from 'vitest';
 
@@ -20,6 +20,6 @@ export function onboardingWorkflowMocks() {
     iotMock,
     cognitoMock,
     sdk: { cognitoidentityprovider: new CognitoIdentityProviderClient({ region: 'us-east-1', maxAttempts: 1 }) },
-    iot: new IoTClient({ region: 'us-east-1', maxAttempts: 1 }),
+    iot: new IoT({ region: 'us-east-1', maxAttempts: 1 }),
   };
 }

@@ -1,6 +1,6 @@
-import { AttachPolicyCommand, DetachPolicyCommand, type IoTClient } from '@aws-sdk/client-iot';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { classifyAwsError } from '../../shared/aws/classify';
+import type { IotControlPlane } from '../../shared/aws/iot-control-plane/api';
 import { errorName } from '../../shared/aws/error-name';
 import { answerTask, failedCall } from '../../shared/gates/answer';
 import { drainBatch, type BatchResponse, type GateBatchDeps, type GateOutcome, type SqsRecord } from '../../shared/gates/batch';
@@ -12,7 +12,8 @@ export type PolicyOperation = 'attach' | 'detach';
 
 export interface PolicyWorkerDeps extends GateBatchDeps {
   readonly operation: PolicyOperation;
-  readonly iot: Pick<IoTClient, 'send'>;
+  /** An SDK `IoT` client or the Lambda's lean one (iot-control-plane). */
+  readonly iot: Pick<IotControlPlane, 'attachPolicy' | 'detachPolicy'>;
   readonly sfn: Pick<SFNClient, 'send'>;
   readonly policyName: string;
   /** Counts GateThrottled: throttling that still reaches the gate (another caller spends the quota). */
@@ -36,7 +37,7 @@ async function callAndAnswer(message: PolicyMessage, done: Set<string>, deps: Po
   if (!done.has(message.taskToken)) {
     try {
       const input = { policyName: deps.policyName, target: message.identityId };
-      await deps.iot.send(deps.operation === 'attach' ? new AttachPolicyCommand(input) : new DetachPolicyCommand(input));
+      await (deps.operation === 'attach' ? deps.iot.attachPolicy(input) : deps.iot.detachPolicy(input));
       done.add(message.taskToken);
     } catch (error) {
       // AttachPolicy's LimitExceededException (410) is a quota such as 10 policies per target, not

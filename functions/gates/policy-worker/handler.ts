@@ -1,7 +1,7 @@
-import { IoTClient } from '@aws-sdk/client-iot';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { clientConfig } from '../../shared/aws/clients';
+import { createIotControlPlane } from '../../shared/aws/iot-control-plane/client';
 import { loadConfig } from '../../shared/aws/config';
 import { FunctionBudgets } from '../../shared/aws/time-budgets';
 import { gateConsumer } from '../../shared/gates/consumer';
@@ -14,7 +14,7 @@ const config = loadConfig({
   GATE_RATE: z.optional(z.string()),
 });
 const tuning = FunctionBudgets.gateWorker.sdk;
-const iot = new IoTClient(clientConfig(tuning));
+const iot = createIotControlPlane(clientConfig(tuning));
 const sfn = new SFNClient(clientConfig(tuning));
 
 /** SQS event source (ReportBatchItemFailures) of the attach or the detach gate's queue. */

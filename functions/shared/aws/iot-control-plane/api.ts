@@ -1,4 +1,6 @@
 import type {
+  AttachPolicyCommandInput,
+  DetachPolicyCommandInput,
   DescribeThingCommandInput,
   DescribeThingCommandOutput,
   ListTargetsForPolicyCommandInput,
@@ -19,4 +21,6 @@ export interface IotControlPlane {
   updateThing(input: UpdateThingCommandInput): Promise<unknown>;
   listThings(input: ListThingsCommandInput): Promise<Pick<ListThingsCommandOutput, 'things' | 'nextToken'>>;
   listTargetsForPolicy(input: ListTargetsForPolicyCommandInput): Promise<Pick<ListTargetsForPolicyCommandOutput, 'targets' | 'nextMarker'>>;
+  attachPolicy(input: AttachPolicyCommandInput): Promise<unknown>;
+  detachPolicy(input: DetachPolicyCommandInput): Promise<unknown>;
 }

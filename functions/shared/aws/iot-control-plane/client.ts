@@ -11,10 +11,13 @@ function query(values: Record<string, string | number | boolean | undefined>): R
 }
 
 /**
- * The IoT control-plane client the Lambdas bundle: the four REST-JSON operations they call, with
+ * The IoT control-plane client the Lambdas bundle: the six REST-JSON operations they call, with
  * the request bindings of the AWS IoT API Reference (DescribeThing `GET /things/{thingName}`,
  * UpdateThing `PATCH /things/{thingName}`, ListThings `GET /things`, ListTargetsForPolicy
- * `POST /policy-targets/{policyName}`), on the SDK's own transport (./transport.ts). It keeps
+ * `POST /policy-targets/{policyName}`, AttachPolicy `PUT /target-policies/{policyName}` and
+ * DetachPolicy `POST /target-policies/{policyName}`, both with `{"target"}`:
+ * https://docs.aws.amazon.com/iot/latest/apireference/API_DetachPolicy.html), on the SDK's own
+ * transport (./transport.ts). It keeps
  * @aws-sdk/client-iot's whole service model (about 110 kB) out of their bundles.
  * `destroy()` closes its sockets, as an SDK client's does.
  */
@@ -39,5 +42,7 @@ export function createIotControlPlane(config: IotControlPlaneConfig): IotControl
       }),
     listTargetsForPolicy: (input) =>
       transport.call({ method: 'POST', path: `/policy-targets/${label(input.policyName)}`, query: query({ marker: input.marker, pageSize: input.pageSize }) }),
+    attachPolicy: ({ policyName, target }) => transport.call({ method: 'PUT', path: `/target-policies/${label(policyName)}`, body: { target } }),
+    detachPolicy: ({ policyName, target }) => transport.call({ method: 'POST', path: `/target-policies/${label(policyName)}`, body: { target } }),
   };
 }

@@ -22,7 +22,7 @@ export interface IotControlPlaneConfig {
 
 /** One REST-JSON operation call: method, path (labels already encoded), query and JSON body. */
 export interface OperationRequest {
-  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   readonly path: string;
   readonly query?: Record<string, string>;
   readonly body?: Record<string, unknown>;

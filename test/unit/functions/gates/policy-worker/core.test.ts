@@ -1,4 +1,4 @@
-import { AttachPolicyCommand, DetachPolicyCommand, IoTClient } from '@aws-sdk/client-iot';
+import { AttachPolicyCommand, DetachPolicyCommand, IoT, IoTClient } from '@aws-sdk/client-iot';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ function deps(overrides: { remainingMs?: () => number; ceiling?: number } = {}) 
   });
   const d: PolicyWorkerDeps = {
     operation: 'attach',
-    iot: new IoTClient({ region: 'us-east-1' }),
+    iot: new IoT({ region: 'us-east-1' }),
     sfn: new SFNClient({ region: 'us-east-1' }),
     policyName: 'IotOnboarding-user-iot',
     pacer,

@@ -106,4 +106,22 @@ describe('IoT control-plane client against the sandbox, next to the SDK', () => 
     expect((lean as { value: string[][] }).value.flat()).toHaveLength(3);
     expect(lean).toEqual(sdk);
   });
+
+  it('attaches and detaches a policy alike (both idempotent), and refuses a missing policy alike', async () => {
+    const policyName = `parity-${randomUUID().slice(0, 8)}`;
+    await sandbox.iot.send(new CreatePolicyCommand({ policyName, policyDocument: JSON.stringify(template) }));
+    const target = `${REGION}:${randomUUID()}`;
+    const attached = async (iot: IotControlPlane) => (await iot.listTargetsForPolicy({ policyName })).targets ?? [];
+    for (const [, iot] of clients) {
+      await iot.attachPolicy({ policyName, target });
+      await iot.attachPolicy({ policyName, target });
+      expect(await attached(iot)).toEqual([target]);
+      await iot.detachPolicy({ policyName, target });
+      await iot.detachPolicy({ policyName, target });
+      expect(await attached(iot)).toEqual([]);
+    }
+    const { lean, sdk } = await both((iot) => iot.attachPolicy({ policyName: `missing-${randomUUID().slice(0, 8)}`, target }));
+    expect(lean).toMatchObject({ error: { name: 'ResourceNotFoundException', status: 404 } });
+    expect({ ...lean, error: { ...(lean as { error: object }).error, message: '' } }).toEqual({ ...sdk, error: { ...(sdk as { error: object }).error, message: '' } });
+  });
 });

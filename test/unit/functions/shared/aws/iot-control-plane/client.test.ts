@@ -83,6 +83,15 @@ describe('IoT control-plane client: requests as the SDK sends them', () => {
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/policy-targets/Stack-user-iot?marker=m1&pageSize=250' });
   });
 
+  it('attaches a policy with PUT and detaches it with POST /target-policies/{policyName}, the target in the JSON body', async () => {
+    await client().attachPolicy({ policyName: 'Stack-user-iot', target: 'us-east-1:abc' });
+    await client().detachPolicy({ policyName: 'Stack-user-iot', target: 'us-east-1:abc' });
+    expect(seen.map(({ method, url, body }) => ({ method, url, body: JSON.parse(body) as unknown }))).toEqual([
+      { method: 'PUT', url: '/target-policies/Stack-user-iot', body: { target: 'us-east-1:abc' } },
+      { method: 'POST', url: '/target-policies/Stack-user-iot', body: { target: 'us-east-1:abc' } },
+    ]);
+  });
+
   it('keeps the path of an endpoint URL that has one in front of the operation\'s path', async () => {
     const prefixed = createIotControlPlane({ region: 'eu-west-1', maxAttempts: 1, requestHandler: { connectionTimeout: 500, requestTimeout: 2_000 }, endpoint: `${endpoint}/iot/`, credentials });
     clients.push(prefixed);
