@@ -2,7 +2,7 @@ import { AdminDeleteUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/
 import { IoTClient, ListTargetsForPolicyCommand } from '@aws-sdk/client-iot';
 import { CognitoQuotas, CognitoIdentityQuotas, IotQuotas } from '../functions/shared/aws/quotas';
 import { createPacer } from '../functions/shared/aws/pacing';
-import { DetachGate, UserLookupGate } from '../functions/shared/gates/gates';
+import { DetachGate, DeviceReleaseGate, UserLookupGate } from '../functions/shared/gates/gates';
 import type { Sandbox } from '../sandbox';
 import { mapLimit, rejected } from './concurrency';
 import { progress } from './fixture';
@@ -14,9 +14,9 @@ export interface OffboardingStormOptions {
   /** The onboarded users to delete. */
   readonly usernames: readonly string[];
   /**
-   * `gated`: DetachPolicy (15 TPS) and ListUsers (30 RPS), the quotas the gates spend, at AWS's
-   * figures. `all`: also ListThings (10 TPS) and DeleteIdentities (10 RPS), which the
-   * offboarding's Lambda tasks call outside any gate (docs/capacity.md).
+   * `gated`: DetachPolicy (15 TPS), ListUsers (30 RPS) and ListThings (10 TPS), the quotas the
+   * offboarding's gates spend, at AWS's figures. `all`: also DeleteIdentities (10 RPS), which
+   * RemoveIdentity calls outside any gate (docs/capacity.md).
    */
   readonly quotas: OffboardingQuotas;
 }
@@ -34,7 +34,7 @@ export interface OffboardingStormFigures {
   readonly deletesPerSecond: number;
   /** First AdminDeleteUser to the last offboarding execution closed. */
   readonly durationMs: number;
-  /** N / the slowest gate's rate (the detach gate's 12/s): the fastest the gates drain it. */
+  /** N / the slowest gate's rate (the device-release gate's 4/s): the fastest the gates drain it. */
   readonly gateFloorMs: number;
   readonly succeeded: number;
   readonly failed: number;
@@ -43,6 +43,8 @@ export interface OffboardingStormFigures {
   readonly policiesLeft: number;
   readonly detachPolicy: CallFigures;
   readonly listUsers: CallFigures;
+  /** Two per offboarding by design (the devices owned, the releases left half done): the target is per list. */
+  readonly listThings: CallFigures;
   /** Throttled calls of every enforced quota (0: the product never asked for more than the quota). */
   readonly throttled: Readonly<Record<string, number>>;
   readonly transitionsPerOffboarding: number;
@@ -52,9 +54,9 @@ const TERMINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTim
 
 /** The quota of each enforced operation (functions/shared/aws/quotas.ts). */
 function enforcedQuotas(quotas: OffboardingQuotas): Record<string, number> {
-  const gated = { 'iot:DetachPolicy': IotQuotas.detachPolicyTps, 'cognito-idp:ListUsers': CognitoQuotas.userListRps };
+  const gated = { 'iot:DetachPolicy': IotQuotas.detachPolicyTps, 'cognito-idp:ListUsers': CognitoQuotas.userListRps, 'iot:ListThings': IotQuotas.listThingsTps };
   if (quotas === 'gated') return gated;
-  return { ...gated, 'iot:ListThings': IotQuotas.listThingsTps, 'cognito-identity:DeleteIdentities': CognitoIdentityQuotas.deleteIdentitiesRps };
+  return { ...gated, 'cognito-identity:DeleteIdentities': CognitoIdentityQuotas.deleteIdentitiesRps };
 }
 
 /**
@@ -70,7 +72,7 @@ export async function benchOffboardingStorm(sandbox: Sandbox, options: Offboardi
   const backend = { region: sandbox.region, credentials: { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY } };
   const idp = new CognitoIdentityProviderClient({ ...backend, endpoint: sandbox.endpoints.cognitoIdp });
   const iot = new IoTClient({ ...backend, endpoint: sandbox.endpoints.iotControlPlane });
-  const gateFloorMs = (users / Math.min(DetachGate.ratePerSecond, UserLookupGate.ratePerSecond)) * 1000;
+  const gateFloorMs = (users / Math.min(DetachGate.ratePerSecond, UserLookupGate.ratePerSecond, DeviceReleaseGate.ratePerSecond)) * 1000;
   try {
     const holdersBefore = await policyTargets(iot, sandbox.policyName);
     for (const [operation, tps] of Object.entries(quotas)) sandbox.faults.set(operation, { throttleTps: tps });
@@ -103,6 +105,7 @@ export async function benchOffboardingStorm(sandbox: Sandbox, options: Offboardi
       policiesLeft: users - [...holdersBefore].filter((target) => !holdersAfter.has(target)).length,
       detachPolicy: figures('iot:DetachPolicy'),
       listUsers: figures('cognito-idp:ListUsers'),
+      listThings: figures('iot:ListThings'),
       throttled: Object.fromEntries(Object.keys(quotas).map((op) => [op, figures(op).throttled])),
       transitionsPerOffboarding: (sandbox.services.sfn.stats.transitions - transitionsBefore) / users,
     };
@@ -193,11 +196,13 @@ interface ReportRow {
 export function offboardingStormRows(o: OffboardingStormFigures, add: (row: ReportRow) => void, ms: (v: number) => string): void {
   const section = `Offboarding storm (${o.users} users deleted at ${o.deletesPerSecond}/s, ${Object.entries(o.quotas).map(([op, q]) => `${op.split(':')[1]} at ${q}/s`).join(', ')})`;
   const done = o.succeeded === o.users;
-  add({ section, metric: 'first AdminDeleteUser to all offboardings closed', value: `${ms(o.durationMs)} (gates' floor ${ms(o.gateFloorMs)}: the detach gate's 12/s)` });
+  add({ section, metric: 'first AdminDeleteUser to all offboardings closed', value: `${ms(o.durationMs)} (gates' floor ${ms(o.gateFloorMs)}: the device-release gate's ${DeviceReleaseGate.ratePerSecond}/s)` });
   add({ section, metric: 'users offboarded', value: `${o.succeeded} of ${o.users} (${o.failed} failed, ${o.unfinished} unfinished)`, target: 'all', met: done });
   add({ section, metric: 'deleted users whose identity still holds the policy', value: String(o.policiesLeft), target: '0', met: o.policiesLeft === 0 });
-  for (const [label, figures] of [['DetachPolicy', o.detachPolicy], ['ListUsers', o.listUsers]] as const) {
-    add({ section, metric: `${label} calls per user`, value: `${figures.callsPerUser.toFixed(2)} (${figures.throttled} of ${figures.calls} throttled)`, target: '≤ 1.2', met: figures.callsPerUser <= 1.2 });
+  // Calls per user against what one offboarding needs: 1 of each, 2 ListThings (two lists), × 1.2.
+  for (const [label, figures, needed] of [['DetachPolicy', o.detachPolicy, 1], ['ListUsers', o.listUsers, 1], ['ListThings', o.listThings, 2]] as const) {
+    const bound = 1.2 * needed;
+    add({ section, metric: `${label} calls per user`, value: `${figures.callsPerUser.toFixed(2)} (${figures.throttled} of ${figures.calls} throttled)`, target: `≤ ${bound.toFixed(1)}`, met: figures.callsPerUser <= bound });
   }
   const throttled = Object.values(o.throttled).reduce((a, b) => a + b, 0);
   add({

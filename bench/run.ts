@@ -20,8 +20,8 @@ const USAGE = `npm run bench [-- options]
   --users N      users in the sign-in storm (default 1000)
   --tps Q        AttachPolicy quota during the storm, calls/s (default 15, AWS's; the gate runs at 12/15 of it, and at most 12)
   --storm-concurrency N|all   sign-ins in flight at once during the storm (default 50)
-  --offboard-users N   then delete N of the storm's users at once, DetachPolicy and ListUsers at AWS's quotas (default 100, at most --users; 0: no offboarding storm)
-  --offboarding-quotas gated|all   all: ListThings and DeleteIdentities at their quotas too (default gated)
+  --offboard-users N   then delete N of the storm's users at once, DetachPolicy, ListUsers and ListThings at AWS's quotas (default 40, at most --users; 0: no offboarding storm)
+  --offboarding-quotas gated|all   all: DeleteIdentities at its quota too (default gated)
   --peers-users N             users in the peers' pattern phase (default: --users, at most 300: its sign-ins
                  wait out the SDK's real backoff, about 26 s for 1,000 users; 300 keep it near 10 s)
   --peers-on-error throw|swallow   the peer trigger on a failed AttachPolicy: throw fails the sign-in, as the
@@ -73,7 +73,7 @@ if (values.help) {
 const users = positiveInteger('users', values.users, 1000);
 const tps = positiveInteger('tps', values.tps, 15);
 const stormConcurrency = values['storm-concurrency'] === 'all' ? users : positiveInteger('storm-concurrency', values['storm-concurrency'], 50);
-const offboardUsers = values['offboard-users'] === '0' ? 0 : positiveInteger('offboard-users', values['offboard-users'], Math.min(users, 100));
+const offboardUsers = values['offboard-users'] === '0' ? 0 : positiveInteger('offboard-users', values['offboard-users'], Math.min(users, 40));
 const offboardingQuotas = values['offboarding-quotas'] ?? 'gated';
 if (offboardingQuotas !== 'gated' && offboardingQuotas !== 'all') usage(`--offboarding-quotas must be gated or all, got "${offboardingQuotas}"`);
 const peersUsers = positiveInteger('peers-users', values['peers-users'], Math.min(users, PEERS_DEFAULT_MAX_USERS));

@@ -9,7 +9,6 @@ export const LAMBDA_HANDLERS = {
   'publish-welcome': 'onboarding/publish-welcome',
   'publish-command': 'api/publish-command',
   'iot-authorizer': 'authorizer/iot-authorizer',
-  'offboard-release-devices': 'offboarding/release-devices',
   'offboard-delete-shadows': 'offboarding/delete-shadows',
   'offboard-remove-identity': 'offboarding/remove-identity',
   'offboard-record': 'offboarding/record',
@@ -18,6 +17,7 @@ export const LAMBDA_HANDLERS = {
   'policy-cleanup': 'stack/policy-cleanup',
   'policy-gate-worker': 'gates/policy-worker',
   'user-lookup-gate-worker': 'gates/user-lookup-worker',
+  'device-release-gate-worker': 'gates/device-release-worker',
   'gate-dead-letters': 'gates/dead-letters',
 } as const;
 

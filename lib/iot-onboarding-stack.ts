@@ -97,7 +97,7 @@ export class IotOnboardingStack extends Stack {
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
     this.gateAlarms = new GateAlarms(this, 'GateAlarms', {
-      gates: [this.onboarding.attachGate, this.offboarding.detachGate, this.offboarding.userLookupGate],
+      gates: [this.onboarding.attachGate, this.offboarding.detachGate, this.offboarding.userLookupGate, this.offboarding.deviceReleaseGate],
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
     this.offboardingAlarms = new OffboardingAlarms(this, 'OffboardingAlarms', {
@@ -115,7 +115,7 @@ export class IotOnboardingStack extends Stack {
     this.customAuthorizer.addOutputs();
     new CfnOutput(this, 'QuotaGates', {
       key: StackOutputs.QuotaGates,
-      value: quotaGatesOutput(this, [this.onboarding.attachGate, this.offboarding.detachGate, this.offboarding.userLookupGate]),
+      value: quotaGatesOutput(this, [this.onboarding.attachGate, this.offboarding.detachGate, this.offboarding.userLookupGate, this.offboarding.deviceReleaseGate]),
     });
     // The host alone (`https://<host>` → <host>), what MQTT clients connect to.
     new CfnOutput(this, 'IotDataEndpointHost', { key: StackOutputs.IotDataEndpoint, value: Fn.select(2, Fn.split('/', iotDataEndpoint)) });

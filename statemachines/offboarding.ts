@@ -8,7 +8,8 @@ export interface OffboardingSubstitutions {
   /** The user-lookup gate's queue (ResolveIdentity), and the detach gate's (DetachPolicy): functions/shared/gates/gates.ts. */
   readonly UserLookupQueueUrl: string;
   readonly DetachQueueUrl: string;
-  readonly ReleaseDevicesFunctionArn: string;
+  /** The device-release gate's queue (ReleaseDevices). */
+  readonly DeviceReleaseQueueUrl: string;
   readonly DeleteShadowsFunctionArn: string;
   readonly RemoveIdentityFunctionArn: string;
   readonly RecordResultFunctionArn: string;

@@ -11,7 +11,7 @@ import { userLifecycleCdkEventPattern } from '../../functions/shared/identity/li
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { renderOffboardingDefinition } from '../../statemachines/offboarding';
 import { acknowledge, grantWildcard, nagAccount, nagRegion } from '../nag';
-import { DetachGate, UserLookupGate } from '../../functions/shared/gates/gates';
+import { DetachGate, DeviceReleaseGate, UserLookupGate } from '../../functions/shared/gates/gates';
 import { ProductFunction } from './function';
 import { QuotaGateQueue } from './quota-gate';
 import type { IotAccess } from './iot-access';
@@ -31,6 +31,8 @@ export interface OffboardingWorkflowProps {
    * lookups together). Default 20, below the 30 RPS quota that is not adjustable.
    */
   readonly userLookupRate?: number;
+  /** Identities per second the device-release gate serves (two ListThings each). Default 4, 8 of the 10 TPS quota. */
+  readonly deviceReleaseRate?: number;
   /** Execution log retention. Default one month. */
   readonly logRetention?: RetentionDays;
 }
@@ -48,8 +50,8 @@ export class OffboardingWorkflow extends Construct {
   /** The queues and paced consumers that DetachPolicy and every ListUsers go through. */
   readonly detachGate: QuotaGateQueue;
   readonly userLookupGate: QuotaGateQueue;
+  readonly deviceReleaseGate: QuotaGateQueue;
   readonly tasks: {
-    readonly releaseDevices: ProductFunction;
     readonly deleteShadows: ProductFunction;
     readonly removeIdentity: ProductFunction;
     readonly record: ProductFunction;
@@ -64,7 +66,7 @@ export class OffboardingWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: OffboardingWorkflowProps) {
     super(scope, id);
     this.tasks = this.createTasks(props);
-    ({ detachGate: this.detachGate, userLookupGate: this.userLookupGate } = this.createGates(props));
+    ({ detachGate: this.detachGate, userLookupGate: this.userLookupGate, deviceReleaseGate: this.deviceReleaseGate } = this.createGates(props));
     const stateMachineName = `${Stack.of(this).stackName}-offboarding`;
     ({ stateMachine: this.stateMachine, executionLogs: this.executionLogs } = this.createStateMachine(props, stateMachineName));
     ({
@@ -76,7 +78,7 @@ export class OffboardingWorkflow extends Construct {
     ({ policyCleanup: this.policyCleanup, policyCleanupResource: this.policyCleanupResource } = this.createPolicyCleanup(props));
   }
 
-  /** The Standard state machine from the ASL, allowed to invoke its four tasks and hand messages to its two gates. */
+  /** The Standard state machine from the ASL, allowed to invoke its three tasks and hand messages to its three gates. */
   private createStateMachine(props: OffboardingWorkflowProps, stateMachineName: string) {
     const executionLogs = new LogGroup(this, 'ExecutionLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
     const stateMachine = new StateMachine(this, 'StateMachine', {
@@ -86,7 +88,7 @@ export class OffboardingWorkflow extends Construct {
         renderOffboardingDefinition({
           UserLookupQueueUrl: this.userLookupGate.queue.queueUrl,
           DetachQueueUrl: this.detachGate.queue.queueUrl,
-          ReleaseDevicesFunctionArn: this.tasks.releaseDevices.functionArn,
+          DeviceReleaseQueueUrl: this.deviceReleaseGate.queue.queueUrl,
           DeleteShadowsFunctionArn: this.tasks.deleteShadows.functionArn,
           RemoveIdentityFunctionArn: this.tasks.removeIdentity.functionArn,
           RecordResultFunctionArn: this.tasks.record.functionArn,
@@ -100,6 +102,7 @@ export class OffboardingWorkflow extends Construct {
     );
     this.detachGate.grantHandOff(stateMachine);
     this.userLookupGate.grantHandOff(stateMachine);
+    this.deviceReleaseGate.grantHandOff(stateMachine);
     acknowledge(stateMachine.role, 'IAM5[Resource::*]', 'The X-Ray and log-delivery actions aws-cdk-lib grants for tracing and logging have no IAM resource type.');
     return { stateMachine, executionLogs };
   }
@@ -242,17 +245,20 @@ export class OffboardingWorkflow extends Construct {
     });
     userLookupGate.worker.addToRolePolicy(new PolicyStatement({ actions: ['cognito-identity:LookupDeveloperIdentity'], resources: [props.access.identityPoolArn] }));
     userLookupGate.worker.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:ListUsers'], resources: [props.userPool.userPoolArn] }));
-    return { detachGate, userLookupGate };
+    const deviceReleaseGate = new QuotaGateQueue(this, 'DeviceReleaseGate', {
+      gate: DeviceReleaseGate,
+      ...(props.deviceReleaseRate !== undefined ? { ratePerSecond: props.deviceReleaseRate } : {}),
+      worker: {
+        source: 'device-release-gate-worker',
+        description: "Device-release gate: offboarding's ReleaseDevices (ListThings, then each device released) at the gate's pace.",
+        environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
+      },
+    });
+    props.access.grantDeviceOwnership(deviceReleaseGate.worker);
+    return { detachGate, userLookupGate, deviceReleaseGate };
   }
 
   private createTasks(props: OffboardingWorkflowProps) {
-    const releaseDevices = new ProductFunction(this, 'ReleaseDevices', {
-      source: 'offboard-release-devices',
-      timeout: Duration.seconds(FunctionBudgets.offboardReleaseDevices.timeoutSeconds),
-      description: 'Offboarding task: releases every device the leaving user owns (owner cleared, twin deleted, device told).',
-      environment: { IOT_DATA_ENDPOINT: props.iotDataEndpoint },
-    });
-    props.access.grantDeviceOwnership(releaseDevices);
 
     const deleteShadows = userShadowTask(this, 'DeleteShadows', props, ['iot:ListNamedShadowsForThing', 'iot:DeleteThingShadow'], {
       source: 'offboard-delete-shadows',
@@ -286,7 +292,7 @@ export class OffboardingWorkflow extends Construct {
         resources: [props.userPool.userPoolArn],
       }),
     );
-    return { releaseDevices, deleteShadows, removeIdentity, record };
+    return { deleteShadows, removeIdentity, record };
   }
 
   addOutputs(): void {

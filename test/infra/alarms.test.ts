@@ -62,6 +62,7 @@ describe('operational alarms', () => {
     ['attach', 'OnboardingAttachGateQueue'],
     ['detach', 'OffboardingDetachGateQueue'],
     ['user-lookup', 'OffboardingUserLookupGateQueue'],
+    ['device-release', 'OffboardingDeviceReleaseGateQueue'],
   ])("alarms on the %s gate: sustained throttling counted by its worker, and its oldest message older than 15 minutes", (gate, queue) => {
     const throttled = alarms().find((a) => a.Properties?.MetricName === 'GateThrottled' && JSON.stringify(a.Properties?.Dimensions).includes(`"${gate}-gate"`));
     expect(throttled?.Properties).toMatchObject({ Namespace: 'IotOnboarding', Dimensions: [{ Name: 'service', Value: `${gate}-gate` }], Statistic: 'Sum', Threshold: 100 });
@@ -80,7 +81,7 @@ describe('operational alarms', () => {
     const stack = new IotOnboardingStack(app, 'WithTopic', { alarmTopic: topic, iotDataEndpoint: 'https://x-ats.iot.us-east-1.amazonaws.com' });
     const withTopic = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
     const topicAlarms = Object.values(withTopic).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(topicAlarms).toHaveLength(10); // 2 onboarding, 2 offboarding, 2 for each of the 3 gates
+    expect(topicAlarms).toHaveLength(12); // 2 onboarding, 2 offboarding, 2 for each of the 4 gates
     for (const alarm of topicAlarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(alarm.Properties.OKActions).toHaveLength(1);

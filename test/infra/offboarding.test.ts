@@ -32,41 +32,31 @@ describe('offboarding state machine', () => {
     });
   });
 
-  it('has a fully substituted definition naming its four task functions and the two gates it waits for', () => {
+  it('has a fully substituted definition naming its three task functions and the three gates it waits for', () => {
     const compact = joined(offboardingStateMachine()?.Properties?.DefinitionString).replace(/\s+/g, '');
     expect(compact).not.toContain('${');
-    for (const fragment of ['OffboardingReleaseDevices', 'OffboardingDeleteShadows', 'OffboardingRemoveIdentity', 'OffboardingRecordResult']) {
+    for (const fragment of ['OffboardingDeleteShadows', 'OffboardingRemoveIdentity', 'OffboardingRecordResult']) {
       expect(compact).toContain(`"FunctionName":"<{"Fn::GetAtt":["${ref('AWS::Lambda::Function', fragment)}","Arn"]}>"`);
     }
-    for (const fragment of ['OffboardingUserLookupGateQueue', 'OffboardingDetachGateQueue']) {
+    for (const fragment of ['OffboardingUserLookupGateQueue', 'OffboardingDetachGateQueue', 'OffboardingDeviceReleaseGateQueue']) {
       expect(compact).toContain(`"QueueUrl":"<{"Ref":"${ref('AWS::SQS::Queue', fragment)}"}>"`);
     }
     expect(compact).not.toContain('aws-sdk:iot:detachPolicy');
   });
 
-  it('lets the state machine invoke its four tasks and send to its two gates, nothing more (no IoT or Cognito call of its own)', () => {
+  it('lets the state machine invoke its three tasks and send to its three gates, nothing more (no IoT or Cognito call of its own)', () => {
     const roleId = (offboardingStateMachine()?.Properties?.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     expect([...new Set(actionsOfRole(s.resources, roleId).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:')))]).toEqual(['lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     const invoked = resourcesOf(roleId, 'lambda:InvokeFunction');
-    expect(invoked).toHaveLength(4);
+    expect(invoked).toHaveLength(3);
     expect(invoked.join()).not.toContain(':*');
     expect(resourcesOf(roleId, 'sqs:SendMessage').sort()).toEqual(
-      [ref('AWS::SQS::Queue', 'OffboardingDetachGateQueue'), ref('AWS::SQS::Queue', 'OffboardingUserLookupGateQueue')].map((id) => `<${JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })}>`).sort(),
+      [ref('AWS::SQS::Queue', 'OffboardingDetachGateQueue'), ref('AWS::SQS::Queue', 'OffboardingUserLookupGateQueue'), ref('AWS::SQS::Queue', 'OffboardingDeviceReleaseGateQueue')].map((id) => `<${JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })}>`).sort(),
     );
   });
 });
 
 describe('offboarding tasks', () => {
-  it('lets ReleaseDevices read and conditionally update things, delete twins and notify devices, nothing more', () => {
-    const roleId = roleOfFunction('OffboardingReleaseDevices');
-    expect(actionsOfRole(s.resources, roleId)).toEqual(
-      [...LOGS, 'iot:DeleteThingShadow', 'iot:DescribeThing', 'iot:ListThings', 'iot:UpdateThing', 'iot:UpdateThingShadow', ...X_RAY].sort(),
-    );
-    expect(s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', 'OffboardingReleaseDevices')]?.Properties?.Timeout).toBe(
-      FunctionBudgets.offboardReleaseDevices.timeoutSeconds,
-    );
-  });
-
   it('lets DeleteShadows only list and delete shadows of identity-named things', () => {
     const roleId = roleOfFunction('OffboardingDeleteShadows');
     expect(actionsOfRole(s.resources, roleId)).toEqual([...LOGS, 'iot:DeleteThingShadow', 'iot:ListNamedShadowsForThing', ...X_RAY].sort());

@@ -28,7 +28,7 @@ describe('stack outputs contract', () => {
     );
     deployed[StackOutputs.StateMachineArn] = 'arn:aws:states:eu-west-1:123456789012:stateMachine:onboarding';
     const gate = (name: string, ratePerSecond: number) => ({ queueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`, deadLetterQueueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}-dlq`, ratePerSecond });
-    deployed[StackOutputs.QuotaGates] = JSON.stringify({ attach: gate('attach', 12), detach: gate('detach', 12), 'user-lookup': gate('user-lookup', 20) });
+    deployed[StackOutputs.QuotaGates] = JSON.stringify({ attach: gate('attach', 12), detach: gate('detach', 12), 'user-lookup': gate('user-lookup', 20), 'device-release': gate('device-release', 4) });
     const file = join(mkdtempSync(join(tmpdir(), 'outputs-')), 'outputs.json');
     writeFileSync(file, JSON.stringify({ IotOnboarding: deployed }));
 

@@ -18,6 +18,7 @@ const GATES = [
   ['attach', 'OnboardingAttachGate'],
   ['detach', 'OffboardingDetachGate'],
   ['user-lookup', 'OffboardingUserLookupGate'],
+  ['device-release', 'OffboardingDeviceReleaseGate'],
 ] as const;
 
 describe.each(GATES)('the %s gate', (name, id) => {
@@ -78,6 +79,13 @@ describe('what each gate consumer may call', () => {
     );
     const start = statementsOfRole(s.resources, role).find((st) => st.Action === 'states:StartExecution');
     expect(joined(start?.Resource)).toContain(ref('AWS::StepFunctions::StateMachine', 'OffboardingStateMachine'));
+  });
+
+  it("lets the device-release worker read and conditionally update things, delete twins and notify devices, answer task tokens and read its queue, nothing more", () => {
+    const role = roleOfFunctionIn(s.resources, 'OffboardingDeviceReleaseGateWorker');
+    expect(actionsOfRole(s.resources, role)).toEqual(
+      [...LOGS, 'iot:DeleteThingShadow', 'iot:DescribeThing', 'iot:ListThings', 'iot:UpdateThing', 'iot:UpdateThingShadow', ...SQS_CONSUMER, ...ANSWER, ...X_RAY].sort(),
+    );
   });
 
   it('is deleted before the policy cleanup runs (the attach worker), with the state machine that feeds it', () => {

@@ -10,11 +10,11 @@ import { DetachPolicyCommand, ListThingsCommand, ThrottlingException } from '@aw
 import { DeleteThingShadowCommand, ListNamedShadowsForThingCommand } from '@aws-sdk/client-iot-data-plane';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deleteUserShadows } from '../../functions/offboarding/delete-shadows/core';
-import { releaseDevicesOf } from '../../functions/offboarding/release-devices/core';
+import { deviceReleaseBatch } from '../../functions/gates/device-release-worker/core';
 import { recordOffboarding } from '../../functions/offboarding/record/core';
 import { removeIdentity } from '../../functions/offboarding/remove-identity/core';
 import { userLookupBatch } from '../../functions/gates/user-lookup-worker/core';
-import { UserLookupGate } from '../../functions/shared/gates/gates';
+import { DeviceReleaseGate, UserLookupGate } from '../../functions/shared/gates/gates';
 import { noCounter, silentLog } from '../../functions/shared/observability/logging';
 import { SandboxClock } from '../../sandbox/app/clock';
 import { TaskTokens } from '../../sandbox/services/stepfunctions/task-tokens';
@@ -33,10 +33,11 @@ const USER_POOL_ID = 'us-east-1_Pool1';
 const POLICY = 'IotOnboarding-user-iot';
 const LOOKUP_QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/user-lookup';
 const DETACH_QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/detach';
+const RELEASE_QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/device-release';
 const DEFINITION_TEXT = renderOffboardingDefinition({
   UserLookupQueueUrl: LOOKUP_QUEUE,
   DetachQueueUrl: DETACH_QUEUE,
-  ReleaseDevicesFunctionArn: arn('release'),
+  DeviceReleaseQueueUrl: RELEASE_QUEUE,
   DeleteShadowsFunctionArn: arn('shadows'),
   RemoveIdentityFunctionArn: arn('remove'),
   RecordResultFunctionArn: arn('record'),
@@ -49,7 +50,7 @@ let queue: Awaited<ReturnType<typeof startSqsQueueDouble>>;
 let sqs: SQSClient;
 let tokens: TaskTokens;
 let clock: SandboxClock;
-let gates: { lookup: GateDouble; detach: GateDouble };
+let gates: { lookup: GateDouble; detach: GateDouble; release: GateDouble };
 let serving: ReturnType<typeof serveGates>;
 
 /**
@@ -62,7 +63,7 @@ beforeEach(async () => {
   clock = new SandboxClock();
   tokens = new TaskTokens({ now: clock.now, timers: clock.timers });
   const sfn = answerTaskTokens(tokens);
-  const { cognitoIdentity, idp, iot } = clients();
+  const { cognitoIdentity, idp, iot, iotData } = clients();
   gates = {
     lookup: gateDouble({
       gate: UserLookupGate,
@@ -80,8 +81,10 @@ beforeEach(async () => {
         }),
     }),
     detach: policyGateDouble('detach', { iot, sfn, policyName: POLICY }),
+    release: gateDouble({ gate: DeviceReleaseGate, sfn, batch: (records, invocation) => deviceReleaseBatch(records, { ...invocation, iot, iotData, sfn, metrics: noCounter }) }),
   };
-  serving = serveGates(queue, (message) => (message.QueueUrl === DETACH_QUEUE ? gates.detach : gates.lookup));
+  const byQueue: Record<string, GateDouble> = { [LOOKUP_QUEUE]: gates.lookup, [DETACH_QUEUE]: gates.detach, [RELEASE_QUEUE]: gates.release };
+  serving = serveGates(queue, (message) => byQueue[message.QueueUrl ?? ''] as GateDouble);
 });
 
 afterEach(async () => {
@@ -93,10 +96,9 @@ afterEach(async () => {
 
 /** The real task cores, over SDK clients whose transport is mocked. */
 function handlers() {
-  const { cognitoIdentity, idp, iot, iotData } = clients();
+  const { cognitoIdentity, idp, iotData } = clients();
   return createTaskHandlers(DEFINITION, {
     lambdas: {
-      [arn('release')]: (p) => releaseDevicesOf(p, { iot, iotData, log: silentLog }),
       [arn('shadows')]: (p) => deleteUserShadows(p, { iotData, log: silentLog }),
       [arn('remove')]: (p) => removeIdentity(p, { cognitoIdentity, log: silentLog }),
       [arn('record')]: (p) => recordOffboarding(p, { idp, userPoolId: USER_POOL_ID, log: silentLog, metrics: noCounter }),

@@ -6,7 +6,7 @@ import { answerTask, failedCall } from '../../shared/gates/answer';
 import { drainBatch, type BatchResponse, type GateBatchDeps, type GateOutcome, type SqsRecord } from '../../shared/gates/batch';
 import type { Counter } from '../../shared/observability/logging';
 import { MetricNames } from '../../shared/observability/metrics';
-import { parsePolicyMessage, type PolicyMessage } from '../../shared/gates/messages';
+import { parseIdentityMessage, type IdentityMessage } from '../../shared/gates/messages';
 
 export type PolicyOperation = 'attach' | 'detach';
 
@@ -30,10 +30,10 @@ export interface PolicyWorkerDeps extends GateBatchDeps {
  */
 export function policyBatch(records: readonly SqsRecord[], deps: PolicyWorkerDeps): Promise<BatchResponse> {
   const done = new Set<string>();
-  return drainBatch(records, parsePolicyMessage, (message) => callAndAnswer(message, done, deps), deps);
+  return drainBatch(records, parseIdentityMessage, (message) => callAndAnswer(message, done, deps), deps);
 }
 
-async function callAndAnswer(message: PolicyMessage, done: Set<string>, deps: PolicyWorkerDeps): Promise<GateOutcome> {
+async function callAndAnswer(message: IdentityMessage, done: Set<string>, deps: PolicyWorkerDeps): Promise<GateOutcome> {
   if (!done.has(message.taskToken)) {
     try {
       const input = { policyName: deps.policyName, target: message.identityId };

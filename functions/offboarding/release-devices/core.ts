@@ -9,12 +9,13 @@ export interface ReleaseDevicesDeps extends OwnershipDeps {
 }
 
 /**
- * Offboarding task ReleaseDevices: releases every device the leaving identity owns (clear
+ * Offboarding step ReleaseDevices, run by the device-release gate's consumer
+ * (functions/gates/device-release-worker): releases every device the leaving identity owns (clear
  * `owner` at the version read, delete the twin, tell the device) and finishes every release of
  * theirs left half done. Idempotent: a re-run lists
  * only what is still owned; a device released or re-claimed meanwhile (DeviceNotFound for this
- * owner) is skipped. Throws UpstreamThrottled / UpstreamUnavailable / ClaimContended for the ASL
- * to retry, UpstreamRejected / InvalidInput to fail.
+ * owner) is skipped. Throws UpstreamThrottled / UpstreamUnavailable / ClaimContended for the gate
+ * to try again, UpstreamRejected / InvalidInput to fail the execution.
  */
 export async function releaseDevicesOf(event: unknown, deps: ReleaseDevicesDeps): Promise<{ released: string[] }> {
   const { identityId } = parseTaskInput(identityTaskInputSchema, event, 'ReleaseDevices expects {identityId}');

@@ -119,14 +119,6 @@ export const FunctionBudgets = {
    */
   offboardDeleteShadows: budget(18, SDK.once, 7),
   /**
-   * ReleaseDevices: ListThings by owner, then per device DescribeThing, UpdateThing (owner cleared
-   * at the version read), DeleteThingShadow (the twin) and UpdateThingShadow (the notice), no SDK
-   * retry (the task retries; every step is idempotent). Sized for 5 devices: (1 + 4 × 5) × 1 ×
-   * (500 + 2,000) = 52,500 ms < 55,000 ms < the task's 60 s TimeoutSeconds. A user with more runs
-   * out of time part-way; the retry lists only the devices still owned.
-   */
-  offboardReleaseDevices: budget(55, SDK.once, 21),
-  /**
    * The EventBridge target: ensureExecution for the offboarding, up to 9 calls (start, describe,
    * redrive for the name and 2 replacements): 9 × (2 × (500 + 1,200) + 1,000) = 39,600 ms
    * < 45,000 ms. A failure throws and EventBridge retries the delivery.
@@ -156,7 +148,10 @@ export const FunctionBudgets = {
    * message with less than `GATE_RESERVE_MS` left: the worst case of one message is the
    * user-lookup gate's, up to three lookups (LookupDeveloperIdentity, a second look at the
    * identity's logins, ListUsers) and the answer, 4 × (500 + 2,000) = 10,000 ms; what is left of
-   * the batch is delivered again.
+   * the batch is delivered again. The device-release gate's message is two ListThings, then four
+   * calls per device owned (DescribeThing, UpdateThing, DeleteThingShadow, UpdateThingShadow): a
+   * user with several devices on a slow day can outlast the reserve, and an invocation that runs
+   * out of time is delivered again whole; the release lists only what is still owned and continues.
    */
   gateWorker: budget(60, SDK.once, 2),
   /** The dead-letter consumer: one SendTaskFailure per message, up to 10: 10 × (2 × (500 + 2,000) + 1,000) = 60,000 ms < 90,000 ms. */

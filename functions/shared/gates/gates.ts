@@ -26,9 +26,12 @@ import { CognitoQuotas, IotQuotas, ListUsersShares } from '../aws/quotas';
  *   with States.Timeout at AttachPolicy, for a redrive.
  */
 export interface QuotaGate {
-  readonly name: 'attach' | 'detach' | 'user-lookup';
+  readonly name: 'attach' | 'detach' | 'user-lookup' | 'device-release';
   readonly quotaPerSecond: number;
+  /** Messages per second the gate serves. */
   readonly ratePerSecond: number;
+  /** Calls of the quota one message costs (the rate is in messages; the quota in calls). */
+  readonly callsPerMessage: number;
   readonly maxConcurrency: number;
   readonly batchSize: number;
   readonly timeoutSeconds: number;
@@ -41,6 +44,7 @@ const FUNCTION_TIMEOUT_SECONDS = 60;
 
 /** What every gate shares: the consumer's shape, its redelivery and how long an execution waits. */
 const CONSUMER = {
+  callsPerMessage: 1,
   maxConcurrency: 2,
   batchSize: 10,
   timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
@@ -63,8 +67,15 @@ export const DetachGate: QuotaGate = { name: 'detach', quotaPerSecond: IotQuotas
  */
 export const UserLookupGate: QuotaGate = { name: 'user-lookup', quotaPerSecond: CognitoQuotas.userListRps, ratePerSecond: ListUsersShares.gate, ...CONSUMER };
 
+/**
+ * IoT `ListThings` (10 TPS, adjustable): offboarding's ReleaseDevices lists the devices the
+ * leaving identity owns and the releases it left half done (two calls), then releases each. 4
+ * messages a second spend 8 of the 10, leaving the rest to operators (`admin devices list`).
+ */
+export const DeviceReleaseGate: QuotaGate = { name: 'device-release', quotaPerSecond: IotQuotas.listThingsTps, ...CONSUMER, ratePerSecond: 4, callsPerMessage: 2 };
+
 /** Every gate by its name: CDK, the sandbox, the admin CLI and the dead-letter consumer look them up here. */
-export const QUOTA_GATES = { attach: AttachGate, detach: DetachGate, 'user-lookup': UserLookupGate } as const;
+export const QUOTA_GATES = { attach: AttachGate, detach: DetachGate, 'user-lookup': UserLookupGate, 'device-release': DeviceReleaseGate } as const;
 export type GateName = keyof typeof QUOTA_GATES;
 export const GATE_NAMES = Object.keys(QUOTA_GATES) as GateName[];
 
@@ -73,8 +84,9 @@ export const perConsumerRate = (gate: QuotaGate, ratePerSecond = gate.ratePerSec
 
 /** A configured rate the gate can run at: above 0 and below the quota (headroom for other callers). */
 export function gateRateProblem(gate: QuotaGate, ratePerSecond: number): string | undefined {
-  if (ratePerSecond > 0 && ratePerSecond < gate.quotaPerSecond) return undefined;
-  return `The ${gate.name} gate's rate must be above 0 and below the ${gate.quotaPerSecond} per second quota it shares with the account; got ${ratePerSecond}`;
+  if (ratePerSecond > 0 && ratePerSecond * gate.callsPerMessage < gate.quotaPerSecond) return undefined;
+  const per = gate.callsPerMessage === 1 ? '' : ` (${gate.callsPerMessage} calls per message)`;
+  return `The ${gate.name} gate's rate must be above 0 and below the ${gate.quotaPerSecond} per second quota it shares with the account${per}; got ${ratePerSecond}`;
 }
 
 /** The rate a consumer runs at: its GATE_RATE setting, or the gate's default; refuses a rate the gate cannot use. */

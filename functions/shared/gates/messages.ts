@@ -7,10 +7,13 @@ import { gateMessageParser, taskTokenSchema } from './answer';
  * them in `sqs:sendMessage.waitForTaskToken` states), the reconciler and the gate consumers.
  */
 
-/** Attach and detach gates: AttachPolicy (onboarding.asl.json) or DetachPolicy (offboarding.asl.json) for one identity. */
-export const policyMessageSchema = z.object({ taskToken: taskTokenSchema, identityId: identityIdSchema });
-export type PolicyMessage = z.infer<typeof policyMessageSchema>;
-export const parsePolicyMessage = gateMessageParser(policyMessageSchema, '{"taskToken": "...", "identityId": "<region>:<guid>"}');
+/**
+ * Attach, detach and device-release gates: AttachPolicy (onboarding.asl.json), DetachPolicy or
+ * ReleaseDevices (offboarding.asl.json) for one identity.
+ */
+export const identityMessageSchema = z.object({ taskToken: taskTokenSchema, identityId: identityIdSchema });
+export type IdentityMessage = z.infer<typeof identityMessageSchema>;
+export const parseIdentityMessage = gateMessageParser(identityMessageSchema, '{"taskToken": "...", "identityId": "<region>:<guid>"}');
 
 /**
  * User-lookup gate, one of two kinds:

@@ -10,7 +10,6 @@ import { BACKEND_SDK_CONFIG } from './names';
 
 /** The offboarding task functions, by the sandbox function name and their `functions/` folder. */
 const TASKS = {
-  'offboard-release-devices': 'ReleaseDevicesFunctionArn',
   'offboard-delete-shadows': 'DeleteShadowsFunctionArn',
   'offboard-remove-identity': 'RemoveIdentityFunctionArn',
   'offboard-record': 'RecordResultFunctionArn',
@@ -27,12 +26,13 @@ export interface OffboardingIds {
   /** The user-lookup gate's queue (ResolveIdentity, the reconciler's checks) and the detach gate's. */
   readonly userLookupQueueUrl: string;
   readonly detachQueueUrl: string;
+  /** The device-release gate's queue (ReleaseDevices). */
+  readonly deviceReleaseQueueUrl: string;
 }
 
 /** The offboarding functions with the environment lib/constructs/offboarding-workflow.ts gives them. */
 export function offboardingFunctionSpecs(base: Record<string, string>, ids: OffboardingIds): Record<string, FunctionSpec> {
   return {
-    'offboard-release-devices': { source: 'offboard-release-devices', environment: { ...base, IOT_DATA_ENDPOINT: ids.iotDataPlaneUrl } },
     'offboard-delete-shadows': { source: 'offboard-delete-shadows', environment: { ...base, IOT_DATA_ENDPOINT: ids.iotDataPlaneUrl } },
     'offboard-remove-identity': { source: 'offboard-remove-identity', environment: { ...base } },
     'offboard-record': { source: 'offboard-record', environment: { ...base, USER_POOL_ID: ids.userPoolId } },
@@ -66,6 +66,7 @@ export function deployOffboarding(d: OffboardingDeployment) {
   const substitutions = {
     UserLookupQueueUrl: d.ids.userLookupQueueUrl,
     DetachQueueUrl: d.ids.detachQueueUrl,
+    DeviceReleaseQueueUrl: d.ids.deviceReleaseQueueUrl,
     ...Object.fromEntries(Object.entries(TASKS).map(([fn, key]) => [key, d.functionArn(fn)])),
   } as Parameters<typeof renderOffboardingDefinition>[0];
   const definition = renderOffboardingDefinition(substitutions);

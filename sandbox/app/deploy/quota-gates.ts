@@ -34,13 +34,13 @@ export function createQuotaGateQueues(sqs: Pick<SqsServer, 'createQueue'>): Quot
     });
     return { queueUrl: queue.queueUrl, queueArn: queue.queueArn, deadLetterQueueUrl: dead.queueUrl, deadLetterQueueArn: dead.queueArn };
   };
-  return { attach: create('attach'), detach: create('detach'), 'user-lookup': create('user-lookup') };
+  return { attach: create('attach'), detach: create('detach'), 'user-lookup': create('user-lookup'), 'device-release': create('device-release') };
 }
 
 /** The `QuotaGates` stack output the sandbox writes: queues and the rate each gate was given. */
 export function quotaGatesOutput(queues: QuotaGateQueues, rates: Partial<Record<GateName, number>> = {}): QuotaGatesOutput {
   const one = (name: GateName) => ({ queueUrl: queues[name].queueUrl, deadLetterQueueUrl: queues[name].deadLetterQueueUrl, ratePerSecond: rates[name] ?? QUOTA_GATES[name].ratePerSecond });
-  return { attach: one('attach'), detach: one('detach'), 'user-lookup': one('user-lookup') };
+  return { attach: one('attach'), detach: one('detach'), 'user-lookup': one('user-lookup'), 'device-release': one('device-release') };
 }
 
 /** The sandbox function names of a gate's consumer and its dead-letter consumer. */
@@ -53,13 +53,20 @@ export function quotaGateFunctionSpecs(base: Record<string, string>, ids: Offboa
     attach: { IOT_POLICY_NAME: POLICY_NAME },
     detach: { IOT_POLICY_NAME: POLICY_NAME },
     'user-lookup': { IDENTITY_POOL_ID: ids.identityPoolId, USER_POOL_ID: ids.userPoolId, STATE_MACHINE_ARN: ids.stateMachineArn },
+    'device-release': { IOT_DATA_ENDPOINT: ids.iotDataPlaneUrl },
+  };
+  const sources: Record<GateName, FunctionSpec['source']> = {
+    attach: 'policy-gate-worker',
+    detach: 'policy-gate-worker',
+    'user-lookup': 'user-lookup-gate-worker',
+    'device-release': 'device-release-gate-worker',
   };
   for (const name of GATE_NAMES) {
     const fn = gateFunctionNames(name);
     const given = rates[name];
     const rate: Record<string, string> = given !== undefined ? { GATE_RATE: String(given) } : {};
     specs[fn.worker] = {
-      source: name === 'user-lookup' ? 'user-lookup-gate-worker' : 'policy-gate-worker',
+      source: sources[name],
       timeoutSeconds: FunctionBudgets.gateWorker.timeoutSeconds,
       environment: { ...base, ...workerEnvironment[name], GATE_NAME: name, ...rate },
     };

@@ -19,6 +19,7 @@ export function offboardingIds(directory: DeployedIdentity, iotDataPlaneUrl: str
   return {
     userLookupQueueUrl: gates['user-lookup'].queueUrl,
     detachQueueUrl: gates.detach.queueUrl,
+    deviceReleaseQueueUrl: gates['device-release'].queueUrl,
     stateMachineArn: stateMachineArn(OFFBOARDING_STATE_MACHINE_NAME),
     userPoolId: directory.pool.userPoolId,
     identityPoolId: directory.identityPoolId,

@@ -294,7 +294,7 @@ describe('npm run admin against a running sandbox', () => {
 describe('npm run admin -- queue', () => {
   it("shows every gate's backlog from the sandbox's SQS (nothing waiting once every onboarding has passed), with the rate it was deployed with", async () => {
     const backlogs = json<Array<{ gate: string; waiting: number; inFlight: number; deadLettered: number; ratePerSecond: number }>>(await admin(['queue', '--json']));
-    expect(backlogs.map((b) => b.gate)).toEqual(['attach', 'detach', 'user-lookup']);
+    expect(backlogs.map((b) => b.gate)).toEqual(['attach', 'detach', 'user-lookup', 'device-release']);
     expect(backlogs[0]).toMatchObject({ gate: 'attach', waiting: 0, inFlight: 0, deadLettered: 0, ratePerSecond: 12 });
     expect(backlogs[2]).toMatchObject({ gate: 'user-lookup', ratePerSecond: 20 });
     const shown = await admin(['queue']);

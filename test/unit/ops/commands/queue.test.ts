@@ -7,7 +7,7 @@ import type { Clients, Targets } from '../../../../ops/context';
 const sqsMock = mockClient(SQSClient);
 const url = (name: string) => `https://sqs.us-east-1.amazonaws.com/1/${name}`;
 const endpoints = (name: string, ratePerSecond: number) => ({ queueUrl: url(name), deadLetterQueueUrl: url(`${name}-dlq`), ratePerSecond });
-const targets = { gates: { attach: endpoints('attach', 12), detach: endpoints('detach', 12), 'user-lookup': endpoints('user-lookup', 8) } } as unknown as Targets;
+const targets = { gates: { attach: endpoints('attach', 12), detach: endpoints('detach', 12), 'user-lookup': endpoints('user-lookup', 8), 'device-release': endpoints('device-release', 4) } } as unknown as Targets;
 const clients = () => ({ sqs: new SQSClient({ region: 'us-east-1' }) }) as unknown as Clients;
 
 function output() {
@@ -30,6 +30,7 @@ describe('npm run admin -- queue', () => {
       { gate: 'detach', waiting: 0, inFlight: 0, deadLettered: 0, ratePerSecond: 12, drainSeconds: 0 },
       // The rate the stack was deployed with (QuotaGates output), not the default 20.
       { gate: 'user-lookup', waiting: 80, inFlight: 0, deadLettered: 0, ratePerSecond: 8, drainSeconds: 10 },
+      { gate: 'device-release', waiting: 0, inFlight: 0, deadLettered: 0, ratePerSecond: 4, drainSeconds: 0 },
     ]);
     expect(printed).toEqual([backlogs]);
   });
