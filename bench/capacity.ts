@@ -6,7 +6,7 @@ import {
   QuotaPages,
   StepFunctionsQuotas,
 } from '../functions/shared/aws/quotas';
-import { AttachGate, DetachGate, UserLookupGate } from '../functions/shared/gates/gates';
+import { AttachGate, DetachGate, DeviceReleaseGate, UserLookupGate } from '../functions/shared/gates/gates';
 import { TRUST_DEFAULTS } from '../functions/shared/trust/user-trust';
 import type { CallCounts } from './aws-calls';
 import { addCalls, METERED } from './call-counter';
@@ -71,7 +71,14 @@ const USER_UPDATE = ['AdminUpdateUserAttributes', 'AdminDeleteUser', 'AdminDisab
 export const ACCOUNT_QUOTAS: readonly AccountQuota[] = [
   { name: 'IoT AttachPolicy', operations: ['iot:AttachPolicy'], perSecond: IotQuotas.attachPolicyTps, usable: { perSecond: AttachGate.ratePerSecond, why: 'attach gate' }, adjustable: true, page: QuotaPages.iotCore },
   { name: 'IoT DetachPolicy', operations: ['iot:DetachPolicy'], perSecond: IotQuotas.detachPolicyTps, usable: { perSecond: DetachGate.ratePerSecond, why: 'detach gate' }, adjustable: true, page: QuotaPages.iotCore },
-  { name: 'IoT ListThings', operations: ['iot:ListThings'], perSecond: IotQuotas.listThingsTps, adjustable: true, page: QuotaPages.iotCore },
+  {
+    name: 'IoT ListThings',
+    operations: ['iot:ListThings'],
+    perSecond: IotQuotas.listThingsTps,
+    usable: { perSecond: DeviceReleaseGate.ratePerSecond * DeviceReleaseGate.callsPerMessage, why: 'device-release gate' },
+    adjustable: true,
+    page: QuotaPages.iotCore,
+  },
   { name: 'IoT DescribeThing', operations: ['iot:DescribeThing'], perSecond: IotQuotas.describeThingTps, adjustable: true, page: QuotaPages.iotCore },
   { name: 'IoT connect requests', operations: [METERED.connect], perSecond: IotQuotas.connectsPerSecond, adjustable: true, page: QuotaPages.iotCore },
   { name: 'IoT concurrent connections', operations: [HELD_CONNECTIONS], perSecond: IotQuotas.concurrentConnections, concurrent: true, adjustable: true, page: QuotaPages.iotCore },
