@@ -27,9 +27,10 @@ const ageSeconds = (ms: number) => Math.floor(ms / 1000);
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/monitoring-using-cloudwatch.html);
  * here the samples of a minute that has ended are taken lazily: `observe(now)` runs before every
  * call that can change a queue, so the queues are then still as they were at every minute's end
- * passed since the last call. Unlike CloudWatch's, the values are there at once (no ingestion
- * delay), and a queue counts as active from its creation on (AWS: for six hours after its last
- * activity).
+ * passed since the last call (a receive that waits moves a message to its dead-letter queue
+ * when it takes it, after its own sampling: a minute that ends during that wait sees the move).
+ * Unlike CloudWatch's, the values are there at once (no ingestion delay), and a queue counts as
+ * active from its creation on (AWS: for six hours after its last activity).
  */
 export class QueueMetrics {
   private readonly series = new Map<string, QueueSeries>();
@@ -72,7 +73,10 @@ export class QueueMetrics {
     const counts = series.counts[metric];
     const current = minuteOf(now);
     const first = Math.max(series.since, current - (RETENTION_MINUTES - 1) * MINUTE_MS);
-    if (!this.queues.byQueueName(queueName)) return [...counts].filter(([minute]) => minute >= first && minute <= current).map(([minute, value]) => ({ minute, value })).sort((a, b) => a.minute - b.minute);
+    if (!this.queues.byQueueName(queueName)) {
+      const kept = [...counts].filter(([minute]) => minute >= first && minute <= current);
+      return kept.map(([minute, value]) => ({ minute, value })).sort((a, b) => a.minute - b.minute);
+    }
     const samples: Sample[] = [];
     for (let minute = first; minute <= current; minute += MINUTE_MS) samples.push({ minute, value: counts.get(minute) ?? 0 });
     return samples;
