@@ -188,7 +188,7 @@ const devices = command({
 
 /** Every admin command, each owning its options and their validation. */
 const queue = command({
-  summary: "Show the attach gate's backlog: messages waiting, in flight and dead-lettered, and how long the wait drains",
+  summary: "Show every quota gate's backlog: messages waiting, in flight and dead-lettered, the oldest one's age and the rate it drains at (CloudWatch), and how long the wait drains",
   usage: 'queue',
   options: {},
   parse: () => ({}),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoT } from '@aws-sdk/client-iot';
@@ -36,6 +37,12 @@ export interface Clients {
   /** The aggregated client: `send` for any command, and the methods the shared cores call (iot-control-plane/api.ts). */
   readonly iot: Pick<IoT, 'send' | 'describeThing' | 'updateThing' | 'listThings' | 'listTargetsForPolicy'>;
   readonly sqs: Pick<SQSClient, 'send'>;
+  readonly cloudwatch: Pick<CloudWatchClient, 'send'>;
+  /**
+   * The services' time as the SDK measured it from the answers' `Date` headers (its clock skew
+   * correction), for time windows such as `queue`'s metrics; default the machine's clock.
+   */
+  readonly serviceNow?: () => number;
 }
 
 /** Stack output keys → target fields, and the env variables that can stand in for them. */
@@ -145,11 +152,14 @@ function outputsFromFile(path: string): Record<string, string> {
 /** SDK clients for the CLI: default credential chain, endpoint variables honoured. */
 export function createClients(region: string): Clients {
   const config = clientConfig({ region, requestTimeoutMs: 10_000, maxAttempts: 5 });
+  const sqs = new SQSClient(config);
   return {
     sfn: new SFNClient(config),
     cognitoIdp: new CognitoIdentityProviderClient(config),
     cognitoIdentity: new CognitoIdentityClient(config),
     iot: new IoT(config),
-    sqs: new SQSClient(config),
+    sqs,
+    cloudwatch: new CloudWatchClient(config),
+    serviceNow: () => Date.now() + sqs.config.systemClockOffset,
   };
 }

@@ -26,6 +26,8 @@ export interface Output {
   result(value: unknown, human: () => string): void;
   /** Progress for long runs; stderr, so --json stdout stays parseable. */
   progress(line: string): void;
+  /** One line on a part of the result that is missing (the rest stands); stderr, with --json too. */
+  warn(line: string): void;
 }
 
 export function createOutput(json: boolean, stdout = process.stdout, stderr = process.stderr): Output {
@@ -37,6 +39,9 @@ export function createOutput(json: boolean, stdout = process.stdout, stderr = pr
     progress(line) {
       if (!json && stderr.isTTY) stderr.write(`\r${line}`);
       else if (!json) stderr.write(`${line}\n`);
+    },
+    warn(line) {
+      stderr.write(`warning: ${line}\n`);
     },
   };
 }

@@ -67,6 +67,7 @@ function serve(sb: Sandbox): void {
     `  IoT control plane       ${e.iotControlPlane}`,
     `  Step Functions          ${e.stepFunctions}`,
     `  SQS                     ${e.sqs}   (AWS JSON 1.0 and query protocol)`,
+    `  CloudWatch              ${e.cloudWatch}   (GetMetricData, AWS/SQS metrics; AWS JSON 1.0 and query protocol)`,
     `  Fault control API       ${e.control}${CONTROL_PATHS.faults}   (and ${CONTROL_PATHS.calls}; see README)`,
     '',
     'Stack outputs',

@@ -11,6 +11,7 @@ const JSON_API_PORTS: ReadonlyArray<readonly [prefix: string, key: keyof Sandbox
   ['sfn', 'stepFunctions', 'Step Functions'],
   ['secretsmanager', 'secretsManager', 'Secrets Manager (the app client secret the custom authorizer reads)'],
   ['sqs', 'sqs', 'SQS (AWS JSON 1.0 and the query protocol, on one port)'],
+  ['monitoring', 'cloudwatch', "CloudWatch (GetMetricData over SQS's metrics; AWS JSON 1.0 and the query protocol)"],
 ];
 
 /** `--<flag> N` → the port it fixes (SandboxPorts key) and what listens there. */

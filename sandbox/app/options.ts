@@ -56,6 +56,8 @@ export interface SandboxPorts {
   readonly secretsManager?: number;
   /** SQS, both of its wire protocols (JSON 1.0 and query). */
   readonly sqs?: number;
+  /** CloudWatch (GetMetricData over the AWS/SQS metrics), both its wire protocols (JSON 1.0 and query). */
+  readonly cloudwatch?: number;
   /** The fault control endpoint (wire/fault-control.ts). */
   readonly control?: number;
 }

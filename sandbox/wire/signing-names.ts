@@ -19,6 +19,8 @@ export const SIGNING_NAMES = {
   cognitoIdentity: ['cognito-identity'],
   /** SQS, both wire protocols (JSON 1.0 and query): the `sqs` signing name of the service model. */
   sqs: ['sqs'],
+  /** CloudWatch, both wire protocols: the `monitoring` signing name (the service model's endpoint prefix). */
+  cloudwatch: ['monitoring'],
 } as const satisfies Record<string, readonly [string, ...string[]]>;
 
 export type SigningNames = readonly [string, ...string[]];

@@ -9,7 +9,7 @@ import { DEVELOPER_PROVIDER } from './names';
 import type { SandboxServices } from './services';
 
 /** How every SDK client (the functions', the AWS CLI's, the admin CLI's) reaches the sandbox. */
-export function sandboxAwsEnv({ sfn, identity, idp, iot, secretsManager, sqs }: SandboxServices) {
+export function sandboxAwsEnv({ sfn, identity, idp, iot, secretsManager, sqs, cloudwatch }: SandboxServices) {
   return {
     AWS_REGION: SANDBOX_REGION,
     AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
@@ -21,6 +21,7 @@ export function sandboxAwsEnv({ sfn, identity, idp, iot, secretsManager, sqs }: 
     AWS_ENDPOINT_URL_IOT_DATA_PLANE: iot.dataPlaneUrl,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
     AWS_ENDPOINT_URL_SQS: sqs.url,
+    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
   };
 }
 

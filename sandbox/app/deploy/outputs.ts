@@ -72,7 +72,7 @@ export function describeDeployment(d: Deployment) {
   return { outputs, env, appConfig, endpoints, written };
 }
 
-function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, sqs, control }: SandboxServices, api: HttpApiServer) {
+function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, sqs, cloudwatch, control }: SandboxServices, api: HttpApiServer) {
   return {
     api: api.url,
     cognitoIdp: idp.url,
@@ -89,6 +89,8 @@ function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, sqs, contro
     secretsManager: secretsManager.url,
     /** Both SQS wire protocols; `SqsEndpoint` in the outputs file, `AWS_ENDPOINT_URL_SQS` in the environment. */
     sqs: sqs.url,
+    /** GetMetricData over SQS's metrics; `CloudWatchEndpoint` in the outputs file, `AWS_ENDPOINT_URL_CLOUDWATCH` in the environment. */
+    cloudWatch: cloudwatch.url,
     /** The fault control API (wire/fault-control.ts). */
     control: control.url,
   };

@@ -11,6 +11,7 @@ import { createSandboxTlsMaterial } from '../../services/iot/tls';
 import type { SandboxOptions } from '../options';
 import { startSecretsManager } from '../../services/secretsmanager/service';
 import { startSqs } from '../../services/sqs/service';
+import { startCloudWatch } from '../../services/cloudwatch/service';
 import { startStepFunctions } from '../../services/stepfunctions/service';
 
 export interface SandboxContext {
@@ -63,9 +64,11 @@ export async function startServices(options: SandboxOptions, ctx: SandboxContext
   const secretsManager = await started(startSecretsManager({ store, faults, now, ...port(ports.secretsManager) }));
   // Long polls wait on the sandbox clock's timers: advance() ends them like visibility timeouts.
   const sqs = await started(startSqs({ store, faults, now, timers: ctx.clock.timers, ...port(ports.sqs) }));
+  // CloudWatch serves the metrics SQS publishes (AWS/SQS), computed from its queues on the sandbox clock.
+  const cloudwatch = await started(startCloudWatch({ store, faults, now, sources: [sqs.metrics], ...port(ports.cloudwatch) }));
   const retries = options.retryIntervalOverrides !== undefined ? { retryIntervalOverrides: options.retryIntervalOverrides } : {};
   const sfn = await started(startStepFunctions({ faults, store, now, timers: ctx.clock.timers, ...port(ports.stepFunctions), ...retries }));
-  return { control, idp, identity, tls, iot, secretsManager, sqs, sfn };
+  return { control, idp, identity, tls, iot, secretsManager, sqs, cloudwatch, sfn };
 }
 
 export type SandboxServices = Awaited<ReturnType<typeof startServices>>;

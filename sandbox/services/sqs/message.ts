@@ -13,6 +13,11 @@ export interface QueuedMessage {
   readonly md5OfSystemAttributes: string | undefined;
   /** Enqueue time (ms). Kept when the message moves to a dead-letter queue. */
   readonly sentAt: number;
+  /**
+   * When it was put in the queue that holds it (ms): `sentAt`, then the time it moved to a
+   * dead-letter queue, where the age CloudWatch reports restarts (metrics/sqs-source.ts).
+   */
+  enqueuedAt: number;
   readonly senderId: string;
   /** When it can next be received: the end of its delay, then of each receive's visibility timeout. */
   visibleAt: number;
@@ -74,6 +79,7 @@ export function createMessage(input: NewMessage, maximumSize: number, now: numbe
     systemAttributes,
     md5OfSystemAttributes: md5OfAttributes(systemAttributes),
     sentAt: now,
+    enqueuedAt: now,
     senderId: input.senderId,
     visibleAt: now + input.delaySeconds * 1000,
     receiveCount: 0,

@@ -60,6 +60,7 @@ export class Queue implements QueueIdentity {
   }
 
   enqueue(message: QueuedMessage, now: number): void {
+    message.enqueuedAt = now;
     this.messages.set(message.messageId, message);
     if (message.visibleAt <= now) this.notify();
   }
@@ -117,6 +118,19 @@ export class Queue implements QueueIdentity {
       else delayed++;
     }
     return { visible, inFlight, delayed };
+  }
+
+  /**
+   * When the oldest message this queue still holds at `at` (visible, in flight or delayed, not
+   * past its retention period) was put in it. Reads only: the metrics sample it (metrics/).
+   */
+  oldestEnqueuedAt(at: number): number | undefined {
+    const retentionMs = this.seconds('MessageRetentionPeriod') * 1000;
+    let oldest: number | undefined;
+    for (const m of this.messages.values()) {
+      if (at < m.sentAt + retentionMs && m.enqueuedAt <= at && (oldest === undefined || m.enqueuedAt < oldest)) oldest = m.enqueuedAt;
+    }
+    return oldest;
   }
 
   /** When the next hidden message becomes receivable, if any. */

@@ -9,6 +9,10 @@ import { asSqsError, SqsErrors } from './errors';
 import { sqsOperations, type SqsOperation } from './operations';
 import { normalizeAttributes } from './queue-attributes';
 import { QueueStore } from './queue-store';
+import { countAnsweredCall } from './metrics/counted-calls';
+import { QueueMetrics } from './metrics/queue-metrics';
+import { sqsMetricSource } from './metrics/sqs-source';
+import type { MetricSource } from '../cloudwatch/metric-source';
 import { jsonProtocol } from './wire/json-protocol';
 import type { SqsProtocol } from './wire/protocol';
 import { queryProtocol } from './wire/query-protocol';
@@ -40,6 +44,8 @@ export interface SqsServer {
   createQueue(name: string, attributes?: Readonly<Record<string, string>>): { readonly queueUrl: string; readonly queueArn: string };
   /** Hears every authenticated call. Returns the unsubscribe function. */
   onCall(listener: (call: SqsCallNotice) => void): () => void;
+  /** The `AWS/SQS` metrics the queues publish, for the sandbox's CloudWatch (`startCloudWatch({ sources })`). */
+  readonly metrics: MetricSource;
   /** Hears every ReceiveMessage that starts waiting for a message (long polling), by queue name. */
   onPollWaiting(listener: (queueName: string) => void): () => void;
   close(): Promise<void>;
@@ -55,10 +61,11 @@ export async function startSqs(opts: SqsOptions): Promise<SqsServer> {
   const now = opts.now ?? Date.now;
   let endpoint = '';
   const queues = new QueueStore(() => endpoint);
+  const metrics = new QueueMetrics(queues);
   const callListeners = new Set<(call: SqsCallNotice) => void>();
   const pollListeners = new Set<(queueName: string) => void>();
   const operations = sqsOperations({ queues, now, timers: opts.timers ?? realTimers, onPollWaiting: (queue) => pollListeners.forEach((l) => l(queue.name)) });
-  const serve = (req: IncomingMessage, body: Buffer, res: ServerResponse) => handle({ opts, now, operations, callListeners }, req, body, res);
+  const serve = (req: IncomingMessage, body: Buffer, res: ServerResponse) => handle({ opts, now, operations, callListeners, queues, metrics }, req, body, res);
   const server = await startHttpServer(serve, { ...(opts.port !== undefined ? { port: opts.port } : {}), now });
   endpoint = server.url;
   const subscribe = <T>(set: Set<T>, listener: T) => {
@@ -67,6 +74,7 @@ export async function startSqs(opts: SqsOptions): Promise<SqsServer> {
   };
   return {
     url: server.url,
+    metrics: sqsMetricSource(metrics),
     createQueue: (name, attributes = {}) => {
       const queue = queues.create(name, normalizeAttributes(attributes, (arn) => queues.byArn(arn) !== undefined), now());
       return { queueUrl: queue.url, queueArn: queue.arn };
@@ -82,6 +90,9 @@ interface Front {
   readonly now: () => number;
   readonly operations: Readonly<Record<string, SqsOperation>>;
   readonly callListeners: ReadonlySet<(call: SqsCallNotice) => void>;
+  readonly queues: QueueStore;
+  /** Counting hooks only: they sample before the call and count after it, and change no answer. */
+  readonly metrics: QueueMetrics;
 }
 
 /** The protocol a request speaks: JSON 1.0 names its operation in X-Amz-Target, the query protocol in `Action`. */
@@ -105,7 +116,9 @@ async function handle(front: Front, req: IncomingMessage, body: Buffer, res: Ser
     if (fault?.kind === 'throttle') throw SqsErrors.requestThrottled();
     if (fault?.kind === 'internal') throw SqsErrors.internalFailure('An internal error occurred (injected fault)');
     for (const listener of front.callListeners) listener({ operation, protocol: protocol.name, userAgent: req.headers['user-agent'] });
+    front.metrics.observe(front.now());
     const output = await run(input, { callerId: caller.accessKeyId, signal: hangUp.signal });
+    countAnsweredCall(front.metrics, front.queues, { operation, input, output }, front.now());
     if (!hangUp.signal.aborted) protocol.answer(res, operation, output);
   } catch (error) {
     if (!hangUp.signal.aborted && !res.headersSent) protocol.fail(res, asSqsError(error));

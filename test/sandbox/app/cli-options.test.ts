@@ -15,4 +15,8 @@ describe('npm start options', () => {
   it('fixes the SQS port with --sqs-port, the endpoint prefix of AWS_ENDPOINT_URL_SQS', () => {
     expect(parseCliOptions(['--sqs-port', '9324']).ports).toEqual({ sqs: 9324 });
   });
+
+  it("fixes the CloudWatch port with --monitoring-port, CloudWatch's endpoint prefix", () => {
+    expect(parseCliOptions(['--monitoring-port', '4582']).ports).toEqual({ cloudwatch: 4582 });
+  });
 });

@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, DetachPolicyCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { prebuildCli } from '../../support/prebuilt-cli';
 import { startHarness, type Harness } from './harness';
+import { SANDBOX_STACK } from '../../../sandbox';
 
 let h: Harness;
 let dir: string;
@@ -292,14 +293,87 @@ describe('npm run admin against a running sandbox', () => {
 });
 
 describe('npm run admin -- queue', () => {
-  it("shows every gate's backlog from the sandbox's SQS (nothing waiting once every onboarding has passed), with the rate it was deployed with", async () => {
-    const backlogs = json<Array<{ gate: string; waiting: number; inFlight: number; deadLettered: number; ratePerSecond: number }>>(await admin(['queue', '--json']));
+  interface Backlog {
+    gate: string;
+    waiting: number;
+    inFlight: number;
+    deadLettered: number;
+    oldestAgeSeconds: number | null;
+    drainingPerSecond: number | null;
+    ratePerSecond: number;
+  }
+
+  it("shows every gate's backlog from the sandbox's SQS (nothing waiting once every onboarding has passed), with the rate it was deployed with and CloudWatch's columns", async () => {
+    const backlogs = json<Backlog[]>(await admin(['queue', '--json']));
     expect(backlogs.map((b) => b.gate)).toEqual(['attach', 'detach', 'user-lookup', 'device-release']);
-    expect(backlogs[0]).toMatchObject({ gate: 'attach', waiting: 0, inFlight: 0, deadLettered: 0, ratePerSecond: 12 });
+    expect(backlogs[0]).toMatchObject({ gate: 'attach', waiting: 0, inFlight: 0, deadLettered: 0, ratePerSecond: 12, oldestAgeSeconds: null });
     expect(backlogs[2]).toMatchObject({ gate: 'user-lookup', ratePerSecond: 20 });
+    for (const b of backlogs) expect(b.drainingPerSecond === null || b.drainingPerSecond >= 0, `${b.gate}: ${b.drainingPerSecond}`).toBe(true);
     const shown = await admin(['queue']);
-    expect(shown.stdout).toMatch(/GATE\s+WAITING\s+IN FLIGHT\s+DEAD-LETTERED\s+RATE\s+DRAINS IN/);
+    expect(shown.stdout).toMatch(/GATE\s+WAITING\s+IN FLIGHT\s+DEAD-LETTERED\s+AGE OF OLDEST\s+DRAINING AT\s+RATE\s+DRAINS IN/);
+    expect(shown.stderr).toBe('');
   });
+
+  it("shows the age of a message the attach gate holds, growing with the sandbox clock, then the rate it drained at in the latest complete minute", async () => {
+    const username = await h.newUser('queued');
+    let advancedMs = 0;
+    const advance = (ms: number) => {
+      h.sandbox.clock.advance(ms);
+      advancedMs += ms;
+    };
+    try {
+      h.sandbox.faults.set('iot:AttachPolicy', { failNext: 10_000, failWith: 'internal' });
+      const before = h.sandbox.faults.stats('iot:AttachPolicy').calls;
+      const tokens = await h.app.signIn(username, h.password);
+      await firstDeliveryOver('attach', 'iot:AttachPolicy', before);
+      // In flight for its visibility timeout (360 s): 100 s of it pass.
+      advance(100_000);
+      const [held] = json<Backlog[]>(await admin(['queue', '--json']));
+      expect((held?.waiting ?? 0) + (held?.inFlight ?? 0)).toBeGreaterThanOrEqual(1);
+      expect(held?.oldestAgeSeconds).toBeGreaterThanOrEqual(100);
+      expect(held?.oldestAgeSeconds).toBeLessThan(160);
+
+      // Delivered again 5 s into a minute, once the visibility timeout is over, and deleted within that minute.
+      h.sandbox.faults.set('iot:AttachPolicy', undefined);
+      const now = h.sandbox.clock.now();
+      advance(Math.ceil((now + 261_000) / 60_000) * 60_000 + 5_000 - now);
+      expect(await h.sandbox.services.sfn.waitForExecution(h.executionArn(h.subOf(tokens)))).toBe('SUCCEEDED');
+      advance(60_000);
+      const [drained] = json<Backlog[]>(await admin(['queue', '--json']));
+      expect(drained).toMatchObject({ gate: 'attach', waiting: 0, inFlight: 0, oldestAgeSeconds: null });
+      expect(drained?.drainingPerSecond).toBeGreaterThanOrEqual(1 / 60);
+    } finally {
+      h.sandbox.faults.set('iot:AttachPolicy', undefined);
+      h.sandbox.clock.advance(-advancedMs);
+    }
+  });
+
+  it('still shows the SQS figures when CloudWatch cannot be reached, and says why on one stderr line', async () => {
+    const run = await admin(['queue', '--json'], { AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:1' });
+    expect(run.code).toBe(0);
+    const backlogs = json<Backlog[]>(run);
+    expect(backlogs.map((b) => [b.gate, b.waiting, b.oldestAgeSeconds, b.drainingPerSecond])).toEqual([
+      ['attach', 0, null, null],
+      ['detach', 0, null, null],
+      ['user-lookup', 0, null, null],
+    ]);
+    expect(run.stderr).toMatch(/^warning: CloudWatch metrics unavailable, AGE OF OLDEST and DRAINING AT not shown: Cannot reach the endpoint \(.*ECONNREFUSED.*\)\. Is the sandbox running\?\n$/);
+  });
+
+  /** Waits until the gate's worker has taken its message and failed `operation` (with its retries), and polls the queue again. */
+  async function firstDeliveryOver(gate: string, operation: string, callsBefore: number): Promise<void> {
+    let polled = false;
+    const stop = h.sandbox.services.sqs.onPollWaiting((queue) => {
+      if (queue === `${SANDBOX_STACK}-${gate}` && h.sandbox.faults.stats(operation).calls >= callsBefore + 3) polled = true;
+    });
+    try {
+      await vi.waitFor(() => {
+        if (!polled) throw new Error('the first delivery is not over yet');
+      }, { timeout: 20_000, interval: 20 });
+    } finally {
+      stop();
+    }
+  }
 });
 
 describe('npm run admin -- devices', () => {

@@ -21,7 +21,7 @@ import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
 let child: ChildProcess;
 let dir: string;
 let outputs: Record<string, string>;
-const ports = { api: 0, tls: 0, device: 0, control: 0, secrets: 0, sqs: 0 };
+const ports = { api: 0, tls: 0, device: 0, control: 0, secrets: 0, sqs: 0, cloudWatch: 0 };
 const stdout: string[] = [];
 
 async function freePort(): Promise<number> {
@@ -39,7 +39,7 @@ beforeAll(async () => {
   // prettier-ignore
   const args = ['sandbox/main.ts', '--serve', '--outputs-file', join(dir, 'outputs.json'), '--api-port', `${ports.api}`, '--tls-port', `${ports.tls}`,
     '--device-port', `${ports.device}`, '--control-port', `${ports.control}`, '--secretsmanager-port', `${ports.secrets}`,
-    '--sqs-port', `${ports.sqs}`, '--faults', faults];
+    '--sqs-port', `${ports.sqs}`, '--monitoring-port', `${ports.cloudWatch}`, '--faults', faults];
   // Its own process group: tsx runs the sandbox in a child process, and both must stop at the end.
   child = spawn(join('node_modules', '.bin', 'tsx'), args, { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   await new Promise<void>((resolve, reject) => {
@@ -80,7 +80,7 @@ describe('npm start -- --serve', () => {
   it('writes the stack outputs, the endpoints, the app client secret and the CA file to the outputs file', () => {
     expect(outputs).toMatchObject({ UserPoolClientId: expect.any(String), StateMachineArn: expect.stringContaining(':stateMachine:'), Region: 'us-east-1' });
     expect(outputs.AppClientSecret).toMatch(/^[a-z0-9]{40,}$/);
-    for (const key of ['CognitoIdpEndpoint', 'CognitoIdentityEndpoint', 'IotControlPlaneEndpoint', 'IotDataPlaneEndpoint', 'StepFunctionsEndpoint', 'SqsEndpoint', 'MqttWebSocketEndpoint', 'MqttTcpEndpoint']) {
+    for (const key of ['CognitoIdpEndpoint', 'CognitoIdentityEndpoint', 'IotControlPlaneEndpoint', 'IotDataPlaneEndpoint', 'StepFunctionsEndpoint', 'SqsEndpoint', 'CloudWatchEndpoint', 'MqttWebSocketEndpoint', 'MqttTcpEndpoint']) {
       expect(outputs[key], key).toMatch(/^(https?|wss?|mqtts?):\/\/127\.0\.0\.1:\d+/);
     }
   });
@@ -93,6 +93,8 @@ describe('npm start -- --serve', () => {
     expect(portOf(outputs.SecretsManagerEndpoint)).toBe(ports.secrets);
     expect(portOf(outputs.SqsEndpoint)).toBe(ports.sqs);
     expect(stdout.join('')).toContain(`export AWS_ENDPOINT_URL_SQS=${outputs.SqsEndpoint}`);
+    expect(portOf(outputs.CloudWatchEndpoint)).toBe(ports.cloudWatch);
+    expect(stdout.join('')).toContain(`export AWS_ENDPOINT_URL_CLOUDWATCH=${outputs.CloudWatchEndpoint}`);
   });
 
   it.each(['tls', 'device'] as const)('serves a certificate that a TLS client trusting only CaFile verifies (%s port)', async (which) => {

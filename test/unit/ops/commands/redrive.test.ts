@@ -15,7 +15,7 @@ const clients = { sfn: new SFNClient({ region: 'us-east-1' }), cognitoIdp: new C
 const OFFBOARDING = 'arn:aws:states:us-east-1:123456789012:stateMachine:IotOnboarding-offboarding';
 const OFFBOARDING_ARN = `arn:aws:states:us-east-1:123456789012:execution:IotOnboarding-offboarding:offboard-${SUB}-deleted-1767225000`;
 const targets = { stateMachineArn: MACHINE, offboardingStateMachineArn: OFFBOARDING, userPoolId: 'us-east-1_Pool1' } as never;
-const quiet: Output = { json: true, result() {}, progress() {} };
+const quiet: Output = { json: true, result() {}, progress() {}, warn() {} };
 const options = { executionArns: [ARN], allFailed: false, workflow: 'onboarding' as const, sinceMs: 86_400_000, rate: 50, restart: false, sleep: async () => {} };
 const tooOld = () => new ExecutionNotRedrivable({ message: 'Execution is older than 14 days', $metadata: {} });
 
