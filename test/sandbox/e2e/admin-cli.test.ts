@@ -356,6 +356,7 @@ describe('npm run admin -- queue', () => {
       ['attach', 0, null, null],
       ['detach', 0, null, null],
       ['user-lookup', 0, null, null],
+      ['device-release', 0, null, null],
     ]);
     expect(run.stderr).toMatch(/^warning: CloudWatch metrics unavailable, AGE OF OLDEST and DRAINING AT not shown: Cannot reach the endpoint \(.*ECONNREFUSED.*\)\. Is the sandbox running\?\n$/);
   });

@@ -88,6 +88,7 @@ describe('npm run admin -- queue', () => {
       ['attach', 25, null, null],
       ['detach', 0, null, null],
       ['user-lookup', 80, null, null],
+      ['device-release', 0, null, null],
     ]);
     expect(printed).toEqual([backlogs]);
     expect(warnings).toEqual(['CloudWatch metrics unavailable, AGE OF OLDEST and DRAINING AT not shown: Cannot reach the endpoint (connect ECONNREFUSED 127.0.0.1:4582 at TCPConnectWrap). Is the sandbox running?']);
