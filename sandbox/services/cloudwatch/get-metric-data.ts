@@ -1,5 +1,5 @@
 import { CloudWatchErrors } from './errors';
-import { STANDARD_UNITS, type MetricSource, type Sample } from './metric-source';
+import { STANDARD_UNITS, type MetricSource, type Sample } from '../../wire/metric-source';
 import { parseGetMetricData, type GetMetricDataInput, type MetricDataQuery } from './requests';
 import { isStatistic, STATISTICS, type Statistic } from './statistics';
 

@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from '../../wire/credentials';
 import type { FaultInjector } from '../../wire/faults';
 import { startHttpServer } from '../../wire/http';
+import type { MetricSource } from '../../wire/metric-source';
+import { admitCall, type AdmissionRules } from '../../wire/query-compatible/admission';
+import { protocolOf } from '../../wire/query-compatible/protocol';
 import { SIGNING_NAMES } from '../../wire/signing-names';
-import { verifySignedRequest } from '../../wire/sigv4';
 import { asCloudWatchError, CloudWatchErrors } from './errors';
 import { getMetricData } from './get-metric-data';
-import type { MetricSource } from './metric-source';
 import { jsonProtocol } from './wire/json-protocol';
-import type { CloudWatchProtocol } from './wire/protocol';
 import { queryProtocol } from './wire/query-protocol';
 
 export interface CloudWatchOptions {
@@ -32,6 +32,13 @@ export interface CloudWatchServer {
 
 type Operation = (input: unknown) => object;
 
+/** CloudWatch's answers to a caller other than the backend role and to injected faults. */
+const REFUSALS: AdmissionRules<Operation>['refusals'] = {
+  accessDenied: CloudWatchErrors.accessDenied,
+  throttled: CloudWatchErrors.throttling,
+  internal: () => CloudWatchErrors.internalServiceError(),
+};
+
 /**
  * Amazon CloudWatch's GetMetricData on loopback, over the metrics the sandbox's services publish,
  * in AWS JSON 1.0 (current SDKs and CLIs) and the AWS query protocol (older ones), chosen per
@@ -42,35 +49,18 @@ export async function startCloudWatch(opts: CloudWatchOptions): Promise<CloudWat
   const now = opts.now ?? Date.now;
   const sources = new Map(opts.sources.map((source) => [source.namespace, source]));
   const operations: Readonly<Record<string, Operation>> = { GetMetricData: getMetricData(sources, now) };
-  const server = await startHttpServer((req, body, res) => handle({ opts, now, operations }, req, body, res), { ...(opts.port !== undefined ? { port: opts.port } : {}), now });
+  const admission = { store: opts.store, faults: opts.faults, now, operations, signingNames: SIGNING_NAMES.cloudwatch, faultPrefix: 'cloudwatch', refusals: REFUSALS };
+  const server = await startHttpServer((req, body, res) => handle(admission, req, body, res), { ...(opts.port !== undefined ? { port: opts.port } : {}), now });
   return { url: server.url, close: () => server.close() };
 }
 
-interface Front {
-  readonly opts: CloudWatchOptions;
-  readonly now: () => number;
-  readonly operations: Readonly<Record<string, Operation>>;
-}
-
-/** JSON 1.0 names its operation in X-Amz-Target, the query protocol in `Action`. */
-function protocolOf(req: IncomingMessage): CloudWatchProtocol {
-  return req.headers['x-amz-target'] !== undefined || String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json') ? jsonProtocol : queryProtocol;
-}
-
-function handle(front: Front, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+function handle(admission: AdmissionRules<Operation>, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
   const cbor = req.headers['smithy-protocol'] !== undefined;
   // A Smithy RPC v2 CBOR client can read neither answer; JSON's at least carries the status.
-  const protocol = cbor ? jsonProtocol : protocolOf(req);
+  const protocol = cbor ? jsonProtocol : protocolOf(req, { json: jsonProtocol, query: queryProtocol });
   try {
     if (cbor) throw CloudWatchErrors.unknownOperation(`${req.url ?? ''} in Smithy RPC v2 CBOR (speak AWS JSON 1.0 or the query protocol)`);
-    const { operation, input } = protocol.decode(req, body);
-    const run = Object.hasOwn(front.operations, operation) ? front.operations[operation] : undefined;
-    if (!run) throw CloudWatchErrors.unknownOperation(operation);
-    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, front.opts.store, { service: SIGNING_NAMES.cloudwatch, now: front.now });
-    if (caller.principal.kind !== 'backend') throw CloudWatchErrors.accessDenied();
-    const fault = front.opts.faults.check(`cloudwatch:${operation}`);
-    if (fault?.kind === 'throttle') throw CloudWatchErrors.throttling();
-    if (fault?.kind === 'internal') throw CloudWatchErrors.internalServiceError();
+    const { operation, input, run } = admitCall(admission, protocol, req, body);
     protocol.answer(res, operation, run(input));
   } catch (error) {
     if (!res.headersSent) protocol.fail(res, asCloudWatchError(error));

@@ -1,37 +1,20 @@
-import { AwsServiceError } from '../../wire/http';
-
-/** Whose fault an error is: the query protocol's `<Type>`, the second half of JSON's `x-amzn-query-error`. */
-export type FaultSide = 'Sender' | 'Receiver';
+import { asQueryCompatibleError, CORAL_NAMESPACE, QueryCompatibleError, type FaultSide } from '../../wire/query-compatible/error';
 
 /**
- * An SQS error, answerable in both of SQS's wire protocols. JSON 1.0 names the error shape in
- * `__type` (`com.amazonaws.sqs#QueueDoesNotExist`) and the query protocol's code in the
- * `x-amzn-query-error` header (`AWS.SimpleQueueService.NonExistentQueue;Sender`)
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-json-api-responses.html);
- * the query protocol answers `<ErrorResponse><Error><Type>Sender</Type><Code>…</Code>`
+ * An SQS error, in SQS's namespace (`com.amazonaws.sqs#QueueDoesNotExist`) unless it is one every
+ * service shares: JSON 1.0's `__type` and `x-amzn-query-error`
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-json-api-responses.html),
+ * the query protocol's `<ErrorResponse>`
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html).
  * Shape, code and status of each modeled error are the service model's (`awsQueryError` traits).
  */
-export class SqsError extends AwsServiceError {
-  constructor(
-    status: number,
-    /** The error shape (JSON `__type` after the `#`). */
-    readonly shape: string,
-    /** The query protocol's error code. */
-    readonly code: string,
-    message: string,
-    readonly side: FaultSide = 'Sender',
-    /** The shape's namespace: SQS's own, or the AWS front end's (`com.amazon.coral.service`) for errors every service shares. */
-    readonly namespace = 'com.amazonaws.sqs',
-    /** The query protocol's wording where it differs from JSON's. */
-    readonly queryMessage: string = message,
-  ) {
-    super(status, shape, message);
+export class SqsError extends QueryCompatibleError {
+  constructor(status: number, shape: string, code: string, message: string, side: FaultSide = 'Sender', namespace = 'com.amazonaws.sqs', queryMessage = message) {
+    super(status, shape, code, message, side, namespace, queryMessage);
   }
 }
 
 const sqs = (status: number, shape: string, code: string, message: string) => new SqsError(status, shape, code, message);
-const CORAL = 'com.amazon.coral.service';
 
 /**
  * "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if
@@ -71,33 +54,15 @@ export const SqsErrors = {
   /** A QueueUrl that is not a queue URL at all (InvalidAddress, 404 in the service model). */
   invalidAddress: (address: string) => sqs(404, 'InvalidAddress', 'InvalidAddress', `The address ${address} is not valid for this endpoint.`),
   // Common Errors (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html).
-  invalidAction: (action: string) => new SqsError(400, 'InvalidAction', 'InvalidAction', `The action ${action} is not valid for this endpoint.`, 'Sender', CORAL),
-  missingAction: () => new SqsError(400, 'MissingAction', 'MissingAction', 'The request must contain the parameter Action.', 'Sender', CORAL),
-  accessDenied: () => new SqsError(403, 'AccessDeniedException', 'AccessDenied', 'Access to the resource https://sqs.us-east-1.amazonaws.com/ is denied.', 'Sender', CORAL),
+  invalidAction: (action: string) => new SqsError(400, 'InvalidAction', 'InvalidAction', `The action ${action} is not valid for this endpoint.`, 'Sender', CORAL_NAMESPACE),
+  accessDenied: () => new SqsError(403, 'AccessDeniedException', 'AccessDenied', 'Access to the resource https://sqs.us-east-1.amazonaws.com/ is denied.', 'Sender', CORAL_NAMESPACE),
   /** Throttling (RequestThrottled, 403 in the service model): what an injected `throttle` fault answers. */
   requestThrottled: () => sqs(403, 'RequestThrottled', 'RequestThrottled', 'Rate exceeded'),
   internalFailure: (message = 'The request processing has failed because of an unknown error, exception or failure.') =>
-    new SqsError(500, 'InternalFailure', 'InternalFailure', message, 'Receiver', CORAL),
-};
-
-/**
- * SigV4 refusals (wire/sigv4.ts) keep their JSON services' `__type` and carry the query protocol's
- * codes of the Common Errors page (InvalidClientTokenId, SignatureDoesNotMatch, …).
- */
-const AUTHENTICATION_CODES: Readonly<Record<string, string>> = {
-  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
-  IncompleteSignatureException: 'IncompleteSignature',
-  InvalidSignatureException: 'SignatureDoesNotMatch',
-  UnrecognizedClientException: 'InvalidClientTokenId',
-  ExpiredTokenException: 'ExpiredToken',
+    new SqsError(500, 'InternalFailure', 'InternalFailure', message, 'Receiver', CORAL_NAMESPACE),
 };
 
 /** Any error as SQS answers it: its own errors as they are, a SigV4 refusal with its query code, anything else InternalFailure. */
-export function asSqsError(error: unknown): SqsError {
-  if (error instanceof SqsError) return error;
-  if (error instanceof AwsServiceError) {
-    const code = AUTHENTICATION_CODES[error.type];
-    if (code !== undefined) return new SqsError(error.status, error.type, code, error.message, 'Sender', CORAL);
-  }
-  return SqsErrors.internalFailure();
+export function asSqsError(error: unknown): QueryCompatibleError {
+  return asQueryCompatibleError(error, () => SqsErrors.internalFailure());
 }

@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialStore } from '../../wire/credentials';
 import type { FaultInjector } from '../../wire/faults';
 import { startHttpServer } from '../../wire/http';
+import type { MetricSource } from '../../wire/metric-source';
+import { admitCall, type AdmissionRules } from '../../wire/query-compatible/admission';
+import { protocolOf, type QueryCompatibleProtocol } from '../../wire/query-compatible/protocol';
 import { SIGNING_NAMES } from '../../wire/signing-names';
-import { verifySignedRequest } from '../../wire/sigv4';
 import { realTimers, type SandboxTimers } from '../../wire/timers';
 import { asSqsError, SqsErrors } from './errors';
 import { sqsOperations, type SqsOperation } from './operations';
@@ -12,9 +14,7 @@ import { QueueStore } from './queue-store';
 import { countAnsweredCall } from './metrics/counted-calls';
 import { QueueMetrics } from './metrics/queue-metrics';
 import { sqsMetricSource } from './metrics/sqs-source';
-import type { MetricSource } from '../cloudwatch/metric-source';
 import { jsonProtocol } from './wire/json-protocol';
-import type { SqsProtocol } from './wire/protocol';
 import { queryProtocol } from './wire/query-protocol';
 
 export interface SqsOptions {
@@ -33,7 +33,7 @@ export interface SqsOptions {
 /** An authenticated call, as the server saw it (which protocol a client speaks). */
 export interface SqsCallNotice {
   readonly operation: string;
-  readonly protocol: SqsProtocol['name'];
+  readonly protocol: QueryCompatibleProtocol['name'];
   readonly userAgent: string | undefined;
 }
 
@@ -51,6 +51,13 @@ export interface SqsServer {
   close(): Promise<void>;
 }
 
+/** SQS's answers to a caller other than the backend role (the only principals whose policies grant sqs:* here) and to injected faults. */
+const REFUSALS: AdmissionRules<SqsOperation>['refusals'] = {
+  accessDenied: SqsErrors.accessDenied,
+  throttled: SqsErrors.requestThrottled,
+  internal: () => SqsErrors.internalFailure('An internal error occurred (injected fault)'),
+};
+
 /**
  * Amazon SQS (standard queues) on loopback, in both wire protocols SQS serves: AWS JSON 1.0
  * (`X-Amz-Target: AmazonSQS.<Op>`) and the AWS query protocol (`Action=<Op>`, XML), chosen per
@@ -65,7 +72,8 @@ export async function startSqs(opts: SqsOptions): Promise<SqsServer> {
   const callListeners = new Set<(call: SqsCallNotice) => void>();
   const pollListeners = new Set<(queueName: string) => void>();
   const operations = sqsOperations({ queues, now, timers: opts.timers ?? realTimers, onPollWaiting: (queue) => pollListeners.forEach((l) => l(queue.name)) });
-  const serve = (req: IncomingMessage, body: Buffer, res: ServerResponse) => handle({ opts, now, operations, callListeners, queues, metrics }, req, body, res);
+  const admission = { store: opts.store, faults: opts.faults, now, operations, signingNames: SIGNING_NAMES.sqs, faultPrefix: 'sqs', refusals: REFUSALS };
+  const serve = (req: IncomingMessage, body: Buffer, res: ServerResponse) => handle({ admission, now, callListeners, queues, metrics }, req, body, res);
   const server = await startHttpServer(serve, { ...(opts.port !== undefined ? { port: opts.port } : {}), now });
   endpoint = server.url;
   const subscribe = <T>(set: Set<T>, listener: T) => {
@@ -86,35 +94,22 @@ export async function startSqs(opts: SqsOptions): Promise<SqsServer> {
 }
 
 interface Front {
-  readonly opts: SqsOptions;
+  /** Decoding, SigV4, the backend-only rule and fault rules (`sqs:<Operation>`), before an operation runs. */
+  readonly admission: AdmissionRules<SqsOperation>;
   readonly now: () => number;
-  readonly operations: Readonly<Record<string, SqsOperation>>;
   readonly callListeners: ReadonlySet<(call: SqsCallNotice) => void>;
   readonly queues: QueueStore;
   /** Counting hooks only: they sample before the call and count after it, and change no answer. */
   readonly metrics: QueueMetrics;
 }
 
-/** The protocol a request speaks: JSON 1.0 names its operation in X-Amz-Target, the query protocol in `Action`. */
-function protocolOf(req: IncomingMessage): SqsProtocol {
-  return req.headers['x-amz-target'] !== undefined || String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json') ? jsonProtocol : queryProtocol;
-}
-
 async function handle(front: Front, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
-  const protocol = protocolOf(req);
+  const protocol = protocolOf(req, { json: jsonProtocol, query: queryProtocol });
   // A caller that hangs up takes nothing more: a waiting receive stops without receiving.
   const hangUp = new AbortController();
   res.once('close', () => hangUp.abort());
   try {
-    const { operation, input } = protocol.decode(req, body);
-    const run = Object.hasOwn(front.operations, operation) ? front.operations[operation] : undefined;
-    if (!run) throw protocol.unknownOperation(operation);
-    const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, front.opts.store, { service: SIGNING_NAMES.sqs, now: front.now });
-    // The backend role stands for the only principals whose policies grant sqs:* here.
-    if (caller.principal.kind !== 'backend') throw SqsErrors.accessDenied();
-    const fault = front.opts.faults.check(`sqs:${operation}`);
-    if (fault?.kind === 'throttle') throw SqsErrors.requestThrottled();
-    if (fault?.kind === 'internal') throw SqsErrors.internalFailure('An internal error occurred (injected fault)');
+    const { operation, input, run, caller } = admitCall(front.admission, protocol, req, body);
     for (const listener of front.callListeners) listener({ operation, protocol: protocol.name, userAgent: req.headers['user-agent'] });
     front.metrics.observe(front.now());
     const output = await run(input, { callerId: caller.accessKeyId, signal: hangUp.signal });

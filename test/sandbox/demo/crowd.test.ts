@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crowdLine, crowdSignsIn } from '../../../sandbox/demo/crowd';
 import { AppClient } from '../../../sandbox/clients/app-client';
-import { startHarness, type Harness } from '../e2e/harness';
+import { fileFixture } from '../../support/file-fixture';
+import { startHarness } from '../e2e/harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h?.close());
+const h = fileFixture(() => startHarness());
 
 describe("npm start's queue inspector line", () => {
   it("shows the attach gate's backlog as GetQueueAttributes counts it, draining to 0, with every user onboarded once", async () => {

@@ -1,12 +1,9 @@
 import { DetachPolicyCommand } from '@aws-sdk/client-iot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closed, startHarness, within, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { fileFixture } from '../../support/file-fixture';
+import { closed, startHarness, within } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h?.close());
+const h = fileFixture(() => startHarness());
 
 describe('IoT authorization of Cognito identities in the sandbox', () => {
   it('refuses an identity without the attached policy even though its role allows the connect', async () => {

@@ -1,15 +1,12 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nextMessage } from '../../../sandbox/clients/app-client';
-import { startHarness, type Harness } from './harness';
+import { fileFixture } from '../../support/file-fixture';
+import { startHarness } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h?.close());
+const h = fileFixture(() => startHarness());
 
 describe('the onboarding flow, end to end against the sandbox', () => {
   it('onboards a new user at sign-in: identity, policy, welcome shadow and attributes', async () => {

@@ -1,12 +1,9 @@
 import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { fileFixture } from '../../support/file-fixture';
+import { startHarness } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h?.close());
+const h = fileFixture(() => startHarness());
 
 describe('failed onboardings and redrive in the sandbox', () => {
   it('fails an execution at AttachPolicy when its gate message is dead-lettered, then RedriveExecution completes it from there', async () => {

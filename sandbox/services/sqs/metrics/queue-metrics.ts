@@ -1,4 +1,4 @@
-import type { Sample } from '../../cloudwatch/metric-source';
+import type { Sample } from '../../../wire/metric-source';
 import type { Queue } from '../queue';
 import type { QueueStore } from '../queue-store';
 

@@ -1,4 +1,4 @@
-import type { MetricSource } from '../../cloudwatch/metric-source';
+import type { MetricSource } from '../../../wire/metric-source';
 import type { QueueMetrics } from './queue-metrics';
 
 /**

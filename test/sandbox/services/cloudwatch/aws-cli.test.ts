@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
+import { runAwsCli, type CliRun } from '../../../support/aws-cli';
 import { cloudWatchFixture } from '../../../support/cloudwatch-fixture';
 import { fileFixture } from '../../../support/file-fixture';
 
@@ -15,31 +14,9 @@ import { fileFixture } from '../../../support/file-fixture';
  */
 const f = fileFixture(() => cloudWatchFixture());
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `aws cloudwatch …` with the sandbox's backend credentials and no profile or config files. */
-function aws(args: string[]): Promise<Run> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  const env = {
-    ...clean,
-    AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_MAX_ATTEMPTS: '1',
-    AWS_PAGER: '',
-    AWS_ENDPOINT_URL_CLOUDWATCH: f.server.url,
-  };
-  return new Promise((resolve) => {
-    execFile('aws', ['cloudwatch', ...args, '--output', 'json'], { env }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+/** Runs `aws cloudwatch …` against the sandbox's CloudWatch. */
+function aws(args: string[]): Promise<CliRun> {
+  return runAwsCli(['cloudwatch', ...args, '--output', 'json'], { AWS_ENDPOINT_URL_CLOUDWATCH: f.server.url });
 }
 
 const metricQuery = (Id: string, MetricName: string, queueName: string, Stat: string) => ({
@@ -48,7 +25,7 @@ const metricQuery = (Id: string, MetricName: string, queueName: string, Stat: st
 });
 
 /** `aws cloudwatch get-metric-data` over the last five minutes of the sandbox clock. */
-function getMetricData(queries: object[], extra: string[] = []): Promise<Run> {
+function getMetricData(queries: object[], extra: string[] = []): Promise<CliRun> {
   const now = f.clock.now();
   return aws(['get-metric-data', '--metric-data-queries', JSON.stringify(queries), '--start-time', new Date(now - 300_000).toISOString(), '--end-time', new Date(now + 1000).toISOString(), ...extra]);
 }

@@ -1,21 +1,18 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
+import { runBotocore, VENDORED_BOTOCORE } from '../../../support/botocore';
 import { cloudWatchFixture } from '../../../support/cloudwatch-fixture';
 import { fileFixture } from '../../../support/file-fixture';
 
 /**
- * A query-protocol client of another implementation: botocore 1.34.22 with boto3, as the Google
- * Cloud CLI package of this machine image vendors them. Its CloudWatch model predates
- * CloudWatch's move to JSON (`"protocol": "query"`): it sends `Action=GetMetricData&Version=2010-08-01`
- * with `MetricDataQueries.member.N…` form members and ISO 8601 times, and parses the XML answer
- * (timestamps, doubles, lists of `member`) with botocore's own parser. It signs with the
- * machine's clock, which the sandbox clock here stays within SigV4's allowed skew of.
+ * A query-protocol client of another implementation: the vendored botocore 1.34.22 (botocore.ts).
+ * Its CloudWatch model predates CloudWatch's move to JSON (`"protocol": "query"`): it sends
+ * `Action=GetMetricData&Version=2010-08-01` with `MetricDataQueries.member.N…` form members and
+ * ISO 8601 times, and parses the XML answer (timestamps, doubles, lists of `member`) with
+ * botocore's own parser. It signs with the machine's clock, which the sandbox clock here stays
+ * within SigV4's allowed skew of.
  */
-const VENDORED_BOTOCORE = '/usr/lib/google-cloud-sdk/lib/third_party';
-
 const SCRIPT = String.raw`
 import json, sys, datetime
 import boto3, botocore
@@ -45,23 +42,9 @@ interface BotocoreRun {
 
 const f = fileFixture(() => cloudWatchFixture());
 
-function runBotocore(queueName: string): Promise<BotocoreRun> {
-  const env = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? '',
-    PYTHONPATH: VENDORED_BOTOCORE,
-    AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  return new Promise((resolve, reject) => {
-    execFile('python3', ['-c', SCRIPT, f.server.url, queueName, String(f.clock.now() / 1000)], { env }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`botocore script failed: ${stderr}`));
-      else resolve(JSON.parse(stdout) as BotocoreRun);
-    });
-  });
+/** The script against the sandbox's CloudWatch, for one queue's metrics, up to the sandbox clock's now. */
+function getMetricData(queueName: string): Promise<BotocoreRun> {
+  return runBotocore<BotocoreRun>(SCRIPT, [f.server.url, queueName, String(f.clock.now() / 1000)]);
 }
 
 describe('CloudWatch with botocore 1.34 (AWS query protocol)', () => {
@@ -74,7 +57,7 @@ describe('CloudWatch with botocore 1.34 (AWS query protocol)', () => {
     const QueueUrl = await f.newQueue();
     await f.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: ['a', 'b'].map((Id) => ({ Id, MessageBody: Id })) }));
     f.clock.advance(30_000);
-    const out = await runBotocore(QueueUrl.split('/').pop() ?? '');
+    const out = await getMetricData(QueueUrl.split('/').pop() ?? '');
     expect([out.botocore, out.protocol]).toEqual(['1.34.22', 'query']);
     const [sent, age] = out.results;
     expect(sent).toMatchObject({ Id: 'sent', Label: 'NumberOfMessagesSent', StatusCode: 'Complete' });
@@ -84,7 +67,7 @@ describe('CloudWatch with botocore 1.34 (AWS query protocol)', () => {
   });
 
   it("maps the XML error to botocore's ClientError by its query code", async () => {
-    const out = await runBotocore('any-queue');
+    const out = await getMetricData('any-queue');
     expect(out.error).toEqual({
       class: 'InvalidParameterValueException',
       code: 'InvalidParameterValue',

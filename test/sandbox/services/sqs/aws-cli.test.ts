@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import type { SqsCallNotice } from '../../../../sandbox/services/sqs/service';
+import { runAwsCli, type CliRun } from '../../../support/aws-cli';
 import { fileFixture } from '../../../support/file-fixture';
 import { sqsFixture } from '../../../support/sqs-fixture';
 
@@ -16,32 +15,9 @@ import { sqsFixture } from '../../../support/sqs-fixture';
 const calls: SqsCallNotice[] = [];
 const f = fileFixture(() => sqsFixture({ onCall: (call) => calls.push(call) }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `aws sqs …` with the sandbox's backend credentials and no profile or config files. */
-function aws(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  const childEnv = {
-    ...clean,
-    AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_MAX_ATTEMPTS: '1',
-    AWS_PAGER: '',
-    ...env,
-  };
-  const argv = ['sqs', ...args, '--output', 'json', '--endpoint-url', f.server.url];
-  return new Promise((resolve) => {
-    execFile('aws', argv, { env: childEnv }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+/** Runs `aws sqs …` against the sandbox's SQS. */
+function aws(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runAwsCli(['sqs', ...args, '--output', 'json', '--endpoint-url', f.server.url], env);
 }
 
 async function ok(args: string[]): Promise<Record<string, unknown>> {

@@ -1,19 +1,15 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import type { SqsCallNotice } from '../../../../sandbox/services/sqs/service';
+import { runBotocore, VENDORED_BOTOCORE } from '../../../support/botocore';
 import { fileFixture } from '../../../support/file-fixture';
 import { sqsFixture } from '../../../support/sqs-fixture';
 
 /**
- * A query-protocol client of another implementation: botocore 1.34.22 with boto3, as the Google
- * Cloud CLI package of this machine image vendors them (/usr/lib/google-cloud-sdk/lib/third_party).
+ * A query-protocol client of another implementation: the vendored botocore 1.34.22 (botocore.ts).
  * Its SQS model predates SQS's move to JSON (`"protocol": "query"`): it sends
  * `Action=…&Version=2012-11-05` forms and parses the XML answers with botocore's own parser.
  */
-const VENDORED_BOTOCORE = '/usr/lib/google-cloud-sdk/lib/third_party';
-
 const SCRIPT = String.raw`
 import json, sys, base64
 import boto3, botocore
@@ -65,30 +61,11 @@ interface BotocoreRun {
   readonly errors: unknown;
 }
 
-function runBotocore(): Promise<BotocoreRun> {
-  const env = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? '',
-    PYTHONPATH: VENDORED_BOTOCORE,
-    AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_MAX_ATTEMPTS: '1',
-  };
-  return new Promise((resolve, reject) => {
-    execFile('python3', ['-c', SCRIPT, f.server.url], { env }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`botocore script failed: ${stderr}`));
-      else resolve(JSON.parse(stdout) as BotocoreRun);
-    });
-  });
-}
-
 describe('SQS with botocore 1.34 (AWS query protocol)', () => {
   let out: BotocoreRun;
   beforeAll(async () => {
     expect(existsSync(VENDORED_BOTOCORE), `${VENDORED_BOTOCORE} (the Google Cloud CLI package) is part of the machine image`).toBe(true);
-    out = await runBotocore();
+    out = await runBotocore<BotocoreRun>(SCRIPT, [f.server.url]);
   });
 
   it('is a query-protocol client, and the server served it as one', () => {

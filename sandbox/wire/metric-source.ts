@@ -16,7 +16,8 @@ export interface Sample {
 /**
  * A namespace of metrics the sandbox's CloudWatch serves, computed by the emulated service that
  * publishes them (SQS publishes `AWS/SQS`). Values are one-minute samples, one per minute at
- * most: the standard resolution AWS services publish at.
+ * most: the standard resolution AWS services publish at. It lives in wire/ as the contract
+ * between publisher and reader, so that neither service imports the other.
  */
 export interface MetricSource {
   readonly namespace: string;
