@@ -13,6 +13,10 @@ export const ErrorNames = {
   CleanupIncomplete: 'CleanupIncomplete',
   /** A quota gate's message failed every delivery and reached the dead-letter queue (SendTaskFailure). */
   GateDeadLettered: 'GateDeadLettered',
+  /** An adopted pool already runs another post-authentication trigger and chaining was not asked for. */
+  PoolTriggerConflict: 'PoolTriggerConflict',
+  /** Updating an adopted pool's trigger changed another of its settings (verified by describing again). */
+  PoolSettingsChanged: 'PoolSettingsChanged',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
@@ -63,3 +67,9 @@ export class IdentityMismatchError extends namedError(ErrorNames.IdentityMismatc
  * resource answers FAILED with it; deleting the stack again goes on where it stopped.
  */
 export class CleanupIncompleteError extends namedError(ErrorNames.CleanupIncomplete) {}
+
+/** An adopted pool's post-authentication trigger is another function; the operator did not opt in to chaining it. */
+export class PoolTriggerConflictError extends namedError(ErrorNames.PoolTriggerConflict) {}
+
+/** After attaching or removing the trigger, another setting of the pool differed from before. */
+export class PoolSettingsChangedError extends namedError(ErrorNames.PoolSettingsChanged) {}
