@@ -40,7 +40,7 @@ function pool(described: UserPoolType, afterUpdate?: (input: Record<string, unkn
 }
 
 const deps = () => ({ idp: new CognitoIdentityProviderClient({ region: 'eu-west-1' }), log: recordingLog() });
-const updates = () => idpMock.commandCalls(UpdateUserPoolCommand).map((c) => c.args[0].input as Record<string, unknown>);
+const updates = () => idpMock.commandCalls(UpdateUserPoolCommand).map((c) => c.args[0].input as unknown as Record<string, unknown>);
 
 describe('attaching the post-authentication trigger to an adopted pool', () => {
   beforeEach(() => idpMock.reset());
