@@ -17,6 +17,8 @@ export const ErrorNames = {
   PoolTriggerConflict: 'PoolTriggerConflict',
   /** Updating an adopted pool's trigger changed another of its settings (verified by describing again). */
   PoolSettingsChanged: 'PoolSettingsChanged',
+  /** An adopted pool lacks the product's custom attributes and the operator did not consent to adding them (permanent). */
+  PoolAttributesMissing: 'PoolAttributesMissing',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
@@ -73,3 +75,6 @@ export class PoolTriggerConflictError extends namedError(ErrorNames.PoolTriggerC
 
 /** After attaching or removing the trigger, another setting of the pool differed from before. */
 export class PoolSettingsChangedError extends namedError(ErrorNames.PoolSettingsChanged) {}
+
+/** The adopted pool lacks the product's custom attributes; adding them is permanent, so only with consent. */
+export class PoolAttributesMissingError extends namedError(ErrorNames.PoolAttributesMissing) {}

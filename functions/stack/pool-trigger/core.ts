@@ -1,4 +1,5 @@
 import {
+  AddCustomAttributesCommand,
   DescribeUserPoolCommand,
   UpdateUserPoolCommand,
   type CognitoIdentityProviderClient,
@@ -7,7 +8,8 @@ import {
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { toUpstreamError } from '../../shared/aws/classify';
-import { PoolSettingsChangedError, PoolTriggerConflictError } from '../../shared/aws/errors';
+import { PoolAttributesMissingError, PoolSettingsChangedError, PoolTriggerConflictError } from '../../shared/aws/errors';
+import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../shared/workflows/onboarding';
 import type { Log } from '../../shared/observability/logging';
 
 /**
@@ -45,12 +47,48 @@ export interface PoolTriggerDeps {
   readonly log: Log;
 }
 
+/**
+ * The product's two custom attributes, as the stack's own pool declares them
+ * (lib/constructs/user-directory.ts): the onboarding version and the identity id. They let the
+ * trigger skip an onboarded user and the authorizer read the identity from the ID token with no
+ * AWS call; custom attributes can be added to a pool but never removed.
+ */
+export const PRODUCT_ATTRIBUTES = [
+  { Name: ONBOARDED_ATTRIBUTE.replace(/^custom:/, ''), AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MinLength: '1', MaxLength: '16' } },
+  { Name: IDENTITY_ID_ATTRIBUTE.replace(/^custom:/, ''), AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MinLength: '1', MaxLength: '64' } },
+] as const;
+
 export interface AttachTrigger {
   readonly userPoolId: string;
   /** The product's post-authentication function. */
   readonly triggerArn: string;
   /** The trigger the pool already had, which the product's calls next (chaining): the operator's opt-in. */
   readonly chainArn?: string | undefined;
+  /** The operator's consent to add the product's custom attributes, which no one can remove again. */
+  readonly addAttributes?: boolean | undefined;
+}
+
+/**
+ * The product's custom attributes on the pool: present, added with the operator's consent, or a
+ * refusal that says what is missing, that adding is permanent, and how to consent.
+ */
+export async function ensureProductAttributes(pool: UserPoolType, request: AttachTrigger, deps: PoolTriggerDeps): Promise<boolean> {
+  const present = new Set((pool.SchemaAttributes ?? []).map((a) => a.Name));
+  const missing = PRODUCT_ATTRIBUTES.filter((a) => !present.has(`custom:${a.Name}`));
+  if (missing.length === 0) return false;
+  const names = missing.map((a) => `custom:${a.Name}`).join(', ');
+  if (!request.addAttributes) {
+    throw new PoolAttributesMissingError(
+      `User pool ${request.userPoolId} lacks ${names}, which onboarding keeps its state in. Custom attributes can be added to a pool but never removed: deploy with -c addCustomAttributes=true to add them.`,
+    );
+  }
+  try {
+    await deps.idp.send(new AddCustomAttributesCommand({ UserPoolId: request.userPoolId, CustomAttributes: missing.map((a) => ({ ...a, StringAttributeConstraints: { ...a.StringAttributeConstraints } })) }));
+  } catch (error) {
+    throw toUpstreamError('AddCustomAttributes', error);
+  }
+  deps.log.warn('Custom attributes added to the adopted pool (permanent)', { userPoolId: request.userPoolId, added: names });
+  return true;
 }
 
 async function describePool(deps: PoolTriggerDeps, userPoolId: string): Promise<UserPoolType> {
@@ -127,7 +165,8 @@ async function updateLambdaConfig(deps: PoolTriggerDeps, userPoolId: string, poo
  * only the trigger.
  */
 export async function attachPostAuthentication(request: AttachTrigger, deps: PoolTriggerDeps): Promise<void> {
-  const pool = await describePool(deps, request.userPoolId);
+  let pool = await describePool(deps, request.userPoolId);
+  if (await ensureProductAttributes(pool, request, deps)) pool = await describePool(deps, request.userPoolId);
   const current = pool.LambdaConfig?.PostAuthentication;
   if (current === request.triggerArn) return;
   if (current !== undefined && current !== request.chainArn) {

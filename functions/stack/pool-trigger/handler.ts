@@ -15,6 +15,8 @@ const eventSchema = customResourceEventSchema(
     UserPoolId: z.string().check(z.regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'expected a user pool id')),
     TriggerArn: z.string().check(z.regex(/^arn:aws[\w-]*:lambda:/, 'expected a Lambda function ARN')),
     ChainArn: z.optional(z.string().check(z.regex(/^arn:aws[\w-]*:lambda:/, 'expected a Lambda function ARN'))),
+    // CloudFormation passes every property as a string.
+    AddCustomAttributes: z.optional(z.enum(['true', 'false'])),
   }),
 );
 
@@ -27,7 +29,7 @@ export const handler = async (raw: unknown, context?: Context) => {
   if (context) log.addContext(context);
   const event = eventSchema.parse(raw);
   const p = event.ResourceProperties;
-  const request = { userPoolId: p.UserPoolId, triggerArn: p.TriggerArn, chainArn: p.ChainArn };
+  const request = { userPoolId: p.UserPoolId, triggerArn: p.TriggerArn, chainArn: p.ChainArn, addAttributes: p.AddCustomAttributes === 'true' };
   const attach = () => attachPostAuthentication(request, { idp, log });
   const answer = await answerRequest(event, { Create: attach, Update: attach, Delete: () => detachPostAuthentication(request, { idp, log }) }, log, 'pool-trigger');
   await putAnswer(event.ResponseURL, answer);

@@ -1,4 +1,4 @@
-import { CognitoIdentityProviderClient, DescribeUserPoolCommand, UpdateUserPoolCommand, type UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
+import { AddCustomAttributesCommand, CognitoIdentityProviderClient, DescribeUserPoolCommand, UpdateUserPoolCommand, type UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { attachPostAuthentication, detachPostAuthentication, updateInputFor, UPDATABLE_POOL_MEMBERS } from '../../../../../functions/stack/pool-trigger/core';
@@ -25,7 +25,11 @@ const existing = (lambda: UserPoolType['LambdaConfig'] = { PreSignUp: PRE_SIGN_U
   UserPoolTags: { team: 'lamps' },
   AdminCreateUserConfig: { AllowAdminCreateUserOnly: false, UnusedAccountValidityDays: 7 },
   AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
-  SchemaAttributes: [{ Name: 'custom:plan', AttributeDataType: 'String', Mutable: true }],
+  SchemaAttributes: [
+    { Name: 'custom:plan', AttributeDataType: 'String', Mutable: true },
+    { Name: 'custom:iot_onboarded', AttributeDataType: 'String', Mutable: true },
+    { Name: 'custom:identity_id', AttributeDataType: 'String', Mutable: true },
+  ],
   CreationDate: new Date('2025-01-01T00:00:00Z'),
 });
 
@@ -99,6 +103,32 @@ describe('attaching the post-authentication trigger to an adopted pool', () => {
     pool(existing());
     idpMock.on(UpdateUserPoolCommand).rejects(awsError('NotAuthorizedException', 400));
     await expect(attachPostAuthentication({ userPoolId: POOL_ID, triggerArn: OURS }, deps())).rejects.toMatchObject({ name: 'UpstreamRejected' });
+  });
+});
+
+describe("the product's custom attributes on an adopted pool (permanent once added)", () => {
+  beforeEach(() => idpMock.reset());
+  const withoutOurs = (): UserPoolType => ({ ...existing(), SchemaAttributes: [{ Name: 'custom:plan', AttributeDataType: 'String', Mutable: true }] });
+
+  it('refuses a pool without them unless the operator consents, saying adding is permanent, and changes nothing', async () => {
+    pool(withoutOurs());
+    await expect(attachPostAuthentication({ userPoolId: POOL_ID, triggerArn: OURS }, deps())).rejects.toMatchObject({
+      name: 'PoolAttributesMissing',
+      message: expect.stringMatching(/lacks custom:iot_onboarded, custom:identity_id.*never removed: deploy with -c addCustomAttributes=true/),
+    });
+    expect(idpMock.commandCalls(AddCustomAttributesCommand)).toHaveLength(0);
+    expect(updates()).toEqual([]);
+  });
+
+  it('adds only the missing ones with consent, then attaches the trigger', async () => {
+    pool({ ...withoutOurs(), SchemaAttributes: [...(withoutOurs().SchemaAttributes ?? []), { Name: 'custom:identity_id', AttributeDataType: 'String' }] });
+    idpMock.on(AddCustomAttributesCommand).resolves({});
+    await attachPostAuthentication({ userPoolId: POOL_ID, triggerArn: OURS, addAttributes: true }, deps());
+    expect(idpMock.commandCalls(AddCustomAttributesCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: POOL_ID,
+      CustomAttributes: [{ Name: 'iot_onboarded', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MinLength: '1', MaxLength: '16' } }],
+    });
+    expect(updates()[0]?.LambdaConfig).toMatchObject({ PostAuthentication: OURS });
   });
 });
 
