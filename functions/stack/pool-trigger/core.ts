@@ -112,6 +112,8 @@ export function updateInputFor(pool: UserPoolType, userPoolId: string, lambdaCon
     const value = (pool as Record<string, unknown>)[member];
     if (value !== undefined) input[member] = value;
   }
+  // DescribeUserPool calls the name `Name`; UpdateUserPool takes it as `PoolName`.
+  if (pool.Name !== undefined) input.PoolName = pool.Name;
   input.LambdaConfig = lambdaConfig;
   const admin = pool.AdminCreateUserConfig;
   if (admin?.UnusedAccountValidityDays !== undefined && pool.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays !== undefined) {
@@ -166,14 +168,15 @@ async function updateLambdaConfig(deps: PoolTriggerDeps, userPoolId: string, poo
  */
 export async function attachPostAuthentication(request: AttachTrigger, deps: PoolTriggerDeps): Promise<void> {
   let pool = await describePool(deps, request.userPoolId);
-  if (await ensureProductAttributes(pool, request, deps)) pool = await describePool(deps, request.userPoolId);
+  // Every refusal comes before the first change: a refused deploy leaves the pool as it was.
   const current = pool.LambdaConfig?.PostAuthentication;
-  if (current === request.triggerArn) return;
-  if (current !== undefined && current !== request.chainArn) {
+  if (current !== undefined && current !== request.triggerArn && current !== request.chainArn) {
     throw new PoolTriggerConflictError(
       `User pool ${request.userPoolId} already has a post-authentication trigger (${current}). Deploy with -c chainPostAuthentication=${current} to keep it (the product's trigger calls it first and respects its answer), or remove it from the pool first.`,
     );
   }
+  if (await ensureProductAttributes(pool, request, deps)) pool = await describePool(deps, request.userPoolId);
+  if (current === request.triggerArn) return;
   await updateLambdaConfig(deps, request.userPoolId, pool, { ...pool.LambdaConfig, PostAuthentication: request.triggerArn });
   deps.log.info('Post-authentication trigger attached', { userPoolId: request.userPoolId, chained: current ?? null });
 }

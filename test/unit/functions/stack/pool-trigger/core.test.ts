@@ -55,10 +55,12 @@ describe('attaching the post-authentication trigger to an adopted pool', () => {
     const [input] = updates();
     const described = existing() as Record<string, unknown>;
     for (const member of UPDATABLE_POOL_MEMBERS) {
-      if (member === 'LambdaConfig' || member === 'AdminCreateUserConfig') continue;
+      if (member === 'LambdaConfig' || member === 'AdminCreateUserConfig' || member === 'PoolName') continue;
       expect(input?.[member], member).toEqual(described[member]);
     }
     expect(input?.LambdaConfig).toEqual({ PreSignUp: PRE_SIGN_UP, PostAuthentication: OURS });
+    // Described as Name, updated as PoolName: without it the pool's name would be reset.
+    expect(input?.PoolName).toBe('team-pool');
     // Describe-only members are not sent (UpdateUserPool would refuse them).
     expect(input).not.toHaveProperty('SchemaAttributes');
     expect(input).not.toHaveProperty('CreationDate');
