@@ -15,6 +15,7 @@ export const LAMBDA_HANDLERS = {
   'user-lifecycle': 'offboarding/user-lifecycle',
   'offboard-reconciler': 'offboarding/reconciler',
   'policy-cleanup': 'stack/policy-cleanup',
+  'pool-trigger': 'stack/pool-trigger',
   'policy-gate-worker': 'gates/policy-worker',
   'user-lookup-gate-worker': 'gates/user-lookup-worker',
   'device-release-gate-worker': 'gates/device-release-worker',

@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IotLogLevel } from './constructs/iot-logging';
+import type { AdoptedUserPoolProps } from './constructs/adopted-user-pool';
 import { IotOnboardingStack } from './iot-onboarding-stack';
 
 /** Builds the app with cdk-nag's AwsSolutions checks registered (a finding fails synthesis). */
@@ -21,7 +22,9 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
   if (iotLogLevel && !['ERROR', 'WARN', 'INFO', 'DEBUG'].includes(iotLogLevel)) {
     throw new Error(`Context iotLogLevel "${iotLogLevel}" is invalid: expected ERROR, WARN, INFO or DEBUG`);
   }
+  const adoptUserPool = adoptedPoolFromContext(context);
   const stack = new IotOnboardingStack(app, context('stackName') ?? 'IotOnboarding', {
+    ...(adoptUserPool ? { adoptUserPool } : {}),
     ...(onboardingVersion ? { onboardingVersion } : {}),
     ...(iotDataEndpoint ? { iotDataEndpoint } : {}),
     ...(iotLogLevel ? { iotLogLevel: iotLogLevel as IotLogLevel } : {}),
@@ -29,6 +32,33 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   return { app, stack };
+}
+
+/**
+ * `-c userPoolId=<id> -c appClientIds=<id,id>` adopts an existing pool; `-c chainPostAuthentication=<arn>`
+ * keeps its current post-authentication trigger (called first), `-c addCustomAttributes=true`
+ * consents to adding the product's two custom attributes (permanent). Each refused with what was
+ * expected.
+ */
+function adoptedPoolFromContext(context: (key: string) => string | undefined): AdoptedUserPoolProps | undefined {
+  const userPoolId = context('userPoolId');
+  const clients = context('appClientIds');
+  const chain = context('chainPostAuthentication');
+  const add = context('addCustomAttributes');
+  if (userPoolId === undefined) {
+    if (clients ?? chain ?? add) throw new Error('Context appClientIds, chainPostAuthentication and addCustomAttributes adopt a pool: give its id with -c userPoolId=<region>_<id>');
+    return undefined;
+  }
+  if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(userPoolId)) throw new Error(`Context userPoolId "${userPoolId}" is invalid: expected a user pool id, <region>_<id>`);
+  const appClientIds = (clients ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  if (appClientIds.length === 0) throw new Error('Adopting a user pool needs its app client ids: -c appClientIds=<id>[,<id>...]');
+  const badClient = appClientIds.find((c) => !/^[\w+]{1,128}$/.test(c));
+  if (badClient) throw new Error(`Context appClientIds has "${badClient}", which is not an app client id`);
+  if (chain !== undefined && !/^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/.test(chain)) {
+    throw new Error(`Context chainPostAuthentication "${chain}" is invalid: expected the Lambda function ARN of the pool's current post-authentication trigger`);
+  }
+  if (add !== undefined && add !== 'true' && add !== 'false') throw new Error(`Context addCustomAttributes "${add}" is invalid: expected true or false`);
+  return { userPoolId, appClientIds, ...(chain ? { chainPostAuthentication: chain } : {}), addCustomAttributes: add === 'true' };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

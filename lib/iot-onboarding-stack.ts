@@ -14,6 +14,7 @@ import { OffboardingWorkflow } from './constructs/offboarding-workflow';
 import { OnboardingWorkflow } from './constructs/onboarding-workflow';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { UserDirectory } from './constructs/user-directory';
+import { AdoptedUserPool, type AdoptedUserPoolProps } from './constructs/adopted-user-pool';
 import { StackOutputs } from '../functions/shared/stack-outputs';
 
 export interface IotOnboardingStackProps extends StackProps {
@@ -34,11 +35,17 @@ export interface IotOnboardingStackProps extends StackProps {
    * (exists, enabled, confirmed, same `sub`) before asking the user pool again. Default 300.
    */
   readonly trustRevalidateSeconds?: number;
+  /**
+   * Adopt a user pool the team already runs instead of creating one (design section 11): its id,
+   * its app clients, and the operator's opt-ins (chaining an existing post-authentication
+   * trigger; adding the product's custom attributes, which is permanent).
+   */
+  readonly adoptUserPool?: AdoptedUserPoolProps;
 }
 
 /** The whole product: users, their IoT access, the onboarding workflow and the command API. */
 export class IotOnboardingStack extends Stack {
-  readonly users: UserDirectory;
+  readonly users: UserDirectory | AdoptedUserPool;
   readonly access: IotAccess;
   readonly onboarding: OnboardingWorkflow;
   readonly offboarding: OffboardingWorkflow;
@@ -52,9 +59,9 @@ export class IotOnboardingStack extends Stack {
     super(scope, id, props);
     const iotDataEndpoint = props.iotDataEndpoint ?? new IotDataEndpoint(this, 'IotDataEndpoint').url;
 
-    this.users = new UserDirectory(this, 'Users', {
-      ...(props.userPoolRemovalPolicy ? { removalPolicy: props.userPoolRemovalPolicy } : {}),
-    });
+    this.users = props.adoptUserPool
+      ? new AdoptedUserPool(this, 'Users', props.adoptUserPool)
+      : new UserDirectory(this, 'Users', { ...(props.userPoolRemovalPolicy ? { removalPolicy: props.userPoolRemovalPolicy } : {}) });
     this.access = new IotAccess(this, 'IotAccess', {
       ...(props.developerProviderName ? { developerProviderName: props.developerProviderName } : {}),
     });
@@ -72,7 +79,7 @@ export class IotOnboardingStack extends Stack {
     });
     this.commands = new CommandApi(this, 'Commands', {
       userPool: this.users.userPool,
-      appClient: this.users.appClient,
+      appClients: this.users.appClients,
       access: this.access,
       iotDataEndpoint,
       onboarding: this.onboarding,
@@ -87,6 +94,7 @@ export class IotOnboardingStack extends Stack {
     this.customAuthorizer = new IotCustomAuthorizer(this, 'CustomAuthorizer', {
       userPool: this.users.userPool,
       appClient: this.users.appClient,
+      appClientSecret: this.users.appClientSecret(),
       access: this.access,
       ...(props.trustRevalidateSeconds !== undefined ? { trustRevalidateSeconds: props.trustRevalidateSeconds } : {}),
     });

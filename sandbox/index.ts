@@ -5,7 +5,7 @@ import { startApi } from './app/deploy/api';
 import { createQuotaGateQueues, startQuotaGates } from './app/deploy/quota-gates';
 import { sandboxAwsEnv, startFunctions } from './app/deploy/functions';
 import { closeAll, sandboxHandle } from './app/deploy/handle';
-import { deployIdentity } from './app/deploy/identity';
+import { deployIdentity, registerTriggerFunctions } from './app/deploy/identity';
 import { deployIotPolicies, registerIotAuthorizer } from './app/deploy/iot';
 import { describeDeployment } from './app/deploy/outputs';
 import { startServices, type SandboxContext } from './app/deploy/services';
@@ -51,7 +51,8 @@ export async function startSandbox(options: SandboxOptions = {}) {
     // An invocation that threw leaves its batch for redelivery, as Lambda does; the function's log says why.
     for (const source of startQuotaGates(services.sqs.url, gateQueues, lambda, clock.now, () => undefined)) ctx.closers.push(() => source.stop());
     const offboarding = deployOffboardingWorkflow(services, lambda, ctx.eventBus, offboardingConfig, clock.now);
-    services.idp.setPostAuthenticationTrigger((event) => lambda.invoke('post-authentication', event));
+    // The pool's LambdaConfig names the post-authentication function (deployIdentity); Cognito can now invoke it.
+    registerTriggerFunctions(services.idp, lambda);
     registerIotAuthorizer(services.iot, lambda);
     const api = await startApi(ctx, options.ports?.api, services, directory, lambda);
     const description = describeDeployment({ options, services, directory, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn, gateQueues });

@@ -16,7 +16,8 @@ import type { OnboardingWorkflow } from './onboarding-workflow';
 
 export interface CommandApiProps {
   readonly userPool: IUserPool;
-  readonly appClient: IUserPoolClient;
+  /** The app clients whose ID tokens the API accepts (the JWT authorizer's audiences). */
+  readonly appClients: readonly IUserPoolClient[];
   readonly access: IotAccess;
   readonly iotDataEndpoint: string;
   /** The onboarding workflow: the API ensures a user's onboarding when it finds them not onboarded. */
@@ -79,7 +80,7 @@ export class CommandApi extends Construct {
       },
     });
 
-    const authorizer = new HttpUserPoolAuthorizer('UserPool', props.userPool, { userPoolClients: [props.appClient] });
+    const authorizer = new HttpUserPoolAuthorizer('UserPool', props.userPool, { userPoolClients: [...props.appClients] });
     const integration = new HttpLambdaIntegration('Handler', this.handler);
     for (const routeKey of Object.values(ApiRoutes)) {
       const [method, path] = routeKey.split(' ') as [keyof typeof HttpMethod, string];

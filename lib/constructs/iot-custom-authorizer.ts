@@ -1,5 +1,5 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import type { IUserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { CfnOutput, Duration, Stack, type SecretValue } from 'aws-cdk-lib';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { acknowledge } from '../nag';
@@ -12,7 +12,9 @@ import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
 
 export interface IotCustomAuthorizerProps {
   readonly userPool: IUserPool;
-  readonly appClient: UserPoolClient;
+  readonly appClient: IUserPoolClient;
+  /** The app client's secret (SECRET_HASH in password mode), stored in Secrets Manager for the function. */
+  readonly appClientSecret: SecretValue;
   readonly access: IotAccess;
   /** Authorizer name. Default `<stack name>-cognito`. */
   readonly authorizerName?: string;
@@ -40,7 +42,7 @@ export class IotCustomAuthorizer extends Construct {
     // The secret is not a plaintext environment variable (readable with lambda:GetFunctionConfiguration).
     this.appClientSecret = new Secret(this, 'AppClientSecret', {
       description: 'App client secret of the user pool app client, for SECRET_HASH in the IoT custom authorizer.',
-      secretStringValue: props.appClient.userPoolClientSecret,
+      secretStringValue: props.appClientSecret,
     });
     acknowledge(
       this.appClientSecret,

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, type SecretValue } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -79,6 +79,16 @@ export class UserDirectory extends Construct {
         .withCustomAttributes(customName(ONBOARDED_ATTRIBUTE), customName(IDENTITY_ID_ATTRIBUTE)),
       writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, preferredUsername: true }),
     });
+  }
+
+  /** The app clients the product serves (the JWT authorizer's audiences): this pool's one. */
+  get appClients(): readonly UserPoolClient[] {
+    return [this.appClient];
+  }
+
+  /** The app client's secret, for SECRET_HASH in the custom authorizer's password mode. */
+  appClientSecret(): SecretValue {
+    return this.appClient.userPoolClientSecret;
   }
 
   /** Runs `fn` after every successful sign-in (Cognito's post-authentication trigger). */

@@ -13,6 +13,12 @@ export const ErrorNames = {
   CleanupIncomplete: 'CleanupIncomplete',
   /** A quota gate's message failed every delivery and reached the dead-letter queue (SendTaskFailure). */
   GateDeadLettered: 'GateDeadLettered',
+  /** An adopted pool already runs another post-authentication trigger and chaining was not asked for. */
+  PoolTriggerConflict: 'PoolTriggerConflict',
+  /** Updating an adopted pool's trigger changed another of its settings (verified by describing again). */
+  PoolSettingsChanged: 'PoolSettingsChanged',
+  /** An adopted pool lacks the product's custom attributes and the operator did not consent to adding them (permanent). */
+  PoolAttributesMissing: 'PoolAttributesMissing',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
@@ -63,3 +69,12 @@ export class IdentityMismatchError extends namedError(ErrorNames.IdentityMismatc
  * resource answers FAILED with it; deleting the stack again goes on where it stopped.
  */
 export class CleanupIncompleteError extends namedError(ErrorNames.CleanupIncomplete) {}
+
+/** An adopted pool's post-authentication trigger is another function; the operator did not opt in to chaining it. */
+export class PoolTriggerConflictError extends namedError(ErrorNames.PoolTriggerConflict) {}
+
+/** After attaching or removing the trigger, another setting of the pool differed from before. */
+export class PoolSettingsChangedError extends namedError(ErrorNames.PoolSettingsChanged) {}
+
+/** The adopted pool lacks the product's custom attributes; adding them is permanent, so only with consent. */
+export class PoolAttributesMissingError extends namedError(ErrorNames.PoolAttributesMissing) {}

@@ -131,6 +131,12 @@ export const FunctionBudgets = {
    */
   reconciler: budget(900, SDK.retryOnce, 1),
   /**
+   * The adopted pool's trigger custom resource: DescribeUserPool, UpdateUserPool, DescribeUserPool,
+   * each with the SDK's throttling retries (4 attempts): 3 × 4 × (500 + 2,000) + waits < 60 s,
+   * then the answer to CloudFormation.
+   */
+  poolTrigger: budget(60, SDK.paced, 3),
+  /**
    * The stack-deletion custom resource: rounds of ListTargetsForPolicy and DetachPolicy (paced
    * under the 15 TPS quota), ListPolicyVersions, DeletePolicyVersion and DeletePolicy, with waits
    * between rounds while DeletePolicy answers DeleteConflict, for up to 15 minutes; it stops

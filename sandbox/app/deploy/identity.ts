@@ -1,15 +1,19 @@
 import { IDENTITY_ID_ATTRIBUTE, ONBOARDED_ATTRIBUTE } from '../../../functions/shared/workflows/onboarding';
-import { AUTHENTICATED_ROLE_ARN, DEVELOPER_PROVIDER, SANDBOX_STACK } from './names';
+import type { CognitoIdpServer } from '../../services/cognito-idp';
+import type { LambdaRuntime } from '../lambda';
+import { AUTHENTICATED_ROLE_ARN, DEVELOPER_PROVIDER, SANDBOX_STACK, functionArn } from './names';
 import type { SandboxServices } from './services';
+import { stackUserPoolSettings } from './user-pool';
 
 /**
- * The user directory as the stack creates it: the user pool with the onboarding attributes
- * (read-only to clients), its app client (secret, USER_PASSWORD_AUTH), the secret stored for the
- * authorizer (lib/constructs/iot-custom-authorizer.ts), and the identity pool (developer provider only).
+ * The user directory as the stack creates it: the user pool with the stack's settings (its
+ * LambdaConfig names the post-authentication function) and the onboarding attributes (read-only
+ * to clients), its app client (secret, USER_PASSWORD_AUTH), the secret stored for the authorizer
+ * (lib/constructs/iot-custom-authorizer.ts), and the identity pool (developer provider only).
  */
 export function deployIdentity({ idp, identity, secretsManager }: Pick<SandboxServices, 'idp' | 'identity' | 'secretsManager'>) {
-  const customAttributes = [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE].map((a) => a.replace(/^custom:/, ''));
-  const pool = idp.createUserPool({ name: `${SANDBOX_STACK}-users`, customAttributes, readOnlyAttributes: customAttributes });
+  const readOnlyAttributes = [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE];
+  const pool = idp.createUserPool({ name: `${SANDBOX_STACK}-users`, readOnlyAttributes, settings: stackUserPoolSettings(functionArn('post-authentication')) });
   const { clientId, clientSecret } = idp.createAppClient(pool.userPoolId, { generateSecret: true });
   if (!clientSecret) throw new Error('the sandbox app client was created without a secret');
   const appClientSecret = secretsManager.createSecret(`${SANDBOX_STACK}-app-client-secret`, clientSecret);
@@ -18,3 +22,8 @@ export function deployIdentity({ idp, identity, secretsManager }: Pick<SandboxSe
 }
 
 export type DeployedIdentity = ReturnType<typeof deployIdentity>;
+
+/** Makes every function of the Lambda runtime invocable by its ARN, so a pool's LambdaConfig can name it as a trigger. */
+export function registerTriggerFunctions(idp: Pick<CognitoIdpServer, 'registerFunction'>, lambda: LambdaRuntime): void {
+  for (const name of lambda.functionNames) idp.registerFunction(functionArn(name), (event) => lambda.invoke(name, event));
+}

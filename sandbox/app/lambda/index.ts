@@ -29,6 +29,7 @@ export async function startLambdaRuntime(
   });
   const invocations: Record<string, number> = {};
   return {
+    functionNames: Object.keys(functions),
     invocations,
     invoke(functionName, event) {
       if (!functions[functionName]) return Promise.reject(new FunctionError('ResourceNotFoundException', `Function not found: ${functionName}`));

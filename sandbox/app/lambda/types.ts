@@ -18,6 +18,8 @@ export class FunctionError extends Error {
 }
 
 export interface LambdaRuntime {
+  /** The names of the functions it runs (their ARNs: app/deploy/names.ts `functionArn`). */
+  readonly functionNames: readonly string[];
   invoke(functionName: string, event: unknown): Promise<unknown>;
   /** Invocations per function so far. */
   readonly invocations: Record<string, number>;

@@ -1,13 +1,14 @@
-import { AwsServiceError } from '../../wire/http';
 import type { IssuedCredentials } from '../../wire/credentials';
-import { epochSeconds, invalidParameter, optionalBoolean, optionalNumber, optionalString, optionalStringList, requireString, type JsonOperation } from '../../wire/json-target';
-import { applyAttributes, attributeList } from './attributes';
+import { epochSeconds, invalidParameter, optionalBoolean, optionalNumber, optionalString, optionalStringList, requireString, stringMap, type JsonOperation } from '../../wire/json-target';
+import { applyAttributes, attributeList, nameValueMap } from './attributes';
 import type { IdpContext, OperationRequest } from './context';
-import { notAuthorized, resourceNotFound, userNotFound } from './errors';
+import { notAuthorized, resourceNotFound, userNotFound, usernameExists } from './errors';
 import { recordUserCall } from './events';
 import { listFilter } from './list-filter';
-import { checkPasswordPolicy } from './passwords';
-import { randomString, userOutput, type PoolRecord, type UserRecord } from './state';
+import { decodePaginationToken, encodePaginationToken } from './pagination';
+import { checkPasswordPolicy, temporaryPassword } from './passwords';
+import { userOutput, type PoolRecord, type UserRecord } from './state';
+import { runPreSignUp } from './triggers';
 
 interface AdminTarget {
   readonly pool: PoolRecord;
@@ -22,7 +23,11 @@ function adminTarget(ctx: IdpContext, input: Record<string, unknown>, request: O
   return { pool: p, user: ctx.state.existingUser(p, requireString(input, 'Username')), caller };
 }
 
-function adminCreateUser(ctx: IdpContext, input: Record<string, unknown>, request: OperationRequest) {
+/**
+ * AdminCreateUser: the pool's pre sign-up trigger runs first (`PreSignUp_AdminCreateUser`; its
+ * answer's flags are ignored for this call), and a refusal creates nobody.
+ */
+async function adminCreateUser(ctx: IdpContext, input: Record<string, unknown>, request: OperationRequest) {
   const p = ctx.state.pool(requireString(input, 'UserPoolId'));
   ctx.requireBackend(request, 'AdminCreateUser', p);
   const username = requireString(input, 'Username');
@@ -34,11 +39,23 @@ function adminCreateUser(ctx: IdpContext, input: Record<string, unknown>, reques
     if (!existing) throw userNotFound();
     return { User: userOutput(existing) };
   }
-  if (existing) throw new AwsServiceError(400, 'UsernameExistsException', 'User account already exists');
-  const temporary = optionalString(input, 'TemporaryPassword') ?? `Tmp${randomString('alnum', 9)}1a`;
-  checkPasswordPolicy(temporary);
+  if (existing) throw usernameExists('User account already exists');
+  const passwordPolicy = p.settings.Policies.PasswordPolicy;
+  const temporary = optionalString(input, 'TemporaryPassword') ?? temporaryPassword(passwordPolicy);
+  checkPasswordPolicy(passwordPolicy, temporary);
   const user = ctx.state.newUser(username, temporary, 'FORCE_CHANGE_PASSWORD');
   applyAttributes(user, attributes, ctx.now());
+  await runPreSignUp(ctx.triggers, {
+    pool: p,
+    username,
+    attributes: user.attributes,
+    clientId: undefined,
+    req: request.req,
+    validationData: nameValueMap(input, 'ValidationData'),
+    clientMetadata: stringMap(input, 'ClientMetadata'),
+  });
+  // The trigger ran without holding the name: a concurrent creation may have taken it.
+  if (ctx.state.findUser(p, username)) throw usernameExists('User account already exists');
   p.users.set(username, user);
   return { User: userOutput(user) };
 }
@@ -85,22 +102,6 @@ function adminDeleteUserAttributes(ctx: IdpContext, input: Record<string, unknow
   return {};
 }
 
-/** ListUsers pagination tokens are opaque: a base64 offset, refused when tampered with. */
-function encodePaginationToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64');
-}
-
-function decodePaginationToken(token: string | undefined): number {
-  if (token === undefined) return 0;
-  try {
-    const offset: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8')).offset;
-    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
-  } catch {
-    // fall through
-  }
-  throw invalidParameter('Invalid pagination token');
-}
-
 /** DescribeUserPoolClient: the client's settings, including its secret (the SDK's `UserPoolClientType`). */
 function describeUserPoolClient(ctx: IdpContext, input: Record<string, unknown>, request: OperationRequest) {
   const p = ctx.state.pool(requireString(input, 'UserPoolId'));
@@ -134,15 +135,17 @@ export function adminOperations(ctx: IdpContext): Record<string, JsonOperation> 
     ...userAdministration(ctx),
     AdminCreateUser: (input, request) => adminCreateUser(ctx, input, request),
     AdminConfirmSignUp: (input, request) => {
-      const { user } = adminTarget(ctx, input, request, 'AdminConfirmSignUp');
+      const { pool: p, user } = adminTarget(ctx, input, request, 'AdminConfirmSignUp');
       if (user.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
-      ctx.state.confirm(user);
+      // As the sandbox always did: an unverified email of a pool that auto-verifies email becomes verified.
+      const autoVerified = (p.settings.AutoVerifiedAttributes ?? []).includes('email') && !user.attributes.has('email_verified');
+      ctx.state.confirm(user, autoVerified ? 'email' : undefined);
       return {};
     },
     AdminSetUserPassword: (input, request) => {
-      const { user } = adminTarget(ctx, input, request, 'AdminSetUserPassword');
+      const { pool: p, user } = adminTarget(ctx, input, request, 'AdminSetUserPassword');
       const password = requireString(input, 'Password');
-      checkPasswordPolicy(password);
+      checkPasswordPolicy(p.settings.Policies.PasswordPolicy, password);
       user.password = password;
       user.status = optionalBoolean(input, 'Permanent') ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
       delete user.confirmation;

@@ -46,6 +46,12 @@ export function attributeList(p: PoolRecord, input: Record<string, unknown>, fie
   return (jsonMember(attributeListSchema, input, field) ?? []).map((attribute) => checkAttribute(p, attribute));
 }
 
+/** A `[{ Name, Value }]` list that is not about the schema (`ValidationData`), as a map; undefined when absent or empty. */
+export function nameValueMap(input: Record<string, unknown>, field: string): Record<string, string> | undefined {
+  const list = jsonMember(attributeListSchema, input, field) ?? [];
+  return list.length === 0 ? undefined : Object.fromEntries(list.map(({ Name, Value }) => [Name, Value ?? '']));
+}
+
 /** Writes by an app client (SignUp, UpdateUserAttributes): read-only attributes are refused as Cognito refuses them. */
 export function assertClientMayWrite(p: PoolRecord, client: AppClientRecord, attributes: ReadonlyArray<{ name: string }>): void {
   for (const { name } of attributes) {

@@ -86,7 +86,7 @@ async function respondToNewPasswordChallenge(ctx: IdpContext, input: Record<stri
   if (!user || user.username !== session.username) throw notAuthorized('Invalid session for the user.');
   const newPassword = responses['NEW_PASSWORD'];
   if (!newPassword) throw invalidParameter('Missing required parameter NEW_PASSWORD');
-  checkPasswordPolicy(newPassword);
+  checkPasswordPolicy(p.settings.Policies.PasswordPolicy, newPassword);
   const attributes = Object.entries(responses)
     .filter(([key]) => key.startsWith('userAttributes.'))
     .map(([key, value]) => ({ Name: key.slice('userAttributes.'.length), Value: value }));

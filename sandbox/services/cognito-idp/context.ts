@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { IssuedCredentials } from '../../wire/credentials';
 import type { CloudTrailListener } from './events';
 import type { IdpState, PoolRecord } from './state';
-import type { TriggerSettings } from './triggers';
+import type { TriggerSettings } from './lambda-invoke';
 
 /** The raw request an operation answers (for signatures and the caller's SDK version). */
 export interface OperationRequest {
@@ -17,8 +17,8 @@ export interface IdpContext {
   /** ID and access token lifetime in seconds. */
   readonly tokenLifetimeSeconds: number;
   readonly triggers: TriggerSettings;
-  /** IAM-authorized operations: throws unless the backend signed the request (wire.ts). */
-  readonly requireBackend: (request: OperationRequest, operation: string, p: PoolRecord) => IssuedCredentials;
+  /** IAM-authorized operations: throws unless the backend signed the request (wire.ts); `p` is the pool acted on, if any. */
+  readonly requireBackend: (request: OperationRequest, operation: string, p?: PoolRecord) => IssuedCredentials;
   /** Where successful user-lifecycle calls are recorded (CloudTrail → EventBridge); replaceable. */
   cloudTrail: { listener?: CloudTrailListener };
 }

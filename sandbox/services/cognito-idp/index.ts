@@ -1,3 +1,4 @@
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import type { PublicJwks } from '../../wire/token-signer';
 import { CredentialStore } from '../../wire/credentials';
 import type { FaultInjector } from '../../wire/faults';
@@ -5,14 +6,17 @@ import { adminOperations } from './admin-operations';
 import { authFlowOperations } from './auth-flows';
 import type { IdpContext } from './context';
 import type { CloudTrailListener } from './events';
+import { FunctionRegistry, TRIGGER_TIMEOUT_MS, type LambdaFunction, type TriggerSettings } from './lambda-invoke';
+import { poolOperations } from './pool-operations';
 import { createAppClient, createUserPool, type CreateAppClientOptions, type CreateUserPoolOptions, type CreatedUserPool } from './pools';
 import { IdpState } from './state';
-import { TRIGGER_TIMEOUT_MS, type PostAuthenticationTrigger, type TriggerSettings } from './triggers';
+import type { PostAuthenticationTrigger } from './triggers';
 import { userOperations } from './user-operations';
 import { backendVerifier, startIdpServer } from './wire';
 
 export type { CreateAppClientOptions, CreateUserPoolOptions, CreatedUserPool } from './pools';
-export type { PostAuthenticationTrigger } from './triggers';
+export type { PostAuthenticationTrigger, PreSignUpEvent } from './triggers';
+export type { LambdaFunction } from './lambda-invoke';
 export type { CloudTrailListener } from './events';
 
 export interface CognitoIdpOptions {
@@ -23,8 +27,6 @@ export interface CognitoIdpOptions {
   readonly port?: number;
   /** ID and access token lifetime. Default 3600 s (Cognito's default). */
   readonly tokenLifetimeSeconds?: number;
-  /** The post-authentication Lambda trigger. */
-  readonly onPostAuthentication?: PostAuthenticationTrigger;
   /** Receives the CloudTrail record of each successful AdminDeleteUser, AdminDisableUser and DeleteUser. */
   readonly onCloudTrail?: CloudTrailListener;
 }
@@ -38,13 +40,26 @@ export interface CognitoIdpServer {
   jwks(userPoolId: string): PublicJwks;
   /** The pending sign-up confirmation code (what Cognito would email). */
   confirmationCode(userPoolId: string, username: string): string | undefined;
-  /** Replaces (or with `undefined` removes) the post-authentication trigger. */
+  /**
+   * Makes `fn` invocable as the Lambda function `functionArn`: a pool's trigger runs only when its
+   * `LambdaConfig` names a registered function (the sandbox registers its Lambda runtime's functions).
+   */
+  registerFunction(functionArn: string, fn: LambdaFunction): void;
+  unregisterFunction(functionArn: string): void;
+  /**
+   * A shortcut over `LambdaConfig`: registers `trigger` as the function
+   * `POST_AUTHENTICATION_SHORTCUT_ARN` and names it as every pool's post-authentication trigger;
+   * `undefined` removes the post-authentication trigger from every pool's LambdaConfig.
+   */
   setPostAuthenticationTrigger(trigger: PostAuthenticationTrigger | undefined): void;
   /** Cognito waits 5 s per trigger attempt; tests shorten it. */
   setTriggerTimeoutMs(ms: number): void;
   /** Replaces (or with `undefined` removes) the CloudTrail listener. */
   setCloudTrailListener(listener: CloudTrailListener | undefined): void;
 }
+
+/** The function ARN setPostAuthenticationTrigger registers its trigger under. */
+export const POST_AUTHENTICATION_SHORTCUT_ARN = `arn:aws:lambda:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:function:sandbox-post-authentication-trigger`;
 
 /**
  * Cognito user pools over the JSON 1.1 protocol (`X-Amz-Target:
@@ -55,7 +70,7 @@ export interface CognitoIdpServer {
 export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoIdpServer> {
   const now = opts.now ?? Date.now;
   const state = new IdpState(now);
-  const triggers: TriggerSettings = { timeoutMs: TRIGGER_TIMEOUT_MS, ...(opts.onPostAuthentication ? { postAuthentication: opts.onPostAuthentication } : {}) };
+  const triggers: TriggerSettings = { functions: new FunctionRegistry(), timeoutMs: TRIGGER_TIMEOUT_MS };
   const store = opts.store ?? new CredentialStore(now);
   const ctx: IdpContext = {
     state,
@@ -65,7 +80,7 @@ export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoI
     requireBackend: backendVerifier(store, now),
     cloudTrail: opts.onCloudTrail ? { listener: opts.onCloudTrail } : {},
   };
-  const operations = { ...userOperations(ctx), ...authFlowOperations(ctx), ...adminOperations(ctx) };
+  const operations = { ...userOperations(ctx), ...authFlowOperations(ctx), ...adminOperations(ctx), ...poolOperations(ctx) };
   const server = await startIdpServer({ state, faults: opts.faults, operations, store, now, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   return {
     url: server.url,
@@ -77,9 +92,15 @@ export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoI
       const p = state.pools.get(userPoolId);
       return p ? state.findUser(p, username)?.confirmation?.code : undefined;
     },
+    registerFunction: (functionArn, fn) => triggers.functions.register(functionArn, fn),
+    unregisterFunction: (functionArn) => triggers.functions.unregister(functionArn),
     setPostAuthenticationTrigger(fn) {
-      if (fn) triggers.postAuthentication = fn;
-      else delete triggers.postAuthentication;
+      if (fn) triggers.functions.register(POST_AUTHENTICATION_SHORTCUT_ARN, (event) => fn(event as Parameters<PostAuthenticationTrigger>[0]));
+      else triggers.functions.unregister(POST_AUTHENTICATION_SHORTCUT_ARN);
+      for (const p of state.pools.values()) {
+        if (fn) p.settings.LambdaConfig.PostAuthentication = POST_AUTHENTICATION_SHORTCUT_ARN;
+        else delete p.settings.LambdaConfig.PostAuthentication;
+      }
     },
     setTriggerTimeoutMs(ms) {
       triggers.timeoutMs = ms;

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AwsServiceError } from '../../wire/http';
 import { notAuthorized } from './errors';
-import type { AppClientRecord, UserRecord } from './state';
+import type { EffectivePasswordPolicy } from './pool-settings';
+import { randomString, type AppClientRecord, type UserRecord } from './state';
 
 /**
  * SECRET_HASH = Base64(HMAC_SHA256(key = client secret, message = username + client id))
@@ -18,15 +19,24 @@ export function checkSecretHash(client: AppClientRecord, usernames: readonly str
   if (!matches) throw notAuthorized(`Unable to verify secret hash for client ${client.clientId}`);
 }
 
-/** The default password policy: at least 8 characters with upper case, lower case and digits. */
-export function checkPasswordPolicy(password: string): void {
+/** The special characters Cognito counts as symbols; "The space character is also treated as a special character" (developer guide, password requirements). */
+const SYMBOL = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/;
+
+/** Checks a new password against the pool's password policy (InvalidPasswordException). */
+export function checkPasswordPolicy(policy: EffectivePasswordPolicy, password: string): void {
   const problem =
-    password.length < 8 ? 'Password not long enough'
-    : !/[A-Z]/.test(password) ? 'Password must have uppercase characters'
-    : !/[a-z]/.test(password) ? 'Password must have lowercase characters'
-    : !/[0-9]/.test(password) ? 'Password must have numeric characters'
+    password.length < policy.MinimumLength ? 'Password not long enough'
+    : policy.RequireUppercase && !/[A-Z]/.test(password) ? 'Password must have uppercase characters'
+    : policy.RequireLowercase && !/[a-z]/.test(password) ? 'Password must have lowercase characters'
+    : policy.RequireNumbers && !/[0-9]/.test(password) ? 'Password must have numeric characters'
+    : policy.RequireSymbols && !SYMBOL.test(password) ? 'Password must have symbol characters'
     : undefined;
   if (problem) throw new AwsServiceError(400, 'InvalidPasswordException', `Password did not conform with policy: ${problem}`);
+}
+
+/** A temporary password AdminCreateUser generates: it meets any policy the pool can have. */
+export function temporaryPassword(policy: EffectivePasswordPolicy): string {
+  return `Tmp${randomString('alnum', Math.max(policy.MinimumLength, 12) - 6)}1a!`;
 }
 
 export function passwordMatches(user: UserRecord, password: string): boolean {

@@ -1,14 +1,25 @@
+import * as z from 'zod/mini';
 import { RsaTokenSigner } from '../../wire/token-signer';
 import { SANDBOX_REGION } from '../../wire/account';
+import { jsonMember } from '../../wire/json-target';
 import { attributeName } from './attributes';
-import { randomString, type IdpState } from './state';
+import { parseSettings, resolveSettings } from './pool-settings';
+import { poolSchema } from './schema-attributes';
+import { CREATE_ONLY, poolNameSchema, schemaAttributeSchema, type CreateOnlySettings, type PoolSettingsInput, type SchemaAttribute } from './settings-schema';
+import { randomString, type IdpState, type PoolRecord } from './state';
 
 export interface CreateUserPoolOptions {
   readonly name?: string;
-  /** Custom attribute names without the `custom:` prefix, e.g. `['iot_onboarded', 'identity_id']`. */
-  readonly customAttributes: readonly string[];
+  /** Custom attribute names (with or without `custom:`), e.g. `['iot_onboarded', 'identity_id']`: String, mutable. Default: none. */
+  readonly customAttributes?: readonly string[];
   /** Attributes app clients may read but not write (with or without `custom:`). */
   readonly readOnlyAttributes?: readonly string[];
+  /**
+   * CreateUserPool request members (`LambdaConfig`, `Policies`, `Schema`, `AliasAttributes`…),
+   * validated as the API validates them. Default: `{ AutoVerifiedAttributes: ['email'] }`, so
+   * sign-up codes go to the email address as they always did in the sandbox.
+   */
+  readonly settings?: Record<string, unknown>;
 }
 
 export interface CreatedUserPool {
@@ -27,15 +38,62 @@ export interface CreateAppClientOptions {
   readonly writeAttributes?: readonly string[];
 }
 
+/** A validated CreateUserPool request. */
+export interface PoolDefinition {
+  readonly settings: PoolSettingsInput & { PoolName: string };
+  readonly createOnly: CreateOnlySettings;
+  readonly schema: readonly SchemaAttribute[];
+}
+
+const schemaList = z.nullish(z.array(schemaAttributeSchema).check(z.minLength(1), z.maxLength(50)));
+
+/** Reads a CreateUserPool request (InvalidParameterException on a member that breaks the service model's constraints). */
+export function parsePoolDefinition(input: Record<string, unknown>): PoolDefinition {
+  const poolName = jsonMember(poolNameSchema, input, 'PoolName');
+  const createOnly: Record<string, unknown> = {};
+  for (const member of Object.keys(CREATE_ONLY) as Array<keyof typeof CREATE_ONLY>) {
+    const value = jsonMember(z.nullish(CREATE_ONLY[member]), input, member);
+    if (value !== undefined && value !== null) createOnly[member] = value;
+  }
+  return { settings: { ...parseSettings(input), PoolName: poolName }, createOnly, schema: jsonMember(schemaList, input, 'Schema') ?? [] };
+}
+
 /** Creates a pool with the real id and issuer forms and its own signing key. */
-export function createUserPool(state: IdpState, opts: CreateUserPoolOptions, baseUrl: string): CreatedUserPool {
+export function addPool(state: IdpState, definition: PoolDefinition, readOnlyAttributes: readonly string[] = []): PoolRecord {
   const id = `${SANDBOX_REGION}_${randomString('alnum', 9)}`;
-  const customAttributes = new Set(opts.customAttributes.map((name) => (name.startsWith('custom:') ? name : `custom:${name}`)));
-  const readOnly = new Set((opts.readOnlyAttributes ?? []).map((name) => attributeName({ customAttributes }, name)));
-  const issuer = `https://cognito-idp.${SANDBOX_REGION}.amazonaws.com/${id}`;
-  const signer = new RsaTokenSigner(state.now);
-  state.pools.set(id, { id, name: opts.name ?? id, issuer, signer, customAttributes, readOnly, clients: new Map(), users: new Map() });
-  return { userPoolId: id, issuer, jwksUri: `${baseUrl}/${id}/.well-known/jwks.json` };
+  const schema = poolSchema(definition.schema);
+  const customAttributes = new Set(schema.filter((a) => a.Name.startsWith('custom:')).map((a) => a.Name));
+  const now = state.now();
+  const p: PoolRecord = {
+    id,
+    issuer: `https://cognito-idp.${SANDBOX_REGION}.amazonaws.com/${id}`,
+    signer: new RsaTokenSigner(state.now),
+    customAttributes,
+    readOnly: new Set(readOnlyAttributes.map((name) => attributeName({ customAttributes }, name))),
+    clients: new Map(),
+    users: new Map(),
+    settings: resolveSettings(definition.settings, { PoolName: definition.settings.PoolName, UserPoolTier: 'ESSENTIALS' }),
+    createOnly: definition.createOnly,
+    schema,
+    createdAt: now,
+    modifiedAt: now,
+  };
+  state.pools.set(id, p);
+  return p;
+}
+
+/** The sandbox's own way to create a pool (the deployment and tests), through the same validation as CreateUserPool. */
+export function createUserPool(state: IdpState, opts: CreateUserPoolOptions, baseUrl: string): CreatedUserPool {
+  const request: Record<string, unknown> = { AutoVerifiedAttributes: ['email'], ...opts.settings };
+  const given = Array.isArray(request['Schema']) ? (request['Schema'] as Array<{ Name?: unknown }>) : [];
+  const extra = (opts.customAttributes ?? [])
+    .map((name) => name.replace(/^custom:/, ''))
+    .filter((name) => !given.some((a) => a.Name === name))
+    .map((name) => ({ Name: name, AttributeDataType: 'String', Mutable: true }));
+  const schema = [...given, ...extra];
+  const definition = parsePoolDefinition({ PoolName: opts.name ?? 'sandbox-pool', ...request, ...(schema.length > 0 ? { Schema: schema } : {}) });
+  const p = addPool(state, definition, opts.readOnlyAttributes);
+  return { userPoolId: p.id, issuer: p.issuer, jwksUri: `${baseUrl}/${p.id}/.well-known/jwks.json` };
 }
 
 /** Creates an app client (26-character id; 51-character secret when generated, as Cognito makes them). */
@@ -48,7 +106,7 @@ export function createAppClient(state: IdpState, userPoolId: string, opts: Creat
   const writeAttributes = names(opts.writeAttributes);
   p.clients.set(clientId, {
     clientId,
-    clientName: opts.clientName ?? `${p.name}-client`,
+    clientName: opts.clientName ?? `${p.settings.PoolName}-client`,
     createdAt: state.now(),
     ...(clientSecret === undefined ? {} : { clientSecret }),
     ...(readAttributes === undefined ? {} : { readAttributes }),

@@ -3,6 +3,9 @@ import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import type { RsaTokenSigner } from '../../wire/token-signer';
 import { epochSeconds } from '../../wire/json-target';
 import { resourceNotFound, userNotFound } from './errors';
+import type { PoolSettings } from './pool-settings';
+import type { SchemaAttributeRecord } from './schema-attributes';
+import type { CreateOnlySettings } from './settings-schema';
 
 export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
 
@@ -16,7 +19,7 @@ export interface UserRecord {
   enabled: boolean;
   readonly createdAt: number;
   modifiedAt: number;
-  confirmation?: { code: string; issuedAt: number };
+  confirmation?: { code: string; issuedAt: number; delivery: CodeDelivery };
 }
 
 export interface AppClientRecord {
@@ -30,14 +33,25 @@ export interface AppClientRecord {
 
 export interface PoolRecord {
   readonly id: string;
-  readonly name: string;
   readonly issuer: string;
   readonly signer: RsaTokenSigner;
-  readonly customAttributes: ReadonlySet<string>;
+  /** The full names (`custom:x`) of the schema's custom attributes; AddCustomAttributes adds to them. */
+  readonly customAttributes: Set<string>;
   readonly readOnly: ReadonlySet<string>;
   readonly clients: Map<string, AppClientRecord>;
   readonly users: Map<string, UserRecord>;
+  /** Every updatable setting (UpdateUserPool replaces them all); `LambdaConfig` decides which triggers run. */
+  settings: PoolSettings;
+  /** What only CreateUserPool sets (sign-in aliases, username attributes, case sensitivity). */
+  readonly createOnly: CreateOnlySettings;
+  /** Standard attributes, then custom ones in the order they were added. */
+  schema: SchemaAttributeRecord[];
+  readonly createdAt: number;
+  modifiedAt: number;
 }
+
+/** Where a sign-up confirmation code went: the attribute it verifies once confirmed. */
+export type CodeDelivery = { readonly medium: 'EMAIL'; readonly attribute: 'email' } | { readonly medium: 'SMS'; readonly attribute: 'phone_number' };
 
 export interface AuthSession {
   readonly poolId: string;
@@ -144,15 +158,15 @@ export class IdpState {
     }
   }
 
-  issueConfirmationCode(user: UserRecord): void {
-    user.confirmation = { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), issuedAt: this.now() };
+  issueConfirmationCode(user: UserRecord, delivery: CodeDelivery): void {
+    user.confirmation = { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), issuedAt: this.now(), delivery };
   }
 
-  confirm(user: UserRecord): void {
+  /** Confirms the user; `verified` names the attribute the confirmation also verifies (the one the code went to). */
+  confirm(user: UserRecord, verified?: CodeDelivery['attribute']): void {
     user.status = 'CONFIRMED';
     delete user.confirmation;
-    // The code went to the email address, which confirms it (auto-verified email).
-    if (user.attributes.has('email') && !user.attributes.has('email_verified')) user.attributes.set('email_verified', 'true');
+    if (verified && user.attributes.has(verified)) user.attributes.set(`${verified}_verified`, 'true');
     user.modifiedAt = this.now();
   }
 }
@@ -177,4 +191,9 @@ export function userOutput(user: UserRecord, attributesToGet?: readonly string[]
 export function maskEmail(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.charAt(0)}***@${domain.charAt(0)}***`;
+}
+
+/** The masked destination of a code: the email as maskEmail does, a phone number down to its last 4 digits. */
+export function maskDestination(delivery: CodeDelivery, value: string): string {
+  return delivery.medium === 'EMAIL' ? maskEmail(value) : `+${'*'.repeat(Math.max(value.length - 5, 0))}${value.slice(-4)}`;
 }

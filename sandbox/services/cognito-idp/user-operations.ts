@@ -1,34 +1,78 @@
+import type { IncomingMessage } from 'node:http';
 import { AwsServiceError } from '../../wire/http';
-import { optionalString, requireString, type JsonOperation } from '../../wire/json-target';
-import { applyAttributes, assertClientMayWrite, attributeList, isReadable } from './attributes';
+import { optionalString, requireString, stringMap, type JsonOperation } from '../../wire/json-target';
+import { applyAttributes, assertClientMayWrite, attributeList, isReadable, nameValueMap } from './attributes';
 import type { IdpContext } from './context';
-import { notAuthorized, userNotFound } from './errors';
+import { notAuthorized, userNotFound, usernameExists } from './errors';
 import { recordUserCall } from './events';
 import { checkPasswordPolicy, checkSecretHash } from './passwords';
-import { attributeOutput, maskEmail } from './state';
+import { attributeOutput, maskDestination, maskEmail, type CodeDelivery, type PoolRecord, type UserRecord } from './state';
 import { accessTokenUser } from './tokens';
+import { runPreSignUp, type PreSignUpResponse } from './triggers';
 
 /** Sign-up confirmation codes expire after 24 hours. */
 const CODE_LIFETIME_MS = 24 * 3600_000;
 
-function signUp(ctx: IdpContext, input: Record<string, unknown>) {
+/**
+ * Where Cognito sends the sign-up code: to an attribute the pool auto-verifies
+ * (AutoVerifiedAttributes), the phone number when it verifies both ("If both email and phone is
+ * set, Cognito only verifies the phone number", aws-cdk-lib's AutoVerifiedAttrs, after the
+ * developer guide's "Configuring email or phone verification"). A pool that verifies nothing
+ * sends none: an administrator confirms the user (AdminConfirmSignUp) or a pre sign-up trigger
+ * auto-confirms them.
+ */
+function codeDelivery(p: PoolRecord, user: UserRecord): CodeDelivery | undefined {
+  const verified = p.settings.AutoVerifiedAttributes ?? [];
+  if (verified.includes('phone_number') && user.attributes.has('phone_number')) return { medium: 'SMS', attribute: 'phone_number' };
+  if (verified.includes('email') && user.attributes.has('email')) return { medium: 'EMAIL', attribute: 'email' };
+  return undefined;
+}
+
+/** Applies the pre sign-up trigger's answer: auto-confirmed users get no code; auto-verified attributes are verified. */
+function applyPreSignUp(ctx: IdpContext, p: PoolRecord, user: UserRecord, answer: PreSignUpResponse): CodeDelivery | undefined {
+  if (answer.autoVerifyEmail && user.attributes.has('email')) user.attributes.set('email_verified', 'true');
+  if (answer.autoVerifyPhone && user.attributes.has('phone_number')) user.attributes.set('phone_number_verified', 'true');
+  if (answer.autoConfirmUser) {
+    user.status = 'CONFIRMED';
+    return undefined;
+  }
+  const delivery = codeDelivery(p, user);
+  if (delivery) ctx.state.issueConfirmationCode(user, delivery);
+  return delivery;
+}
+
+async function signUp(ctx: IdpContext, input: Record<string, unknown>, req: IncomingMessage) {
   const { pool: p, client } = ctx.state.clientById(requireString(input, 'ClientId'));
   const username = requireString(input, 'Username');
   const password = requireString(input, 'Password');
   checkSecretHash(client, [username], optionalString(input, 'SecretHash'));
+  // AllowAdminCreateUserOnly: "only administrators can create users in this pool and calls to the
+  // SignUp API fail with NotAuthorizedException" (developer guide, user pool policies).
+  if (p.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly) throw notAuthorized('SignUp is not permitted for this user pool');
   const attributes = attributeList(p, input, 'UserAttributes');
   assertClientMayWrite(p, client, attributes);
-  if (ctx.state.findUser(p, username)) throw new AwsServiceError(400, 'UsernameExistsException', 'User already exists');
-  checkPasswordPolicy(password);
+  if (ctx.state.findUser(p, username)) throw usernameExists('User already exists');
+  checkPasswordPolicy(p.settings.Policies.PasswordPolicy, password);
   const user = ctx.state.newUser(username, password, 'UNCONFIRMED');
   applyAttributes(user, attributes, ctx.now());
-  ctx.state.issueConfirmationCode(user);
+  const answer = await runPreSignUp(ctx.triggers, {
+    pool: p,
+    username,
+    attributes: user.attributes,
+    clientId: client.clientId,
+    req,
+    validationData: nameValueMap(input, 'ValidationData'),
+    clientMetadata: stringMap(input, 'ClientMetadata'),
+  });
+  // The trigger ran without holding the name: a concurrent sign-up may have taken it.
+  if (ctx.state.findUser(p, username)) throw usernameExists('User already exists');
+  const delivery = applyPreSignUp(ctx, p, user, answer);
   p.users.set(username, user);
-  const email = user.attributes.get('email');
+  const destination = delivery && user.attributes.get(delivery.attribute);
   return {
-    UserConfirmed: false,
+    UserConfirmed: user.status === 'CONFIRMED',
     UserSub: user.sub,
-    ...(email ? { CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' } } : {}),
+    ...(delivery && destination ? { CodeDeliveryDetails: { Destination: maskDestination(delivery, destination), DeliveryMedium: delivery.medium, AttributeName: delivery.attribute } } : {}),
   };
 }
 
@@ -42,7 +86,7 @@ function confirmSignUp(ctx: IdpContext, input: Record<string, unknown>) {
   if (user.status !== 'UNCONFIRMED' || !user.confirmation) throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
   if (user.confirmation.code !== code) throw new AwsServiceError(400, 'CodeMismatchException', 'Invalid verification code provided, please try again.');
   if (ctx.now() - user.confirmation.issuedAt > CODE_LIFETIME_MS) throw new AwsServiceError(400, 'ExpiredCodeException', 'Invalid code provided, please request a code again.');
-  ctx.state.confirm(user);
+  ctx.state.confirm(user, user.confirmation.delivery.attribute);
   return {};
 }
 
@@ -63,7 +107,7 @@ async function updateUserAttributes(ctx: IdpContext, input: Record<string, unkno
 /** What app clients and signed-in users call themselves (no IAM: client id or access token). */
 export function userOperations(ctx: IdpContext): Record<string, JsonOperation> {
   return {
-    SignUp: (input) => signUp(ctx, input),
+    SignUp: (input, { req }) => signUp(ctx, input, req),
     ConfirmSignUp: (input) => confirmSignUp(ctx, input),
     GetUser: async (input) => {
       const { client, user } = await accessTokenUser(ctx.state, requireString(input, 'AccessToken'));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import type { CredentialStore, IssuedCredentials } from '../../wire/credentials';
 import type { FaultInjector } from '../../wire/faults';
 import { AwsServiceError, sendJson, startHttpServer, type StartedServer } from '../../wire/http';
@@ -9,17 +10,19 @@ import type { OperationRequest } from './context';
 import { poolArn, type IdpState, type PoolRecord } from './state';
 
 const JSON_11 = 'application/x-amz-json-1.1';
+/** The resource of calls that name no pool (CreateUserPool, ListUserPools). */
+const ANY_POOL = `arn:aws:cognito-idp:${SANDBOX_REGION}:${SANDBOX_ACCOUNT}:userpool/*`;
 
 /** IAM-authorized operations: the request must carry a valid SigV4 signature of the backend. */
 export function backendVerifier(store: CredentialStore, now: () => number) {
-  return ({ req, body }: OperationRequest, operation: string, p: PoolRecord): IssuedCredentials => {
+  return ({ req, body }: OperationRequest, operation: string, p?: PoolRecord): IssuedCredentials => {
     const caller = verifySignedRequest({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, store, { service: SIGNING_NAMES.cognitoIdp, now });
     if (caller.principal.kind !== 'backend') {
       // Identity-pool roles grant IoT access only; IAM would deny them the user pool admin API.
       throw new AwsServiceError(
         403,
         'AccessDeniedException',
-        `User: arn:aws:sts::000000000000:assumed-role/${caller.principal.roleArn.split('/').pop() ?? 'role'}/CognitoIdentityCredentials is not authorized to perform: cognito-idp:${operation} on resource: ${poolArn(p)}`,
+        `User: arn:aws:sts::000000000000:assumed-role/${caller.principal.roleArn.split('/').pop() ?? 'role'}/CognitoIdentityCredentials is not authorized to perform: cognito-idp:${operation} on resource: ${p ? poolArn(p) : ANY_POOL}`,
       );
     }
     return caller;
@@ -52,9 +55,12 @@ function discoveryEndpoints(state: IdpState, baseUrl: () => string) {
   };
 }
 
-/** Admin* (AdminInitiateAuth included), ListUsers and DescribeUserPoolClient are IAM-authorized; the rest are public. */
+/** The IAM-authorized operations that are not Admin*: reading users and clients, and managing pools. */
+const IAM_OPERATIONS = new Set(['ListUsers', 'DescribeUserPoolClient', 'CreateUserPool', 'DescribeUserPool', 'UpdateUserPool', 'AddCustomAttributes', 'ListUserPools']);
+
+/** Admin* (AdminInitiateAuth included) and IAM_OPERATIONS are IAM-authorized; the rest are public. */
 function iamOperations(operations: Readonly<Record<string, JsonOperation>>): ReadonlySet<string> {
-  return new Set(Object.keys(operations).filter((name) => name.startsWith('Admin') || name === 'ListUsers' || name === 'DescribeUserPoolClient'));
+  return new Set(Object.keys(operations).filter((name) => name.startsWith('Admin') || IAM_OPERATIONS.has(name)));
 }
 
 /**

@@ -135,7 +135,8 @@ describe('sign-up and sign-in', () => {
 
   it('refuses a wrong confirmation code', async () => {
     const username = `badcode${++userCounter}`;
-    await cognito.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, SecretHash: secretHash(username) }));
+    const email = [{ Name: 'email', Value: `${username}@example.com` }];
+    await cognito.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, SecretHash: secretHash(username), UserAttributes: email }));
     const wrong = idp.confirmationCode(userPoolId, username) === '000000' ? '111111' : '000000';
     const error = await errorOf(cognito.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: wrong, SecretHash: secretHash(username) })));
     expect(error.name).toBe('CodeMismatchException');

@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tearDownPolicies, type PolicyCleanupOptions } from '../../../../../functions/stack/policy-cleanup/core';
-import { answerRequest } from '../../../../../functions/stack/policy-cleanup/response';
+import { answerRequest } from '../../../../../functions/shared/aws/custom-resource';
 import { MAX_DETACH_ROUNDS } from '../../../../../functions/stack/policy-cleanup/targets';
 import { silentLog } from '../../../../../functions/shared/observability/logging';
 import { awsError } from '../../../fixtures';
@@ -158,18 +158,18 @@ describe('policy cleanup: the answer to CloudFormation', () => {
   it('answers FAILED with the reason, never SUCCESS, when DeletePolicy keeps answering DeleteConflict', async () => {
     iotMock.on(DeletePolicyCommand).rejects(conflict());
     const options = { ...fast, conflictBackoff: { firstMs: 5_000, maxMs: 30_000, maxRounds: 2 } };
-    const answer = await answerRequest(request, () => tearDownPolicies(['p'], { iot, log: silentLog, ...fakeTime() }, options), silentLog);
+    const answer = await answerRequest(request, { Delete: () => tearDownPolicies(['p'], { iot, log: silentLog, ...fakeTime() }, options) }, silentLog, 'policy-cleanup');
     expect(answer).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/^CleanupIncomplete: DeletePolicy of p still answered DeleteConflict/) });
   });
 
   it('answers SUCCESS once the policies are deleted or already gone', async () => {
     iotMock.on(ListTargetsForPolicyCommand, { policyName: 'gone' }).rejects(awsError('ResourceNotFoundException', 404));
-    const answer = await answerRequest(request, () => tearDownPolicies(['p', 'gone'], { iot, log: silentLog, ...fakeTime() }, fast), silentLog);
+    const answer = await answerRequest(request, { Delete: () => tearDownPolicies(['p', 'gone'], { iot, log: silentLog, ...fakeTime() }, fast) }, silentLog, 'policy-cleanup');
     expect(answer).toEqual({ Status: 'SUCCESS', Reason: 'OK', PhysicalResourceId: 'policy-cleanup-Cleanup', StackId: 'arn:stack', RequestId: 'r1', LogicalResourceId: 'Cleanup' });
   });
 
   it('answers Create and Update without touching IoT', async () => {
-    const answer = await answerRequest({ ...request, RequestType: 'Create', PhysicalResourceId: undefined }, () => Promise.reject(new Error('must not run')), silentLog);
+    const answer = await answerRequest({ ...request, RequestType: 'Create', PhysicalResourceId: undefined }, { Delete: () => Promise.reject(new Error('must not run')) }, silentLog, 'policy-cleanup');
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'policy-cleanup-Cleanup' });
   });
 });

@@ -1,0 +1,99 @@
+import { CfnOutput, CustomResource, Duration, SecretValue, Stack } from 'aws-cdk-lib';
+import { UserPool, UserPoolClient, type IUserPool, type IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
+import { StackOutputs } from '../../functions/shared/stack-outputs';
+import { ProductFunction } from './function';
+
+export interface AdoptedUserPoolProps {
+  /** The pool the team already runs. */
+  readonly userPoolId: string;
+  /** Its app clients the product serves; the first is the custom authorizer's (password mode needs its secret). */
+  readonly appClientIds: readonly string[];
+  /**
+   * The pool's current post-authentication trigger, which the product's trigger calls first
+   * (chaining): the operator's opt-in. Without it a pool that has one is refused.
+   */
+  readonly chainPostAuthentication?: string;
+  /** Consent to add the product's two custom attributes to the pool: permanent (attributes cannot be removed). */
+  readonly addCustomAttributes?: boolean;
+}
+
+/**
+ * A user pool the stack does not own (design section 11): imported by id, its app clients by id.
+ * CDK cannot add a trigger to an imported pool, so `onPostAuthentication` deploys the
+ * `pool-trigger` custom resource, which sets only `LambdaConfig.PostAuthentication` (every other
+ * setting passed back unchanged, verified by describing again) and restores the previous trigger
+ * when the stack is deleted. The function may be invoked by this pool only.
+ */
+export class AdoptedUserPool extends Construct {
+  readonly userPool: IUserPool;
+  readonly appClients: readonly IUserPoolClient[];
+  readonly appClient: IUserPoolClient;
+  private readonly props: AdoptedUserPoolProps;
+
+  constructor(scope: Construct, id: string, props: AdoptedUserPoolProps) {
+    super(scope, id);
+    if (props.appClientIds.length === 0) throw new Error('Adopting a user pool needs at least one app client id (-c appClientIds=<id,id>)');
+    this.props = props;
+    this.userPool = UserPool.fromUserPoolId(this, 'UserPool', props.userPoolId);
+    this.appClients = props.appClientIds.map((clientId, i) => UserPoolClient.fromUserPoolClientId(this, `AppClient${i}`, clientId));
+    this.appClient = this.appClients[0] as IUserPoolClient;
+  }
+
+  /**
+   * The first app client's secret, read at deploy time (DescribeUserPoolClient), as CDK reads a
+   * created client's: for SECRET_HASH in the custom authorizer's password mode.
+   */
+  appClientSecret(): SecretValue {
+    const describe = {
+      service: 'CognitoIdentityServiceProvider',
+      action: 'describeUserPoolClient',
+      parameters: { UserPoolId: this.props.userPoolId, ClientId: this.appClient.userPoolClientId },
+      physicalResourceId: PhysicalResourceId.of(`${this.props.userPoolId}/${this.appClient.userPoolClientId}`),
+    };
+    const reader = new AwsCustomResource(this, 'AppClientSecretReader', {
+      onCreate: describe,
+      onUpdate: describe,
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [this.userPool.userPoolArn] }),
+      installLatestAwsSdk: false,
+    });
+    return SecretValue.resourceAttribute(reader.getResponseField('UserPoolClient.ClientSecret'));
+  }
+
+  /** Makes `fn` the pool's post-authentication trigger, changing nothing else of the pool. */
+  onPostAuthentication(fn: IFunction): void {
+    const stack = Stack.of(this);
+    fn.addPermission('InvokedByAdoptedPool', { principal: new ServicePrincipal('cognito-idp.amazonaws.com'), sourceArn: this.userPool.userPoolArn, sourceAccount: stack.account });
+    const handler = new ProductFunction(this, 'PoolTrigger', {
+      source: 'pool-trigger',
+      timeout: Duration.seconds(FunctionBudgets.poolTrigger.timeoutSeconds),
+      description: "Custom resource: sets only the adopted pool's post-authentication trigger; restores the previous one on deletion.",
+    });
+    handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool', 'cognito-idp:AddCustomAttributes'], resources: [this.userPool.userPoolArn] }),
+    );
+    const resource = new CustomResource(this, 'PostAuthentication', {
+      serviceToken: handler.functionArn,
+      resourceType: 'Custom::PoolPostAuthentication',
+      properties: {
+        UserPoolId: this.props.userPoolId,
+        TriggerArn: fn.functionArn,
+        ...(this.props.chainPostAuthentication ? { ChainArn: this.props.chainPostAuthentication } : {}),
+        AddCustomAttributes: String(this.props.addCustomAttributes === true),
+      },
+      serviceTimeout: Duration.seconds(FunctionBudgets.poolTrigger.timeoutSeconds + 30),
+    });
+    // The pool may call the function before CloudFormation has given it leave to.
+    const permission = fn.permissionsNode.tryFindChild('InvokedByAdoptedPool');
+    if (permission) resource.node.addDependency(permission);
+  }
+
+  addOutputs(): void {
+    new CfnOutput(this, 'UserPoolId', { key: StackOutputs.UserPoolId, value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { key: StackOutputs.UserPoolClientId, value: this.appClient.userPoolClientId });
+  }
+}
