@@ -1,7 +1,7 @@
 import { CfnOutput, CustomResource, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import { UserPool, UserPoolClient, type IUserPool, type IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
@@ -65,8 +65,14 @@ export class AdoptedUserPool extends Construct {
   }
 
   /** Makes `fn` the pool's post-authentication trigger, changing nothing else of the pool. */
-  onPostAuthentication(fn: IFunction): void {
+  onPostAuthentication(fn: LambdaFunction): void {
     const stack = Stack.of(this);
+    const chain = this.props.chainPostAuthentication;
+    if (chain) {
+      // The product's trigger runs the pool's own after its part, with the same event.
+      fn.addEnvironment('CHAINED_TRIGGER_ARN', chain);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [chain] }));
+    }
     fn.addPermission('InvokedByAdoptedPool', { principal: new ServicePrincipal('cognito-idp.amazonaws.com'), sourceArn: this.userPool.userPoolArn, sourceAccount: stack.account });
     const handler = new ProductFunction(this, 'PoolTrigger', {
       source: 'pool-trigger',

@@ -31,6 +31,14 @@ describe('deploying against an existing user pool (-c userPoolId -c appClientIds
     expect(joined(resource?.Properties?.TriggerArn)).toContain(logicalIdOf(s.resources, 'AWS::Lambda::Function', 'OnboardingPostAuthentication'));
   });
 
+  it("gives the product's trigger the pool's own to call after its part, and leave to invoke that one only", () => {
+    const trigger = s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', 'OnboardingPostAuthentication')];
+    expect(trigger?.Properties).toMatchObject({ Environment: { Variables: { CHAINED_TRIGGER_ARN: CHAIN } } });
+    const role = roleOfFunctionIn(s.resources, 'OnboardingPostAuthentication');
+    const invoke = statementsOfRole(s.resources, role).filter((st) => st.Action === 'lambda:InvokeFunction');
+    expect(invoke.map((st) => st.Resource)).toEqual([CHAIN]);
+  });
+
   it('lets only the adopted pool invoke the trigger, and the custom resource wait for that permission', () => {
     const permission = ofType('AWS::Lambda::Permission').find(([id]) => id.includes('InvokedByAdoptedPool'));
     expect(permission?.[1].Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'cognito-idp.amazonaws.com' });

@@ -19,6 +19,8 @@ export const ErrorNames = {
   PoolSettingsChanged: 'PoolSettingsChanged',
   /** An adopted pool lacks the product's custom attributes and the operator did not consent to adding them (permanent). */
   PoolAttributesMissing: 'PoolAttributesMissing',
+  /** An adopted pool's own post-authentication trigger, chained after the product's, failed: the sign-in fails. */
+  ChainedTriggerFailed: 'ChainedTriggerFailed',
 } as const;
 
 export type ErrorName = (typeof ErrorNames)[keyof typeof ErrorNames];
@@ -78,3 +80,6 @@ export class PoolSettingsChangedError extends namedError(ErrorNames.PoolSettings
 
 /** The adopted pool lacks the product's custom attributes; adding them is permanent, so only with consent. */
 export class PoolAttributesMissingError extends namedError(ErrorNames.PoolAttributesMissing) {}
+
+/** The adopted pool's own post-authentication trigger failed; the sign-in fails, as it did before adoption. */
+export class ChainedTriggerFailedError extends namedError(ErrorNames.ChainedTriggerFailed) {}
