@@ -20,7 +20,7 @@ const USAGE = `npm run bench [-- options]
   --users N      users in the sign-in storm (default 1000)
   --tps Q        AttachPolicy quota during the storm, calls/s (default 15, AWS's; the gate runs at 12/15 of it, and at most 12)
   --storm-concurrency N|all   sign-ins in flight at once during the storm (default 50)
-  --offboard-users N   then delete N of the storm's users at once, DetachPolicy, ListUsers and ListThings at AWS's quotas (default 40, at most --users; 0: no offboarding storm)
+  --offboard-users N   then delete N of the storm's users at once, DetachPolicy, ListUsers and ListThings at AWS's quotas (default 20, at most --users; 0: no offboarding storm)
   --offboarding-quotas gated|all   all: DeleteIdentities at its quota too (default gated)
   --peers-users N             users in the peers' pattern phase (default: --users, at most 300: its sign-ins
                  wait out the SDK's real backoff, about 26 s for 1,000 users; 300 keep it near 10 s)
@@ -38,7 +38,7 @@ Exit code 0 whether or not targets are met; 1 if a phase could not run; 2 on bad
  * The share of users left without the policy is set by that rate against the quota, so it
  * changes little with N (60% at 1,000; 53-54% at 300, where the first second's burst weighs more).
  */
-const PEERS_DEFAULT_MAX_USERS = 300;
+const PEERS_DEFAULT_MAX_USERS = 200;
 
 function usage(problem: string): never {
   process.stderr.write(`${problem}\n\n${USAGE}`);
@@ -73,7 +73,7 @@ if (values.help) {
 const users = positiveInteger('users', values.users, 1000);
 const tps = positiveInteger('tps', values.tps, 15);
 const stormConcurrency = values['storm-concurrency'] === 'all' ? users : positiveInteger('storm-concurrency', values['storm-concurrency'], 50);
-const offboardUsers = values['offboard-users'] === '0' ? 0 : positiveInteger('offboard-users', values['offboard-users'], Math.min(users, 40));
+const offboardUsers = values['offboard-users'] === '0' ? 0 : positiveInteger('offboard-users', values['offboard-users'], Math.min(users, 20));
 const offboardingQuotas = values['offboarding-quotas'] ?? 'gated';
 if (offboardingQuotas !== 'gated' && offboardingQuotas !== 'all') usage(`--offboarding-quotas must be gated or all, got "${offboardingQuotas}"`);
 const peersUsers = positiveInteger('peers-users', values['peers-users'], Math.min(users, PEERS_DEFAULT_MAX_USERS));
@@ -110,7 +110,7 @@ const phases: Record<Phase, () => Promise<void>> = {
     results.commands = await benchCommands({ samples: 200, sustainMs: 4_000, callers: [1, 16], handlerCalls: 1_000 });
   },
   lifecycle: async () => {
-    results.lifecycle = await benchLifecycle({ requests: 100, deletions: 20, authorizerConnects: 5 });
+    results.lifecycle = await benchLifecycle({ requests: 100, deletions: 10, authorizerConnects: 5 });
   },
   bundles: async () => {
     progress('bundles: building each function and timing 5 cold initialisations');
