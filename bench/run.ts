@@ -22,8 +22,8 @@ const USAGE = `npm run bench [-- options]
   --storm-concurrency N|all   sign-ins in flight at once during the storm (default 50)
   --offboard-users N   then delete N of the storm's users at once, DetachPolicy, ListUsers and ListThings at AWS's quotas (default 20, at most --users; 0: no offboarding storm)
   --offboarding-quotas gated|all   all: DeleteIdentities at its quota too (default gated)
-  --peers-users N             users in the peers' pattern phase (default: --users, at most 300: its sign-ins
-                 wait out the SDK's real backoff, about 26 s for 1,000 users; 300 keep it near 10 s)
+  --peers-users N             users in the peers' pattern phase (default: --users, at most 200: its sign-ins
+                 wait out the SDK's real backoff, about 26 s for 1,000 users; 200 keep it near 7 s)
   --peers-on-error throw|swallow   the peer trigger on a failed AttachPolicy: throw fails the sign-in, as the
                  article's code does (default); swallow returns the event, the sign-in succeeds
   --only LIST    comma list of ${PHASES.join(',')} (default: all)
