@@ -32,6 +32,8 @@ export interface BundleFigures {
   readonly name: string;
   readonly bytes: number;
   readonly coldInitMs: number;
+  /** Cold initialisations timed (the median is reported). */
+  readonly runs?: number;
   /** The same function with the Powertools Tracer added (X-Ray subsegments for SDK calls). */
   readonly withTracer?: { readonly bytes: number; readonly coldInitMs: number };
 }
@@ -74,7 +76,7 @@ export async function measureBundles(runs = 10): Promise<BundleFigures[]> {
   for (const name of LAMBDA_SOURCES) {
     const plain = await buildAndTime(dir, name, functionEntry(name), COLD_START_ENV, runs);
     const withTracer = await buildAndTime(dir, `${name}.traced`, tracedEntry(dir, name), { ...COLD_START_ENV, ...TRACED_ENV }, runs);
-    figures.push({ name, ...plain, withTracer });
+    figures.push({ name, ...plain, runs, withTracer });
   }
   return figures;
 }
