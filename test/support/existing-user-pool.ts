@@ -1,4 +1,5 @@
 import type { CreateUserPoolCommandInput, UpdateUserPoolCommandInput, UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
+import { updateInputFor } from '../../functions/stack/pool-trigger/core';
 
 /** A Lambda function ARN in the sandbox's account. */
 export const lambdaArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
@@ -43,43 +44,13 @@ export function teamPoolRequest(poolName = 'team-users'): CreateUserPoolCommandI
   };
 }
 
-/** The members of DescribeUserPool's `UserPoolType` that UpdateUserPool accepts under the same name. */
-const UPDATABLE = [
-  'Policies',
-  'DeletionProtection',
-  'LambdaConfig',
-  'AutoVerifiedAttributes',
-  'SmsVerificationMessage',
-  'EmailVerificationMessage',
-  'EmailVerificationSubject',
-  'VerificationMessageTemplate',
-  'SmsAuthenticationMessage',
-  'UserAttributeUpdateSettings',
-  'MfaConfiguration',
-  'DeviceConfiguration',
-  'EmailConfiguration',
-  'SmsConfiguration',
-  'UserPoolTags',
-  'AdminCreateUserConfig',
-  'UserPoolAddOns',
-  'AccountRecoverySetting',
-  'UserPoolTier',
-] as const;
-
 /**
- * An UpdateUserPool request that keeps everything DescribeUserPool reported: every updatable
- * member passed back, `Name` as `PoolName`, and AdminCreateUserConfig without the legacy
- * UnusedAccountValidityDays, which AWS refuses next to TemporaryPasswordValidityDays.
+ * An UpdateUserPool request that keeps everything DescribeUserPool reported: the custom resource's
+ * own mapping (functions/stack/pool-trigger/core.ts: every updatable member passed back, `Name` as
+ * `PoolName`, the legacy UnusedAccountValidityDays left out next to TemporaryPasswordValidityDays).
  */
 export function updateRequestFrom(userPoolId: string, pool: UserPoolType): UpdateUserPoolCommandInput & Record<string, unknown> {
-  const kept = Object.fromEntries(UPDATABLE.filter((member) => pool[member] !== undefined).map((member) => [member, structuredClone(pool[member])]));
-  const request: UpdateUserPoolCommandInput & Record<string, unknown> = { ...kept, UserPoolId: userPoolId };
-  if (pool.Name !== undefined) request.PoolName = pool.Name;
-  if (request.AdminCreateUserConfig) {
-    const { UnusedAccountValidityDays: _legacy, ...config } = request.AdminCreateUserConfig;
-    request.AdminCreateUserConfig = config;
-  }
-  return request;
+  return structuredClone(updateInputFor(pool, userPoolId, pool.LambdaConfig ?? {})) as UpdateUserPoolCommandInput & Record<string, unknown>;
 }
 
 /** What a describe tells apart from another one of the same pool: not when it was last modified. */
