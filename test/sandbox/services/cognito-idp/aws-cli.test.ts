@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCognitoIdp, type CognitoIdpServer } from '../../../../sandbox/services/cognito-idp';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { FaultInjector } from '../../../../sandbox/wire/faults';
+import { runAwsCli } from '../../../support/aws-cli';
 import { TEAM_TRIGGERS, teamPoolRequest, updateRequestFrom } from '../../../support/existing-user-pool';
 
 /**
@@ -18,29 +17,9 @@ let idp: CognitoIdpServer;
 let dir: string;
 let counter = 0;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function aws(args: string[]): Promise<Run> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  const env = {
-    ...clean,
-    AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_MAX_ATTEMPTS: '1',
-    AWS_PAGER: '',
-  };
-  return new Promise((resolve) => {
-    execFile('aws', ['cognito-idp', ...args, '--output', 'json', '--endpoint-url', idp.url], { env }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+/** `aws cognito-idp <args>` against the sandbox's user pools, JSON output. */
+function aws(args: string[]) {
+  return runAwsCli(['cognito-idp', ...args, '--output', 'json', '--endpoint-url', idp.url]);
 }
 
 async function ok(args: string[]): Promise<Record<string, unknown>> {

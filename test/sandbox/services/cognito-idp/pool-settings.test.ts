@@ -1,42 +1,32 @@
 import {
   AddCustomAttributesCommand,
-  CognitoIdentityProviderClient,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
   ListUserPoolsCommand,
   UpdateUserPoolCommand,
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCognitoIdp, type CognitoIdpServer } from '../../../../sandbox/services/cognito-idp';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
-import { FaultInjector } from '../../../../sandbox/wire/faults';
+import { describe, expect, it } from 'vitest';
+
 import { errorOf } from '../../../support/aws-error';
 import { comparable, TEAM_TRIGGERS, teamPoolRequest, updateRequestFrom } from '../../../support/existing-user-pool';
+import { cognitoIdpFixture } from '../../../support/cognito-idp-fixture';
 
-let idp: CognitoIdpServer;
-let cognito: CognitoIdentityProviderClient;
+const f = cognitoIdpFixture();
+
 let counter = 0;
 const created: string[] = [];
 
-beforeAll(async () => {
-  idp = await startCognitoIdp({ faults: new FaultInjector() });
-  cognito = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: idp.url, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
-});
 
-afterAll(async () => {
-  cognito?.destroy();
-  await idp?.close();
-});
 
 async function teamPool(): Promise<string> {
-  const out = await cognito.send(new CreateUserPoolCommand(teamPoolRequest(`team-${++counter}`)));
+  const out = await f.cognito.send(new CreateUserPoolCommand(teamPoolRequest(`team-${++counter}`)));
   created.push(out.UserPool?.Id ?? '');
   return out.UserPool?.Id ?? '';
 }
 
 async function describePool(userPoolId: string): Promise<UserPoolType> {
-  return (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool ?? {};
+  return (await f.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool ?? {};
 }
 
 const customAttribute = (pool: UserPoolType, name: string) => pool.SchemaAttributes?.find((a) => a.Name === name);
@@ -76,7 +66,7 @@ describe('CreateUserPool and DescribeUserPool', () => {
   });
 
   it('gives every setting a request leaves out its default', async () => {
-    const plain = await cognito.send(new CreateUserPoolCommand({ PoolName: 'plain' }));
+    const plain = await f.cognito.send(new CreateUserPoolCommand({ PoolName: 'plain' }));
     created.push(plain.UserPool?.Id ?? '');
     expect(plain.UserPool).toMatchObject({
       LambdaConfig: {},
@@ -92,13 +82,13 @@ describe('CreateUserPool and DescribeUserPool', () => {
   });
 
   it('refuses a setting outside the service model with InvalidParameterException in AWS words', async () => {
-    const error = await errorOf(cognito.send(new CreateUserPoolCommand({ PoolName: 'bad', LambdaConfig: { PreSignUp: 'not-an-arn-but-long-enough' } })));
+    const error = await errorOf(f.cognito.send(new CreateUserPoolCommand({ PoolName: 'bad', LambdaConfig: { PreSignUp: 'not-an-arn-but-long-enough' } })));
     expect(error).toMatchObject({ name: 'InvalidParameterException', status: 400 });
     expect(error.message).toMatch(/^1 validation error detected: Value 'not-an-arn-but-long-enough' at 'lambdaConfig\.preSignUp' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:/);
   });
 
   it('answers ResourceNotFoundException for a pool that does not exist', async () => {
-    const error = await errorOf(cognito.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_nothere00' })));
+    const error = await errorOf(f.cognito.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_nothere00' })));
     expect(error).toMatchObject({ name: 'ResourceNotFoundException', message: 'User pool us-east-1_nothere00 does not exist.' });
   });
 });
@@ -107,7 +97,7 @@ describe('UpdateUserPool', () => {
   it('resets every updatable setting the request leaves out: an update with only LambdaConfig wipes MFA, verification and the other triggers', async () => {
     const userPoolId = await teamPool();
     const product = 'arn:aws:lambda:us-east-1:000000000000:function:product-post-authentication';
-    await cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, LambdaConfig: { PostAuthentication: product } }));
+    await f.cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, LambdaConfig: { PostAuthentication: product } }));
     const pool = await describePool(userPoolId);
     expect(pool.LambdaConfig).toEqual({ PostAuthentication: product });
     expect(pool).toMatchObject({
@@ -127,7 +117,7 @@ describe('UpdateUserPool', () => {
 
   it('keeps the tier, the name, the schema and the sign-in aliases, which an update does not reset', async () => {
     const userPoolId = await teamPool();
-    await cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId }));
+    await f.cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId }));
     const pool = await describePool(userPoolId);
     expect(pool).toMatchObject({ UserPoolTier: 'PLUS', Name: `team-${counter}`, AliasAttributes: ['email'] });
     expect(customAttribute(pool, 'custom:tenant')).toBeDefined();
@@ -138,7 +128,7 @@ describe('UpdateUserPool', () => {
     const before = await describePool(userPoolId);
     const product = 'arn:aws:lambda:us-east-1:000000000000:function:product-post-authentication';
     const request = updateRequestFrom(userPoolId, before);
-    await cognito.send(new UpdateUserPoolCommand({ ...request, LambdaConfig: { ...before.LambdaConfig, PostAuthentication: product } }));
+    await f.cognito.send(new UpdateUserPoolCommand({ ...request, LambdaConfig: { ...before.LambdaConfig, PostAuthentication: product } }));
     const after = await describePool(userPoolId);
     expect(comparable(after)).toEqual(comparable({ ...before, LambdaConfig: { ...TEAM_TRIGGERS, PostAuthentication: product } }));
   });
@@ -147,7 +137,7 @@ describe('UpdateUserPool', () => {
     const userPoolId = await teamPool();
     const before = await describePool(userPoolId);
     const asDescribed = { ...updateRequestFrom(userPoolId, before), AdminCreateUserConfig: before.AdminCreateUserConfig, LambdaConfig: {} };
-    const error = await errorOf(cognito.send(new UpdateUserPoolCommand(asDescribed)));
+    const error = await errorOf(f.cognito.send(new UpdateUserPoolCommand(asDescribed)));
     expect(error).toMatchObject({ name: 'InvalidParameterException', message: 'Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays' });
     expect((await describePool(userPoolId)).LambdaConfig).toEqual(TEAM_TRIGGERS);
   });
@@ -156,7 +146,7 @@ describe('UpdateUserPool', () => {
     const userPoolId = await teamPool();
     const before = await describePool(userPoolId);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await cognito.send(new UpdateUserPoolCommand(updateRequestFrom(userPoolId, before)));
+    await f.cognito.send(new UpdateUserPoolCommand(updateRequestFrom(userPoolId, before)));
     const after = await describePool(userPoolId);
     expect(after.CreationDate).toEqual(before.CreationDate);
     expect(after.LastModifiedDate?.getTime()).toBeGreaterThan(before.LastModifiedDate?.getTime() ?? Infinity);
@@ -166,7 +156,7 @@ describe('UpdateUserPool', () => {
 describe('AddCustomAttributes', () => {
   it('adds a custom attribute to the schema', async () => {
     const userPoolId = await teamPool();
-    await cognito.send(new AddCustomAttributesCommand({ UserPoolId: userPoolId, CustomAttributes: [{ Name: 'iot_onboarded', AttributeDataType: 'String', Mutable: true }] }));
+    await f.cognito.send(new AddCustomAttributesCommand({ UserPoolId: userPoolId, CustomAttributes: [{ Name: 'iot_onboarded', AttributeDataType: 'String', Mutable: true }] }));
     const pool = await describePool(userPoolId);
     expect(customAttribute(pool, 'custom:iot_onboarded')).toMatchObject({ AttributeDataType: 'String', Mutable: true, Required: false });
     expect(customAttribute(pool, 'custom:tenant')).toBeDefined();
@@ -175,7 +165,7 @@ describe('AddCustomAttributes', () => {
   it('refuses a name the pool already has, and adds none of the request', async () => {
     const userPoolId = await teamPool();
     const error = await errorOf(
-      cognito.send(
+      f.cognito.send(
         new AddCustomAttributesCommand({
           UserPoolId: userPoolId,
           CustomAttributes: [
@@ -197,7 +187,7 @@ describe('ListUserPools', () => {
     const seen: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await cognito.send(new ListUserPoolsCommand({ MaxResults: 2, NextToken: nextToken }));
+      const page = await f.cognito.send(new ListUserPoolsCommand({ MaxResults: 2, NextToken: nextToken }));
       expect(page.UserPools?.length).toBeLessThanOrEqual(2);
       seen.push(...(page.UserPools ?? []).map((p) => p.Id ?? ''));
       nextToken = page.NextToken;
@@ -207,14 +197,14 @@ describe('ListUserPools', () => {
 
   it('lists each pool with its triggers', async () => {
     const userPoolId = await teamPool();
-    const all = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    const all = await f.cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
     expect(all.UserPools?.find((p) => p.Id === userPoolId)).toMatchObject({ Name: `team-${counter}`, LambdaConfig: TEAM_TRIGGERS });
   });
 });
 
 describe('authorization', () => {
   it('refuses an unsigned UpdateUserPool', async () => {
-    const res = await fetch(idp.url, {
+    const res = await fetch(f.idp.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.UpdateUserPool' },
       body: JSON.stringify({ UserPoolId: 'us-east-1_anything0' }),

@@ -3,32 +3,30 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
   InitiateAuthCommand,
   SignUpCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCognitoIdp, type CognitoIdpServer, type PreSignUpEvent } from '../../../../sandbox/services/cognito-idp';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
-import { FaultInjector } from '../../../../sandbox/wire/faults';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type PreSignUpEvent } from '../../../../sandbox/services/cognito-idp';
 import { errorOf } from '../../../support/aws-error';
 import { lambdaArn, TEAM_TRIGGERS, teamPoolRequest, updateRequestFrom } from '../../../support/existing-user-pool';
+import { cognitoIdpFixture } from '../../../support/cognito-idp-fixture';
+
+const f = cognitoIdpFixture();
 
 const PASSWORD = 'Long-enough-pass1';
 const PRODUCT_TRIGGER = lambdaArn('product-post-authentication');
 
-let idp: CognitoIdpServer;
-let cognito: CognitoIdentityProviderClient;
 let counter = 0;
 /** Every invocation of a registered function, by function name. */
 let calls: Array<{ fn: string; event: Record<string, unknown> }> = [];
 
 /** Registers a function that records its events and answers them with `response` merged in (as a trigger returns its event). */
 function register(arn: string, response: Record<string, unknown> = {}): void {
-  idp.registerFunction(arn, async (event) => {
+  f.idp.registerFunction(arn, async (event) => {
     const e = event as Record<string, unknown>;
     calls.push({ fn: arn.split(':').pop() ?? arn, event: e });
     return { ...e, response: { ...(e['response'] as object), ...response } };
@@ -39,13 +37,13 @@ const invoked = (arn: string) => calls.filter((c) => c.fn === arn.split(':').pop
 
 /** A team pool with an app client (no secret). */
 async function teamPool(settings: Record<string, unknown> = {}): Promise<{ userPoolId: string; clientId: string }> {
-  const out = await cognito.send(new CreateUserPoolCommand({ ...teamPoolRequest(`triggers-${++counter}`), ...settings }));
+  const out = await f.cognito.send(new CreateUserPoolCommand({ ...teamPoolRequest(`triggers-${++counter}`), ...settings }));
   const userPoolId = out.UserPool?.Id ?? '';
-  return { userPoolId, clientId: idp.createAppClient(userPoolId, { generateSecret: false }).clientId };
+  return { userPoolId, clientId: f.idp.createAppClient(userPoolId, { generateSecret: false }).clientId };
 }
 
 function signUp(clientId: string, username: string, password = PASSWORD) {
-  return cognito.send(
+  return f.cognito.send(
     new SignUpCommand({
       ClientId: clientId,
       Username: username,
@@ -58,29 +56,21 @@ function signUp(clientId: string, username: string, password = PASSWORD) {
 }
 
 async function confirmedUser(userPoolId: string, username = `user${++counter}`): Promise<string> {
-  await cognito.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, MessageAction: 'SUPPRESS' }));
-  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: PASSWORD, Permanent: true }));
+  await f.cognito.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, MessageAction: 'SUPPRESS' }));
+  await f.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: PASSWORD, Permanent: true }));
   return username;
 }
 
 const signIn = (clientId: string, username: string) =>
-  cognito.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD } }));
+  f.cognito.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD } }));
 
 async function setPostAuthentication(userPoolId: string, functionArn: string | undefined): Promise<void> {
-  const pool = (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool ?? {};
+  const pool = (await f.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool ?? {};
   const { PostAuthentication: _previous, ...others } = pool.LambdaConfig ?? {};
-  await cognito.send(new UpdateUserPoolCommand({ ...updateRequestFrom(userPoolId, pool), LambdaConfig: { ...others, ...(functionArn ? { PostAuthentication: functionArn } : {}) } }));
+  await f.cognito.send(new UpdateUserPoolCommand({ ...updateRequestFrom(userPoolId, pool), LambdaConfig: { ...others, ...(functionArn ? { PostAuthentication: functionArn } : {}) } }));
 }
 
-beforeAll(async () => {
-  idp = await startCognitoIdp({ faults: new FaultInjector() });
-  cognito = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: idp.url, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
-});
 
-afterAll(async () => {
-  cognito?.destroy();
-  await idp?.close();
-});
 
 beforeEach(() => {
   calls = [];
@@ -91,9 +81,9 @@ describe('the pre sign-up trigger named in LambdaConfig', () => {
   it('receives the PreSignUp_SignUp event before the user exists', async () => {
     const { userPoolId, clientId } = await teamPool();
     let lookup = '';
-    idp.registerFunction(TEAM_TRIGGERS.PreSignUp, async (event) => {
+    f.idp.registerFunction(TEAM_TRIGGERS.PreSignUp, async (event) => {
       calls.push({ fn: 'team-pre-sign-up', event: event as Record<string, unknown> });
-      lookup = (await errorOf(cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'ada' })))).name;
+      lookup = (await errorOf(f.cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'ada' })))).name;
       return event;
     });
     await signUp(clientId, 'ada');
@@ -117,7 +107,7 @@ describe('the pre sign-up trigger named in LambdaConfig', () => {
     const out = await signUp(clientId, 'grace');
     expect(out.UserConfirmed).toBe(true);
     expect(out.CodeDeliveryDetails).toBeUndefined();
-    const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'grace' }));
+    const user = await f.cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'grace' }));
     expect(user.UserStatus).toBe('CONFIRMED');
     expect(user.UserAttributes).toContainEqual({ Name: 'email_verified', Value: 'true' });
   });
@@ -130,21 +120,21 @@ describe('the pre sign-up trigger named in LambdaConfig', () => {
 
   it('refuses the sign-up when the trigger throws, and creates nobody', async () => {
     const { userPoolId, clientId } = await teamPool();
-    idp.registerFunction(TEAM_TRIGGERS.PreSignUp, () => Promise.reject(new Error('invitation required')));
+    f.idp.registerFunction(TEAM_TRIGGERS.PreSignUp, () => Promise.reject(new Error('invitation required')));
     expect(await errorOf(signUp(clientId, 'mallory'))).toEqual({ name: 'UserLambdaValidationException', status: 400, message: 'PreSignUp failed with error invitation required.' });
-    expect((await errorOf(cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'mallory' })))).name).toBe('UserNotFoundException');
+    expect((await errorOf(f.cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'mallory' })))).name).toBe('UserNotFoundException');
   });
 
   it('answers InvalidLambdaResponseException when the trigger does not return the event', async () => {
     const { clientId } = await teamPool();
-    idp.registerFunction(TEAM_TRIGGERS.PreSignUp, async () => null);
+    f.idp.registerFunction(TEAM_TRIGGERS.PreSignUp, async () => null);
     expect(await errorOf(signUp(clientId, 'nobody'))).toMatchObject({ name: 'InvalidLambdaResponseException', message: 'Unrecognizable lambda output' });
   });
 
   it('runs on AdminCreateUser as PreSignUp_AdminCreateUser, whose answer Cognito ignores', async () => {
     const { userPoolId } = await teamPool();
     register(TEAM_TRIGGERS.PreSignUp, { autoConfirmUser: true });
-    const out = await cognito.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: 'admin-made', MessageAction: 'SUPPRESS' }));
+    const out = await f.cognito.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: 'admin-made', MessageAction: 'SUPPRESS' }));
     expect(out.User?.UserStatus).toBe('FORCE_CHANGE_PASSWORD');
     expect(invoked(TEAM_TRIGGERS.PreSignUp)).toEqual([
       expect.objectContaining({ triggerSource: 'PreSignUp_AdminCreateUser', callerContext: expect.objectContaining({ clientId: 'CLIENT_ID_NOT_APPLICABLE' }) }),
@@ -158,7 +148,7 @@ describe('the pre sign-up trigger named in LambdaConfig', () => {
 
   it('stops running once an update leaves PreSignUp out of LambdaConfig', async () => {
     const { userPoolId, clientId } = await teamPool();
-    await cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, LambdaConfig: { PostAuthentication: PRODUCT_TRIGGER } }));
+    await f.cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, LambdaConfig: { PostAuthentication: PRODUCT_TRIGGER } }));
     await signUp(clientId, 'after-update');
     expect(invoked(TEAM_TRIGGERS.PreSignUp)).toEqual([]);
   });
@@ -188,7 +178,7 @@ describe('the post-authentication trigger named in LambdaConfig', () => {
   it('fails the sign-in with UnexpectedLambdaException when the function cannot be invoked', async () => {
     const { userPoolId, clientId } = await teamPool();
     const username = await confirmedUser(userPoolId);
-    idp.unregisterFunction(TEAM_TRIGGERS.PostAuthentication);
+    f.idp.unregisterFunction(TEAM_TRIGGERS.PostAuthentication);
     expect(await errorOf(signIn(clientId, username))).toMatchObject({ name: 'UnexpectedLambdaException', message: 'PostAuthentication invocation failed due to error ResourceNotFoundException.' });
   });
 
@@ -196,14 +186,14 @@ describe('the post-authentication trigger named in LambdaConfig', () => {
     const { userPoolId, clientId } = await teamPool();
     const username = await confirmedUser(userPoolId);
     let shortcut = 0;
-    idp.setPostAuthenticationTrigger(async (event) => {
+    f.idp.setPostAuthenticationTrigger(async (event) => {
       shortcut++;
       return event;
     });
     await signIn(clientId, username);
     expect(shortcut).toBe(1);
-    idp.setPostAuthenticationTrigger(undefined);
-    const pool = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+    f.idp.setPostAuthenticationTrigger(undefined);
+    const pool = await f.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
     expect(pool.UserPool?.LambdaConfig?.PostAuthentication).toBeUndefined();
     await signIn(clientId, username);
     expect(shortcut).toBe(1);
@@ -216,7 +206,7 @@ describe('settings that change what users can do', () => {
     const { userPoolId, clientId } = await teamPool();
     expect(await errorOf(signUp(clientId, 'short', 'Short-pass1'))).toMatchObject({ name: 'InvalidPasswordException', message: 'Password did not conform with policy: Password not long enough' });
     await signUp(clientId, 'nosymbol', 'Longxenough1pass');
-    await cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId }));
+    await f.cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId }));
     expect(await errorOf(signUp(clientId, 'nosymbol2', 'Longenough1pass'))).toMatchObject({ message: 'Password did not conform with policy: Password must have symbol characters' });
   });
 
@@ -227,10 +217,10 @@ describe('settings that change what users can do', () => {
 
   it('sends no code when the pool verifies no attribute: an administrator confirms the user', async () => {
     const { userPoolId, clientId } = await teamPool();
-    await cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId }));
+    await f.cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId }));
     const out = await signUp(clientId, 'unverified');
     expect(out.UserConfirmed).toBe(false);
     expect(out.CodeDeliveryDetails).toBeUndefined();
-    expect(idp.confirmationCode(userPoolId, 'unverified')).toBeUndefined();
+    expect(f.idp.confirmationCode(userPoolId, 'unverified')).toBeUndefined();
   });
 });

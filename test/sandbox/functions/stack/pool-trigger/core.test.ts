@@ -1,35 +1,26 @@
-import { CognitoIdentityProviderClient, CreateUserPoolCommand, DescribeUserPoolCommand, UpdateUserPoolCommand, type UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateUserPoolCommand, DescribeUserPoolCommand, UpdateUserPoolCommand, type UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
+import { describe, expect, it } from 'vitest';
 import { attachPostAuthentication, detachPostAuthentication, settingsDiffering } from '../../../../../functions/stack/pool-trigger/core';
 import { silentLog } from '../../../../../functions/shared/observability/logging';
-import { startCognitoIdp, type CognitoIdpServer } from '../../../../../sandbox/services/cognito-idp';
-import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../../sandbox/wire/account';
-import { FaultInjector } from '../../../../../sandbox/wire/faults';
+
 import { lambdaArn, TEAM_TRIGGERS, teamPoolRequest } from '../../../../support/existing-user-pool';
+import { cognitoIdpFixture } from '../../../../support/cognito-idp-fixture';
+
+const f = cognitoIdpFixture();
 
 /**
  * The adopted pool's trigger custom resource's core against the sandbox's user pools, whose
  * UpdateUserPool resets every setting it is not given as AWS does: a naive update fails here.
  */
-let idp: CognitoIdpServer;
-let cognito: CognitoIdentityProviderClient;
 let counter = 0;
 const OURS = lambdaArn('IotOnboarding-PostAuthentication');
-const deps = () => ({ idp: cognito, log: silentLog });
+const deps = () => ({ idp: f.cognito, log: silentLog });
 
-beforeAll(async () => {
-  idp = await startCognitoIdp({ faults: new FaultInjector() });
-  cognito = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: idp.url, credentials: SANDBOX_BACKEND_CREDENTIALS, maxAttempts: 1 });
-});
-afterAll(async () => {
-  cognito?.destroy();
-  await idp?.close();
-});
 
 async function teamPool(): Promise<string> {
-  return (await cognito.send(new CreateUserPoolCommand(teamPoolRequest(`adopted-${++counter}`)))).UserPool?.Id ?? '';
+  return (await f.cognito.send(new CreateUserPoolCommand(teamPoolRequest(`adopted-${++counter}`)))).UserPool?.Id ?? '';
 }
-const describePool = async (userPoolId: string): Promise<UserPoolType> => (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool ?? {};
+const describePool = async (userPoolId: string): Promise<UserPoolType> => (await f.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool ?? {};
 const customAttributes = (pool: UserPoolType) => (pool.SchemaAttributes ?? []).map((a) => a.Name).filter((n) => n?.startsWith('custom:')).sort();
 
 describe("an adopted pool's post-authentication trigger, against the sandbox's UpdateUserPool", () => {
@@ -66,7 +57,7 @@ describe("an adopted pool's post-authentication trigger, against the sandbox's U
     await attachPostAuthentication({ userPoolId, triggerArn: OURS, chainArn: TEAM_TRIGGERS.PostAuthentication, addAttributes: true }, deps());
     const deployed = await describePool(userPoolId);
     // Someone's naive console script: UpdateUserPool with LambdaConfig alone.
-    await cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, LambdaConfig: { ...deployed.LambdaConfig, PostAuthentication: undefined } }));
+    await f.cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, LambdaConfig: { ...deployed.LambdaConfig, PostAuthentication: undefined } }));
     const wiped = await describePool(userPoolId);
     expect(settingsDiffering(deployed, wiped)).toEqual(expect.arrayContaining(['MfaConfiguration', 'DeletionProtection', 'UserPoolTags']));
     // The next deploy puts the trigger back on the pool as it now is, and changes nothing else.
