@@ -5,6 +5,7 @@ import { startApi } from './app/deploy/api';
 import { createQuotaGateQueues, startQuotaGates } from './app/deploy/quota-gates';
 import { sandboxAwsEnv, startFunctions } from './app/deploy/functions';
 import { closeAll, sandboxHandle } from './app/deploy/handle';
+import { adoptTeamPool } from './app/deploy/adopt';
 import { deployIdentity, registerTriggerFunctions } from './app/deploy/identity';
 import { deployIotPolicies, registerIotAuthorizer } from './app/deploy/iot';
 import { describeDeployment } from './app/deploy/outputs';
@@ -32,7 +33,9 @@ export async function startSandbox(options: SandboxOptions = {}) {
   const ctx: SandboxContext = { clock, store, faults: new FaultInjector(), eventBus: new EventBus(clock.now), closers: [] };
   try {
     const services = await startServices(options, ctx);
-    const directory = deployIdentity(services);
+    // --adopt: the team's pool exists first and the product adopts it, as `cdk deploy -c userPoolId` does.
+    const adopted = options.adopt ? await adoptTeamPool(services, clock.now) : undefined;
+    const directory = adopted?.directory ?? deployIdentity(services);
     deployIotPolicies(services.iot);
     const awsEnv = sandboxAwsEnv(services);
     const gateQueues = createQuotaGateQueues(services.sqs);
@@ -56,7 +59,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     registerIotAuthorizer(services.iot, lambda);
     const api = await startApi(ctx, options.ports?.api, services, directory, lambda);
     const description = describeDeployment({ options, services, directory, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn, gateQueues });
-    return sandboxHandle({ ctx, services, directory, lambda, api, description, stateMachineArn, offboarding });
+    return { ...sandboxHandle({ ctx, services, directory, lambda, api, description, stateMachineArn, offboarding }), adopted };
   } catch (error) {
     await closeAll(ctx.closers);
     throw error;

@@ -2,6 +2,7 @@ import { errorMessage, errorName } from '../functions/shared/aws/error-name';
 import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './app/cli-options';
 import { CONTROL_PATHS } from './wire/fault-control';
 import { runDemo } from './demo';
+import { runAdoptionDemo } from './demo/adopt';
 import { timeline } from './demo/timeline';
 import { startSandbox, type Sandbox } from '.';
 
@@ -26,6 +27,7 @@ const sandbox = await startSandbox({
   outputsFile: options.outputsFile,
   ports: options.ports,
   faults: options.faults,
+  adopt: options.adopt,
   // --serve logs each IoT authorization refusal with its cause (the demo's refusals are expected).
   ...(options.serve ? { logRefusal: (line: string) => process.stdout.write(`${line}\n`) } : {}),
 }).catch((error: unknown) => {
@@ -40,7 +42,7 @@ if (options.serve) {
   serve(sandbox);
 } else {
   try {
-    await runDemo(sandbox, t);
+    await (options.adopt ? runAdoptionDemo(sandbox, t) : runDemo(sandbox, t));
     await sandbox.close();
     process.exit(0);
   } catch (error) {

@@ -29,6 +29,8 @@ const PORT_FLAGS: Readonly<Record<string, readonly [keyof SandboxPorts, string]>
 
 export interface CliOptions {
   readonly serve: boolean;
+  /** Deploy against a team's existing user pool (and, without --serve, run the adoption demo). */
+  readonly adopt: boolean;
   readonly help: boolean;
   readonly outputsFile: string;
   readonly ports: SandboxPorts;
@@ -44,6 +46,7 @@ export const DEFAULT_OUTPUTS_FILE = '.sandbox/outputs.json';
 /** Every option `npm start` takes (helpText documents each). */
 export const CLI_OPTIONS = {
   serve: { type: 'boolean' },
+  adopt: { type: 'boolean' },
   'outputs-file': { type: 'string', default: DEFAULT_OUTPUTS_FILE },
   faults: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -65,6 +68,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
   }
   return {
     serve: values.serve === true,
+    adopt: values.adopt === true,
     help: values.help === true,
     outputsFile: String(values['outputs-file']),
     ports,
@@ -93,6 +97,9 @@ export function helpText(): string {
   const ports = Object.entries(PORT_FLAGS).map(([flag, [, what]]) => `  --${`${flag} N`.padEnd(26)}${what}`);
   return `npm start                   run the end-to-end demo against the offline sandbox, then exit
 npm start -- --serve        keep the sandbox running and print its endpoints and environment
+npm start -- --adopt        deploy against a team's existing user pool (its users, its own pre sign-up
+                            trigger, MFA, verification, a custom attribute) and show what adoption
+                            changes and what cdk destroy puts back; with --serve, keep that sandbox running
 
 Options (every port defaults to an ephemeral one on 127.0.0.1; a port below 1024, such as 443,
 needs the right to bind it: root, or CAP_NET_BIND_SERVICE for node):

@@ -35,6 +35,12 @@ export interface SandboxOptions {
   readonly trustRevalidateSeconds?: number;
   /** Calls per second a quota gate spends (its consumer's `GATE_RATE`), by gate. Default: the product's (functions/shared/gates/gates.ts). */
   readonly gateRates?: Partial<Record<GateName, number>>;
+  /**
+   * Adopt a team's existing user pool instead of creating the stack's (app/deploy/adopt.ts): the
+   * pool, with its users and its own pre sign-up trigger, exists first; the product then sets only
+   * its post-authentication trigger and adds its two attributes. Default false.
+   */
+  readonly adopt?: boolean;
 }
 
 export interface SandboxPorts {

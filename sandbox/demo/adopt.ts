@@ -1,0 +1,50 @@
+import type { UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
+import { executionArnFor } from '../../functions/onboarding/post-authentication/core';
+import { settingsDiffering } from '../../functions/stack/pool-trigger/core';
+import { executionName } from '../../functions/shared/workflows/onboarding';
+import { TEAM_PASSWORD } from '../app/deploy/adopt';
+import { AppClient, subOf } from '../clients/app-client';
+import type { Sandbox } from '..';
+import type { Timeline } from './timeline';
+
+const triggers = (pool: UserPoolType) => JSON.stringify(pool.LambdaConfig ?? {}).replaceAll(/arn:aws:lambda:[^"]*:function:/g, '');
+const customAttributes = (pool: UserPoolType) => (pool.SchemaAttributes ?? []).map((a) => a.Name).filter((n) => n?.startsWith('custom:')).join(', ');
+const unchanged = (before: UserPoolType, after: UserPoolType) => {
+  const moved = settingsDiffering(before, after);
+  return moved.length === 0 ? 'every other setting unchanged' : `CHANGED: ${moved.join(', ')}`;
+};
+
+/**
+ * `npm start -- --adopt`: the team's pool existed first (its users, its own pre sign-up trigger,
+ * MFA optional, its verification message, a custom attribute); the product adopted it as
+ * `cdk deploy -c userPoolId … -c addCustomAttributes=true` does. A team user is onboarded at sign-in,
+ * the team's trigger keeps running, and what `cdk destroy` does puts the pool back.
+ */
+export async function runAdoptionDemo(sb: Sandbox, t: Timeline): Promise<void> {
+  const adopted = sb.adopted;
+  if (!adopted) throw new Error('the sandbox was not started with --adopt');
+  const { before } = adopted;
+  t.step(`Sandbox ready, adopting the team's pool ${before.Id} ("${before.Name}"): ${adopted.teamUsers.length} users who signed up before the product`);
+  t.detail(`before: triggers ${triggers(before)}; MFA ${before.MfaConfiguration}; verification "${before.EmailVerificationSubject}"; custom attributes ${customAttributes(before)}`);
+  const deployed = await adopted.describe();
+  t.step(`1. Deployed against it: triggers ${triggers(deployed)}; ${unchanged(before, deployed)}`);
+  t.detail(`custom attributes ${customAttributes(deployed)} (the product's two added with consent: permanent)`);
+
+  const app = new AppClient(sb.appConfig);
+  const username = adopted.teamUsers[0] as string;
+  const tokens = await app.signIn(username, TEAM_PASSWORD);
+  const status = await sb.services.sfn.waitForExecution(executionArnFor(sb.stateMachineArn, executionName(subOf(tokens), sb.outputs.OnboardingVersion)));
+  const access = await app.iotAccess((await app.signIn(username, TEAM_PASSWORD)).idToken);
+  t.step(`2. ${username} signed in with the product's app client: onboarding ${status}, identity ${access.identityId}`);
+
+  const signUpsBefore = adopted.preSignUpCalls();
+  await app.signUp('new-team-member', TEAM_PASSWORD, 'new-team-member@team.example');
+  t.step(`3. A new user signed up: the team's own pre sign-up trigger ran (${adopted.preSignUpCalls() - signUpsBefore} call), as before the product`);
+
+  await adopted.detach();
+  const destroyed = await adopted.describe();
+  t.step(`4. cdk destroy (the custom resource's Delete): triggers ${triggers(destroyed)}; ${unchanged(before, destroyed)}`);
+  t.detail(`custom attributes ${customAttributes(destroyed)} (custom attributes cannot be removed from a pool)`);
+  t.detail('');
+  t.detail('The other users are onboarded at their next sign-in or first API call; `npm run admin -- backfill` is the next step (issue 20).');
+}
