@@ -1,4 +1,4 @@
-import { CreateUserPoolCommand, DescribeUserPoolCommand, UpdateUserPoolCommand, type UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand, UpdateUserPoolCommand, type UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
 import { attachPostAuthentication, detachPostAuthentication, settingsDiffering } from '../../../../../functions/stack/pool-trigger/core';
 import { silentLog } from '../../../../../functions/shared/observability/logging';
@@ -24,8 +24,12 @@ const describePool = async (userPoolId: string): Promise<UserPoolType> => (await
 const customAttributes = (pool: UserPoolType) => (pool.SchemaAttributes ?? []).map((a) => a.Name).filter((n) => n?.startsWith('custom:')).sort();
 
 describe("an adopted pool's post-authentication trigger, against the sandbox's UpdateUserPool", () => {
-  it('keeps every other setting identical after the deploy (only the trigger moves) and after the delete (the team trigger back)', async () => {
+  it('keeps every other setting and the app clients identical after the deploy (only the trigger moves) and after the delete (the team trigger back)', async () => {
     const userPoolId = await teamPool();
+    // The team's own app client (the sandbox makes clients in process; CreateUserPoolClient is not emulated).
+    const { clientId } = f.idp.createAppClient(userPoolId, { generateSecret: false, clientName: 'team-web' });
+    const client = async () => (await f.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }))).UserPoolClient;
+    const clientBefore = await client();
     const before = await describePool(userPoolId);
 
     await attachPostAuthentication({ userPoolId, triggerArn: OURS, chainArn: TEAM_TRIGGERS.PostAuthentication, addAttributes: true }, deps());
@@ -35,11 +39,13 @@ describe("an adopted pool's post-authentication trigger, against the sandbox's U
     expect(deployed.Name).toBe(before.Name);
     // Added with consent, and permanent: the only schema change.
     expect(customAttributes(deployed)).toEqual(['custom:identity_id', 'custom:iot_onboarded', 'custom:tenant']);
+    expect(await client()).toEqual(clientBefore);
 
     await detachPostAuthentication({ userPoolId, triggerArn: OURS, chainArn: TEAM_TRIGGERS.PostAuthentication }, deps());
     const deleted = await describePool(userPoolId);
     expect(deleted.LambdaConfig).toEqual(before.LambdaConfig);
     expect(settingsDiffering(before, deleted)).toEqual([]);
+    expect(await client()).toEqual(clientBefore);
   });
 
   it('refuses a pool whose trigger is another function without the opt-in, and one lacking the attributes without consent, changing nothing', async () => {
