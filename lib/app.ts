@@ -37,16 +37,18 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
 /**
  * `-c userPoolId=<id> -c appClientIds=<id,id>` adopts an existing pool; `-c chainPostAuthentication=<arn>`
  * keeps its current post-authentication trigger (called first), `-c addCustomAttributes=true`
- * consents to adding the product's two custom attributes (permanent). Each refused with what was
- * expected.
+ * consents to adding the product's two custom attributes (permanent), `-c appClientHasSecret=true`
+ * says the first client has a secret (the authorizer's password mode reads it). Each refused with
+ * what was expected.
  */
 function adoptedPoolFromContext(context: (key: string) => string | undefined): AdoptedUserPoolProps | undefined {
   const userPoolId = context('userPoolId');
   const clients = context('appClientIds');
   const chain = context('chainPostAuthentication');
   const add = context('addCustomAttributes');
+  const hasSecret = context('appClientHasSecret');
   if (userPoolId === undefined) {
-    if (clients ?? chain ?? add) throw new Error('Context appClientIds, chainPostAuthentication and addCustomAttributes adopt a pool: give its id with -c userPoolId=<region>_<id>');
+    if (clients ?? chain ?? add ?? hasSecret) throw new Error('Context appClientIds, chainPostAuthentication, addCustomAttributes and appClientHasSecret adopt a pool: give its id with -c userPoolId=<region>_<id>');
     return undefined;
   }
   if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(userPoolId)) throw new Error(`Context userPoolId "${userPoolId}" is invalid: expected a user pool id, <region>_<id>`);
@@ -57,8 +59,10 @@ function adoptedPoolFromContext(context: (key: string) => string | undefined): A
   if (chain !== undefined && !/^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/.test(chain)) {
     throw new Error(`Context chainPostAuthentication "${chain}" is invalid: expected the Lambda function ARN of the pool's current post-authentication trigger`);
   }
-  if (add !== undefined && add !== 'true' && add !== 'false') throw new Error(`Context addCustomAttributes "${add}" is invalid: expected true or false`);
-  return { userPoolId, appClientIds, ...(chain ? { chainPostAuthentication: chain } : {}), addCustomAttributes: add === 'true' };
+  for (const [name, value] of [['addCustomAttributes', add], ['appClientHasSecret', hasSecret]] as const) {
+    if (value !== undefined && value !== 'true' && value !== 'false') throw new Error(`Context ${name} "${value}" is invalid: expected true or false`);
+  }
+  return { userPoolId, appClientIds, ...(chain ? { chainPostAuthentication: chain } : {}), addCustomAttributes: add === 'true', appClientHasSecret: hasSecret === 'true' };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -20,6 +20,11 @@ export interface AdoptedUserPoolProps {
   readonly chainPostAuthentication?: string;
   /** Consent to add the product's two custom attributes to the pool: permanent (attributes cannot be removed). */
   readonly addCustomAttributes?: boolean;
+  /**
+   * The first app client has a secret, which the custom authorizer's password mode then needs
+   * (read at deploy time). Default false: a public client (a web or mobile app's) has none.
+   */
+  readonly appClientHasSecret?: boolean;
 }
 
 /**
@@ -46,9 +51,11 @@ export class AdoptedUserPool extends Construct {
 
   /**
    * The first app client's secret, read at deploy time (DescribeUserPoolClient), as CDK reads a
-   * created client's: for SECRET_HASH in the custom authorizer's password mode.
+   * created client's: for SECRET_HASH in the custom authorizer's password mode. None for a public
+   * client (`appClientHasSecret` false): DescribeUserPoolClient has no ClientSecret to read.
    */
-  appClientSecret(): SecretValue {
+  appClientSecret(): SecretValue | undefined {
+    if (!this.props.appClientHasSecret) return undefined;
     const describe = {
       service: 'CognitoIdentityServiceProvider',
       action: 'describeUserPoolClient',

@@ -13,8 +13,11 @@ import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
 export interface IotCustomAuthorizerProps {
   readonly userPool: IUserPool;
   readonly appClient: IUserPoolClient;
-  /** The app client's secret (SECRET_HASH in password mode), stored in Secrets Manager for the function. */
-  readonly appClientSecret: SecretValue;
+  /**
+   * The app client's secret (SECRET_HASH in password mode), stored in Secrets Manager for the
+   * function. Undefined for a public client (no secret): password mode signs in without it.
+   */
+  readonly appClientSecret?: SecretValue | undefined;
   readonly access: IotAccess;
   /** Authorizer name. Default `<stack name>-cognito`. */
   readonly authorizerName?: string;
@@ -32,23 +35,27 @@ export class IotCustomAuthorizer extends Construct {
   readonly handler: ProductFunction;
   readonly authorizer: CfnAuthorizer;
   readonly authorizerName: string;
-  /** The app client secret, which the authorizer reads (Secrets Manager). */
-  readonly appClientSecret: Secret;
+  /** The app client secret, which the authorizer reads (Secrets Manager); none for a public client. */
+  readonly appClientSecret: Secret | undefined;
 
   constructor(scope: Construct, id: string, props: IotCustomAuthorizerProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.authorizerName = props.authorizerName ?? `${stack.stackName}-cognito`;
     // The secret is not a plaintext environment variable (readable with lambda:GetFunctionConfiguration).
-    this.appClientSecret = new Secret(this, 'AppClientSecret', {
-      description: 'App client secret of the user pool app client, for SECRET_HASH in the IoT custom authorizer.',
-      secretStringValue: props.appClientSecret,
-    });
-    acknowledge(
-      this.appClientSecret,
-      'SMG4',
-      'A Cognito app client secret cannot be rotated by a Secrets Manager rotation function; rotate it by replacing the app client.',
-    );
+    this.appClientSecret = props.appClientSecret
+      ? new Secret(this, 'AppClientSecret', {
+          description: 'App client secret of the user pool app client, for SECRET_HASH in the IoT custom authorizer.',
+          secretStringValue: props.appClientSecret,
+        })
+      : undefined;
+    if (this.appClientSecret) {
+      acknowledge(
+        this.appClientSecret,
+        'SMG4',
+        'A Cognito app client secret cannot be rotated by a Secrets Manager rotation function; rotate it by replacing the app client.',
+      );
+    }
     this.handler = new ProductFunction(this, 'Handler', {
       source: 'iot-authorizer',
       timeout: Duration.seconds(FunctionBudgets.iotAuthorizer.timeoutSeconds),
@@ -57,13 +64,13 @@ export class IotCustomAuthorizer extends Construct {
         USER_POOL_ID: props.userPool.userPoolId,
         APP_CLIENT_ID: props.appClient.userPoolClientId,
         // Needed for SECRET_HASH in password mode; read from Secrets Manager and cached.
-        APP_CLIENT_SECRET_ID: this.appClientSecret.secretArn,
+        ...(this.appClientSecret ? { APP_CLIENT_SECRET_ID: this.appClientSecret.secretArn } : {}),
         AWS_ACCOUNT_ID: stack.account,
         ...(props.trustRevalidateSeconds !== undefined ? { TRUST_REVALIDATE_SECONDS: String(props.trustRevalidateSeconds) } : {}),
       },
     });
     // No IAM grant for InitiateAuth: Cognito does not evaluate IAM for it (an unauthenticated API).
-    this.appClientSecret.grantRead(this.handler);
+    this.appClientSecret?.grantRead(this.handler);
     // The trust rules (design section 9): AdminGetUser at a token-mode connect and at every policy refresh.
     this.handler.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [props.userPool.userPoolArn] }));
 

@@ -25,6 +25,17 @@ describe('deploying against an existing user pool (-c userPoolId -c appClientIds
     expect(customAuthorizer?.Properties).toMatchObject({ Environment: { Variables: { USER_POOL_ID: POOL, APP_CLIENT_ID: 'webclient111' } } });
   });
 
+  it('keeps no app client secret for a public first client (the default), and reads it at deploy time when told it has one', () => {
+    expect(ofType('AWS::SecretsManager::Secret')).toEqual([]);
+    const authorizer = s.resources[logicalIdOf(s.resources, 'AWS::Lambda::Function', 'CustomAuthorizerHandler')];
+    expect((authorizer?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty('APP_CLIENT_SECRET_ID');
+    const confidential = synthesize({ userPoolId: POOL, appClientIds: CLIENTS, appClientHasSecret: 'true' });
+    const secrets = Object.values(confidential.resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret');
+    expect(secrets).toHaveLength(1);
+    const readers = Object.values(confidential.resources).filter((r) => r.Type === 'Custom::AWS').map((r) => joined(r.Properties?.Create));
+    expect(readers.filter((call) => call.includes('describeUserPoolClient') && call.includes('webclient111'))).toHaveLength(1);
+  });
+
   it("sets the trigger with the custom resource, chaining the pool's own and with consent to the attributes", () => {
     const [, resource] = ofType('Custom::PoolPostAuthentication')[0] ?? [];
     expect(resource?.Properties).toMatchObject({ UserPoolId: POOL, ChainArn: CHAIN, AddCustomAttributes: 'true' });
@@ -59,6 +70,7 @@ describe('deploying against an existing user pool (-c userPoolId -c appClientIds
     [{ userPoolId: POOL }, /needs its app client ids: -c appClientIds=/],
     [{ userPoolId: POOL, appClientIds: CLIENTS, chainPostAuthentication: 'team-audit' }, /chainPostAuthentication "team-audit" is invalid: expected the Lambda function ARN/],
     [{ userPoolId: POOL, appClientIds: CLIENTS, addCustomAttributes: 'yes' }, /addCustomAttributes "yes" is invalid: expected true or false/],
+    [{ userPoolId: POOL, appClientIds: CLIENTS, appClientHasSecret: '1' }, /appClientHasSecret "1" is invalid: expected true or false/],
   ])('refuses context %j, saying what was expected', (context, message) => {
     expect(() => buildApp(new App({ context }))).toThrow(message);
   });

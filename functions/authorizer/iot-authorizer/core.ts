@@ -21,8 +21,11 @@ export interface AuthorizerDeps {
   readonly now: () => number;
   readonly config: {
     readonly clientId: string;
-    /** The app client secret (SECRET_HASH), read only in password mode; the handler caches it. */
-    readonly clientSecret: () => Promise<string>;
+    /**
+     * The app client secret (SECRET_HASH), read only in password mode; the handler caches it.
+     * Undefined for a public client (an adopted pool's web client has none): no SECRET_HASH then.
+     */
+    readonly clientSecret: () => Promise<string | undefined>;
     readonly policyScope: PolicyScope;
     /**
      * The trust re-validation window W (seconds): a deleted or disabled user's session ends within
@@ -189,13 +192,14 @@ function looksLikeJwt(value: string): boolean {
 async function signIn(username: string, password: string, deps: AuthorizerDeps): Promise<string> {
   const { clientId } = deps.config;
   const clientSecret = await deps.config.clientSecret();
-  const secretHash = createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
+  const authParameters: Record<string, string> = { USERNAME: username, PASSWORD: password };
+  if (clientSecret !== undefined) authParameters.SECRET_HASH = createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
   try {
     const out = await deps.cognitoIdp.send(
       new InitiateAuthCommand({
         ClientId: clientId,
         AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: username, PASSWORD: password, SECRET_HASH: secretHash },
+        AuthParameters: authParameters,
       }),
     );
     const token = out.AuthenticationResult?.IdToken;

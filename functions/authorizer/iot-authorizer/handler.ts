@@ -14,7 +14,8 @@ import * as z from 'zod/mini';
 const config = loadConfig({
   USER_POOL_ID: ConfigVars.userPoolId(),
   APP_CLIENT_ID: z.string().check(z.minLength(1)),
-  APP_CLIENT_SECRET_ID: z.string().check(z.minLength(1)),
+  // Absent for a public app client (no secret): password mode then signs in without SECRET_HASH.
+  APP_CLIENT_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   AWS_REGION: ConfigVars.region(),
   AWS_ACCOUNT_ID: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id')),
   COGNITO_JWKS_URI: z.optional(z.url()),
@@ -32,9 +33,11 @@ if (config.COGNITO_JWKS_URI) {
 // per container; a refresh is one GetSecretValue inside the authorizer's 5 s (time-budgets.ts).
 const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(clientConfig(AUTHORIZER_SECRET_SDK)) });
 const SECRET_CACHE_SECONDS = 300;
-const clientSecret = async (): Promise<string> => {
-  const value = await secrets.get(config.APP_CLIENT_SECRET_ID, { maxAge: SECRET_CACHE_SECONDS });
-  if (typeof value !== 'string' || value === '') throw new Error(`Secret ${config.APP_CLIENT_SECRET_ID} has no string value`);
+const clientSecret = async (): Promise<string | undefined> => {
+  const secretId = config.APP_CLIENT_SECRET_ID;
+  if (secretId === undefined) return undefined;
+  const value = await secrets.get(secretId, { maxAge: SECRET_CACHE_SECONDS });
+  if (typeof value !== 'string' || value === '') throw new Error(`Secret ${secretId} has no string value`);
   return value;
 };
 const log = createLogger('iot-authorizer');

@@ -218,6 +218,14 @@ describe('IoT custom authorizer', () => {
     });
   });
 
+  it('signs in without SECRET_HASH for a public app client (an adopted pool\'s web client has no secret)', async () => {
+    idpMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: await idToken() } });
+    const d = deps();
+    const response = await authorizeConnect(connect('alice', 'Correct-Horse-1'), { ...d, config: { ...d.config, clientSecret: async () => undefined } });
+    expect(response.isAuthenticated).toBe(true);
+    expect(idpMock.commandCalls(InitiateAuthCommand)[0]?.args[0].input.AuthParameters).toEqual({ USERNAME: 'alice', PASSWORD: 'Correct-Horse-1' });
+  });
+
   it('makes no AdminGetUser call in password mode: the sign-in itself proves the user is current', async () => {
     idpMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: await idToken() } });
     expect((await authorizeConnect(connect('alice', 'Correct-Horse-1'), deps())).isAuthenticated).toBe(true);
