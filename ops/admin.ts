@@ -8,7 +8,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const COMMON = `Targets (one of): --stack <name> [--region r] | --outputs-file <cdk outputs json> | IOT_ONBOARDING_* variables
 Output: human tables by default, --json for scripts.
-Exit codes: 0 ok, 1 failed (AWS error, unknown user or execution, missing target), 2 usage, 3 denied / not all redriven / reconcile --dry-run found identities to offboard.`;
+Exit codes: 0 ok, 1 failed (AWS error, unknown user or execution, missing target), 2 usage, 3 denied / not all redriven / reconcile --dry-run found identities to offboard / backfill --dry-run found users to onboard.`;
 
 const GLOBAL_OPTIONS = {
   stack: { type: 'string' },
@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!spec) throw new CliError(`Unknown command "${name}". Commands: ${Object.keys(ADMIN_COMMANDS).join(', ')}`, ExitCodes.Usage);
   const line = parseCommandLine(name, spec, rest);
   if (line.flag('help')) {
-    process.stdout.write(`${spec.summary}\n\nUsage: npm run admin -- ${spec.usage} [--json]\n${COMMON}\n`);
+    process.stdout.write(`${spec.summary}\n\nUsage: npm run admin -- ${spec.usage} [--json]\n${spec.details ? `${spec.details}\n` : ''}${COMMON}\n`);
     return ExitCodes.Ok;
   }
   // The command validates its own options before any AWS call.

@@ -6,7 +6,10 @@ import { failedCommand } from './commands/failed';
 import { offboardCommand } from './commands/offboard';
 import { onboardCommand } from './commands/onboard';
 import { reconcileCommand } from './commands/reconcile';
-import { ListUsersShares, reconcileRateProblem } from '../functions/shared/aws/quotas';
+import { CognitoQuotas, ListUsersShares, RECONCILE_RATE_MAX, reconcileRateProblem } from '../functions/shared/aws/quotas';
+import { backfillCommand } from './commands/backfill';
+import { DEFAULT_PAGE_RATE, DEFAULT_START_RATE, MAX_PAGE_SIZE, pageRateProblem, START_RATE_MAX, startRateProblem } from './backfill/rates';
+import { withStopRequest } from './backfill/stop';
 import { queueCommand } from './commands/queue';
 import { redriveCommand } from './commands/redrive';
 import { statusCommand } from './commands/status';
@@ -27,6 +30,8 @@ export interface CommandLine {
  */
 export interface AdminCommand<Input> {
   readonly summary: string;
+  /** More help, after the usage line (`<command> --help`). */
+  readonly details?: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
   readonly positionals?: boolean;
@@ -147,6 +152,43 @@ const reconcile = command({
   run: async ({ clients, targets, out }, input) => reconcileCommand(clients, targets, out, input),
 });
 
+const BACKFILL_USAGE = `backfill [--dry-run] [--rate ${DEFAULT_PAGE_RATE}] [--start-rate ${DEFAULT_START_RATE}] [--checkpoint FILE] [--restart] [--max-pages N] [--page-size ${MAX_PAGE_SIZE}]`;
+/** A whole number from 1 to `max`, or undefined when the flag is absent. */
+function countFlag(line: CommandLine, flag: string, max?: number): number | undefined {
+  const text = line.string(flag);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(Number.isSafeInteger(value) && value >= 1 && value <= (max ?? Number.MAX_SAFE_INTEGER))) {
+    throw usageError('backfill', BACKFILL_USAGE, `--${flag} must be a whole number ${max === undefined ? 'of at least 1' : `from 1 to ${max}`}; got ${text}`);
+  }
+  return value;
+}
+const backfill = command({
+  summary: "Onboard the pool's existing confirmed, enabled users who are not onboarded yet (adopting a pool): paced, resumable, --dry-run",
+  details: [
+    `--rate: ListUsers pages (up to --page-size users each) per second, default ${DEFAULT_PAGE_RATE}, at most ${RECONCILE_RATE_MAX}: what the user-lookup gate leaves of the account's ${CognitoQuotas.userListRps} RPS ListUsers quota (shared with reconcile).`,
+    `--start-rate: onboardings started per second, default ${DEFAULT_START_RATE}, at most ${START_RATE_MAX}: the attach gate's rate. Every onboarding waits in that gate for its AttachPolicy, so starting faster only fills the gate's queue.`,
+    "Each user gets the execution a sign-in would start (same name): a user who signs in meanwhile is not onboarded twice.",
+    '--checkpoint FILE (default .backfill-<user pool id>.json here) moves after each page; the same command resumes there. A finished backfill starts over only with --restart.',
+    '--max-pages N stops after N pages (a backfill in slices); Ctrl-C stops after the current page.',
+    '--dry-run lists whom it would start; it starts nothing and writes no checkpoint.',
+  ].join('\n'),
+  usage: BACKFILL_USAGE,
+  options: { 'dry-run': { type: 'boolean' }, rate: { type: 'string' }, 'start-rate': { type: 'string' }, checkpoint: { type: 'string' }, restart: { type: 'boolean' }, 'max-pages': { type: 'string' }, 'page-size': { type: 'string' } },
+  parse: (line) => {
+    const rate = Number(line.string('rate') ?? DEFAULT_PAGE_RATE);
+    const startRate = Number(line.string('start-rate') ?? DEFAULT_START_RATE);
+    const problem = pageRateProblem(rate) ?? startRateProblem(startRate);
+    if (problem) throw new CliError(`backfill: ${problem}`, ExitCodes.Usage);
+    const checkpoint = line.string('checkpoint');
+    if (checkpoint === '') throw usageError('backfill', BACKFILL_USAGE, '--checkpoint needs a file name');
+    const maxPages = countFlag(line, 'max-pages');
+    const pageSize = countFlag(line, 'page-size', MAX_PAGE_SIZE) ?? MAX_PAGE_SIZE;
+    return { dryRun: line.flag('dry-run'), rate, startRate, pageSize, maxPages, checkpoint, restart: line.flag('restart') };
+  },
+  run: async ({ clients, targets, out }, input) => withStopRequest(out, (shouldStop) => backfillCommand(clients, targets, out, input, { shouldStop })),
+});
+
 const status = userCommand('status', "Show a user's identity, attached policies, onboarding version and execution", statusCommand);
 
 const DIAGNOSE_USAGE = 'diagnose --username U | --thing T --action connect|publish|subscribe|receive [--topic T] [--client-id C]';
@@ -198,4 +240,4 @@ const queue = command({
   },
 });
 
-export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, status, diagnose, devices, queue };
+export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, backfill, status, diagnose, devices, queue };

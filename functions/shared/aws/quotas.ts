@@ -104,16 +104,19 @@ export const StepFunctionsQuotas = {
 /**
  * Who spends ListUsers: the user-lookup gate (functions/shared/gates/gates.ts) for offboarding and
  * the scheduled reconciler together, at its rate (default 20); an operator's on-demand
- * `admin reconcile` checks outside the gate at its own pace, at most the rest of the quota.
+ * `admin reconcile` and `admin backfill` call it outside the gate at their own pace, each at most
+ * the rest of the quota (run them one at a time, or split the rest between them).
  */
 export const ListUsersShares = {
   /** The user-lookup gate's default rate. */
   gate: 20,
   /** `admin reconcile`'s default pace (identities, so ListUsers calls, per second). */
   operatorDefault: 5,
+  /** `admin backfill`'s default pace (ListUsers pages of up to 60 users per second). */
+  backfillPagesDefault: 2,
 } as const;
 
-/** `admin reconcile`'s highest pace: what the gate's default leaves of the quota. */
+/** `admin reconcile`'s and `admin backfill`'s highest pace: what the gate's default leaves of the quota. */
 export const RECONCILE_RATE_MAX = CognitoQuotas.userListRps - ListUsersShares.gate;
 
 /** Why an on-demand reconcile pace cannot be used, or undefined when it can. */

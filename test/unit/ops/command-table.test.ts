@@ -33,6 +33,10 @@ describe('admin command table: each command validates its own options before any
     ['status', line(), /--username is required/],
     ['diagnose', line({ username: 'ada', action: 'delete' }), /--action must be connect/],
     ['diagnose', line({ action: 'publish' }), /--username is required/],
+    ['backfill', line({ rate: '11' }), /--rate must be more than 0 and at most 10 ListUsers pages per second .*got 11/],
+    ['backfill', line({ 'start-rate': '13' }), /--start-rate must be more than 0 and at most 12 onboardings per second \(the attach gate's rate.*got 13/],
+    ['backfill', line({ 'max-pages': '0' }), /--max-pages must be a whole number of at least 1; got 0/],
+    ['backfill', line({ 'page-size': '61' }), /--page-size must be a whole number from 1 to 60; got 61/],
   ])('%s refuses a bad command line with a usage error', (name, commandLine, message) => {
     const spec = ADMIN_COMMANDS[name];
     expect(spec).toBeDefined();

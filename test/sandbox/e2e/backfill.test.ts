@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminDisableUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
+import { prebuildCli } from '../../support/prebuilt-cli';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+let dir: string;
+let outputsFile: string;
+let cli: { file: string; dir: string };
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'backfill-'));
+  outputsFile = join(dir, 'outputs.json');
+  [h, cli] = await Promise.all([startHarness({ outputsFile }), prebuildCli('ops/admin.ts')]);
+});
+afterAll(async () => {
+  await h?.close();
+  rmSync(dir, { recursive: true, force: true });
+  if (cli) rmSync(cli.dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run admin -- …` as its own process against the sandbox (prebuilt once), run from `dir`. */
+function admin(args: string[]): Promise<Run> {
+  const sandboxEnv = Object.fromEntries(Object.entries(h.sandbox.env).filter(([k]) => !k.startsWith('IOT_ONBOARDING_')));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli.file, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true', ...sandboxEnv, IOT_ONBOARDING_OUTPUTS_FILE: outputsFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+interface Counts {
+  seen: number;
+  started: number;
+  alreadyRunning: number;
+  alreadySucceeded: number;
+  alreadyOnboarded: number;
+  wouldStart: number;
+  skipped: Record<string, number>;
+}
+interface Report {
+  outcome: string;
+  pages: number;
+  runPages: number;
+  counts: Counts;
+  wouldStart: Array<{ username: string }>;
+}
+const report = (run: Run): Report => JSON.parse(run.stdout) as Report;
+
+async function attributesOf(username: string): Promise<Map<string, string>> {
+  const user = await h.idp.send(new AdminGetUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: username }));
+  return new Map((user.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
+}
+
+describe('npm run admin -- backfill against a running sandbox (an adopted pool whose users never signed in)', () => {
+  const waiting: string[] = [];
+  const checkpoint = 'slices.json';
+  let signedIn = '';
+  let disabled = '';
+  beforeAll(async () => {
+    for (let i = 0; i < 30; i++) waiting.push(await h.newUser('existing'));
+    signedIn = (await h.onboardedUser('signed-in')).username;
+    disabled = await h.newUser('disabled');
+    await h.idp.send(new AdminDisableUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: disabled }));
+    await h.app.signUp('unconfirmed-1', h.password, 'unconfirmed-1@example.com');
+  }, 60_000);
+
+  it('--dry-run lists the 30 users it would start, starts nothing and writes no checkpoint (exit 3)', async () => {
+    const run = await admin(['backfill', '--dry-run', '--json', '--rate', '10']);
+    expect(run.code).toBe(3);
+    const dry = report(run);
+    expect(dry.wouldStart.map((u) => u.username).sort()).toEqual([...waiting].sort());
+    expect(dry.counts).toMatchObject({ wouldStart: 30, alreadyOnboarded: 1, skipped: { disabled: 1, 'status:UNCONFIRMED': 1 } });
+    expect(existsSync(join(dir, `.backfill-${h.sandbox.userPool.userPoolId}.json`))).toBe(false);
+    for (const username of waiting.slice(0, 3)) expect((await attributesOf(username)).get('custom:iot_onboarded')).toBeUndefined();
+  });
+
+  it('stopped after one page (--max-pages 1), resumes and finishes: every user onboarded, policy attached', async () => {
+    const common = ['backfill', '--json', '--rate', '10', '--start-rate', '12', '--page-size', '20', '--checkpoint', checkpoint];
+    const first = await admin([...common, '--max-pages', '1']);
+    expect(first.code).toBe(0);
+    expect(report(first)).toMatchObject({ outcome: 'stopped', pages: 1, runPages: 1 });
+    expect(JSON.parse(readFileSync(join(dir, checkpoint), 'utf8'))).toMatchObject({ state: 'in-progress', pages: 1, nextToken: expect.any(String) });
+
+    const second = await admin(common);
+    expect(second.code).toBe(0);
+    expect(report(second)).toMatchObject({ outcome: 'complete', pages: 2, runPages: 1, counts: { seen: 33, started: 30, alreadyOnboarded: 1 } });
+    for (const username of waiting) {
+      const sub = (await attributesOf(username)).get('sub') ?? '';
+      expect(await h.sandbox.services.sfn.waitForExecution(h.executionArn(sub))).toBe('SUCCEEDED');
+      const attributes = await attributesOf(username);
+      expect(attributes.get('custom:iot_onboarded')).toBe(h.sandbox.outputs.OnboardingVersion);
+      const policies = await h.iot.send(new ListAttachedPoliciesCommand({ target: attributes.get('custom:identity_id') }));
+      expect(policies.policies?.map((p) => p.policyName)).toEqual([h.sandbox.policyName]);
+    }
+    expect(JSON.parse(readFileSync(join(dir, checkpoint), 'utf8'))).toMatchObject({ state: 'complete' });
+  }, 120_000);
+
+  it('a second run starts nothing: the checkpoint is complete; with --restart every user is already onboarded', async () => {
+    const idle = await admin(['backfill', '--checkpoint', checkpoint]);
+    expect(idle.code).toBe(0);
+    expect(idle.stdout).toMatch(/finished at .*\nNothing to do; pass --restart/);
+    const again = await admin(['backfill', '--rate', '10', '--page-size', '20', '--checkpoint', checkpoint, '--restart']);
+    expect(again.code).toBe(0);
+    // Progress on stderr, one line a page; the summary on stdout.
+    expect(again.stderr).toMatch(/^backfill: page 1, 20 seen, 0 started, 0 already running, \d+ already onboarded, \d+ skipped/m);
+    expect(again.stderr).toMatch(/^backfill: page 2, 33 seen, 0 started, 0 already running, 31 already onboarded, 2 skipped \(disabled 1, status UNCONFIRMED 1\), [\d.]+ pages\/s, [\d.]+ users\/s, ETA 0s of ~33 users$/m);
+    expect(again.stdout).toMatch(/^33 users seen, 0 started .*31 already onboarded, 2 skipped .*\nBackfill complete \(slices.json\)\.$/m);
+    expect((await attributesOf(signedIn)).get('custom:iot_onboarded')).toBe(h.sandbox.outputs.OnboardingVersion);
+    expect((await attributesOf(disabled)).get('custom:iot_onboarded')).toBeUndefined();
+  });
+});
