@@ -14,8 +14,9 @@ describe('npm start -- --adopt', () => {
     expect(printed).toMatch(/1\. Deployed against it: triggers \{"PreSignUp":"team-pre-sign-up","PostAuthentication":"IotOnboarding-post-authentication"\}; every other setting unchanged/);
     expect(printed).toMatch(/custom attributes custom:tenant, custom:iot_onboarded, custom:identity_id \(the product's two added with consent: permanent\)/);
     expect(printed).toMatch(/2\. team-user-1 signed in with the product's app client: onboarding SUCCEEDED, identity us-east-1:/);
-    expect(printed).toMatch(/3\. A new user signed up: the team's own pre sign-up trigger ran \(1 call\)/);
-    expect(printed).toMatch(/4\. cdk destroy \(the custom resource's Delete\): triggers \{"PreSignUp":"team-pre-sign-up"\}; every other setting unchanged/);
+    expect(printed).toMatch(/3\. npm run admin -- backfill: 5 seen, 4 started, 1 already onboarded; 5 of 5 team users onboarded/);
+    expect(printed).toMatch(/4\. A new user signed up: the team's own pre sign-up trigger ran \(1 call\)/);
+    expect(printed).toMatch(/5\. cdk destroy \(the custom resource's Delete\): triggers \{"PreSignUp":"team-pre-sign-up"\}; every other setting unchanged/);
     expect(printed).not.toContain('CHANGED');
   });
 });
