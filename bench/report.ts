@@ -7,6 +7,7 @@ import type { PeersFigures } from './peers';
 import type { SandboxStartupFigures } from './sandbox-startup';
 import type { Distribution } from './stats';
 import type { StormFigures } from './storm';
+import { backfillRows, type BackfillFigures } from './backfill';
 import { offboardingStormRows } from './offboarding-storm';
 import type { TriggerFigures } from './trigger';
 
@@ -14,6 +15,7 @@ export const PHASES = ['trigger', 'onboarding', 'storm', 'peers', 'commands', 'l
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchResults {
+  readonly backfill?: BackfillFigures;
   readonly trigger?: TriggerFigures;
   readonly onboarding?: OnboardingFigures;
   readonly storm?: StormFigures;
@@ -66,6 +68,7 @@ export function buildRows(results: BenchResults, run: RunSummary): Row[] {
   if (results.trigger) triggerRows(results.trigger, add);
   if (results.onboarding) onboardingRows(results.onboarding, add);
   if (results.storm) stormRows(results.storm, add);
+  if (results.backfill) backfillRows(results.backfill, add, ms);
   if (results.peers) peersRows(results.peers, results.storm, add);
   if (results.commands) commandRows(results.commands, add);
   if (results.lifecycle) lifecycleRows(results.lifecycle, add, ms);

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchBackfill } from './backfill';
 import { measureBundles } from './bundles';
 import { benchCommands } from './commands';
 import { progress } from './fixture';
@@ -21,6 +22,7 @@ const USAGE = `npm run bench [-- options]
   --tps Q        AttachPolicy quota during the storm, calls/s (default 15, AWS's; the gate runs at 12/15 of it, and at most 12)
   --storm-concurrency N|all   sign-ins in flight at once during the storm (default 50)
   --offboard-users N   then delete N of the storm's users at once, DetachPolicy, ListUsers and ListThings at AWS's quotas (default 20, at most --users; 0: no offboarding storm)
+  --backfill-users N   also run an adopted pool's backfill of N users who never signed in (not in the default run; 0: none)
   --offboarding-quotas gated|all   all: DeleteIdentities at its quota too (default gated)
   --peers-users N             users in the peers' pattern phase (default: --users, at most 200: its sign-ins
                  wait out the SDK's real backoff, about 26 s for 1,000 users; 200 keep it near 7 s)
@@ -59,6 +61,7 @@ const { values } = parseArgs({
     'storm-concurrency': { type: 'string' },
     'offboard-users': { type: 'string' },
     'offboarding-quotas': { type: 'string' },
+    'backfill-users': { type: 'string' },
     'peers-users': { type: 'string' },
     'peers-on-error': { type: 'string' },
     only: { type: 'string' },
@@ -75,6 +78,7 @@ const tps = positiveInteger('tps', values.tps, 15);
 const stormConcurrency = values['storm-concurrency'] === 'all' ? users : positiveInteger('storm-concurrency', values['storm-concurrency'], 50);
 const offboardUsers = values['offboard-users'] === '0' ? 0 : positiveInteger('offboard-users', values['offboard-users'], Math.min(users, 20));
 const offboardingQuotas = values['offboarding-quotas'] ?? 'gated';
+const backfillUsers = values['backfill-users'] === undefined || values['backfill-users'] === '0' ? 0 : positiveInteger('backfill-users', values['backfill-users'], 0);
 if (offboardingQuotas !== 'gated' && offboardingQuotas !== 'all') usage(`--offboarding-quotas must be gated or all, got "${offboardingQuotas}"`);
 const peersUsers = positiveInteger('peers-users', values['peers-users'], Math.min(users, PEERS_DEFAULT_MAX_USERS));
 const peersOnError = values['peers-on-error'] ?? 'throw';
@@ -83,7 +87,7 @@ const only = values.only?.split(',').map((p) => p.trim()).filter(Boolean) ?? [..
 const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
 if (unknown.length > 0) usage(`unknown phase(s) in --only: ${unknown.join(', ')}`);
 const selected = new Set(only as Phase[]);
-const changed = ['users', 'tps', 'storm-concurrency', 'offboard-users', 'offboarding-quotas', 'peers-users', 'peers-on-error'] as const;
+const changed = ['users', 'tps', 'storm-concurrency', 'offboard-users', 'offboarding-quotas', 'backfill-users', 'peers-users', 'peers-on-error'] as const;
 const defaults = selected.size === PHASES.length && changed.every((flag) => values[flag] === undefined);
 
 const startedAt = new Date();
@@ -132,6 +136,18 @@ for (const phase of PHASES) {
     errors[phase] = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     progress(`${phase}: FAILED: ${errors[phase]}`);
     if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  }
+}
+
+// The backfill is a documented run, not part of the default one (10,000 users take about 14 minutes).
+if (backfillUsers > 0) {
+  const started = performance.now();
+  try {
+    results.backfill = await benchBackfill({ users: backfillUsers, tps });
+    progress(`backfill: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    errors.backfill = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    progress(`backfill: FAILED: ${errors.backfill}`);
   }
 }
 
