@@ -128,3 +128,34 @@ describe('npm run admin -- backfill against a running sandbox (an adopted pool w
     expect((await attributesOf(disabled)).get('custom:iot_onboarded')).toBeUndefined();
   });
 });
+
+describe('backfill under faults: a run that cannot start some users resumes, and nobody is onboarded twice', () => {
+  it('fails the page whose starts StartExecution refused (exit 1, checkpoint before it), then a rerun finishes with one welcome per user', async () => {
+    const fresh: string[] = [];
+    for (let i = 0; i < 10; i++) fresh.push(await h.newUser('faulted'));
+    const checkpoint = 'faults.json';
+    const common = ['backfill', '--json', '--rate', '10', '--start-rate', '12', '--checkpoint', checkpoint, '--restart'];
+    const welcomesBefore = h.sandbox.faults.stats('iot:UpdateThingShadow').calls;
+    // More failures than the CLI's retries absorb: some starts fail for good in this run.
+    h.sandbox.faults.set('states:StartExecution', { failNext: 40, failWith: 'internal' });
+    const failed = await admin(common);
+    h.sandbox.faults.set('states:StartExecution', undefined);
+    expect(failed.code).toBe(1);
+    const failedReport = JSON.parse(failed.stdout) as { outcome: string; errors: Array<{ username: string; reason: string }> };
+    expect(failedReport.outcome).toBe('failed');
+    expect(failedReport.errors.length).toBeGreaterThan(0);
+    // The checkpoint never moved past the failed page (here the first: no file yet).
+    const saved = existsSync(join(dir, checkpoint)) ? (JSON.parse(readFileSync(join(dir, checkpoint), 'utf8')) as { pages: number }).pages : 0;
+    expect(saved).toBe(0);
+
+    const rerun = await admin(['backfill', '--json', '--rate', '10', '--start-rate', '12', '--checkpoint', checkpoint]);
+    expect(rerun.code).toBe(0);
+    expect(report(rerun)).toMatchObject({ outcome: 'complete' });
+    for (const username of fresh) {
+      const sub = (await attributesOf(username)).get('sub') ?? '';
+      expect(await h.sandbox.services.sfn.waitForExecution(h.executionArn(sub))).toBe('SUCCEEDED');
+    }
+    // One welcome per user: the first run's starts that did go through converged with the rerun's.
+    expect(h.sandbox.faults.stats('iot:UpdateThingShadow').calls - welcomesBefore).toBe(fresh.length);
+  }, 120_000);
+});
