@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IotLogLevel } from './constructs/iot-logging';
 import type { AdoptedUserPoolProps } from './constructs/adopted-user-pool';
 import { IotOnboardingStack } from './iot-onboarding-stack';
+import { assertCorsOrigins } from '../functions/shared/api-cors';
 
 /** Builds the app with cdk-nag's AwsSolutions checks registered (a finding fails synthesis). */
 export function buildApp(app: App = new App()): { app: App; stack: IotOnboardingStack } {
@@ -23,12 +24,14 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
     throw new Error(`Context iotLogLevel "${iotLogLevel}" is invalid: expected ERROR, WARN, INFO or DEBUG`);
   }
   const adoptUserPool = adoptedPoolFromContext(context);
+  const corsOrigins = corsOriginsFromContext(context('corsOrigins'));
   const stack = new IotOnboardingStack(app, context('stackName') ?? 'IotOnboarding', {
     ...(adoptUserPool ? { adoptUserPool } : {}),
     ...(onboardingVersion ? { onboardingVersion } : {}),
     ...(iotDataEndpoint ? { iotDataEndpoint } : {}),
     ...(iotLogLevel ? { iotLogLevel: iotLogLevel as IotLogLevel } : {}),
     ...(trustRevalidateSeconds !== undefined ? { trustRevalidateSeconds } : {}),
+    ...(corsOrigins ? { corsOrigins } : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   return { app, stack };
@@ -63,6 +66,15 @@ function adoptedPoolFromContext(context: (key: string) => string | undefined): A
     if (value !== undefined && value !== 'true' && value !== 'false') throw new Error(`Context ${name} "${value}" is invalid: expected true or false`);
   }
   return { userPoolId, appClientIds, ...(chain ? { chainPostAuthentication: chain } : {}), addCustomAttributes: add === 'true', appClientHasSecret: hasSecret === 'true' };
+}
+
+/** `-c corsOrigins=https://app.example.com,http://localhost:5173`: the web app's origins, each checked. */
+function corsOriginsFromContext(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.length === 0) throw new Error(`Context corsOrigins "${value}" is invalid: expected origins, scheme://host[:port], separated by commas`);
+  assertCorsOrigins(origins, 'Context corsOrigins has');
+  return origins;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -41,6 +41,11 @@ export interface IotOnboardingStackProps extends StackProps {
    * trigger; adding the product's custom attributes, which is permanent).
    */
   readonly adoptUserPool?: AdoptedUserPoolProps;
+  /**
+   * Origins of the web app that calls the HTTP API from a browser (`https://host[:port]`, no path,
+   * no wildcard): the API answers their CORS preflights. Default none: no CORS configuration.
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** The whole product: users, their IoT access, the onboarding workflow and the command API. */
@@ -84,6 +89,7 @@ export class IotOnboardingStack extends Stack {
       iotDataEndpoint,
       onboarding: this.onboarding,
       ...(props.trustRevalidateSeconds !== undefined ? { trustRevalidateSeconds: props.trustRevalidateSeconds } : {}),
+      ...(props.corsOrigins ? { corsOrigins: props.corsOrigins } : {}),
     });
 
     // Whatever can attach the user policy is deleted before the cleanup detaches and deletes it:

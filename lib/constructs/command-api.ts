@@ -1,12 +1,13 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ApiCors, assertCorsOrigins, corsAllowMethods } from '../../functions/shared/api-cors';
 import { ApiRoutes } from '../../functions/shared/routes';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
@@ -26,6 +27,11 @@ export interface CommandApiProps {
   readonly trustRevalidateSeconds?: number;
   /** Stage throttling. Default 50 requests/s, burst 100. */
   readonly throttle?: ThrottleSettings;
+  /**
+   * Origins of the web app allowed to call the API from a browser (CORS, `https://host[:port]`,
+   * no wildcard). Default none: no CORS configuration at all.
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 /**
@@ -59,7 +65,7 @@ export class CommandApi extends Construct {
     props.access.grantDeviceOwnership(this.handler);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
-    this.api = new HttpApi(this, 'Api', { description: 'IoT onboarding command API', createDefaultStage: false });
+    this.api = new HttpApi(this, 'Api', { description: 'IoT onboarding command API', createDefaultStage: false, ...corsPreflight(props.corsOrigins) });
     new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -91,4 +97,24 @@ export class CommandApi extends Construct {
   addOutputs(): void {
     new CfnOutput(this, 'ApiUrl', { key: StackOutputs.ApiUrl, value: this.api.apiEndpoint });
   }
+}
+
+/**
+ * API Gateway answers the preflight itself for these origins, before any authorizer, and adds the
+ * allowed origin to the integration's answers ("Configure CORS for HTTP APIs in API Gateway",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html). No credentials:
+ * the app sends its token in `authorization`, never cookies.
+ */
+function corsPreflight(origins: readonly string[] | undefined) {
+  if (origins === undefined || origins.length === 0) return {};
+  assertCorsOrigins(origins, 'corsOrigins has');
+  return {
+    corsPreflight: {
+      allowOrigins: [...origins],
+      allowMethods: corsAllowMethods().map((method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod]),
+      allowHeaders: [...ApiCors.allowHeaders],
+      maxAge: Duration.seconds(ApiCors.maxAgeSeconds),
+      allowCredentials: false,
+    },
+  };
 }
