@@ -57,7 +57,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
     // The pool's LambdaConfig names the post-authentication function (deployIdentity); Cognito can now invoke it.
     registerTriggerFunctions(services.idp, lambda);
     registerIotAuthorizer(services.iot, lambda);
-    const api = await startApi(ctx, options.ports?.api, services, directory, lambda);
+    const api = await startApi(ctx, options, services, directory, lambda);
     const description = describeDeployment({ options, services, directory, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn, gateQueues });
     return { ...sandboxHandle({ ctx, services, directory, lambda, api, description, stateMachineArn, offboarding }), adopted };
   } catch (error) {

@@ -28,6 +28,7 @@ const sandbox = await startSandbox({
   ports: options.ports,
   faults: options.faults,
   adopt: options.adopt,
+  corsOrigins: options.corsOrigins,
   // --serve logs each IoT authorization refusal with its cause (the demo's refusals are expected).
   ...(options.serve ? { logRefusal: (line: string) => process.stdout.write(`${line}\n`) } : {}),
 }).catch((error: unknown) => {
@@ -59,6 +60,7 @@ function serve(sb: Sandbox): void {
     '',
     'Endpoints',
     `  HTTP API                ${e.api}   (GET /devices, POST|DELETE /devices/{thingName}/claim, POST /devices/{thingName}/commands, GET /iot/credentials)`,
+    `  ${''.padEnd(22)}  CORS: ${options.corsOrigins.length > 0 ? `preflights answered for ${options.corsOrigins.join(', ')}` : 'none (npm start -- --serve --cors-origin <origin>)'}`,
     `  IoT data + MQTT/WS      ${e.iotDataPlane}   (WebSocket: ${e.mqttWebSocket}, SigV4)`,
     `  MQTT/TCP                ${e.mqttTcp}   (custom authorizer ${sb.authorizerName} only)`,
     `  MQTT/TLS                ${e.mqttTls}   (ALPN "mqtt": custom authorizer; no ALPN: device client certificate, policy ${sb.devicePolicyName}; trust the CA below)`,

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { InvalidFaultSpec, parseFaultSpecs, type FaultSpec } from '../wire/faults';
 import type { SandboxPorts } from './options';
 import { errorMessage } from '../../functions/shared/aws/error-name';
+import { corsOriginProblem } from '../../functions/shared/api-cors';
 
 /** The AWS JSON (and query) APIs: `--<the service's endpoint prefix>-port` (as in `AWS_ENDPOINT_URL_<SERVICE>` and the SDK's endpoints). */
 const JSON_API_PORTS: ReadonlyArray<readonly [prefix: string, key: keyof SandboxPorts, what: string]> = [
@@ -35,6 +36,8 @@ export interface CliOptions {
   readonly outputsFile: string;
   readonly ports: SandboxPorts;
   readonly faults: readonly FaultSpec[];
+  /** `--cors-origin`, each origin once, in order. */
+  readonly corsOrigins: readonly string[];
 }
 
 export class CliUsageError extends Error {
@@ -49,6 +52,7 @@ export const CLI_OPTIONS = {
   adopt: { type: 'boolean' },
   'outputs-file': { type: 'string', default: DEFAULT_OUTPUTS_FILE },
   faults: { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   ...Object.fromEntries(Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
 } as const;
@@ -73,7 +77,19 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
     outputsFile: String(values['outputs-file']),
     ports,
     faults: typeof values.faults === 'string' ? readFaults(values.faults) : [],
+    corsOrigins: readCorsOrigins(values['cors-origin'] ?? []),
   };
+}
+
+/** `--cors-origin` is repeatable and takes comma lists; each origin is checked as `-c corsOrigins` checks it. */
+function readCorsOrigins(values: readonly string[]): string[] {
+  const origins = [...new Set(values.flatMap((v) => v.split(',')).map((o) => o.trim()).filter(Boolean))];
+  if (values.length > 0 && origins.length === 0) throw new CliUsageError('--cors-origin needs an origin, scheme://host[:port]');
+  for (const origin of origins) {
+    const problem = corsOriginProblem(origin);
+    if (problem) throw new CliUsageError(`--cors-origin "${origin}" is not an allowed origin: ${problem}`);
+  }
+  return origins;
 }
 
 function parsePort(flag: string, raw: string): number {
@@ -112,6 +128,9 @@ ${ports.join('\n')}
                               '[{"operation":"iot:AttachPolicy","throttleTps":1}]'
                               (fields: operation, throttleTps > 0, failNext >= 0, failWith throttle|internal,
                               loseResponseNext >= 0)
+  --cors-origin O[,O...]      let a web app on origin O (scheme://host[:port], no wildcard) call the
+                              HTTP API from a browser: CORS as -c corsOrigins configures it on the
+                              stack; repeatable (default: no CORS, OPTIONS is routed like any method)
   -h, --help                  this text
 
 Environment:

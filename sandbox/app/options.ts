@@ -41,6 +41,12 @@ export interface SandboxOptions {
    * its post-authentication trigger and adds its two attributes. Default false.
    */
   readonly adopt?: boolean;
+  /**
+   * Origins of a web app allowed to call the HTTP API from a browser, as `-c corsOrigins` sets them
+   * on the stack: the API answers their CORS preflights (services/apigateway/cors.ts). Default none:
+   * no CORS configuration, OPTIONS is routed like any method.
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface SandboxPorts {

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { startHttpServer } from '../../wire/http';
+import { isPreflight, preflightHeaders, responseCorsHeaders, withGatewayCors, type HttpApiCors } from './cors';
 import { authorize, type JwtAuthorizerConfig } from './jwt-authorizer';
 import { buildEvent } from './proxy-event';
-import { newRequestId, sendMessage, sendResult } from './responses';
+import { newRequestId, sendEmpty, sendMessage, sendResult } from './responses';
 import { compileRoute, selectRoute, type HttpApiRoute } from './routes';
 
 export type { HttpApiRoute } from './routes';
+export type { HttpApiCors } from './cors';
 
 export interface HttpApiOptions {
   readonly port?: number;
@@ -14,6 +16,8 @@ export interface HttpApiOptions {
   /** The JWT authorizer's configuration: issuer, audience list and the issuer's key set. */
   readonly jwt: JwtAuthorizerConfig;
   readonly now?: () => number;
+  /** The API's CORS configuration (cors.ts). Default none: OPTIONS is routed like any method. */
+  readonly cors?: HttpApiCors;
 }
 
 export interface HttpApiServer {
@@ -27,7 +31,7 @@ export interface HttpApiServer {
 export const HTTP_API_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 /**
- * API Gateway HTTP API emulation: route selection (routes.ts), the JWT authorizer
+ * API Gateway HTTP API emulation: CORS (cors.ts), route selection (routes.ts), the JWT authorizer
  * (jwt-authorizer.ts), and Lambda proxy integration with payload format 2.0 (proxy-event.ts,
  * responses.ts).
  */
@@ -43,16 +47,20 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiServer>
     const rawPath = q < 0 ? url : url.slice(0, q);
     const rawQueryString = q < 0 ? '' : url.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
+    // A configured API answers preflights itself, "even if there isn't an OPTIONS route", before
+    // route selection and so before any authorizer or integration (cors.ts).
+    if (isPreflight(opts.cors, method, req)) return sendEmpty(res, 204, requestId, preflightHeaders(opts.cors, req));
+    const cors = responseCorsHeaders(opts.cors, req);
 
     const match = selectRoute(routes, method, rawPath);
-    if (!match) return sendMessage(res, 404, 'Not Found', requestId);
+    if (!match) return sendMessage(res, 404, 'Not Found', requestId, cors);
     const { route } = match.compiled;
 
     let claims: JWTPayload | undefined;
     if (route.authorize) {
       const outcome = await authorize(req, route, opts.jwt, now);
       if ('status' in outcome) {
-        const headers: Record<string, string> = outcome.status === 401 ? { 'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${outcome.description.replace(/"/g, "'")}"` } : {};
+        const headers: Record<string, string> = outcome.status === 401 ? { ...cors, 'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${outcome.description.replace(/"/g, "'")}"` } : cors;
         return sendMessage(res, outcome.status, outcome.status === 401 ? 'Unauthorized' : 'Forbidden', requestId, headers);
       }
       claims = outcome.claims;
@@ -64,9 +72,9 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiServer>
       result = await route.handler(event);
     } catch {
       // A failing integration surfaces as a generic 500; the error stays in the function's logs.
-      return sendMessage(res, 500, 'Internal Server Error', requestId);
+      return sendMessage(res, 500, 'Internal Server Error', requestId, cors);
     }
-    sendResult(res, result, requestId);
+    sendResult(res, result, requestId, (headers) => withGatewayCors(opts.cors, cors, headers));
   }, {
     port: opts.port ?? 0,
     now,
