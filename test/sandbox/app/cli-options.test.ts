@@ -19,4 +19,23 @@ describe('npm start options', () => {
   it("fixes the CloudWatch port with --monitoring-port, CloudWatch's endpoint prefix", () => {
     expect(parseCliOptions(['--monitoring-port', '4582']).ports).toEqual({ cloudwatch: 4582 });
   });
+
+  it('allows no CORS origin by default', () => {
+    expect(parseCliOptions(['--serve']).corsOrigins).toEqual([]);
+  });
+
+  it('takes --cors-origin repeated and as a comma list, each origin once', () => {
+    expect(parseCliOptions(['--cors-origin', 'https://app.example.com', '--cors-origin', 'http://localhost:5173, https://app.example.com']).corsOrigins)
+      .toEqual(['https://app.example.com', 'http://localhost:5173']);
+  });
+
+  it.each([
+    ['*', '--cors-origin "*" is not an allowed origin: wildcards are refused'],
+    ['https://app.example.com/', '--cors-origin "https://app.example.com/" is not an allowed origin: expected scheme://host[:port] with no path'],
+    ['localhost:5173', '--cors-origin "localhost:5173" is not an allowed origin: expected an http or https origin'],
+    [',', '--cors-origin needs an origin'],
+  ])('refuses --cors-origin %s by its flag', (value, message) => {
+    expect(() => parseCliOptions(['--cors-origin', value])).toThrow(CliUsageError);
+    expect(() => parseCliOptions(['--cors-origin', value])).toThrow(message);
+  });
 });

@@ -39,7 +39,7 @@ beforeAll(async () => {
   // prettier-ignore
   const args = ['sandbox/main.ts', '--serve', '--outputs-file', join(dir, 'outputs.json'), '--api-port', `${ports.api}`, '--tls-port', `${ports.tls}`,
     '--device-port', `${ports.device}`, '--control-port', `${ports.control}`, '--secretsmanager-port', `${ports.secrets}`,
-    '--sqs-port', `${ports.sqs}`, '--monitoring-port', `${ports.cloudWatch}`, '--faults', faults];
+    '--sqs-port', `${ports.sqs}`, '--monitoring-port', `${ports.cloudWatch}`, '--faults', faults, '--cors-origin', 'http://localhost:5173'];
   // Its own process group: tsx runs the sandbox in a child process, and both must stop at the end.
   child = spawn(join('node_modules', '.bin', 'tsx'), args, { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   await new Promise<void>((resolve, reject) => {
@@ -95,6 +95,13 @@ describe('npm start -- --serve', () => {
     expect(stdout.join('')).toContain(`export AWS_ENDPOINT_URL_SQS=${outputs.SqsEndpoint}`);
     expect(portOf(outputs.CloudWatchEndpoint)).toBe(ports.cloudWatch);
     expect(stdout.join('')).toContain(`export AWS_ENDPOINT_URL_CLOUDWATCH=${outputs.CloudWatchEndpoint}`);
+  });
+
+  it('answers the CORS preflights of --cors-origin on the HTTP API, and says so', async () => {
+    const res = await fetch(`${outputs.ApiEndpoint}/devices`, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(stdout.join('')).toContain('CORS: preflights answered for http://localhost:5173');
   });
 
   it.each(['tls', 'device'] as const)('serves a certificate that a TLS client trusting only CaFile verifies (%s port)', async (which) => {
