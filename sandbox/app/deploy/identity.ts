@@ -8,13 +8,16 @@ import { stackUserPoolSettings } from './user-pool';
 /**
  * The user directory as the stack creates it: the user pool with the stack's settings (its
  * LambdaConfig names the post-authentication function) and the onboarding attributes (read-only
- * to clients), its app client (secret, USER_PASSWORD_AUTH), the secret stored for the authorizer
+ * to clients), its app client (secret; USER_PASSWORD_AUTH, USER_SRP_AUTH and refresh, as lib/constructs/user-directory.ts enables them), the secret stored for the authorizer
  * (lib/constructs/iot-custom-authorizer.ts), and the identity pool (developer provider only).
  */
 export function deployIdentity({ idp, identity, secretsManager }: Pick<SandboxServices, 'idp' | 'identity' | 'secretsManager'>) {
   const readOnlyAttributes = [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE];
   const pool = idp.createUserPool({ name: `${SANDBOX_STACK}-users`, readOnlyAttributes, settings: stackUserPoolSettings(functionArn('post-authentication')) });
-  const { clientId, clientSecret } = idp.createAppClient(pool.userPoolId, { generateSecret: true });
+  const { clientId, clientSecret } = idp.createAppClient(pool.userPoolId, {
+    generateSecret: true,
+    explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  });
   if (!clientSecret) throw new Error('the sandbox app client was created without a secret');
   const appClientSecret = secretsManager.createSecret(`${SANDBOX_STACK}-app-client-secret`, clientSecret);
   const { identityPoolId } = identity.createIdentityPool({ developerProviderName: DEVELOPER_PROVIDER, authenticatedRoleArn: AUTHENTICATED_ROLE_ARN });

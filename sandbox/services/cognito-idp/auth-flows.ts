@@ -1,36 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AwsServiceError } from '../../wire/http';
 import { invalidParameter, optionalString, requireString, stringMap, type JsonOperation } from '../../wire/json-target';
 import { applyAttributes, assertClientMayWrite, attributeList } from './attributes';
-import type { IdpContext } from './context';
+import type { IdpContext, OperationRequest } from './context';
 import { INCORRECT_CREDENTIALS, USER_DISABLED, notAuthorized, resourceNotFound } from './errors';
 import { checkPasswordPolicy, checkSecretHash, passwordMatches } from './passwords';
-import type { AppClientRecord, PoolRecord, UserRecord } from './state';
+import { completeSignIn, type FlowRequest } from './sign-in';
+import { respondToPasswordVerifier, srpAuth } from './srp-flow';
+import type { AppClientRecord, PoolRecord } from './state';
 import { authenticationResult } from './tokens';
 import { runPostAuthentication } from './triggers';
-
-/** Challenge sessions are valid for 3 minutes (default AuthSessionValidity). */
-const SESSION_LIFETIME_MS = 3 * 60_000;
-
-interface FlowRequest {
-  readonly pool: PoolRecord;
-  readonly client: AppClientRecord;
-  readonly params: Record<string, string>;
-  readonly req: IncomingMessage;
-  readonly clientMetadata: Record<string, string> | undefined;
-}
-
-function newPasswordChallenge(ctx: IdpContext, { pool: p, client }: FlowRequest, user: UserRecord) {
-  const session = randomBytes(96).toString('base64url');
-  ctx.state.sessions.set(session, { poolId: p.id, username: user.username, clientId: client.clientId, expiresAt: ctx.now() + SESSION_LIFETIME_MS });
-  const visible = Object.fromEntries([...user.attributes].filter(([name]) => name !== 'sub' && name !== 'email_verified' && name !== 'phone_number_verified'));
-  return {
-    ChallengeName: 'NEW_PASSWORD_REQUIRED',
-    Session: session,
-    ChallengeParameters: { USER_ID_FOR_SRP: user.username, requiredAttributes: '[]', userAttributes: JSON.stringify(visible) },
-  };
-}
 
 async function passwordAuth(ctx: IdpContext, flow: FlowRequest) {
   const { pool: p, client, params } = flow;
@@ -42,11 +20,7 @@ async function passwordAuth(ctx: IdpContext, flow: FlowRequest) {
   const user = ctx.state.findUser(p, username);
   // PreventUserExistenceErrors (the default for new app clients): unknown users look like wrong passwords.
   if (!user || !passwordMatches(user, password)) throw notAuthorized(INCORRECT_CREDENTIALS);
-  if (!user.enabled) throw notAuthorized(USER_DISABLED);
-  if (user.status === 'UNCONFIRMED') throw new AwsServiceError(400, 'UserNotConfirmedException', 'User is not confirmed.');
-  if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(ctx, flow, user);
-  await runPostAuthentication(ctx.triggers, { pool: p, user, clientId: client.clientId, req: flow.req, clientMetadata: flow.clientMetadata });
-  return authenticationResult(ctx, p, client, user);
+  return completeSignIn(ctx, flow, user);
 }
 
 async function refreshAuth(ctx: IdpContext, { pool: p, client, params }: FlowRequest) {
@@ -66,7 +40,8 @@ async function initiateAuth(ctx: IdpContext, pool: PoolRecord, client: AppClient
   const flow: FlowRequest = { pool, client, params: stringMap(input, 'AuthParameters') ?? {}, req, clientMetadata: stringMap(input, 'ClientMetadata') };
   if (flowName === (admin ? 'ADMIN_USER_PASSWORD_AUTH' : 'USER_PASSWORD_AUTH') || (admin && flowName === 'ADMIN_NO_SRP_AUTH')) return passwordAuth(ctx, flow);
   if (flowName === 'REFRESH_TOKEN_AUTH' || flowName === 'REFRESH_TOKEN') return refreshAuth(ctx, flow);
-  throw invalidParameter(`${flowName} flow is not supported by the sandbox (use ${admin ? 'ADMIN_USER_PASSWORD_AUTH' : 'USER_PASSWORD_AUTH'} or REFRESH_TOKEN_AUTH)`);
+  if (flowName === 'USER_SRP_AUTH') return srpAuth(ctx, flow);
+  throw invalidParameter(`${flowName} flow is not supported by the sandbox (use ${admin ? 'ADMIN_USER_PASSWORD_AUTH' : 'USER_PASSWORD_AUTH'}, USER_SRP_AUTH or REFRESH_TOKEN_AUTH)`);
 }
 
 async function respondToNewPasswordChallenge(ctx: IdpContext, input: Record<string, unknown>, req: IncomingMessage) {
@@ -75,7 +50,6 @@ async function respondToNewPasswordChallenge(ctx: IdpContext, input: Record<stri
   const responses = stringMap(input, 'ChallengeResponses') ?? {};
   const sessionId = optionalString(input, 'Session');
   const session = sessionId === undefined ? undefined : ctx.state.sessions.get(sessionId);
-  if (challenge !== 'NEW_PASSWORD_REQUIRED') throw invalidParameter(`Challenge ${challenge} is not supported by the sandbox`);
   if (!session || !sessionId || session.expiresAt < ctx.now() || session.clientId !== client.clientId || session.poolId !== p.id) {
     throw notAuthorized('Invalid session for the user, session is expired.');
   }
@@ -100,7 +74,26 @@ async function respondToNewPasswordChallenge(ctx: IdpContext, input: Record<stri
   return authenticationResult(ctx, p, client, user);
 }
 
-/** Sign-in: InitiateAuth, AdminInitiateAuth (password and refresh flows) and the new-password challenge. */
+/** RespondToAuthChallenge and AdminRespondToAuthChallenge: PASSWORD_VERIFIER (SRP) and NEW_PASSWORD_REQUIRED. */
+function respondToAuthChallenge(ctx: IdpContext, pool: PoolRecord, client: AppClientRecord, input: Record<string, unknown>, req: IncomingMessage) {
+  const challenge = requireString(input, 'ChallengeName');
+  const params = stringMap(input, 'ChallengeResponses') ?? {};
+  if (challenge === 'PASSWORD_VERIFIER') return respondToPasswordVerifier(ctx, { pool, client, params, req, clientMetadata: stringMap(input, 'ClientMetadata') }, input);
+  if (challenge !== 'NEW_PASSWORD_REQUIRED') throw invalidParameter(`Challenge ${challenge} is not supported by the sandbox`);
+  return respondToNewPasswordChallenge(ctx, input, req);
+}
+
+/** An Admin* sign-in call's pool and app client (the backend's signature required). */
+function adminClient(ctx: IdpContext, input: Record<string, unknown>, request: OperationRequest, operation: string) {
+  const p = ctx.state.pool(requireString(input, 'UserPoolId'));
+  ctx.requireBackend(request, operation, p);
+  const clientId = requireString(input, 'ClientId');
+  const client = p.clients.get(clientId);
+  if (!client) throw resourceNotFound(`User pool client ${clientId} does not exist.`);
+  return { pool: p, client };
+}
+
+/** Sign-in: InitiateAuth, AdminInitiateAuth (password, SRP and refresh flows) and their challenges. */
 export function authFlowOperations(ctx: IdpContext): Record<string, JsonOperation> {
   return {
     InitiateAuth: (input, { req }) => {
@@ -108,13 +101,17 @@ export function authFlowOperations(ctx: IdpContext): Record<string, JsonOperatio
       return initiateAuth(ctx, p, client, input, req, false);
     },
     AdminInitiateAuth: (input, request) => {
-      const p = ctx.state.pool(requireString(input, 'UserPoolId'));
-      ctx.requireBackend(request, 'AdminInitiateAuth', p);
-      const clientId = requireString(input, 'ClientId');
-      const client = p.clients.get(clientId);
-      if (!client) throw resourceNotFound(`User pool client ${clientId} does not exist.`);
+      const { pool: p, client } = adminClient(ctx, input, request, 'AdminInitiateAuth');
       return initiateAuth(ctx, p, client, input, request.req, true);
     },
-    RespondToAuthChallenge: (input, { req }) => respondToNewPasswordChallenge(ctx, input, req),
+    RespondToAuthChallenge: (input, { req }) => {
+      const { pool: p, client } = ctx.state.clientById(requireString(input, 'ClientId'));
+      return respondToAuthChallenge(ctx, p, client, input, req);
+    },
+    AdminRespondToAuthChallenge: (input, request) => {
+      const { pool: p, client } = adminClient(ctx, input, request, 'AdminRespondToAuthChallenge');
+      if (requireString(input, 'ChallengeName') !== 'PASSWORD_VERIFIER') throw invalidParameter('AdminRespondToAuthChallenge answers PASSWORD_VERIFIER only in the sandbox');
+      return respondToAuthChallenge(ctx, p, client, input, request.req);
+    },
   };
 }

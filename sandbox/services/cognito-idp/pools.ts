@@ -36,7 +36,15 @@ export interface CreateAppClientOptions {
   readonly readAttributes?: readonly string[];
   /** Attributes the client writes (SignUp, UpdateUserAttributes). Default: all but the pool's read-only ones. */
   readonly writeAttributes?: readonly string[];
+  /**
+   * `ExplicitAuthFlows`. Default: every flow the sandbox implements (`ALLOW_USER_PASSWORD_AUTH`,
+   * `ALLOW_ADMIN_USER_PASSWORD_AUTH`, `ALLOW_USER_SRP_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`); AWS's
+   * CreateUserPoolClient default is `ALLOW_USER_SRP_AUTH`, `ALLOW_CUSTOM_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`.
+   */
+  readonly explicitAuthFlows?: readonly string[];
 }
+
+export const SANDBOX_AUTH_FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
 
 /** A validated CreateUserPool request. */
 export interface PoolDefinition {
@@ -108,6 +116,7 @@ export function createAppClient(state: IdpState, userPoolId: string, opts: Creat
     clientId,
     clientName: opts.clientName ?? `${p.settings.PoolName}-client`,
     createdAt: state.now(),
+    explicitAuthFlows: new Set(opts.explicitAuthFlows ?? SANDBOX_AUTH_FLOWS),
     ...(clientSecret === undefined ? {} : { clientSecret }),
     ...(readAttributes === undefined ? {} : { readAttributes }),
     ...(writeAttributes === undefined ? {} : { writeAttributes }),

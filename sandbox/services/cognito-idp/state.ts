@@ -29,6 +29,8 @@ export interface AppClientRecord {
   readonly createdAt: number;
   readonly readAttributes?: ReadonlySet<string>;
   readonly writeAttributes?: ReadonlySet<string>;
+  /** `ExplicitAuthFlows` (`ALLOW_USER_SRP_AUTH`…): the flows InitiateAuth accepts from this client. */
+  readonly explicitAuthFlows: ReadonlySet<string>;
 }
 
 export interface PoolRecord {
@@ -60,6 +62,29 @@ export interface AuthSession {
   readonly expiresAt: number;
 }
 
+/** A USER_SRP_AUTH sign-in between InitiateAuth and its PASSWORD_VERIFIER answer (srp-flow.ts). */
+export interface SrpChallenge {
+  readonly poolId: string;
+  readonly clientId: string;
+  /** The user's username, or undefined when no such user exists (the answer then fails as a wrong password). */
+  readonly username: string | undefined;
+  readonly userIdForSrp: string;
+  readonly session: string;
+  readonly verifier: bigint;
+  readonly b: bigint;
+  readonly A: bigint;
+  readonly B: bigint;
+  readonly expiresAt: number;
+  used: boolean;
+}
+
+/** A user's SRP salt and verifier, derived from the password the sandbox keeps (recomputed when it changes). */
+export interface SrpVerifier {
+  readonly password: string;
+  readonly saltHex: string;
+  readonly verifier: bigint;
+}
+
 export interface RefreshGrant {
   readonly poolId: string;
   readonly username: string;
@@ -89,6 +114,9 @@ export function poolArn(p: PoolRecord): string {
 export class IdpState {
   readonly pools = new Map<string, PoolRecord>();
   readonly sessions = new Map<string, AuthSession>();
+  /** Open SRP challenges by SECRET_BLOCK; a used one stays until it expires, so a replay is told apart. */
+  readonly srpChallenges = new Map<string, SrpChallenge>();
+  readonly srpVerifiers = new WeakMap<UserRecord, SrpVerifier>();
   readonly refreshGrants = new Map<string, RefreshGrant>();
   /** `jti`s of the access tokens issued per user `sub`, so disabling or deleting the user can revoke them. */
   private readonly accessTokens = new Map<string, Set<string>>();
