@@ -5,5 +5,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
+  // amazon-cognito-identity-js bundles buffer@4, which reads Node's `global` at load time.
+  define: { global: 'globalThis' },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
 });

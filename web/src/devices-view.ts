@@ -1,4 +1,4 @@
-import { CommandApi, type Device } from './api';
+import { ApiRequestError, CommandApi, type Device } from './api';
 import type { Session } from './auth';
 import { claimRefusalMessage } from './claim-messages';
 import type { WebConfig } from './config';
@@ -14,11 +14,14 @@ export function devicesView(config: WebConfig, session: Session, onSignOut: () =
 
   const load = async () => {
     listStatus.textContent = 'Loading your devices…';
+    list.setAttribute('aria-busy', 'true');
     try {
-      renderDevices(list, await api.listDevices());
+      renderDevices(list, await listOnceOnboarded(api, (text) => (listStatus.textContent = text)));
       listStatus.textContent = list.children.length === 0 ? 'You have no devices yet. Claim one below.' : `${list.children.length} device(s).`;
     } catch (error) {
       listStatus.textContent = `Your devices could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      list.setAttribute('aria-busy', 'false');
     }
   };
   refresh.addEventListener('click', () => void load());
@@ -39,6 +42,25 @@ export function devicesView(config: WebConfig, session: Session, onSignOut: () =
   );
   void load();
   return section;
+}
+
+/** How often the first list waits out NotOnboarded: a new user's onboarding takes seconds. */
+const ONBOARDING_WAITS = 15;
+
+/**
+ * GET /devices, waiting while the API answers 409 NotOnboarded: right after a user's first sign-in
+ * the post-authentication trigger has only started their onboarding (README, "The client flow").
+ */
+async function listOnceOnboarded(api: CommandApi, say: (text: string) => void): Promise<Device[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.listDevices();
+    } catch (error) {
+      if (!(error instanceof ApiRequestError) || error.code !== 'NotOnboarded' || attempt >= ONBOARDING_WAITS) throw error;
+      say('Your account is being set up for your devices…');
+      await new Promise((resolve) => setTimeout(resolve, (error.retryAfterSeconds ?? 1) * 1000));
+    }
+  }
 }
 
 function renderDevices(list: HTMLElement, devices: readonly Device[]): void {
