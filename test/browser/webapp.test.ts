@@ -36,7 +36,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium against the sand
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
-    await h?.sandbox.close();
+    await h?.close();
   });
 
   afterEach(() => {
