@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startHarness } from '../sandbox/e2e/harness';
 
@@ -44,7 +44,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium against the sand
   });
 
   /** A new user signed in through the page, on the "Your devices" screen with their list loaded. */
-  async function signedInPage(prefix: string): Promise<Page> {
+  async function signedInPage(prefix: string): Promise<Page & { username: string }> {
     const username = await h.newUser(prefix);
     const context = await browser.newContext();
     contexts.push(context);
@@ -57,7 +57,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium against the sand
     await page.getByRole('heading', { name: 'Your devices' }).waitFor();
     // The first list waits out NotOnboarded while the sign-in's onboarding runs.
     await page.locator('#device-list[aria-busy="false"]').waitFor({ state: 'attached' });
-    return page;
+    return Object.assign(page, { username });
   }
 
   async function claim(page: Page, thingName: string, claimCode: string): Promise<string> {
@@ -86,12 +86,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium against the sand
     await expect(page.locator('#device-list li').count()).resolves.toBe(0);
   });
 
-  it("claims a device with its code and lists it; another user's page shows none of it", async () => {
+  it("claims a device with its code, lists it with its reported state; another user's page shows none of it", async () => {
     const alice = await signedInPage('web-alice');
     const device = await h.sandbox.registerDevice(`web_claim_${Date.now()}`);
+    const firmware = await h.sandbox.startSimulatedDevice(device);
+    onTestFinished(() => firmware.close());
 
     await expect(claim(alice, device.thingName, device.claimCode)).resolves.toBe(`${device.thingName} is yours.`);
     await alice.locator(`#device-list li[data-thing-name="${device.thingName}"]`).waitFor();
+    // The device reports `connected: true` on alice's twin once it serves her; the page reads twins on refresh.
+    const { identityId } = await h.app.iotAccess((await h.app.signIn(alice.username, h.password)).idToken);
+    await firmware.servesOwner(identityId);
+    await alice.getByRole('button', { name: 'Refresh' }).click();
+    await alice.locator(`#device-list li[data-thing-name="${device.thingName}"] .reported`, { hasText: 'reported {"connected":true}' }).waitFor();
 
     const bob = await signedInPage('web-bob');
     await expect(bob.locator('#device-list li').count()).resolves.toBe(0);

@@ -28,6 +28,11 @@ export class CommandApi {
     return body.devices ?? [];
   }
 
+  /** GET /iot/credentials: the caller's identity id, OpenID token and IoT endpoint. */
+  async iotAccess(): Promise<unknown> {
+    return this.call('GET', '/iot/credentials');
+  }
+
   async claimDevice(thingName: string, claimCode: string): Promise<void> {
     await this.call('POST', `/devices/${encodeURIComponent(thingName)}/claim`, { claimCode });
   }

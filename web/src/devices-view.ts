@@ -2,6 +2,7 @@ import { ApiRequestError, CommandApi, type Device } from './api';
 import type { Session } from './auth';
 import { claimRefusalMessage } from './claim-messages';
 import type { WebConfig } from './config';
+import { reportedStates } from './twins';
 import { el, field } from './dom';
 
 /** "Your devices": the caller's devices (GET /devices) and the claim form. */
@@ -16,7 +17,9 @@ export function devicesView(config: WebConfig, session: Session, onSignOut: () =
     listStatus.textContent = 'Loading your devices…';
     list.setAttribute('aria-busy', 'true');
     try {
-      renderDevices(list, await listOnceOnboarded(api, (text) => (listStatus.textContent = text)));
+      const devices = await listOnceOnboarded(api, (text) => (listStatus.textContent = text));
+      renderDevices(list, devices, 'loading');
+      renderDevices(list, devices, await reportedStates(config, api, devices.map((d) => d.thingName)).catch(() => undefined));
       listStatus.textContent = list.children.length === 0 ? 'You have no devices yet. Claim one below.' : `${list.children.length} device(s).`;
     } catch (error) {
       listStatus.textContent = `Your devices could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
@@ -63,8 +66,17 @@ async function listOnceOnboarded(api: CommandApi, say: (text: string) => void): 
   }
 }
 
-function renderDevices(list: HTMLElement, devices: readonly Device[]): void {
-  list.replaceChildren(...devices.map((d) => el('li', { 'data-thing-name': d.thingName }, el('span', { class: 'thing-name' }, d.thingName))));
+/** Each device with its reported state; `states` undefined: the twins could not be read. */
+function renderDevices(list: HTMLElement, devices: readonly Device[], states: ReadonlyMap<string, unknown> | undefined | 'loading'): void {
+  const reported = (thingName: string) => {
+    if (states === 'loading') return 'reading its state…';
+    if (states === undefined) return 'state unavailable (the connection to AWS IoT failed; refresh to retry)';
+    const state = states.get(thingName);
+    return state === undefined ? 'no reported state yet' : `reported ${JSON.stringify(state)}`;
+  };
+  list.replaceChildren(
+    ...devices.map((d) => el('li', { 'data-thing-name': d.thingName }, el('strong', { class: 'thing-name' }, d.thingName), ': ', el('span', { class: 'reported' }, reported(d.thingName)))),
+  );
 }
 
 /** Thing name + claim code; each refusal of the API gets its own message (claim-messages.ts). */
