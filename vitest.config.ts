@@ -28,6 +28,11 @@ export default defineConfig({
         extends: true,
         test: { name: 'sandbox', include: ['test/sandbox/**/*.test.ts'], isolate: false },
       },
+      // The web app in Debian's Chromium (playwright-core) against a sandbox serving it.
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'] },
+      },
     ],
   },
 });

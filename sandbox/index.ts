@@ -9,6 +9,7 @@ import { adoptTeamPool } from './app/deploy/adopt';
 import { deployIdentity, registerTriggerFunctions } from './app/deploy/identity';
 import { deployIotPolicies, registerIotAuthorizer } from './app/deploy/iot';
 import { describeDeployment } from './app/deploy/outputs';
+import { deployWebClient, startWebApp } from './app/deploy/web';
 import { startServices, type SandboxContext } from './app/deploy/services';
 import { ONBOARDING_STATE_MACHINE_ARN, deployOffboardingWorkflow, deployOnboarding, offboardingIds } from './app/deploy/workflows';
 import { EventBus } from './services/eventbridge';
@@ -33,6 +34,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
   const ctx: SandboxContext = { clock, store, faults: new FaultInjector(), eventBus: new EventBus(clock.now), closers: [] };
   try {
     const services = await startServices(options, ctx);
+    const web = options.web ? await startWebApp(ctx, options.ports?.web) : undefined;
     // --adopt: the team's pool exists first and the product adopts it, as `cdk deploy -c userPoolId` does.
     const adopted = options.adopt ? await adoptTeamPool(services, clock.now) : undefined;
     const directory = adopted?.directory ?? deployIdentity(services);
@@ -57,9 +59,12 @@ export async function startSandbox(options: SandboxOptions = {}) {
     // The pool's LambdaConfig names the post-authentication function (deployIdentity); Cognito can now invoke it.
     registerTriggerFunctions(services.idp, lambda);
     registerIotAuthorizer(services.iot, lambda);
-    const api = await startApi(ctx, options, services, directory, lambda);
-    const description = describeDeployment({ options, services, directory, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn, gateQueues });
-    return { ...sandboxHandle({ ctx, services, directory, lambda, api, description, stateMachineArn, offboarding }), adopted };
+    const webClient = deployWebClient(services.idp, directory.pool.userPoolId);
+    const corsOrigins = [...(options.corsOrigins ?? []), ...(web ? [web.origin] : [])];
+    const api = await startApi(ctx, { ...options, corsOrigins }, services, directory, lambda, [webClient.clientId]);
+    const description = describeDeployment({ options, services, directory, webClient, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn, gateQueues });
+    web?.setConfig(description.webConfig);
+    return { ...sandboxHandle({ ctx, services, directory, webClient, lambda, api, description, stateMachineArn, offboarding }), adopted, ...(web ? { webUrl: web.url } : {}) };
   } catch (error) {
     await closeAll(ctx.closers);
     throw error;

@@ -29,6 +29,7 @@ const sandbox = await startSandbox({
   faults: options.faults,
   adopt: options.adopt,
   corsOrigins: options.corsOrigins,
+  web: options.web,
   // --serve logs each IoT authorization refusal with its cause (the demo's refusals are expected).
   ...(options.serve ? { logRefusal: (line: string) => process.stdout.write(`${line}\n`) } : {}),
 }).catch((error: unknown) => {
@@ -56,11 +57,13 @@ if (options.serve) {
 function serve(sb: Sandbox): void {
   t.step('Sandbox ready');
   const e = sb.endpoints;
+  const cors = [...options.corsOrigins, ...(sb.webUrl ? [new URL(sb.webUrl).origin] : [])];
   const lines = [
+    ...(sb.webUrl ? ['', `Web app                   ${sb.webUrl}   (sign in with a user of the pool: SRP, public app client ${sb.userPool.webClientId})`] : []),
     '',
     'Endpoints',
     `  HTTP API                ${e.api}   (GET /devices, POST|DELETE /devices/{thingName}/claim, POST /devices/{thingName}/commands, GET /iot/credentials)`,
-    `  ${''.padEnd(22)}  CORS: ${options.corsOrigins.length > 0 ? `preflights answered for ${options.corsOrigins.join(', ')}` : 'none (npm start -- --serve --cors-origin <origin>)'}`,
+    `  ${''.padEnd(22)}  CORS: ${cors.length > 0 ? `preflights answered for ${cors.join(', ')}` : 'none (npm start -- --serve --cors-origin <origin>)'}`,
     `  IoT data + MQTT/WS      ${e.iotDataPlane}   (WebSocket: ${e.mqttWebSocket}, SigV4)`,
     `  MQTT/TCP                ${e.mqttTcp}   (custom authorizer ${sb.authorizerName} only)`,
     `  MQTT/TLS                ${e.mqttTls}   (ALPN "mqtt": custom authorizer; no ALPN: device client certificate, policy ${sb.devicePolicyName}; trust the CA below)`,

@@ -47,6 +47,11 @@ export interface SandboxOptions {
    * no CORS configuration, OPTIONS is routed like any method.
    */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Build web/ with Vite and serve it (app/deploy/web.ts) with its config.json; its origin joins
+   * `corsOrigins`. Default false.
+   */
+  readonly web?: boolean;
 }
 
 export interface SandboxPorts {
@@ -72,4 +77,6 @@ export interface SandboxPorts {
   readonly cloudwatch?: number;
   /** The fault control endpoint (wire/fault-control.ts). */
   readonly control?: number;
+  /** The web app (with `web`). */
+  readonly web?: number;
 }

@@ -10,14 +10,22 @@ import { port, type SandboxContext, type SandboxServices } from './services';
  * The HTTP API: every product route behind the user pool's JWT authorizer, served by the command
  * function; with `corsOrigins`, the stack's CORS configuration (lib/constructs/command-api.ts).
  */
-export async function startApi(ctx: SandboxContext, options: Pick<SandboxOptions, 'ports' | 'corsOrigins'>, { idp }: SandboxServices, directory: DeployedIdentity, lambda: LambdaRuntime) {
+export async function startApi(
+  ctx: SandboxContext,
+  options: Pick<SandboxOptions, 'ports' | 'corsOrigins'>,
+  { idp }: SandboxServices,
+  directory: DeployedIdentity,
+  lambda: LambdaRuntime,
+  /** App clients besides the stack's whose ID tokens the authorizer accepts (the web app's). */
+  otherClientIds: readonly string[] = [],
+) {
   const { pool, client } = directory;
   const cors = corsConfiguration(options.corsOrigins);
   const api = await startHttpApi({
     now: ctx.clock.now,
     ...port(options.ports?.api),
     ...(cors ? { cors } : {}),
-    jwt: { issuer: pool.issuer, audience: [client.clientId], jwks: () => idp.jwks(pool.userPoolId) },
+    jwt: { issuer: pool.issuer, audience: [client.clientId, ...otherClientIds], jwks: () => idp.jwks(pool.userPoolId) },
     routes: Object.values(ApiRoutes).map((routeKey) => ({
       routeKey,
       authorize: true,

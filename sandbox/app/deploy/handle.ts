@@ -16,6 +16,7 @@ export interface HandleParts {
   readonly ctx: SandboxContext;
   readonly services: SandboxServices;
   readonly directory: DeployedIdentity;
+  readonly webClient: { readonly clientId: string };
   readonly lambda: LambdaRuntime;
   readonly api: HttpApiServer;
   readonly description: ReturnType<typeof describeDeployment>;
@@ -24,9 +25,9 @@ export interface HandleParts {
 }
 
 /** The running sandbox as its users (tests, bench, ops, `--serve`) see it. */
-export function sandboxHandle({ ctx, services, directory, lambda, api, description, stateMachineArn, offboarding }: HandleParts) {
+export function sandboxHandle({ ctx, services, directory, webClient, lambda, api, description, stateMachineArn, offboarding }: HandleParts) {
   const { idp, identity, iot, sfn, sqs, tls } = services;
-  const { outputs, env, appConfig, endpoints, written } = description;
+  const { outputs, env, appConfig, webConfig, endpoints, written } = description;
   const operatorIot = onSandboxClock(new IoTClient({ ...BACKEND_SDK_CONFIG, endpoint: iot.controlPlaneUrl }), ctx.clock.now);
   ctx.closers.push(async () => operatorIot.destroy());
   return {
@@ -41,9 +42,11 @@ export function sandboxHandle({ ctx, services, directory, lambda, api, descripti
     startSimulatedDevice: (device: DeviceCredentials) =>
       startSimulatedDevice((options) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options), device.thingName),
     appConfig,
+    /** The web app's config.json (served with the app when `web` is set). */
+    webConfig,
     outputs,
     env,
-    userPool: { userPoolId: directory.pool.userPoolId, clientId: directory.client.clientId, clientSecret: directory.client.clientSecret, issuer: directory.pool.issuer },
+    userPool: { userPoolId: directory.pool.userPoolId, clientId: directory.client.clientId, clientSecret: directory.client.clientSecret, webClientId: webClient.clientId, issuer: directory.pool.issuer },
     endpoints: { ...endpoints, iotDataHost: iot.dataEndpointHost, tlsPort: iot.tlsPort ?? 0 },
     /** The CA file written next to the outputs file, when one was written. */
     ...(written ? { caFile: written.caFile } : {}),

@@ -1,5 +1,6 @@
 import { StackOutputs, type StackOutputValues } from '../../../functions/shared/stack-outputs';
 import type { AppConfig } from '../../clients/app-client';
+import { webConfigFromOutputs } from '../../../web/src/config';
 import { SANDBOX_REGION } from '../../wire/account';
 import type { HttpApiServer } from '../../services/apigateway/http-api';
 import type { SandboxOptions } from '../options';
@@ -14,6 +15,8 @@ export interface Deployment {
   readonly options: SandboxOptions;
   readonly services: SandboxServices;
   readonly directory: DeployedIdentity;
+  /** The web app's public app client (app/deploy/web.ts). */
+  readonly webClient: { readonly clientId: string };
   readonly api: HttpApiServer;
   readonly awsEnv: ReturnType<typeof sandboxAwsEnv>;
   readonly stateMachineArn: string;
@@ -65,11 +68,19 @@ export function describeDeployment(d: Deployment) {
     cognitoIdentityEndpoint: identity.url,
     mqttScheme: 'ws',
   };
+  /** The web app's config.json (web/src/config.ts): public values only. */
+  const webConfig = webConfigFromOutputs(outputs, {
+    region: SANDBOX_REGION,
+    clientId: d.webClient.clientId,
+    cognitoIdpEndpoint: idp.url,
+    cognitoIdentityEndpoint: identity.url,
+    mqttScheme: 'ws',
+  });
   const endpoints = sandboxEndpoints(d.services, d.api);
   const written = d.options.outputsFile
     ? writeOutputsFile(d.options.outputsFile, SANDBOX_STACK, outputs, { region: SANDBOX_REGION, appClientSecret: client.clientSecret, caPem: d.services.tls.caPem, endpoints })
     : undefined;
-  return { outputs, env, appConfig, endpoints, written };
+  return { outputs, env, appConfig, webConfig, endpoints, written };
 }
 
 function sandboxEndpoints({ idp, identity, iot, sfn, secretsManager, sqs, cloudwatch, control }: SandboxServices, api: HttpApiServer) {

@@ -4,6 +4,7 @@ import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import type { CredentialStore } from '../../wire/credentials';
 import type { FaultInjector } from '../../wire/faults';
 import { AwsServiceError, startHttpServer } from '../../wire/http';
+import { withAnyOriginCors } from '../../wire/browser-cors';
 import { jsonTargetHandler } from '../../wire/json-target';
 import { SIGNING_NAMES } from '../../wire/signing-names';
 import { verifySignedRequest } from '../../wire/sigv4';
@@ -95,14 +96,14 @@ export async function startCognitoIdentity(opts: CognitoIdentityOptions): Promis
   const ctx: IdentityContext = { state, store: opts.store, signer: new RsaTokenSigner(now), now, requireBackend: backendVerifier(opts.store, now) };
   const operations = { ...developerOperations(ctx), ...credentialOperations(ctx) };
   const server = await startHttpServer(
-    jsonTargetHandler({
+    withAnyOriginCors(jsonTargetHandler({
       targetPrefix: 'AWSCognitoIdentityService',
       faultPrefix: 'cognito-identity',
       faults: opts.faults,
       operations,
       contentType: JSON_11,
       iam: { operations: IAM_OPERATIONS, store: opts.store, signingNames: SIGNING_NAMES.cognitoIdentity, now },
-    }),
+    })),
     { port: opts.port ?? 0, now },
   );
   return {

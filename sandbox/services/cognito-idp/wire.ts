@@ -4,6 +4,7 @@ import type { CredentialStore, IssuedCredentials } from '../../wire/credentials'
 import type { FaultInjector } from '../../wire/faults';
 import { AwsServiceError, sendJson, startHttpServer, type StartedServer } from '../../wire/http';
 import { jsonTargetHandler, type JsonOperation } from '../../wire/json-target';
+import { withAnyOriginCors } from '../../wire/browser-cors';
 import { SIGNING_NAMES } from '../../wire/signing-names';
 import { verifySignedRequest } from '../../wire/sigv4';
 import type { OperationRequest } from './context';
@@ -77,7 +78,7 @@ export async function startIdpServer(opts: {
 }): Promise<StartedServer> {
   let baseUrl = '';
   const server = await startHttpServer(
-    jsonTargetHandler({
+    withAnyOriginCors(jsonTargetHandler({
       targetPrefix: 'AWSCognitoIdentityProviderService',
       faultPrefix: 'cognito-idp',
       faults: opts.faults,
@@ -86,7 +87,7 @@ export async function startIdpServer(opts: {
       iam: { operations: iamOperations(opts.operations), store: opts.store, signingNames: SIGNING_NAMES.cognitoIdp, now: opts.now },
       contentType: JSON_11,
       other: discoveryEndpoints(opts.state, () => baseUrl),
-    }),
+    })),
     { port: opts.port ?? 0, now: opts.now },
   );
   baseUrl = server.url;

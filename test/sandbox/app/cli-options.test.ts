@@ -20,6 +20,11 @@ describe('npm start options', () => {
     expect(parseCliOptions(['--monitoring-port', '4582']).ports).toEqual({ cloudwatch: 4582 });
   });
 
+  it('serves the web app with --web, which implies --serve, on --web-port when given', () => {
+    expect(parseCliOptions(['--web', '--web-port', '8080'])).toMatchObject({ web: true, serve: true, ports: { web: 8080 } });
+    expect(parseCliOptions(['--serve'])).toMatchObject({ web: false, serve: true });
+  });
+
   it('allows no CORS origin by default', () => {
     expect(parseCliOptions(['--serve']).corsOrigins).toEqual([]);
   });

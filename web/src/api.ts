@@ -1,0 +1,60 @@
+/** An answer of the command API other than 2xx: its stable `error` code and message. */
+export class ApiRequestError extends Error {
+  override readonly name = 'ApiRequestError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** `Retry-After` in seconds, when the API sent one and CORS exposed it. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface Device {
+  readonly thingName: string;
+}
+
+/** The command API (README, "The client flow") called with the user's ID token. */
+export class CommandApi {
+  constructor(
+    private readonly apiUrl: string,
+    private readonly idToken: () => string,
+  ) {}
+
+  async listDevices(): Promise<Device[]> {
+    const body = (await this.call('GET', '/devices')) as { devices?: Device[] };
+    return body.devices ?? [];
+  }
+
+  /** GET /iot/credentials: the caller's identity id, OpenID token and IoT endpoint. */
+  async iotAccess(): Promise<unknown> {
+    return this.call('GET', '/iot/credentials');
+  }
+
+  async claimDevice(thingName: string, claimCode: string): Promise<void> {
+    await this.call('POST', `/devices/${encodeURIComponent(thingName)}/claim`, { claimCode });
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.idToken()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      // A gateway's non-JSON answer: the status says enough.
+    }
+    if (!response.ok) {
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      const code = typeof json.error === 'string' ? json.error : typeof json.message === 'string' ? json.message : `HTTP ${response.status}`;
+      throw new ApiRequestError(response.status, code, typeof json.message === 'string' ? json.message : text, Number.isFinite(retryAfter) ? retryAfter : undefined);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,112 @@
+import { ApiRequestError, CommandApi, type Device } from './api';
+import type { Session } from './auth';
+import { claimRefusalMessage } from './claim-messages';
+import type { WebConfig } from './config';
+import { reportedStates } from './twins';
+import { el, field } from './dom';
+
+/** "Your devices": the caller's devices (GET /devices) and the claim form. */
+export function devicesView(config: WebConfig, session: Session, onSignOut: () => void): HTMLElement {
+  const api = new CommandApi(config.apiUrl, session.idToken);
+  const list = el('ul', { id: 'device-list', 'aria-labelledby': 'devices-heading' });
+  const listStatus = el('p', { id: 'devices-status', role: 'status', 'aria-live': 'polite' });
+  const refresh = el('button', { type: 'button' }, 'Refresh');
+  const signOut = el('button', { type: 'button' }, 'Sign out');
+
+  const load = async () => {
+    listStatus.textContent = 'Loading your devices…';
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const devices = await listOnceOnboarded(api, (text) => (listStatus.textContent = text));
+      renderDevices(list, devices, 'loading');
+      renderDevices(list, devices, await reportedStates(config, api, devices.map((d) => d.thingName)).catch(() => undefined));
+      listStatus.textContent = list.children.length === 0 ? 'You have no devices yet. Claim one below.' : `${list.children.length} device(s).`;
+    } catch (error) {
+      listStatus.textContent = `Your devices could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      list.setAttribute('aria-busy', 'false');
+    }
+  };
+  refresh.addEventListener('click', () => void load());
+  signOut.addEventListener('click', () => {
+    session.signOut();
+    onSignOut();
+  });
+
+  const section = el(
+    'section',
+    {},
+    el('h1', { id: 'devices-heading' }, 'Your devices'),
+    el('p', {}, `Signed in as ${session.username}. `, signOut),
+    list,
+    listStatus,
+    refresh,
+    claimForm(api, load),
+  );
+  void load();
+  return section;
+}
+
+/** How often the first list waits out NotOnboarded: a new user's onboarding takes seconds. */
+const ONBOARDING_WAITS = 15;
+
+/**
+ * GET /devices, waiting while the API answers 409 NotOnboarded: right after a user's first sign-in
+ * the post-authentication trigger has only started their onboarding (README, "The client flow").
+ */
+async function listOnceOnboarded(api: CommandApi, say: (text: string) => void): Promise<Device[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.listDevices();
+    } catch (error) {
+      if (!(error instanceof ApiRequestError) || error.code !== 'NotOnboarded' || attempt >= ONBOARDING_WAITS) throw error;
+      say('Your account is being set up for your devices…');
+      await new Promise((resolve) => setTimeout(resolve, (error.retryAfterSeconds ?? 1) * 1000));
+    }
+  }
+}
+
+/** Each device with its reported state; `states` undefined: the twins could not be read. */
+function renderDevices(list: HTMLElement, devices: readonly Device[], states: ReadonlyMap<string, unknown> | undefined | 'loading'): void {
+  const reported = (thingName: string) => {
+    if (states === 'loading') return 'reading its state…';
+    if (states === undefined) return 'state unavailable (the connection to AWS IoT failed; refresh to retry)';
+    const state = states.get(thingName);
+    return state === undefined ? 'no reported state yet' : `reported ${JSON.stringify(state)}`;
+  };
+  list.replaceChildren(
+    ...devices.map((d) => el('li', { 'data-thing-name': d.thingName }, el('strong', { class: 'thing-name' }, d.thingName), ': ', el('span', { class: 'reported' }, reported(d.thingName)))),
+  );
+}
+
+/** Thing name + claim code; each refusal of the API gets its own message (claim-messages.ts). */
+function claimForm(api: CommandApi, reload: () => Promise<void>): HTMLElement {
+  const thing = field('claim-thing-name', 'Device name', { autocomplete: 'off', spellcheck: 'false' });
+  const code = field('claim-code', 'Claim code', { autocomplete: 'off', spellcheck: 'false' });
+  const submit = el('button', { type: 'submit' }, 'Claim device');
+  const status = el('p', { id: 'claim-status', role: 'status', 'aria-live': 'polite' });
+  const form = el('form', { 'aria-labelledby': 'claim-heading' }, thing.wrapper, code.wrapper, submit, status);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const thingName = thing.input.value.trim();
+    submit.disabled = true;
+    status.textContent = `Claiming ${thingName}…`;
+    status.removeAttribute('data-outcome');
+    api.claimDevice(thingName, code.input.value.trim()).then(
+      async () => {
+        status.textContent = `${thingName} is yours.`;
+        status.dataset.outcome = 'claimed';
+        form.reset();
+        await reload();
+      },
+      (error: unknown) => {
+        status.textContent = claimRefusalMessage(error, thingName);
+        status.dataset.outcome = 'refused';
+        code.input.focus();
+      },
+    ).finally(() => {
+      submit.disabled = false;
+    });
+  });
+  return el('section', {}, el('h2', { id: 'claim-heading' }, 'Claim a device'), form);
+}
