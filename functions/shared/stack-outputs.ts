@@ -6,6 +6,8 @@
 export const StackOutputs = {
   UserPoolId: 'UserPoolId',
   UserPoolClientId: 'UserPoolClientId',
+  /** The web app's public app client (no secret; SRP and refresh): web/src/config.ts reads it. */
+  WebAppClientId: 'WebAppClientId',
   IdentityPoolId: 'IdentityPoolId',
   DeveloperProviderName: 'DeveloperProviderName',
   IotPolicyName: 'IotPolicyName',

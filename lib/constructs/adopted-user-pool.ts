@@ -108,5 +108,8 @@ export class AdoptedUserPool extends Construct {
   addOutputs(): void {
     new CfnOutput(this, 'UserPoolId', { key: StackOutputs.UserPoolId, value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { key: StackOutputs.UserPoolClientId, value: this.appClient.userPoolClientId });
+    // The adopted pool has no client of the product's making: a public first client (the default)
+    // is the web app's; a confidential one cannot serve a page, so there is no WebAppClientId.
+    if (!this.props.appClientHasSecret) new CfnOutput(this, 'WebAppClientId', { key: StackOutputs.WebAppClientId, value: this.appClient.userPoolClientId });
   }
 }

@@ -7,6 +7,7 @@ import {
   StringAttribute,
   UserPool,
   UserPoolClient,
+  type UserPoolClientOptions,
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -27,14 +28,17 @@ export interface UserDirectoryProps {
 const customName = (attribute: string) => attribute.replace(/^custom:/, '');
 
 /**
- * The user pool and the app client. The workflow's two custom attributes
- * (`custom:iot_onboarded`, `custom:identity_id`) are readable by the app client and writable
- * only by the backend (AdminUpdateUserAttributes). The client has a secret and allows
- * USER_PASSWORD_AUTH (the first source article's backend flow) and SRP.
+ * The user pool and its two app clients. The workflow's two custom attributes
+ * (`custom:iot_onboarded`, `custom:identity_id`) are readable by the clients and writable only by
+ * the backend (AdminUpdateUserAttributes). `appClient` has a secret and allows USER_PASSWORD_AUTH
+ * (the first source article's backend flow) and SRP; `webClient` is the web app's public client
+ * (a page cannot keep a secret): SRP only. Both allow refresh (CDK always adds it).
  */
 export class UserDirectory extends Construct {
   readonly userPool: UserPool;
   readonly appClient: UserPoolClient;
+  /** The web app's public client (web/): no secret, USER_SRP_AUTH and REFRESH_TOKEN_AUTH only. */
+  readonly webClient: UserPoolClient;
 
   constructor(scope: Construct, id: string, props: UserDirectoryProps = {}) {
     super(scope, id);
@@ -64,26 +68,13 @@ export class UserDirectory extends Construct {
       'MFA is optional (TOTP): backends and devices sign in with USER_PASSWORD_AUTH as in the source article; teams can require it.',
     );
 
-    const standard = { email: true, emailVerified: true, preferredUsername: true };
-    this.appClient = this.userPool.addClient('AppClient', {
-      generateSecret: true,
-      authFlows: { userPassword: true, userSrp: true },
-      // Without this, CDK enables the implicit and code OAuth flows with an example.com callback.
-      disableOAuth: true,
-      preventUserExistenceErrors: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-      readAttributes: new ClientAttributes()
-        .withStandardAttributes(standard)
-        .withCustomAttributes(customName(ONBOARDED_ATTRIBUTE), customName(IDENTITY_ID_ATTRIBUTE)),
-      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, preferredUsername: true }),
-    });
+    this.appClient = this.userPool.addClient('AppClient', { ...clientSettings(), generateSecret: true, authFlows: { userPassword: true, userSrp: true } });
+    this.webClient = this.userPool.addClient('WebClient', { ...clientSettings(), generateSecret: false, authFlows: { userSrp: true } });
   }
 
-  /** The app clients the product serves (the JWT authorizer's audiences): this pool's one. */
+  /** The app clients the product serves (the JWT authorizer's audiences): the app's and the web app's. */
   get appClients(): readonly UserPoolClient[] {
-    return [this.appClient];
+    return [this.appClient, this.webClient];
   }
 
   /** The app client's secret, for SECRET_HASH in the custom authorizer's password mode. */
@@ -99,5 +90,23 @@ export class UserDirectory extends Construct {
   addOutputs(): void {
     new CfnOutput(this, 'UserPoolId', { key: StackOutputs.UserPoolId, value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { key: StackOutputs.UserPoolClientId, value: this.appClient.userPoolClientId });
+    new CfnOutput(this, 'WebAppClientId', { key: StackOutputs.WebAppClientId, value: this.webClient.userPoolClientId });
   }
+}
+
+/** What both app clients share: no OAuth, no user-existence errors, the token lifetimes and the attributes they read and write. */
+function clientSettings(): UserPoolClientOptions {
+  const standard = { email: true, emailVerified: true, preferredUsername: true };
+  return {
+    // Without this, CDK enables the implicit and code OAuth flows with an example.com callback.
+    disableOAuth: true,
+    preventUserExistenceErrors: true,
+    idTokenValidity: Duration.hours(1),
+    accessTokenValidity: Duration.hours(1),
+    refreshTokenValidity: Duration.days(30),
+    readAttributes: new ClientAttributes()
+      .withStandardAttributes(standard)
+      .withCustomAttributes(customName(ONBOARDED_ATTRIBUTE), customName(IDENTITY_ID_ATTRIBUTE)),
+    writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, preferredUsername: true }),
+  };
 }

@@ -36,6 +36,12 @@ describe('deploying against an existing user pool (-c userPoolId -c appClientIds
     expect(readers.filter((call) => call.includes('describeUserPoolClient') && call.includes('webclient111'))).toHaveLength(1);
   });
 
+  it('outputs the first client as WebAppClientId when it is public, and no WebAppClientId when it has a secret', () => {
+    expect((s.template.toJSON().Outputs as Record<string, { Value: unknown }>)['WebAppClientId']?.Value).toBe('webclient111');
+    const confidential = synthesize({ userPoolId: POOL, appClientIds: CLIENTS, appClientHasSecret: 'true' });
+    expect(Object.keys(confidential.template.toJSON().Outputs as object)).not.toContain('WebAppClientId');
+  });
+
   it("sets the trigger with the custom resource, chaining the pool's own and with consent to the attributes", () => {
     const [, resource] = ofType('Custom::PoolPostAuthentication')[0] ?? [];
     expect(resource?.Properties).toMatchObject({ UserPoolId: POOL, ChainArn: CHAIN, AddCustomAttributes: 'true' });

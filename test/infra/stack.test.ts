@@ -26,19 +26,34 @@ describe('user directory', () => {
     });
   });
 
-  it('lets the app client read the onboarding attributes but not write them', () => {
-    const client = Object.values(s.resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient');
-    const read = client?.Properties?.ReadAttributes as string[];
-    const write = client?.Properties?.WriteAttributes as string[];
+  const clientProps = (constructId: string) => s.resources[logicalIdOf(s.resources, 'AWS::Cognito::UserPoolClient', constructId)]?.Properties ?? {};
+
+  it.each(['AppClient', 'WebClient'])('lets the %s read the onboarding attributes but not write them', (constructId) => {
+    const read = clientProps(constructId)['ReadAttributes'] as string[];
+    const write = clientProps(constructId)['WriteAttributes'] as string[];
     expect(read).toEqual(expect.arrayContaining(['custom:iot_onboarded', 'custom:identity_id']));
     expect(write.filter((a) => a.startsWith('custom:'))).toEqual([]);
   });
 
-  it('enables no OAuth flow on the app client (no implicit grant, no example.com callback)', () => {
-    const client = Object.values(s.resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient');
-    expect(client?.Properties?.AllowedOAuthFlows).toBeUndefined();
-    expect(client?.Properties?.CallbackURLs).toBeUndefined();
-    expect(client?.Properties?.AllowedOAuthFlowsUserPoolClient).toBe(false);
+  it.each(['AppClient', 'WebClient'])('enables no OAuth flow on the %s (no implicit grant, no example.com callback)', (constructId) => {
+    const client = clientProps(constructId);
+    expect(client['AllowedOAuthFlows']).toBeUndefined();
+    expect(client['CallbackURLs']).toBeUndefined();
+    expect(client['AllowedOAuthFlowsUserPoolClient']).toBe(false);
+    expect(client['PreventUserExistenceErrors']).toBe('ENABLED');
+  });
+
+  it("gives the web app's client no secret and only the SRP and refresh flows", () => {
+    const web = clientProps('WebClient');
+    expect(web['GenerateSecret']).toBe(false);
+    expect([...(web['ExplicitAuthFlows'] as string[])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+  });
+
+  it("gives the web app's client the app client's token lifetimes and attributes", () => {
+    const pick = ({ IdTokenValidity, AccessTokenValidity, RefreshTokenValidity, TokenValidityUnits, ReadAttributes, WriteAttributes }: Record<string, unknown>) =>
+      ({ IdTokenValidity, AccessTokenValidity, RefreshTokenValidity, TokenValidityUnits, ReadAttributes, WriteAttributes });
+    expect(pick(clientProps('WebClient'))).toEqual(pick(clientProps('AppClient')));
+    expect(clientProps('WebClient')['IdTokenValidity']).toBeDefined();
   });
 
   it('gives the app client a secret and USER_PASSWORD_AUTH plus SRP', () => {
@@ -189,10 +204,11 @@ describe('command API', () => {
         AuthorizerId: { Ref: authorizerId },
       });
     }
-    const clientId = logicalIdOf(s.resources, 'AWS::Cognito::UserPoolClient', 'AppClient');
+    const appClientId = logicalIdOf(s.resources, 'AWS::Cognito::UserPoolClient', 'AppClient');
+    const webClientId = logicalIdOf(s.resources, 'AWS::Cognito::UserPoolClient', 'WebClient');
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
-      JwtConfiguration: { Audience: [{ Ref: clientId }], Issuer: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
+      JwtConfiguration: { Audience: [{ Ref: appClientId }, { Ref: webClientId }], Issuer: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
     });
   });
 
@@ -248,12 +264,18 @@ describe('command API', () => {
 });
 
 describe('stack', () => {
+  it("outputs the web app's public client as WebAppClientId", () => {
+    const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs['WebAppClientId']?.Value).toEqual({ Ref: logicalIdOf(s.resources, 'AWS::Cognito::UserPoolClient', 'WebClient') });
+  });
+
   it('outputs what clients and operators need', () => {
     const outputs = Object.keys(s.template.toJSON().Outputs as object);
     expect(outputs).toEqual(
       expect.arrayContaining([
         'UserPoolId',
         'UserPoolClientId',
+        'WebAppClientId',
         'IdentityPoolId',
         'DeveloperProviderName',
         'IotPolicyName',

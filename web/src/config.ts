@@ -38,13 +38,14 @@ export function parseWebConfig(value: unknown): WebConfig {
 }
 
 /**
- * The app's configuration from a deployment's stack outputs (functions/shared/stack-outputs.ts)
- * plus what outputs do not carry: the region and the public app client's id. The API URL loses
- * its trailing slash, as the app appends paths to it.
+ * The app's configuration from a deployment's stack outputs (functions/shared/stack-outputs.ts:
+ * the pool, the public app client `WebAppClientId`, the API and the IoT endpoint) plus what
+ * outputs do not carry: the region and, for the sandbox, its endpoints. The API URL loses its
+ * trailing slash, as the app appends paths to it.
  */
 export function webConfigFromOutputs(
   outputs: Readonly<Record<string, string>>,
-  extra: Pick<WebConfig, 'region' | 'clientId'> & Partial<Pick<WebConfig, 'cognitoIdpEndpoint' | 'cognitoIdentityEndpoint' | 'mqttScheme'>>,
+  extra: Pick<WebConfig, 'region'> & Partial<Pick<WebConfig, 'cognitoIdpEndpoint' | 'cognitoIdentityEndpoint' | 'mqttScheme'>>,
 ): WebConfig {
   const output = (key: string): string => {
     const value = outputs[key];
@@ -54,6 +55,7 @@ export function webConfigFromOutputs(
   return parseWebConfig({
     ...extra,
     userPoolId: output(StackOutputs.UserPoolId),
+    clientId: output(StackOutputs.WebAppClientId),
     apiUrl: output(StackOutputs.ApiUrl).replace(/\/+$/, ''),
     iotEndpoint: output(StackOutputs.IotDataEndpoint),
   });

@@ -3,7 +3,7 @@ import type { CognitoIdpServer } from '../../services/cognito-idp';
 import type { LambdaRuntime } from '../lambda';
 import { AUTHENTICATED_ROLE_ARN, DEVELOPER_PROVIDER, SANDBOX_STACK, functionArn } from './names';
 import type { SandboxServices } from './services';
-import { stackUserPoolSettings } from './user-pool';
+import { STACK_APP_CLIENTS, stackUserPoolSettings } from './user-pool';
 
 /**
  * The user directory as the stack creates it: the user pool with the stack's settings (its
@@ -14,10 +14,7 @@ import { stackUserPoolSettings } from './user-pool';
 export function deployIdentity({ idp, identity, secretsManager }: Pick<SandboxServices, 'idp' | 'identity' | 'secretsManager'>) {
   const readOnlyAttributes = [ONBOARDED_ATTRIBUTE, IDENTITY_ID_ATTRIBUTE];
   const pool = idp.createUserPool({ name: `${SANDBOX_STACK}-users`, readOnlyAttributes, settings: stackUserPoolSettings(functionArn('post-authentication')) });
-  const { clientId, clientSecret } = idp.createAppClient(pool.userPoolId, {
-    generateSecret: true,
-    explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-  });
+  const { clientId, clientSecret } = idp.createAppClient(pool.userPoolId, STACK_APP_CLIENTS.app);
   if (!clientSecret) throw new Error('the sandbox app client was created without a secret');
   const appClientSecret = secretsManager.createSecret(`${SANDBOX_STACK}-app-client-secret`, clientSecret);
   const { identityPoolId } = identity.createIdentityPool({ developerProviderName: DEVELOPER_PROVIDER, authenticatedRoleArn: AUTHENTICATED_ROLE_ARN });

@@ -33,6 +33,7 @@ export function describeDeployment(d: Deployment) {
   const outputs: StackOutputValues = {
     [StackOutputs.UserPoolId]: pool.userPoolId,
     [StackOutputs.UserPoolClientId]: client.clientId,
+    [StackOutputs.WebAppClientId]: d.webClient.clientId,
     [StackOutputs.IdentityPoolId]: identityPoolId,
     [StackOutputs.DeveloperProviderName]: DEVELOPER_PROVIDER,
     [StackOutputs.IotPolicyName]: POLICY_NAME,
@@ -71,7 +72,6 @@ export function describeDeployment(d: Deployment) {
   /** The web app's config.json (web/src/config.ts): public values only. */
   const webConfig = webConfigFromOutputs(outputs, {
     region: SANDBOX_REGION,
-    clientId: d.webClient.clientId,
     cognitoIdpEndpoint: idp.url,
     cognitoIdentityEndpoint: identity.url,
     mqttScheme: 'ws',

@@ -39,3 +39,13 @@ export function stackUserPoolSettings(postAuthenticationArn: string) {
     },
   };
 }
+
+/**
+ * The CreateUserPoolClient members the stack's two app clients amount to (lib/constructs/user-directory.ts):
+ * the app's confidential client and the web app's public one. aws-cdk-lib always adds
+ * ALLOW_REFRESH_TOKEN_AUTH. test/sandbox/app/stack-user-pool.test.ts compares them with the synthesized clients.
+ */
+export const STACK_APP_CLIENTS = {
+  app: { generateSecret: true, explicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+  web: { generateSecret: false, explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+} as const;

@@ -6,19 +6,16 @@ import type { CognitoIdpServer } from '../../services/cognito-idp';
 import { startWebHosting, type WebHosting } from '../../services/web-hosting';
 import type { SandboxContext } from './services';
 import { port } from './services';
+import { STACK_APP_CLIENTS } from './user-pool';
 
 const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web');
 
 /**
- * The web app's public app client: no secret (a page cannot keep one), SRP and refresh only.
- * Sandbox only for now: lib/ has no such client yet, so it is no stack output.
+ * The web app's public app client, as the stack's `webClient` (lib/constructs/user-directory.ts):
+ * no secret (a page cannot keep one), SRP and refresh only. Its id is the `WebAppClientId` output.
  */
 export function deployWebClient(idp: Pick<CognitoIdpServer, 'createAppClient'>, userPoolId: string): { clientId: string } {
-  const { clientId, clientSecret } = idp.createAppClient(userPoolId, {
-    clientName: 'web-app',
-    generateSecret: false,
-    explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-  });
+  const { clientId, clientSecret } = idp.createAppClient(userPoolId, { clientName: 'web-app', ...STACK_APP_CLIENTS.web });
   if (clientSecret !== undefined) throw new Error('the web app client was created with a secret');
   return { clientId };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { functionArn } from '../../../sandbox/app/deploy/names';
-import { stackUserPoolSettings } from '../../../sandbox/app/deploy/user-pool';
+import { STACK_APP_CLIENTS, stackUserPoolSettings } from '../../../sandbox/app/deploy/user-pool';
 import { logicalIdOf, synthesize } from '../../infra/synth';
 
 /**
@@ -25,5 +25,15 @@ describe("the sandbox's user pool settings", () => {
     const triggers = pool['LambdaConfig'] as Record<string, unknown>;
     expect(Object.keys(triggers)).toEqual(['PostAuthentication']);
     expect(Object.keys(settings['LambdaConfig'] as object)).toEqual(['PostAuthentication']);
+  });
+
+  it.each([
+    ['app', 'AppClient'],
+    ['web', 'WebClient'],
+  ] as const)("create the %s client with the secret and the auth flows the stack's %s has", (client, constructId) => {
+    const synthesized = resources[logicalIdOf(resources, 'AWS::Cognito::UserPoolClient', constructId)]?.Properties ?? {};
+    const requested = STACK_APP_CLIENTS[client];
+    expect(requested.generateSecret).toBe(synthesized['GenerateSecret']);
+    expect([...requested.explicitAuthFlows].sort()).toEqual([...(synthesized['ExplicitAuthFlows'] as string[])].sort());
   });
 });
