@@ -4,6 +4,7 @@ import { CognitoQuotas } from '../functions/shared/aws/quotas';
 import { AttachGate } from '../functions/shared/gates/gates';
 import { runBackfill } from '../ops/backfill/run';
 import { progress, startBenchSandbox } from './fixture';
+import type { RowSink } from './rows';
 
 export interface BackfillOptions {
   /** Users in the pool who never signed in. */
@@ -101,16 +102,8 @@ async function waitUntil(done: () => boolean, limitMs: number): Promise<void> {
   while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-interface ReportRow {
-  readonly section: string;
-  readonly metric: string;
-  readonly value: string;
-  readonly target?: string;
-  readonly met?: boolean;
-}
-
 /** The backfill's rows, against issue 20's targets. */
-export function backfillRows(b: BackfillFigures, add: (row: ReportRow) => void, ms: (v: number) => string): void {
+export function backfillRows(b: BackfillFigures, add: RowSink, ms: (v: number) => string): void {
   const section = `Backfill of an adopted pool (${b.users} users, AttachPolicy at ${b.tps} TPS, ListUsers at 30 RPS)`;
   add({ section, metric: 'first page to all onboardings closed', value: `${ms(b.durationMs)} (starts at ${b.startRate}/s: floor ${ms(b.floorMs)}; the backfill itself ${ms(b.backfillMs)})`, target: `≤ ${ms(1.05 * b.floorMs)}`, met: b.succeeded === b.users && b.durationMs <= 1.05 * b.floorMs });
   add({ section, metric: 'users onboarded', value: `${b.succeeded} of ${b.users} (${b.failed} failed; ${b.started} executions started)`, target: 'all', met: b.succeeded === b.users && b.failed === 0 });

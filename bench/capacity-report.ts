@@ -1,8 +1,6 @@
 import { bindingFirst, capacityRows, measuredCalls, USAGE, type AccountQuota, type CapacityResults, type CapacityRow, type Scenario, type UsageProfile } from './capacity';
 
-interface RowSink {
-  (row: { section: string; metric: string; value: string }): void;
-}
+import type { RowSink } from './rows';
 
 export const CAPACITY_SECTION = 'Capacity (one account, default quotas)';
 

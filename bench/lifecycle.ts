@@ -7,6 +7,7 @@ import type { CallCounts } from './aws-calls';
 import { addCalls, countCalls, perUnit, type CallCounter } from './call-counter';
 import { BENCH_PASSWORD, progress, startBenchSandbox, subOf, type BenchSandbox } from './fixture';
 import { distribution, distributions, type Distribution, type Distributions } from './stats';
+import type { RowSink } from './rows';
 
 export interface LifecycleFigures {
   /** The trust rules' cost on the command API (GET /iot/credentials through the HTTP API). */
@@ -174,10 +175,6 @@ export async function benchLifecycle(options: { requests: number; deletions: num
     counter.stop();
     await fixture.close();
   }
-}
-
-interface RowSink {
-  (row: { section: string; metric: string; value: string; target?: string; met?: boolean }): void;
 }
 
 /** The table rows of the lifecycle phase. */

@@ -6,6 +6,7 @@ import { DetachGate, DeviceReleaseGate, UserLookupGate } from '../functions/shar
 import type { Sandbox } from '../sandbox';
 import { mapLimit, rejected } from './concurrency';
 import { progress } from './fixture';
+import type { RowSink } from './rows';
 
 /** What the offboarding storm runs against: the quotas it enforces, by sandbox operation. */
 export type OffboardingQuotas = 'gated' | 'all';
@@ -184,16 +185,8 @@ async function policyTargets(iot: IoTClient, policyName: string): Promise<Set<st
   return targets;
 }
 
-interface ReportRow {
-  readonly section: string;
-  readonly metric: string;
-  readonly value: string;
-  readonly target?: string;
-  readonly met?: boolean;
-}
-
 /** The offboarding storm's rows: time, outcome, and calls per user of each quota-bound API against the issue's targets. */
-export function offboardingStormRows(o: OffboardingStormFigures, add: (row: ReportRow) => void, ms: (v: number) => string): void {
+export function offboardingStormRows(o: OffboardingStormFigures, add: RowSink, ms: (v: number) => string): void {
   const section = `Offboarding storm (${o.users} users deleted at ${o.deletesPerSecond}/s, ${Object.entries(o.quotas).map(([op, q]) => `${op.split(':')[1]} at ${q}/s`).join(', ')})`;
   const done = o.succeeded === o.users;
   add({ section, metric: 'first AdminDeleteUser to all offboardings closed', value: `${ms(o.durationMs)} (gates' floor ${ms(o.gateFloorMs)}: the device-release gate's ${DeviceReleaseGate.ratePerSecond}/s)` });

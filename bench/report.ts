@@ -10,6 +10,9 @@ import type { StormFigures } from './storm';
 import { backfillRows, type BackfillFigures } from './backfill';
 import { offboardingStormRows } from './offboarding-storm';
 import type { TriggerFigures } from './trigger';
+import type { Row, RowSink } from './rows';
+
+export type { Row } from './rows';
 
 export const PHASES = ['trigger', 'onboarding', 'storm', 'peers', 'commands', 'lifecycle', 'bundles', 'sandbox'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -38,14 +41,6 @@ export const TARGETS = {
   runMs: 180_000,
 } as const;
 
-export interface Row {
-  readonly section: string;
-  readonly metric: string;
-  readonly value: string;
-  readonly target?: string;
-  /** Present when the row is a target: whether it was met. */
-  readonly met?: boolean;
-}
 
 const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : v < 10 ? `${v.toFixed(2)} ms` : v < 10_000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
 const p50p99 = (d: Distribution) => `p50 ${ms(d.p50)}, p99 ${ms(d.p99)} (n=${d.samples})`;
@@ -59,7 +54,6 @@ interface RunSummary {
   readonly errors: Readonly<Record<string, string>>;
 }
 
-type RowSink = (row: Row) => void;
 
 /** One row per figure, in the order the issue lists them; targets carry met / missed. */
 export function buildRows(results: BenchResults, run: RunSummary): Row[] {

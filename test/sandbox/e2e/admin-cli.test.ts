@@ -1,59 +1,19 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, DetachPolicyCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { prebuildCli } from '../../support/prebuilt-cli';
-import { startHarness, type Harness } from './harness';
+import { adminCliFixture, type CliRun } from '../../support/admin-cli-fixture';
+import { type Harness } from './harness';
 import { SANDBOX_STACK } from '../../../sandbox';
 
-let h: Harness;
-let dir: string;
-let outputsFile: string;
-let cli: { file: string; dir: string };
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'admin-cli-'));
-  outputsFile = join(dir, 'outputs.json');
-  [h, cli] = await Promise.all([startHarness({ outputsFile }), prebuildCli('ops/admin.ts')]);
-});
-afterAll(async () => {
-  await h?.close();
-  rmSync(dir, { recursive: true, force: true });
-  if (cli) rmSync(cli.dir, { recursive: true, force: true });
-});
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npm run admin -- …` as its own process (async: the sandbox serves from this one), from ops/admin.ts built once. */
-function admin(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return runNode([cli.file, ...args], env);
-}
-
-/** Runs node with `nodeArgs` against the sandbox, the outputs file as default target. */
-function runNode(nodeArgs: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const sandboxEnv = Object.fromEntries(Object.entries(h.sandbox.env).filter(([k]) => !k.startsWith('IOT_ONBOARDING_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true', ...sandboxEnv, ...env, IOT_ONBOARDING_OUTPUTS_FILE: env.IOT_ONBOARDING_OUTPUTS_FILE ?? outputsFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const f = adminCliFixture('admin-cli-');
+type Run = CliRun;
+const admin = (args: string[], env: Record<string, string | undefined> = {}) => f.admin(args, env);
+const runNode = (nodeArgs: string[], env: Record<string, string | undefined> = {}) => f.runNode(nodeArgs, env);
 
 const json = <T>(run: Run): T => {
   if (run.code !== 0 && run.code !== 3) throw new Error(`admin exited ${run.code}: ${run.stderr}`);
@@ -64,23 +24,23 @@ describe('npm run admin against a running sandbox', () => {
   const failedUsers: string[] = [];
   let enabledUser = '';
   beforeAll(async () => {
-    enabledUser = await h.newUser('enabled');
+    enabledUser = await f.h.newUser('enabled');
   });
 
   it('lists onboardings that failed at AttachPolicy, with user, state, error and cause', async () => {
-    for (let i = 0; i < 3; i++) failedUsers.push(await h.newUser('outage'));
+    for (let i = 0; i < 3; i++) failedUsers.push(await f.h.newUser('outage'));
     let advancedMs = 0;
     try {
       // The attach gate cannot attach (IoT failing): each message is dead-lettered after 5 deliveries.
       for (const username of failedUsers) {
-        const dead = await h.signInUntilDeadLettered(username);
+        const dead = await f.h.signInUntilDeadLettered(username);
         expect(dead.status).toBe('FAILED');
         advancedMs += dead.advancedMs;
       }
     } finally {
-      h.sandbox.faults.set('iot:AttachPolicy', undefined);
+      f.h.sandbox.faults.set('iot:AttachPolicy', undefined);
     }
-    h.sandbox.clock.advance(-advancedMs);
+    f.h.sandbox.clock.advance(-advancedMs);
 
     const run = await admin(['failed', '--json']);
     const failed = json<Array<{ username: string; failedState: string; error: string; cause: string; status: string }>>(run);
@@ -96,15 +56,15 @@ describe('npm run admin against a running sandbox', () => {
   });
 
   it('redrives every failed execution to SUCCEEDED with no duplicate welcome', async () => {
-    const updatesBefore = h.sandbox.faults.stats('iot:UpdateThingShadow').calls;
+    const updatesBefore = f.h.sandbox.faults.stats('iot:UpdateThingShadow').calls;
     const run = await admin(['redrive', '--all-failed', '--rate', '20', '--json']);
     const summary = json<{ redriven: number; errors: number; skipped: number }>(run);
     expect(summary).toMatchObject({ redriven: 3, errors: 0, skipped: 0 });
     for (const username of failedUsers) {
-      const sub = (await h.app.signIn(username, h.password).then((t) => h.subOf(t)));
-      expect(await h.sandbox.services.sfn.waitForExecution(h.executionArn(sub))).toBe('SUCCEEDED');
+      const sub = (await f.h.app.signIn(username, f.h.password).then((t) => f.h.subOf(t)));
+      expect(await f.h.sandbox.services.sfn.waitForExecution(f.h.executionArn(sub))).toBe('SUCCEEDED');
     }
-    expect(h.sandbox.faults.stats('iot:UpdateThingShadow').calls - updatesBefore).toBe(3);
+    expect(f.h.sandbox.faults.stats('iot:UpdateThingShadow').calls - updatesBefore).toBe(3);
     expect(json<unknown[]>(await admin(['failed', '--json']))).toEqual([]);
   });
 
@@ -112,23 +72,23 @@ describe('npm run admin against a running sandbox', () => {
     let leaver: Awaited<ReturnType<Harness['onboardedUser']>>;
     let offboardingArn = '';
     beforeAll(async () => {
-      leaver = await h.onboardedUser('leaving');
+      leaver = await f.h.onboardedUser('leaving');
       // DetachPolicy fails on every delivery of the detach gate's message, until it is dead-lettered.
-      h.sandbox.faults.set('iot:DetachPolicy', { failNext: 10_000, failWith: 'internal' });
-      const before = h.sandbox.faults.stats('iot:DetachPolicy').calls;
-      await h.idp.send(new AdminDeleteUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: leaver.username }));
-      await h.sandbox.eventBus.drain();
-      const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.sandbox.offboardingStateMachineArn }));
+      f.h.sandbox.faults.set('iot:DetachPolicy', { failNext: 10_000, failWith: 'internal' });
+      const before = f.h.sandbox.faults.stats('iot:DetachPolicy').calls;
+      await f.h.idp.send(new AdminDeleteUserCommand({ UserPoolId: f.h.sandbox.userPool.userPoolId, Username: leaver.username }));
+      await f.h.sandbox.eventBus.drain();
+      const listed = await f.h.sfn.send(new ListExecutionsCommand({ stateMachineArn: f.h.sandbox.offboardingStateMachineArn }));
       offboardingArn = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${leaver.sub}-deleted-`))?.executionArn ?? '';
-      const advancedMs = await h.deliverUntilDeadLettered('detach', 'iot:DetachPolicy', before);
-      expect(await h.sandbox.services.sfn.waitForExecution(offboardingArn)).toBe('FAILED');
-      h.sandbox.faults.set('iot:DetachPolicy', undefined);
-      h.sandbox.clock.advance(-advancedMs);
+      const advancedMs = await f.h.deliverUntilDeadLettered('detach', 'iot:DetachPolicy', before);
+      expect(await f.h.sandbox.services.sfn.waitForExecution(offboardingArn)).toBe('FAILED');
+      f.h.sandbox.faults.set('iot:DetachPolicy', undefined);
+      f.h.sandbox.clock.advance(-advancedMs);
     });
     // Should these tests fail, the leaver must not stay an identity holding the policy for the reconcile test below.
     afterAll(async () => {
-      h.sandbox.faults.set('iot:DetachPolicy', undefined);
-      if (leaver) await h.iot.send(new DetachPolicyCommand({ policyName: h.sandbox.policyName, target: leaver.access.identityId }));
+      f.h.sandbox.faults.set('iot:DetachPolicy', undefined);
+      if (leaver) await f.h.iot.send(new DetachPolicyCommand({ policyName: f.h.sandbox.policyName, target: leaver.access.identityId }));
     });
 
     it('failed --workflow offboarding lists it with sub, identity, reason, state and error; failed (onboarding) does not', async () => {
@@ -153,69 +113,69 @@ describe('npm run admin against a running sandbox', () => {
     });
 
     it('redrive --all-failed --workflow offboarding brings it to SUCCEEDED and the identity holds the policy no more', async () => {
-      expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: leaver.access.identityId }))).policies).toHaveLength(1);
+      expect((await f.h.iot.send(new ListAttachedPoliciesCommand({ target: leaver.access.identityId }))).policies).toHaveLength(1);
       const summary = json<{ redriven: number; errors: number; skipped: number }>(await admin(['redrive', '--all-failed', '--workflow', 'offboarding', '--json']));
       expect(summary).toMatchObject({ redriven: 1, errors: 0, skipped: 0 });
-      expect(await h.sandbox.services.sfn.waitForExecution(offboardingArn)).toBe('SUCCEEDED');
-      expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: leaver.access.identityId }))).policies).toEqual([]);
+      expect(await f.h.sandbox.services.sfn.waitForExecution(offboardingArn)).toBe('SUCCEEDED');
+      expect((await f.h.iot.send(new ListAttachedPoliciesCommand({ target: leaver.access.identityId }))).policies).toEqual([]);
       expect(json<unknown[]>(await admin(['failed', '--workflow', 'offboarding', '--json']))).toEqual([]);
     });
   });
 
   it('shows the status of an onboarded user', async () => {
-    const user = await h.onboardedUser('status');
+    const user = await f.h.onboardedUser('status');
     const status = json<Record<string, unknown>>(await admin(['status', '--username', user.username, '--json']));
     expect(status).toMatchObject({
       identityId: user.access.identityId,
       onboardedVersion: '1',
-      attachedPolicies: [h.sandbox.policyName],
+      attachedPolicies: [f.h.sandbox.policyName],
       onboarded: true,
       lastExecution: { status: 'SUCCEEDED' },
     });
   });
 
   it('runs from its TypeScript source exactly as `npm run admin` does (tsx)', async () => {
-    const username = await h.newUser('source');
+    const username = await f.h.newUser('source');
     const run = await runNode(['--import', 'tsx', 'ops/admin.ts', 'status', '--username', username, '--json']);
     expect(json<Record<string, unknown>>(run)).toMatchObject({ identityId: null, onboarded: false });
   });
 
   it('shows a user who never signed in as not onboarded, with no identity', async () => {
-    const username = await h.newUser('never');
+    const username = await f.h.newUser('never');
     const status = json<Record<string, unknown>>(await admin(['status', '--username', username, '--json']));
     expect(status).toMatchObject({ identityId: null, onboarded: false, attachedPolicies: [], lastExecution: null });
   });
 
   it('diagnoses an onboarded user\'s connect as allowed', async () => {
-    const user = await h.onboardedUser('diag');
+    const user = await f.h.onboardedUser('diag');
     const run = await admin(['diagnose', '--username', user.username, '--action', 'connect', '--json']);
     expect(run.code).toBe(0);
     expect(json<Record<string, unknown>>(run)).toMatchObject({ allowed: true, cause: 'allowed' });
   });
 
   it('diagnoses a user never onboarded as having no identity', async () => {
-    const username = await h.newUser('diag-none');
+    const username = await f.h.newUser('diag-none');
     const run = await admin(['diagnose', '--username', username, '--action', 'connect', '--json']);
     expect(run.code).toBe(3);
     expect(json<Record<string, unknown>>(run)).toMatchObject({ allowed: false, cause: 'no-identity' });
   });
 
   it('diagnoses a wrong client id', async () => {
-    const user = await h.onboardedUser('diag-client');
+    const user = await f.h.onboardedUser('diag-client');
     const run = await admin(['diagnose', '--username', user.username, '--action', 'connect', '--client-id', 'my-phone', '--json']);
     expect(run.code).toBe(3);
     expect(json<Record<string, unknown>>(run)).toMatchObject({ cause: 'client-id-mismatch' });
   });
 
   it('diagnoses a publish to a topic outside the IoT policy', async () => {
-    const user = await h.onboardedUser('diag-topic');
+    const user = await f.h.onboardedUser('diag-topic');
     const run = await admin(['diagnose', '--username', user.username, '--action', 'publish', '--topic', '$aws/things/thermostat_1/shadow/update']);
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/^DENIED: The attached IoT policy .* does not allow iot:Publish on \$aws\/things\/thermostat_1\/shadow\/update/);
   });
 
   it('diagnoses a publish to the user\'s own shadow as allowed', async () => {
-    const user = await h.onboardedUser('diag-own');
+    const user = await f.h.onboardedUser('diag-own');
     const run = await admin(['diagnose', '--username', user.username, '--action', 'publish', '--topic', `$aws/things/${user.access.identityId}/shadow/update`, '--json']);
     expect(json<Record<string, unknown>>(run)).toMatchObject({ allowed: true });
   });
@@ -238,7 +198,7 @@ describe('npm run admin against a running sandbox', () => {
   });
 
   it('reports an execution that does not exist without a stack trace', async () => {
-    const arn = h.executionArn('00000000-0000-4000-8000-000000000000');
+    const arn = f.h.executionArn('00000000-0000-4000-8000-000000000000');
     const run = await admin(['redrive', arn]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/errors 1/);
@@ -246,26 +206,26 @@ describe('npm run admin against a running sandbox', () => {
   });
 
   it('says clearly when there are no AWS credentials', async () => {
-    const run = await admin(['failed'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_CONFIG_FILE: join(dir, 'none') });
+    const run = await admin(['failed'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined, AWS_SHARED_CREDENTIALS_FILE: join(f.dir, 'none'), AWS_CONFIG_FILE: join(f.dir, 'none') });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: No AWS credentials found/);
   });
 
   it('says which target is missing when it cannot find the deployment', async () => {
-    const run = await admin(['failed'], { IOT_ONBOARDING_OUTPUTS_FILE: join(dir, 'missing.json') });
+    const run = await admin(['failed'], { IOT_ONBOARDING_OUTPUTS_FILE: join(f.dir, 'missing.json') });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Cannot read outputs file/);
   });
 
   it('reconcile --dry-run lists a planted orphan (identity holding the policy, no user), and reconcile offboards it', async () => {
-    const identity = new CognitoIdentityClient({ region: h.sandbox.region, endpoint: h.sandbox.endpoints.cognitoIdentity, credentials: { accessKeyId: h.sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: h.sandbox.env.AWS_SECRET_ACCESS_KEY } });
+    const identity = new CognitoIdentityClient({ region: f.h.sandbox.region, endpoint: f.h.sandbox.endpoints.cognitoIdentity, credentials: { accessKeyId: f.h.sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: f.h.sandbox.env.AWS_SECRET_ACCESS_KEY } });
     const ghostSub = randomUUID();
     const planted = await identity.send(
-      new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: h.sandbox.identityPoolId, Logins: { [h.sandbox.developerProviderName]: ghostSub } }),
+      new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: f.h.sandbox.identityPoolId, Logins: { [f.h.sandbox.developerProviderName]: ghostSub } }),
     );
     identity.destroy();
     const orphan = planted.IdentityId as string;
-    await h.iot.send(new AttachPolicyCommand({ policyName: h.sandbox.policyName, target: orphan }));
+    await f.h.iot.send(new AttachPolicyCommand({ policyName: f.h.sandbox.policyName, target: orphan }));
 
     const table = await admin(['reconcile', '--dry-run', '--rate', '10']);
     expect(table.code).toBe(3);
@@ -276,15 +236,15 @@ describe('npm run admin against a running sandbox', () => {
     expect(dry.code).toBe(3);
     const found = json<{ findings: Array<{ identityId: string; sub: string; userState: string; action: string }> }>(dry).findings;
     expect(found).toEqual([{ identityId: orphan, sub: ghostSub, userState: 'absent', action: 'would-offboard' }]);
-    expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: orphan }))).policies).toHaveLength(1);
+    expect((await f.h.iot.send(new ListAttachedPoliciesCommand({ target: orphan }))).policies).toHaveLength(1);
 
     const run = await admin(['reconcile', '--json', '--rate', '10']);
     expect(run.code).toBe(0);
     expect(json<{ findings: Array<{ action: string }> }>(run).findings.map((f) => f.action)).toEqual(['started']);
-    const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.sandbox.offboardingStateMachineArn }));
+    const listed = await f.h.sfn.send(new ListExecutionsCommand({ stateMachineArn: f.h.sandbox.offboardingStateMachineArn }));
     const execution = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${ghostSub}-orphan-`));
-    expect(await h.sandbox.services.sfn.waitForExecution(execution?.executionArn as string)).toBe('SUCCEEDED');
-    expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: orphan }))).policies).toEqual([]);
+    expect(await f.h.sandbox.services.sfn.waitForExecution(execution?.executionArn as string)).toBe('SUCCEEDED');
+    expect((await f.h.iot.send(new ListAttachedPoliciesCommand({ target: orphan }))).policies).toEqual([]);
 
     const again = await admin(['reconcile', '--rate', '10']);
     expect(again.code).toBe(0);
@@ -315,16 +275,16 @@ describe('npm run admin -- queue', () => {
   });
 
   it("shows the age of a message the attach gate holds, growing with the sandbox clock, then the rate it drained at in the latest complete minute", async () => {
-    const username = await h.newUser('queued');
+    const username = await f.h.newUser('queued');
     let advancedMs = 0;
     const advance = (ms: number) => {
-      h.sandbox.clock.advance(ms);
+      f.h.sandbox.clock.advance(ms);
       advancedMs += ms;
     };
     try {
-      h.sandbox.faults.set('iot:AttachPolicy', { failNext: 10_000, failWith: 'internal' });
-      const before = h.sandbox.faults.stats('iot:AttachPolicy').calls;
-      const tokens = await h.app.signIn(username, h.password);
+      f.h.sandbox.faults.set('iot:AttachPolicy', { failNext: 10_000, failWith: 'internal' });
+      const before = f.h.sandbox.faults.stats('iot:AttachPolicy').calls;
+      const tokens = await f.h.app.signIn(username, f.h.password);
       await firstDeliveryOver('attach', 'iot:AttachPolicy', before);
       // In flight for its visibility timeout (360 s): 100 s of it pass.
       advance(100_000);
@@ -334,17 +294,17 @@ describe('npm run admin -- queue', () => {
       expect(held?.oldestAgeSeconds).toBeLessThan(160);
 
       // Delivered again 5 s into a minute, once the visibility timeout is over, and deleted within that minute.
-      h.sandbox.faults.set('iot:AttachPolicy', undefined);
-      const now = h.sandbox.clock.now();
+      f.h.sandbox.faults.set('iot:AttachPolicy', undefined);
+      const now = f.h.sandbox.clock.now();
       advance(Math.ceil((now + 261_000) / 60_000) * 60_000 + 5_000 - now);
-      expect(await h.sandbox.services.sfn.waitForExecution(h.executionArn(h.subOf(tokens)))).toBe('SUCCEEDED');
+      expect(await f.h.sandbox.services.sfn.waitForExecution(f.h.executionArn(f.h.subOf(tokens)))).toBe('SUCCEEDED');
       advance(60_000);
       const [drained] = json<Backlog[]>(await admin(['queue', '--json']));
       expect(drained).toMatchObject({ gate: 'attach', waiting: 0, inFlight: 0, oldestAgeSeconds: null });
       expect(drained?.drainingPerSecond).toBeGreaterThanOrEqual(1 / 60);
     } finally {
-      h.sandbox.faults.set('iot:AttachPolicy', undefined);
-      h.sandbox.clock.advance(-advancedMs);
+      f.h.sandbox.faults.set('iot:AttachPolicy', undefined);
+      f.h.sandbox.clock.advance(-advancedMs);
     }
   });
 
@@ -364,8 +324,8 @@ describe('npm run admin -- queue', () => {
   /** Waits until the gate's worker has taken its message and failed `operation` (with its retries), and polls the queue again. */
   async function firstDeliveryOver(gate: string, operation: string, callsBefore: number): Promise<void> {
     let polled = false;
-    const stop = h.sandbox.services.sqs.onPollWaiting((queue) => {
-      if (queue === `${SANDBOX_STACK}-${gate}` && h.sandbox.faults.stats(operation).calls >= callsBefore + 3) polled = true;
+    const stop = f.h.sandbox.services.sqs.onPollWaiting((queue) => {
+      if (queue === `${SANDBOX_STACK}-${gate}` && f.h.sandbox.faults.stats(operation).calls >= callsBefore + 3) polled = true;
     });
     try {
       await vi.waitFor(() => {
@@ -381,12 +341,12 @@ describe('npm run admin -- devices', () => {
   it('registers a device: files written, claim code printed once, and the device connects with them', async () => {
     const thingName = `device_cli${Date.now()}`;
     const registered = json<{ thingName: string; claimCode: string; certificateArn: string; certificateFile: string; privateKeyFile: string }>(
-      await admin(['devices', 'register', '--thing', thingName, '--out', dir, '--json']),
+      await admin(['devices', 'register', '--thing', thingName, '--out', f.dir, '--json']),
     );
-    expect(registered).toMatchObject({ thingName, certificateFile: join(dir, `${thingName}.cert.pem`), privateKeyFile: join(dir, `${thingName}.private.key`) });
+    expect(registered).toMatchObject({ thingName, certificateFile: join(f.dir, `${thingName}.cert.pem`), privateKeyFile: join(f.dir, `${thingName}.private.key`) });
     expect(registered.claimCode).toMatch(/^([A-Z2-7]{4}-){7}[A-Z2-7]{4}$/);
-    const device = h.track(
-      await h.sandbox.connectDevice({ thingName, certificatePem: readFileSync(registered.certificateFile, 'utf8'), privateKey: readFileSync(registered.privateKeyFile, 'utf8') }),
+    const device = f.h.track(
+      await f.h.sandbox.connectDevice({ thingName, certificatePem: readFileSync(registered.certificateFile, 'utf8'), privateKey: readFileSync(registered.privateKeyFile, 'utf8') }),
     );
     expect(device.connected).toBe(true);
     const shown = json<{ owner: string | null; certificates: Array<{ status: string }> }>(await admin(['devices', 'show', '--thing', thingName, '--json']));
@@ -395,25 +355,25 @@ describe('npm run admin -- devices', () => {
   });
 
   it("lists a user's devices by owner and releases one back to unclaimed", async () => {
-    const user = await h.onboardedUser('owner');
-    const registered = await h.sandbox.registerDevice(`device_own${Date.now()}`);
-    await h.app.claimDevice(user.tokens.idToken, registered.thingName, registered.claimCode);
+    const user = await f.h.onboardedUser('owner');
+    const registered = await f.h.sandbox.registerDevice(`device_own${Date.now()}`);
+    await f.h.app.claimDevice(user.tokens.idToken, registered.thingName, registered.claimCode);
     const listed = json<{ devices: Array<{ thingName: string; owner: string }> }>(await admin(['devices', 'list', '--owner', user.username, '--json']));
     expect(listed.devices).toEqual([{ thingName: registered.thingName, owner: user.access.identityId }]);
     const released = json<{ previousOwner: string }>(await admin(['devices', 'release', '--thing', registered.thingName, '--json']));
     expect(released.previousOwner).toBe(user.access.identityId);
-    expect((await h.app.listDevices(user.tokens.idToken)).devices).toEqual([]);
+    expect((await f.h.app.listDevices(user.tokens.idToken)).devices).toEqual([]);
   });
 
   it('revokes a device: certificate REVOKED and detached, the live session dropped', async () => {
-    const registered = await h.sandbox.registerDevice(`device_rev${Date.now()}`);
-    const device = h.track(await h.sandbox.connectDevice(registered));
+    const registered = await f.h.sandbox.registerDevice(`device_rev${Date.now()}`);
+    const device = f.h.track(await f.h.sandbox.connectDevice(registered));
     const gone = new Promise<void>((resolve) => device.once('close', () => resolve()));
     json(await admin(['devices', 'revoke', '--thing', registered.thingName, '--json']));
     await gone;
     const shown = json<{ certificates: unknown[] }>(await admin(['devices', 'show', '--thing', registered.thingName, '--json']));
     expect(shown.certificates).toEqual([]);
-    await expect(h.sandbox.connectDevice(registered)).rejects.toBeInstanceOf(Error);
+    await expect(f.h.sandbox.connectDevice(registered)).rejects.toBeInstanceOf(Error);
   });
 
   it('fails with one line and exit 1 for an unknown thing, exit 2 for a missing --thing', async () => {
@@ -425,10 +385,10 @@ describe('npm run admin -- devices', () => {
 
   it('refuses to register a name its twin could not hold (65 characters) or shaped like an identity id, exit 2 and nothing created', async () => {
     const long = `device_${'x'.repeat(58)}`;
-    const tooLong = await admin(['devices', 'register', '--thing', long, '--out', dir]);
+    const tooLong = await admin(['devices', 'register', '--thing', long, '--out', f.dir]);
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toMatch(/at most 64 characters, the limit of the shadow name its twin uses/);
-    const shaped = await admin(['devices', 'register', '--thing', 'us-east-1:0f3c2a9e-1b2c-4d5e-8f90-123456789abc', '--out', dir]);
+    const shaped = await admin(['devices', 'register', '--thing', 'us-east-1:0f3c2a9e-1b2c-4d5e-8f90-123456789abc', '--out', f.dir]);
     expect(shaped.code).toBe(2);
     expect(shaped.stderr).toMatch(/shape of an identity id/);
     expect((await admin(['devices', 'show', '--thing', long])).stderr).toMatch(/No thing "device_x+"/);
@@ -437,7 +397,7 @@ describe('npm run admin -- devices', () => {
 
 describe('npm run admin -- diagnose --thing', () => {
   it("allows a registered device's connect and explains an unclaimed device's twin as unclaimed (exit 3)", async () => {
-    const registered = await h.sandbox.registerDevice(`device_dx${Date.now()}`);
+    const registered = await f.h.sandbox.registerDevice(`device_dx${Date.now()}`);
     const connect = await admin(['diagnose', '--thing', registered.thingName, '--action', 'connect', '--json']);
     expect(connect.code).toBe(0);
     expect(json<{ cause: string }>(connect).cause).toBe('allowed');

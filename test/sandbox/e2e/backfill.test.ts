@@ -1,51 +1,14 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AdminDisableUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
-import { prebuildCli } from '../../support/prebuilt-cli';
-import { startHarness, type Harness } from './harness';
+import { adminCliFixture, type CliRun } from '../../support/admin-cli-fixture';
 
-let h: Harness;
-let dir: string;
-let outputsFile: string;
-let cli: { file: string; dir: string };
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'backfill-'));
-  outputsFile = join(dir, 'outputs.json');
-  [h, cli] = await Promise.all([startHarness({ outputsFile }), prebuildCli('ops/admin.ts')]);
-});
-afterAll(async () => {
-  await h?.close();
-  rmSync(dir, { recursive: true, force: true });
-  if (cli) rmSync(cli.dir, { recursive: true, force: true });
-});
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run admin -- …` as its own process against the sandbox (prebuilt once), run from `dir`. */
-function admin(args: string[]): Promise<Run> {
-  const sandboxEnv = Object.fromEntries(Object.entries(h.sandbox.env).filter(([k]) => !k.startsWith('IOT_ONBOARDING_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli.file, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true', ...sandboxEnv, IOT_ONBOARDING_OUTPUTS_FILE: outputsFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const f = adminCliFixture('backfill-');
+type Run = CliRun;
+/** `npm run admin -- …` as its own process against the sandbox, run from the fixture's directory (checkpoints land there). */
+const admin = (args: string[]) => f.admin(args, {}, f.dir);
 
 interface Counts {
   seen: number;
@@ -66,7 +29,7 @@ interface Report {
 const report = (run: Run): Report => JSON.parse(run.stdout) as Report;
 
 async function attributesOf(username: string): Promise<Map<string, string>> {
-  const user = await h.idp.send(new AdminGetUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: username }));
+  const user = await f.h.idp.send(new AdminGetUserCommand({ UserPoolId: f.h.sandbox.userPool.userPoolId, Username: username }));
   return new Map((user.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
 }
 
@@ -76,11 +39,11 @@ describe('npm run admin -- backfill against a running sandbox (an adopted pool w
   let signedIn = '';
   let disabled = '';
   beforeAll(async () => {
-    for (let i = 0; i < 30; i++) waiting.push(await h.newUser('existing'));
-    signedIn = (await h.onboardedUser('signed-in')).username;
-    disabled = await h.newUser('disabled');
-    await h.idp.send(new AdminDisableUserCommand({ UserPoolId: h.sandbox.userPool.userPoolId, Username: disabled }));
-    await h.app.signUp('unconfirmed-1', h.password, 'unconfirmed-1@example.com');
+    for (let i = 0; i < 30; i++) waiting.push(await f.h.newUser('existing'));
+    signedIn = (await f.h.onboardedUser('signed-in')).username;
+    disabled = await f.h.newUser('disabled');
+    await f.h.idp.send(new AdminDisableUserCommand({ UserPoolId: f.h.sandbox.userPool.userPoolId, Username: disabled }));
+    await f.h.app.signUp('unconfirmed-1', f.h.password, 'unconfirmed-1@example.com');
   }, 60_000);
 
   it('--dry-run lists the 30 users it would start, starts nothing and writes no checkpoint (exit 3)', async () => {
@@ -89,7 +52,7 @@ describe('npm run admin -- backfill against a running sandbox (an adopted pool w
     const dry = report(run);
     expect(dry.wouldStart.map((u) => u.username).sort()).toEqual([...waiting].sort());
     expect(dry.counts).toMatchObject({ wouldStart: 30, alreadyOnboarded: 1, skipped: { disabled: 1, 'status:UNCONFIRMED': 1 } });
-    expect(existsSync(join(dir, `.backfill-${h.sandbox.userPool.userPoolId}.json`))).toBe(false);
+    expect(existsSync(join(f.dir, `.backfill-${f.h.sandbox.userPool.userPoolId}.json`))).toBe(false);
     for (const username of waiting.slice(0, 3)) expect((await attributesOf(username)).get('custom:iot_onboarded')).toBeUndefined();
   });
 
@@ -98,20 +61,20 @@ describe('npm run admin -- backfill against a running sandbox (an adopted pool w
     const first = await admin([...common, '--max-pages', '1']);
     expect(first.code).toBe(0);
     expect(report(first)).toMatchObject({ outcome: 'stopped', pages: 1, runPages: 1 });
-    expect(JSON.parse(readFileSync(join(dir, checkpoint), 'utf8'))).toMatchObject({ state: 'in-progress', pages: 1, nextToken: expect.any(String) });
+    expect(JSON.parse(readFileSync(join(f.dir, checkpoint), 'utf8'))).toMatchObject({ state: 'in-progress', pages: 1, nextToken: expect.any(String) });
 
     const second = await admin(common);
     expect(second.code).toBe(0);
     expect(report(second)).toMatchObject({ outcome: 'complete', pages: 2, runPages: 1, counts: { seen: 33, started: 30, alreadyOnboarded: 1 } });
     for (const username of waiting) {
       const sub = (await attributesOf(username)).get('sub') ?? '';
-      expect(await h.sandbox.services.sfn.waitForExecution(h.executionArn(sub))).toBe('SUCCEEDED');
+      expect(await f.h.sandbox.services.sfn.waitForExecution(f.h.executionArn(sub))).toBe('SUCCEEDED');
       const attributes = await attributesOf(username);
-      expect(attributes.get('custom:iot_onboarded')).toBe(h.sandbox.outputs.OnboardingVersion);
-      const policies = await h.iot.send(new ListAttachedPoliciesCommand({ target: attributes.get('custom:identity_id') }));
-      expect(policies.policies?.map((p) => p.policyName)).toEqual([h.sandbox.policyName]);
+      expect(attributes.get('custom:iot_onboarded')).toBe(f.h.sandbox.outputs.OnboardingVersion);
+      const policies = await f.h.iot.send(new ListAttachedPoliciesCommand({ target: attributes.get('custom:identity_id') }));
+      expect(policies.policies?.map((p) => p.policyName)).toEqual([f.h.sandbox.policyName]);
     }
-    expect(JSON.parse(readFileSync(join(dir, checkpoint), 'utf8'))).toMatchObject({ state: 'complete' });
+    expect(JSON.parse(readFileSync(join(f.dir, checkpoint), 'utf8'))).toMatchObject({ state: 'complete' });
   }, 120_000);
 
   it('a second run starts nothing: the checkpoint is complete; with --restart every user is already onboarded', async () => {
@@ -124,7 +87,7 @@ describe('npm run admin -- backfill against a running sandbox (an adopted pool w
     expect(again.stderr).toMatch(/^backfill: page 1, 20 seen, 0 started, 0 already running, \d+ already onboarded, \d+ skipped/m);
     expect(again.stderr).toMatch(/^backfill: page 2, 33 seen, 0 started, 0 already running, 31 already onboarded, 2 skipped \(disabled 1, status UNCONFIRMED 1\), [\d.]+ pages\/s, [\d.]+ users\/s, ETA 0s of ~33 users$/m);
     expect(again.stdout).toMatch(/^33 users seen, 0 started .*31 already onboarded, 2 skipped .*\nBackfill complete \(slices.json\)\.$/m);
-    expect((await attributesOf(signedIn)).get('custom:iot_onboarded')).toBe(h.sandbox.outputs.OnboardingVersion);
+    expect((await attributesOf(signedIn)).get('custom:iot_onboarded')).toBe(f.h.sandbox.outputs.OnboardingVersion);
     expect((await attributesOf(disabled)).get('custom:iot_onboarded')).toBeUndefined();
   });
 });
@@ -132,20 +95,20 @@ describe('npm run admin -- backfill against a running sandbox (an adopted pool w
 describe('backfill under faults: a run that cannot start some users resumes, and nobody is onboarded twice', () => {
   it('fails the page whose starts StartExecution refused (exit 1, checkpoint before it), then a rerun finishes with one welcome per user', async () => {
     const fresh: string[] = [];
-    for (let i = 0; i < 10; i++) fresh.push(await h.newUser('faulted'));
+    for (let i = 0; i < 10; i++) fresh.push(await f.h.newUser('faulted'));
     const checkpoint = 'faults.json';
     const common = ['backfill', '--json', '--rate', '10', '--start-rate', '12', '--checkpoint', checkpoint, '--restart'];
-    const welcomesBefore = h.sandbox.faults.stats('iot:UpdateThingShadow').calls;
+    const welcomesBefore = f.h.sandbox.faults.stats('iot:UpdateThingShadow').calls;
     // More failures than the CLI's retries absorb: some starts fail for good in this run.
-    h.sandbox.faults.set('states:StartExecution', { failNext: 40, failWith: 'internal' });
+    f.h.sandbox.faults.set('states:StartExecution', { failNext: 40, failWith: 'internal' });
     const failed = await admin(common);
-    h.sandbox.faults.set('states:StartExecution', undefined);
+    f.h.sandbox.faults.set('states:StartExecution', undefined);
     expect(failed.code).toBe(1);
     const failedReport = JSON.parse(failed.stdout) as { outcome: string; errors: Array<{ username: string; reason: string }> };
     expect(failedReport.outcome).toBe('failed');
     expect(failedReport.errors.length).toBeGreaterThan(0);
     // The checkpoint never moved past the failed page (here the first: no file yet).
-    const saved = existsSync(join(dir, checkpoint)) ? (JSON.parse(readFileSync(join(dir, checkpoint), 'utf8')) as { pages: number }).pages : 0;
+    const saved = existsSync(join(f.dir, checkpoint)) ? (JSON.parse(readFileSync(join(f.dir, checkpoint), 'utf8')) as { pages: number }).pages : 0;
     expect(saved).toBe(0);
 
     const rerun = await admin(['backfill', '--json', '--rate', '10', '--start-rate', '12', '--checkpoint', checkpoint]);
@@ -153,9 +116,9 @@ describe('backfill under faults: a run that cannot start some users resumes, and
     expect(report(rerun)).toMatchObject({ outcome: 'complete' });
     for (const username of fresh) {
       const sub = (await attributesOf(username)).get('sub') ?? '';
-      expect(await h.sandbox.services.sfn.waitForExecution(h.executionArn(sub))).toBe('SUCCEEDED');
+      expect(await f.h.sandbox.services.sfn.waitForExecution(f.h.executionArn(sub))).toBe('SUCCEEDED');
     }
     // One welcome per user: the first run's starts that did go through converged with the rerun's.
-    expect(h.sandbox.faults.stats('iot:UpdateThingShadow').calls - welcomesBefore).toBe(fresh.length);
+    expect(f.h.sandbox.faults.stats('iot:UpdateThingShadow').calls - welcomesBefore).toBe(fresh.length);
   }, 120_000);
 });
