@@ -7,6 +7,12 @@ import { ApiRoutes } from './routes';
 export const ApiCors = {
   /** What the app sends: its bearer ID token and a JSON body. */
   allowHeaders: ['authorization', 'content-type'],
+  /**
+   * Answer headers a page may read besides the CORS-safelisted ones: `retry-after` of 409/429
+   * answers, so the app can say when to retry (`ExposeHeaders` of the HTTP API's CORS
+   * configuration, https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid.html#apis-apiid-model-cors).
+   */
+  exposeHeaders: ['retry-after'],
   /** How long a browser may cache a preflight answer. */
   maxAgeSeconds: 600,
 } as const;

@@ -113,6 +113,7 @@ function corsPreflight(origins: readonly string[] | undefined) {
       allowOrigins: [...origins],
       allowMethods: corsAllowMethods().map((method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod]),
       allowHeaders: [...ApiCors.allowHeaders],
+      exposeHeaders: [...ApiCors.exposeHeaders],
       maxAge: Duration.seconds(ApiCors.maxAgeSeconds),
       allowCredentials: false,
     },

@@ -22,6 +22,8 @@ const EXPECTED = {
   // Every method of functions/shared/routes.ts, none other.
   AllowMethods: ['DELETE', 'GET', 'POST'],
   AllowHeaders: ['authorization', 'content-type'],
+  // The app reads Retry-After of NotOnboarded and rate-limited answers.
+  ExposeHeaders: ['retry-after'],
   MaxAge: 600,
   AllowCredentials: false,
 };

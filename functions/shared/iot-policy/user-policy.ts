@@ -7,7 +7,9 @@
  *  - the custom authorizer's per-user policy (functions/authorizer/iot-authorizer),
  *  - the sandbox's authorization engine and the admin `diagnose` command.
  *
- * A user connects as their own identity id and uses the shadows of the thing named by that id,
+ * A user connects as their own identity id, or as it followed by `-` and a suffix of their choice
+ * (one per browser tab or app instance: IoT disconnects a second connection with the same client
+ * id), and uses the shadows of the thing named by that id,
  * classic and named. Nothing else: no device shadows (a user reaches a device through its twin,
  * the named shadow `<thingName>` in the owner's own namespace, design section 8) and no presence
  * topics of other clients.
@@ -36,6 +38,9 @@ export interface PolicyScope {
   readonly account: string;
 }
 
+/** Between the identity id and a connection's own suffix in a client id: `<identityId>-<suffix>`. */
+export const CLIENT_ID_SEPARATOR = '-';
+
 /** The topic of a device's twin: the named shadow `<thingName>` of its owner's identity thing. */
 export function twinTopic(ownerIdentityId: string, thingName: string, operation: string): string {
   return `$aws/things/${ownerIdentityId}/shadow/name/${thingName}/${operation}`;
@@ -52,7 +57,10 @@ export function iotPolicyStatements(scope: PolicyScope, principal: string = COGN
   // user's twins of their devices live there.
   const ownShadows = `$aws/things/${principal}/shadow/*`;
   return [
-    { Effect: 'Allow', Action: ['iot:Connect'], Resource: [arn(`client/${principal}`)] },
+    // An identity id is `<region>:<UUID>`, fixed length, so `<id>-*` matches no other identity's
+    // client ids. `*` is a wildcard in IoT policy resources, also next to a policy variable
+    // (https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-variables.html).
+    { Effect: 'Allow', Action: ['iot:Connect'], Resource: [arn(`client/${principal}`), arn(`client/${principal}${CLIENT_ID_SEPARATOR}*`)] },
     { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: [arn(`topic/${ownShadows}`)] },
     { Effect: 'Allow', Action: ['iot:Subscribe'], Resource: [arn(`topicfilter/${ownShadows}`)] },
   ];

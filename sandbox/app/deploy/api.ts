@@ -40,5 +40,5 @@ export async function startApi(
 function corsConfiguration(origins: readonly string[] | undefined): HttpApiCors | undefined {
   if (!origins?.length) return undefined;
   assertCorsOrigins(origins, 'corsOrigins has');
-  return { allowOrigins: origins, allowMethods: corsAllowMethods(), allowHeaders: ApiCors.allowHeaders, maxAgeSeconds: ApiCors.maxAgeSeconds };
+  return { allowOrigins: origins, allowMethods: corsAllowMethods(), allowHeaders: ApiCors.allowHeaders, exposeHeaders: ApiCors.exposeHeaders, maxAgeSeconds: ApiCors.maxAgeSeconds };
 }

@@ -6,6 +6,8 @@ export interface HttpApiCors {
   readonly allowOrigins: readonly string[];
   readonly allowMethods: readonly string[];
   readonly allowHeaders: readonly string[];
+  /** Sent as `access-control-expose-headers` on answers other than preflights. Default: none. */
+  readonly exposeHeaders?: readonly string[];
   /** `access-control-max-age` of preflight answers. Default: none sent. */
   readonly maxAgeSeconds?: number;
 }
@@ -39,11 +41,13 @@ export function preflightHeaders(cors: HttpApiCors, req: IncomingMessage): Recor
 
 /**
  * What API Gateway adds to any other answer (the integration's, and its own 401/403/404/500) for an
- * allowed origin: the origin. `vary: origin` because the answer differs by origin (Fetch standard,
+ * allowed origin: the origin, and the exposed headers when configured. `vary: origin` because the answer differs by origin (Fetch standard,
  * CORS protocol and HTTP caches).
  */
 export function responseCorsHeaders(cors: HttpApiCors | undefined, req: IncomingMessage): Record<string, string> {
-  return cors ? allowedOrigin(cors, req) ?? {} : {};
+  const allowOrigin = cors ? allowedOrigin(cors, req) : undefined;
+  if (!cors || !allowOrigin) return {};
+  return { ...allowOrigin, ...(cors.exposeHeaders?.length ? { 'access-control-expose-headers': cors.exposeHeaders.join(',') } : {}) };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type PolicyDocumentLike,
   type RequestContext,
 } from '../../../functions/shared/iot-policy/engine';
+import { CLIENT_ID_SEPARATOR } from '../../../functions/shared/iot-policy/user-policy';
 import { SANDBOX_ACCOUNT, SANDBOX_REGION } from '../../wire/account';
 import type { Principal } from '../../wire/credentials';
 
@@ -234,11 +235,11 @@ function clientIdMismatch(
   if (request.action !== 'iot:Connect') return undefined;
   const prefix = request.resource.slice(0, request.resource.indexOf(':client/') + ':client/'.length);
   const clientId = request.resource.slice(prefix.length);
-  if (!request.resource.includes(':client/') || clientId === identityId) return undefined;
+  if (!request.resource.includes(':client/') || clientId === identityId || clientId.startsWith(`${identityId}${CLIENT_ID_SEPARATOR}`)) return undefined;
   const own = evaluatePolicies(policies, request.action, `${prefix}${identityId}`, { ...values, clientId: identityId });
   if (own.effect !== 'allow') return undefined;
   return deny(
     'client-id-mismatch',
-    `iot:Connect on ${request.resource}: the policies only allow connecting with the identity's own client id "${identityId}", not "${clientId}"`,
+    `iot:Connect on ${request.resource}: the policies only allow connecting with the identity's own client id "${identityId}" (or "${identityId}${CLIENT_ID_SEPARATOR}<suffix>"), not "${clientId}"`,
   );
 }

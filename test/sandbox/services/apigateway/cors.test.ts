@@ -10,7 +10,7 @@ const CLIENT_ID = 'abcdefghijklmnopqrstuvwxyz';
 const APP = 'https://app.example.com';
 const OTHER = 'https://evil.example.net';
 
-const CORS = { allowOrigins: [APP, 'http://localhost:5173'], allowMethods: ['DELETE', 'GET', 'POST'], allowHeaders: ['authorization', 'content-type'], maxAgeSeconds: 600 };
+const CORS = { allowOrigins: [APP, 'http://localhost:5173'], allowMethods: ['DELETE', 'GET', 'POST'], allowHeaders: ['authorization', 'content-type'], exposeHeaders: ['retry-after'], maxAgeSeconds: 600 };
 
 let withCors: HttpApiServer;
 let withoutCors: HttpApiServer;
@@ -114,7 +114,7 @@ describe('CORS configured', () => {
   it('adds the allowed origin to the answer of GET /devices with a token, replacing the integration\'s own CORS headers', async () => {
     const res = await fetch(`${withCors.url}/devices`, { headers: { origin: APP, authorization: `Bearer ${await idToken()}` } });
     expect(res.status).toBe(200);
-    expect(corsHeadersOf(res.headers)).toEqual({ 'access-control-allow-origin': APP, vary: 'accept-encoding, origin' });
+    expect(corsHeadersOf(res.headers)).toEqual({ 'access-control-allow-origin': APP, 'access-control-expose-headers': 'retry-after', vary: 'accept-encoding, origin' });
     expect(await res.json()).toEqual({ devices: [] });
     expect(events).toHaveLength(1);
   });

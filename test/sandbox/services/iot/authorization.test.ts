@@ -33,6 +33,14 @@ describe('IoT authorization engine', () => {
     expect(decision).toMatchObject({ allowed: true, reason: 'allowed' });
   });
 
+  it("allows the identity id followed by '-' and a suffix (one client id per tab), and no other identity's", () => {
+    const tab = `${IDENTITY}-tab-7f3a`;
+    expect(authorize({ principal: identity, action: 'iot:Connect', resource: iotArn('client', tab), clientId: tab }, context())).toMatchObject({ allowed: true });
+    for (const clientId of [`${OTHER}-tab-7f3a`, OTHER, `${IDENTITY}tab`, `x${IDENTITY}-tab`]) {
+      expect(authorize({ principal: identity, action: 'iot:Connect', resource: iotArn('client', clientId), clientId }, context()).allowed, clientId).toBe(false);
+    }
+  });
+
   it('explains a connect with another client id as a client id mismatch', () => {
     const decision = authorize({ principal: identity, action: 'iot:Connect', resource: iotArn('client', 'my-app'), clientId: 'my-app' }, context());
     expect(decision.allowed).toBe(false);

@@ -234,6 +234,24 @@ describe('MQTT broker', { timeout: 10_000 }, () => {
     expect(await delta).toMatchObject({ state: { welcome: 'v1' } });
   });
 
+  it('keeps two connections of one identity (one per tab, client ids <identityId>-<suffix>) and refuses another identity the same suffix scheme', async () => {
+    const { identityId, credentials } = await onboardedIdentity();
+    const first = await connect(await presignedWsUrl(credentials), `${identityId}-tab1`);
+    const second = await connect(await presignedWsUrl(credentials), `${identityId}-tab2`);
+    const topic = `$aws/things/${identityId}/shadow/update/documents`;
+    await Promise.all([first.subscribeAsync(topic, { qos: 1 }), second.subscribeAsync(topic, { qos: 1 })]);
+    const both = Promise.all([nextMessage(first, topic), nextMessage(second, topic)]);
+    await dataPlane(SANDBOX_BACKEND_CREDENTIALS).send(new UpdateThingShadowCommand({ thingName: identityId, payload: Buffer.from('{"state":{"reported":{"tabs":2}}}') }));
+    expect(await both).toMatchObject([{ current: { state: { reported: { tabs: 2 } } } }, { current: { state: { reported: { tabs: 2 } } } }]);
+    expect([first.connected, second.connected]).toEqual([true, true]);
+
+    const other = await onboardedIdentity();
+    const error = await connect(await presignedWsUrl(other.credentials), `${identityId}-tab3`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 5 });
+    expect(first.connected).toBe(true);
+    await Promise.all([first.endAsync(), second.endAsync()]);
+  });
+
   it('refuses a connect whose client id is not the identity id, naming the cause', async () => {
     const { credentials } = await onboardedIdentity();
     const error = await connect(await presignedWsUrl(credentials), 'my-app-client').catch((e: unknown) => e);

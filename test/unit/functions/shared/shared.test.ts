@@ -10,15 +10,19 @@ import { awsError, SUB } from '../../fixtures';
 const scope = { region: 'eu-west-1', account: '123456789012' };
 
 describe('IoT policy template', () => {
-  it('lets an identity connect only with its own identity id as client id', () => {
+  it('lets an identity connect only with its own identity id as client id, bare or followed by "-" and a suffix', () => {
     const connect = iotPolicyStatements(scope).find((s) => s.Action.includes('iot:Connect'));
-    expect(connect?.Resource).toEqual([`arn:aws:iot:eu-west-1:123456789012:client/${COGNITO_IDENTITY_VARIABLE}`]);
+    expect(connect?.Resource).toEqual([
+      `arn:aws:iot:eu-west-1:123456789012:client/${COGNITO_IDENTITY_VARIABLE}`,
+      `arn:aws:iot:eu-west-1:123456789012:client/${COGNITO_IDENTITY_VARIABLE}-*`,
+    ]);
   });
 
   it('scopes topics to the identity\'s own shadows only: no device shadows, no presence', () => {
     const resources = iotPolicyStatements(scope).flatMap((s) => s.Resource);
     expect(resources).toEqual([
       `arn:aws:iot:eu-west-1:123456789012:client/${COGNITO_IDENTITY_VARIABLE}`,
+      `arn:aws:iot:eu-west-1:123456789012:client/${COGNITO_IDENTITY_VARIABLE}-*`,
       `arn:aws:iot:eu-west-1:123456789012:topic/$aws/things/${COGNITO_IDENTITY_VARIABLE}/shadow/*`,
       `arn:aws:iot:eu-west-1:123456789012:topicfilter/$aws/things/${COGNITO_IDENTITY_VARIABLE}/shadow/*`,
     ]);
@@ -27,7 +31,7 @@ describe('IoT policy template', () => {
   it('renders a literal identity id for the custom authorizer', () => {
     const doc = iotPolicyDocument(scope, 'eu-west-1:abc');
     expect(JSON.stringify(doc)).not.toContain('${');
-    expect(doc.Statement[0]?.Resource).toEqual(['arn:aws:iot:eu-west-1:123456789012:client/eu-west-1:abc']);
+    expect(doc.Statement[0]?.Resource).toEqual(['arn:aws:iot:eu-west-1:123456789012:client/eu-west-1:abc', 'arn:aws:iot:eu-west-1:123456789012:client/eu-west-1:abc-*']);
   });
 });
 
