@@ -32,6 +32,8 @@ const sandbox = await startSandbox({
   web: options.web,
   // --serve logs each IoT authorization refusal with its cause (the demo's refusals are expected).
   ...(options.serve ? { logRefusal: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+  // --serve prints the codes Cognito would email, so a person can confirm a sign-up by hand.
+  ...(options.serve ? { logCodeSent: (line: string) => process.stdout.write(`${line}\n`) } : {}),
 }).catch((error: unknown) => {
   // EACCES: a port below 1024 (443) without the right to bind it; EADDRINUSE: a fixed port taken.
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -26,6 +26,11 @@ export interface SandboxOptions {
    */
   readonly logRefusal?: (line: string) => void;
   /**
+   * Receives one line per confirmation code Cognito would email or text (sign-up, resend): the
+   * sandbox sends no mail, so `--serve` prints them for the person signing up.
+   */
+  readonly logCodeSent?: (line: string) => void;
+  /**
    * The sandbox's clock: token, credential and trust expiry, signature dates, session deadlines,
    * in the emulators and in the Lambda handlers alike. Tests `advance()` it instead of sleeping.
    * Default: a clock at real time.

@@ -81,8 +81,13 @@ const MEMBERS = {
   string: z.nullish(z.string()),
   number: z.nullish(z.number()),
   boolean: z.nullish(z.boolean()),
-  /** A JSON object of string values (`Logins`, `AuthParameters`, `ClientMetadata`). */
-  stringMap: z.nullish(z.record(z.string(), z.string())),
+  /**
+   * A JSON object of string values (`Logins`, `AuthParameters`, `ClientMetadata`). A null value is
+   * taken and dropped, as AWS does: amazon-cognito-identity-js sends `"DEVICE_KEY": null` in every
+   * REFRESH_TOKEN_AUTH and challenge answer of a user without a remembered device, and Cognito
+   * answers them (a sandbox that refused it broke every browser session's refresh).
+   */
+  stringMap: z.nullish(z.record(z.string(), z.nullable(z.string()))),
   stringList: z.nullish(z.array(z.string())),
 };
 
@@ -115,7 +120,8 @@ export function optionalStringList(input: Record<string, unknown>, field: string
 /** A JSON object of string values (`Logins`, `AuthParameters`, `ClientMetadata`). */
 export function stringMap(input: Record<string, unknown>, field: string): Record<string, string> | undefined {
   const value = jsonMember(MEMBERS.stringMap, input, field);
-  return value === null || value === undefined ? undefined : { ...value };
+  if (value === null || value === undefined) return undefined;
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => entry[1] !== null));
 }
 
 /** Epoch seconds, the JSON protocols' default timestamp format. */

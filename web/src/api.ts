@@ -20,7 +20,8 @@ export interface Device {
 export class CommandApi {
   constructor(
     private readonly apiUrl: string,
-    private readonly idToken: () => string,
+    /** The caller's ID token, refreshed when due (auth.ts). */
+    private readonly idToken: () => Promise<string>,
   ) {}
 
   async listDevices(): Promise<Device[]> {
@@ -37,10 +38,21 @@ export class CommandApi {
     await this.call('POST', `/devices/${encodeURIComponent(thingName)}/claim`, { claimCode });
   }
 
+  /** POST /devices/{thingName}/commands: the desired state, published to the device's twin. Answers the command id. */
+  async sendCommand(thingName: string, desired: unknown): Promise<string> {
+    const body = (await this.call('POST', `/devices/${encodeURIComponent(thingName)}/commands`, desired)) as { commandId?: string };
+    return body.commandId ?? '';
+  }
+
+  /** DELETE /devices/{thingName}/claim: the device is no longer the caller's, its twin is deleted. */
+  async releaseDevice(thingName: string): Promise<void> {
+    await this.call('DELETE', `/devices/${encodeURIComponent(thingName)}/claim`);
+  }
+
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${this.apiUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.idToken()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${await this.idToken()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();

@@ -2,25 +2,41 @@ import { ApiRequestError, CommandApi, type Device } from './api';
 import type { Session } from './auth';
 import { claimRefusalMessage } from './claim-messages';
 import type { WebConfig } from './config';
-import { reportedStates } from './twins';
+import { deviceCard, showTwin } from './device-card';
 import { el, field } from './dom';
+import { LiveTwins, type LinkStatus } from './live-twins';
 
-/** "Your devices": the caller's devices (GET /devices) and the claim form. */
-export function devicesView(config: WebConfig, session: Session, onSignOut: () => void): HTMLElement {
-  const api = new CommandApi(config.apiUrl, session.idToken);
+/** "Your devices": the caller's devices (GET /devices) with their live twins, and the claim form. */
+export function devicesView(config: WebConfig, session: Session, onSignOut: () => void): { element: HTMLElement; dispose: () => void } {
+  const api = new CommandApi(config.apiUrl, () => session.idToken());
   const list = el('ul', { id: 'device-list', 'aria-labelledby': 'devices-heading' });
   const listStatus = el('p', { id: 'devices-status', role: 'status', 'aria-live': 'polite' });
+  const liveStatus = el('p', { id: 'live-status', 'data-status': 'connecting' }, 'Connecting for live updates…');
   const refresh = el('button', { type: 'button' }, 'Refresh');
   const signOut = el('button', { type: 'button' }, 'Sign out');
+  const twins = new LiveTwins({
+    config,
+    api,
+    session,
+    onTwin: (thingName, twin) => {
+      const card = [...list.children].find((c) => (c as HTMLElement).dataset.thingName === thingName) as HTMLElement | undefined;
+      if (card) showTwin(card, twin);
+    },
+    onStatus: (status, detail) => {
+      liveStatus.dataset.status = status;
+      liveStatus.textContent = detail ?? LIVE_STATUS_TEXT[status];
+    },
+  });
 
   const load = async () => {
     listStatus.textContent = 'Loading your devices…';
     list.setAttribute('aria-busy', 'true');
     try {
       const devices = await listOnceOnboarded(api, (text) => (listStatus.textContent = text));
-      renderDevices(list, devices, 'loading');
-      renderDevices(list, devices, await reportedStates(config, api, devices.map((d) => d.thingName)).catch(() => undefined));
-      listStatus.textContent = list.children.length === 0 ? 'You have no devices yet. Claim one below.' : `${list.children.length} device(s).`;
+      list.replaceChildren(...devices.map((d) => deviceCard(api, d.thingName, () => void load())));
+      for (const card of list.children) showTwin(card as HTMLElement, twins.twin((card as HTMLElement).dataset.thingName ?? ''));
+      listStatus.textContent = devices.length === 0 ? 'You have no devices yet. Claim one below.' : `${devices.length} device(s).`;
+      void twins.show(devices.map((d) => d.thingName));
     } catch (error) {
       listStatus.textContent = `Your devices could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
@@ -33,19 +49,17 @@ export function devicesView(config: WebConfig, session: Session, onSignOut: () =
     onSignOut();
   });
 
-  const section = el(
-    'section',
-    {},
-    el('h1', { id: 'devices-heading' }, 'Your devices'),
-    el('p', {}, `Signed in as ${session.username}. `, signOut),
-    list,
-    listStatus,
-    refresh,
-    claimForm(api, load),
-  );
+  const section = el('section', {}, el('h1', { id: 'devices-heading' }, 'Your devices'), el('p', {}, `Signed in as ${session.username}. `, signOut), liveStatus, list, listStatus, refresh, claimForm(api, load));
   void load();
-  return section;
+  return { element: section, dispose: () => twins.stop() };
 }
+
+const LIVE_STATUS_TEXT: Readonly<Record<LinkStatus, string>> = {
+  connecting: 'Connecting for live updates…',
+  live: 'Live: changes appear as they happen.',
+  reconnecting: 'Reconnecting for live updates…',
+  stopped: 'Live updates stopped.',
+};
 
 /** How often the first list waits out NotOnboarded: a new user's onboarding takes seconds. */
 const ONBOARDING_WAITS = 15;
@@ -64,19 +78,6 @@ async function listOnceOnboarded(api: CommandApi, say: (text: string) => void): 
       await new Promise((resolve) => setTimeout(resolve, (error.retryAfterSeconds ?? 1) * 1000));
     }
   }
-}
-
-/** Each device with its reported state; `states` undefined: the twins could not be read. */
-function renderDevices(list: HTMLElement, devices: readonly Device[], states: ReadonlyMap<string, unknown> | undefined | 'loading'): void {
-  const reported = (thingName: string) => {
-    if (states === 'loading') return 'reading its state…';
-    if (states === undefined) return 'state unavailable (the connection to AWS IoT failed; refresh to retry)';
-    const state = states.get(thingName);
-    return state === undefined ? 'no reported state yet' : `reported ${JSON.stringify(state)}`;
-  };
-  list.replaceChildren(
-    ...devices.map((d) => el('li', { 'data-thing-name': d.thingName }, el('strong', { class: 'thing-name' }, d.thingName), ': ', el('span', { class: 'reported' }, reported(d.thingName)))),
-  );
 }
 
 /** Thing name + claim code; each refusal of the API gets its own message (claim-messages.ts). */

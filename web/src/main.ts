@@ -1,13 +1,19 @@
-import type { Session } from './auth';
 import { parseWebConfig, type WebConfig } from './config';
 import { devicesView } from './devices-view';
 import { el } from './dom';
 import { signInView } from './sign-in-view';
+import { signIn, type Session } from './auth';
+import { signInFailureMessage } from './auth-messages';
+import { signUpView } from './sign-up-view';
 
 const root = document.getElementById('app');
+/** Stops what the screen shown runs in the background (the live connection). */
+let disposeShown: (() => void) | undefined;
 
 /** Shows one screen and moves focus to its heading, so keyboard and screen-reader users land on it. */
-function show(screen: HTMLElement): void {
+function show(screen: HTMLElement, dispose?: () => void): void {
+  disposeShown?.();
+  disposeShown = dispose;
   root?.replaceChildren(screen);
   const heading = screen.querySelector('h1');
   if (heading) {
@@ -17,8 +23,16 @@ function show(screen: HTMLElement): void {
 }
 
 function start(config: WebConfig): void {
-  const signedOut = () => show(signInView(config, signedIn));
-  const signedIn = (session: Session) => show(devicesView(config, session, signedOut));
+  const signedOut = (notice?: string, username?: string) =>
+    show(signInView(config, { onSignedIn: signedIn, onSignUp: signingUp, onEnded: (reason) => signedOut(reason), ...(notice ? { notice } : {}), ...(username ? { username } : {}) }));
+  const signedIn = (session: Session) => {
+    const screen = devicesView(config, session, () => signedOut('You are signed out.'));
+    show(screen.element, screen.dispose);
+  };
+  // A confirmed account signs straight in; if that fails, the sign-in form says why.
+  const confirmed = (username: string, password: string) =>
+    signIn(config, username, password, (reason) => signedOut(reason)).then(signedIn, (error: unknown) => signedOut(`Your account is confirmed. ${signInFailureMessage(error)}`, username));
+  const signingUp = () => show(signUpView(config, { onConfirmed: (u, p) => void confirmed(u, p), onCancel: () => signedOut() }));
   signedOut();
 }
 

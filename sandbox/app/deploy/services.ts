@@ -1,5 +1,5 @@
 import { startCognitoIdentity } from '../../services/cognito-identity';
-import { startCognitoIdp } from '../../services/cognito-idp';
+import { startCognitoIdp, type SentCode } from '../../services/cognito-idp';
 import type { SandboxClock } from '../clock';
 import { applyFaultSpecs, startControlServer } from '../../wire/fault-control';
 import type { CredentialStore } from '../../wire/credentials';
@@ -21,6 +21,11 @@ export interface SandboxContext {
   readonly eventBus: EventBus;
   /** Each started service registers its close here; the sandbox closes them in reverse. */
   readonly closers: Array<() => Promise<void>>;
+}
+
+/** The line `--serve` prints where Cognito would send a code. */
+function codeSentLogger(log: (line: string) => void): (message: SentCode) => void {
+  return (m) => log(`Cognito would ${m.medium === 'EMAIL' ? 'email' : 'text'} ${m.to} (user ${m.username} of ${m.userPoolId}): confirmation code ${m.code}`);
 }
 
 export const port = (value: number | undefined) => (value !== undefined ? { port: value } : {});
@@ -46,6 +51,7 @@ export async function startServices(options: SandboxOptions, ctx: SandboxContext
       ...port(ports.cognitoIdp),
       // Cognito's CloudTrail-recorded user calls reach the default bus's rules.
       onCloudTrail: (record) => ctx.eventBus.putEvents([cloudTrailEntry('cognito-idp', record)]),
+      ...(options.logCodeSent ? { onCodeSent: codeSentLogger(options.logCodeSent) } : {}),
     }),
   );
   const identity = await started(startCognitoIdentity({ store, faults, now, ...port(ports.cognitoIdentity) }));

@@ -9,7 +9,7 @@ import type { CloudTrailListener } from './events';
 import { FunctionRegistry, TRIGGER_TIMEOUT_MS, type LambdaFunction, type TriggerSettings } from './lambda-invoke';
 import { poolOperations } from './pool-operations';
 import { createAppClient, createUserPool, type CreateAppClientOptions, type CreateUserPoolOptions, type CreatedUserPool } from './pools';
-import { IdpState } from './state';
+import { IdpState, type SentCode } from './state';
 import type { PostAuthenticationTrigger } from './triggers';
 import { userOperations } from './user-operations';
 import { backendVerifier, startIdpServer } from './wire';
@@ -18,6 +18,7 @@ export type { CreateAppClientOptions, CreateUserPoolOptions, CreatedUserPool } f
 export type { PostAuthenticationTrigger, PreSignUpEvent } from './triggers';
 export type { LambdaFunction } from './lambda-invoke';
 export type { CloudTrailListener } from './events';
+export type { SentCode } from './state';
 
 export interface CognitoIdpOptions {
   readonly faults: FaultInjector;
@@ -29,6 +30,8 @@ export interface CognitoIdpOptions {
   readonly tokenLifetimeSeconds?: number;
   /** Receives the CloudTrail record of each successful AdminDeleteUser, AdminDisableUser and DeleteUser. */
   readonly onCloudTrail?: CloudTrailListener;
+  /** Receives each confirmation code Cognito would email or text (the sandbox sends none). */
+  readonly onCodeSent?: (message: SentCode) => void;
 }
 
 export interface CognitoIdpServer {
@@ -70,6 +73,7 @@ export const POST_AUTHENTICATION_SHORTCUT_ARN = `arn:aws:lambda:${SANDBOX_REGION
 export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoIdpServer> {
   const now = opts.now ?? Date.now;
   const state = new IdpState(now);
+  state.onMessage = opts.onCodeSent;
   const triggers: TriggerSettings = { functions: new FunctionRegistry(), timeoutMs: TRIGGER_TIMEOUT_MS };
   const store = opts.store ?? new CredentialStore(now);
   const ctx: IdpContext = {

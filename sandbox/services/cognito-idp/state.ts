@@ -52,6 +52,16 @@ export interface PoolRecord {
   modifiedAt: number;
 }
 
+/** A confirmation code as Cognito would email or text it. */
+export interface SentCode {
+  readonly userPoolId: string;
+  readonly username: string;
+  readonly medium: CodeDelivery['medium'];
+  /** The address or number (unmasked: it is the sandbox's own outbox). */
+  readonly to: string;
+  readonly code: string;
+}
+
 /** Where a sign-up confirmation code went: the attribute it verifies once confirmed. */
 export type CodeDelivery = { readonly medium: 'EMAIL'; readonly attribute: 'email' } | { readonly medium: 'SMS'; readonly attribute: 'phone_number' };
 
@@ -123,6 +133,9 @@ export class IdpState {
   /** Revoked access tokens (`jti`): AdminDisableUser "revokes all access tokens for the user", deletion ends all. */
   private readonly revokedAccessTokens = new Set<string>();
 
+  /** Receives each code Cognito would send (the sandbox has no mail or SMS). */
+  onMessage: ((message: SentCode) => void) | undefined;
+
   constructor(readonly now: () => number) {}
 
   pool(userPoolId: string): PoolRecord {
@@ -186,8 +199,11 @@ export class IdpState {
     }
   }
 
-  issueConfirmationCode(user: UserRecord, delivery: CodeDelivery): void {
+  /** A new sign-up code (the previous one stops matching), handed to `onMessage` as Cognito would send it. */
+  issueConfirmationCode(p: PoolRecord, user: UserRecord, delivery: CodeDelivery): void {
     user.confirmation = { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), issuedAt: this.now(), delivery };
+    const to = user.attributes.get(delivery.attribute) ?? '';
+    this.onMessage?.({ userPoolId: p.id, username: user.username, medium: delivery.medium, to, code: user.confirmation.code });
   }
 
   /** Confirms the user; `verified` names the attribute the confirmation also verifies (the one the code went to). */

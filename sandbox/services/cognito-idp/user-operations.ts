@@ -37,7 +37,7 @@ function applyPreSignUp(ctx: IdpContext, p: PoolRecord, user: UserRecord, answer
     return undefined;
   }
   const delivery = codeDelivery(p, user);
-  if (delivery) ctx.state.issueConfirmationCode(user, delivery);
+  if (delivery) ctx.state.issueConfirmationCode(p, user, delivery);
   return delivery;
 }
 
@@ -90,6 +90,26 @@ function confirmSignUp(ctx: IdpContext, input: Record<string, unknown>) {
   return {};
 }
 
+/**
+ * ResendConfirmationCode: a new code to the same attribute, the previous one no longer matches
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html).
+ * A confirmed user gets InvalidParameterException "User is already confirmed." (what Cognito answers;
+ * observed behaviour, not in the API reference).
+ */
+function resendConfirmationCode(ctx: IdpContext, input: Record<string, unknown>) {
+  const { pool: p, client } = ctx.state.clientById(requireString(input, 'ClientId'));
+  const username = requireString(input, 'Username');
+  checkSecretHash(client, [username], optionalString(input, 'SecretHash'));
+  const user = ctx.state.findUser(p, username);
+  if (!user) throw userNotFound('Username/client id combination not found.');
+  if (user.status !== 'UNCONFIRMED') throw new AwsServiceError(400, 'InvalidParameterException', 'User is already confirmed.');
+  const delivery = user.confirmation?.delivery ?? codeDelivery(p, user);
+  const destination = delivery && user.attributes.get(delivery.attribute);
+  if (!delivery || !destination) throw new AwsServiceError(400, 'InvalidParameterException', 'Cannot resend codes. Auto verification not turned on.');
+  ctx.state.issueConfirmationCode(p, user, delivery);
+  return { CodeDeliveryDetails: { Destination: maskDestination(delivery, destination), DeliveryMedium: delivery.medium, AttributeName: delivery.attribute } };
+}
+
 async function updateUserAttributes(ctx: IdpContext, input: Record<string, unknown>) {
   const { pool: p, client, user } = await accessTokenUser(ctx.state, requireString(input, 'AccessToken'));
   const attributes = attributeList(p, input, 'UserAttributes');
@@ -109,6 +129,7 @@ export function userOperations(ctx: IdpContext): Record<string, JsonOperation> {
   return {
     SignUp: (input, { req }) => signUp(ctx, input, req),
     ConfirmSignUp: (input) => confirmSignUp(ctx, input),
+    ResendConfirmationCode: (input) => resendConfirmationCode(ctx, input),
     GetUser: async (input) => {
       const { client, user } = await accessTokenUser(ctx.state, requireString(input, 'AccessToken'));
       return { Username: user.username, UserAttributes: attributeOutput(user, (name) => isReadable(client, name)) };

@@ -9,7 +9,7 @@ import {
   RespondToAuthChallengeCommand,
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -54,13 +54,13 @@ async function expectPoolToken(idToken: string | undefined, username: string): P
 
 // --- amazon-cognito-identity-js, unmodified, pointed at the sandbox endpoint -------------------
 
-function librarySignIn(username: string, password: string, clientId = publicClient): Promise<{ idToken: string }> {
+function librarySignIn(username: string, password: string, clientId = publicClient): Promise<{ idToken: string; user: CognitoUser; session: CognitoUserSession }> {
   const pool = new CognitoUserPool({ UserPoolId: userPoolId, ClientId: clientId, endpoint: f.idp.url });
   const user = new CognitoUser({ Username: username, Pool: pool });
   user.setAuthenticationFlowType('USER_SRP_AUTH');
   return new Promise((resolve, reject) => {
     user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), {
-      onSuccess: (session) => resolve({ idToken: session.getIdToken().getJwtToken() }),
+      onSuccess: (session) => resolve({ idToken: session.getIdToken().getJwtToken(), user, session }),
       onFailure: (error: Error & { code?: string }) => reject(Object.assign(new Error(error.message), { name: error.code ?? error.name })),
     });
   });
@@ -141,6 +141,16 @@ describe('USER_SRP_AUTH with amazon-cognito-identity-js (what a browser app runs
     const username = await newUser();
     const { idToken } = await librarySignIn(username, PASSWORD);
     await expectPoolToken(idToken, username);
+  });
+
+  it('refreshes the session with the library (its REFRESH_TOKEN_AUTH sends "DEVICE_KEY": null, which Cognito takes)', async () => {
+    const username = await newUser();
+    const { user, session } = await librarySignIn(username, PASSWORD);
+    const refreshed = await new Promise<CognitoUserSession>((resolve, reject) =>
+      user.refreshSession(session.getRefreshToken(), (error: unknown, next: CognitoUserSession) => (error ? reject(error as Error) : resolve(next))),
+    );
+    await expectPoolToken(refreshed.getIdToken().getJwtToken(), username);
+    expect(refreshed.getRefreshToken().getToken()).toBe(session.getRefreshToken().getToken());
   });
 
   it('refuses a wrong password with "Incorrect username or password."', async () => {

@@ -5,6 +5,7 @@ import {
   AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
+  ResendConfirmationCodeCommand,
   GetUserCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -15,7 +16,7 @@ import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCognitoIdp, type CognitoIdpServer } from '../../../../sandbox/services/cognito-idp';
+import { startCognitoIdp, type CognitoIdpServer, type SentCode } from '../../../../sandbox/services/cognito-idp';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../../sandbox/wire/account';
 import { FaultInjector } from '../../../../sandbox/wire/faults';
 import { errorOf } from '../../../support/aws-error';
@@ -31,6 +32,7 @@ let clientSecret: string;
 let publicClientId: string;
 let cognito: CognitoIdentityProviderClient;
 let userCounter = 0;
+const sentCodes: SentCode[] = [];
 
 function secretHash(username: string, id = clientId, secret = clientSecret): string {
   return createHmac('sha256', secret).update(username + id).digest('base64');
@@ -55,7 +57,7 @@ function signIn(username: string, password = PASSWORD) {
 
 beforeAll(async () => {
   faults = new FaultInjector();
-  idp = await startCognitoIdp({ faults, now: () => Date.now() + clockOffsetMs });
+  idp = await startCognitoIdp({ faults, now: () => Date.now() + clockOffsetMs, onCodeSent: (m) => sentCodes.push(m) });
   const pool = idp.createUserPool({ customAttributes: ['iot_onboarded', 'identity_id'], readOnlyAttributes: ['iot_onboarded', 'identity_id'] });
   userPoolId = pool.userPoolId;
   const client = idp.createAppClient(userPoolId, { generateSecret: true });
@@ -140,6 +142,28 @@ describe('sign-up and sign-in', () => {
     const wrong = idp.confirmationCode(userPoolId, username) === '000000' ? '111111' : '000000';
     const error = await errorOf(cognito.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: wrong, SecretHash: secretHash(username) })));
     expect(error.name).toBe('CodeMismatchException');
+  });
+
+  it('resends a new code to the same address (the old one stops matching), hands each to the outbox, and refuses a confirmed user', async () => {
+    const username = `resend${++userCounter}`;
+    const signUp = await cognito.send(new SignUpCommand({ ClientId: publicClientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] }));
+    const first = idp.confirmationCode(userPoolId, username) ?? '';
+    const resent = await cognito.send(new ResendConfirmationCodeCommand({ ClientId: publicClientId, Username: username }));
+    expect(resent.CodeDeliveryDetails).toEqual({ ...signUp.CodeDeliveryDetails, DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+    const second = idp.confirmationCode(userPoolId, username) ?? '';
+    expect(sentCodes.filter((m) => m.username === username)).toEqual([
+      { userPoolId, username, medium: 'EMAIL', to: `${username}@example.com`, code: first },
+      { userPoolId, username, medium: 'EMAIL', to: `${username}@example.com`, code: second },
+    ]);
+    if (first !== second) {
+      const stale = await errorOf(cognito.send(new ConfirmSignUpCommand({ ClientId: publicClientId, Username: username, ConfirmationCode: first })));
+      expect(stale.name).toBe('CodeMismatchException');
+    }
+    await cognito.send(new ConfirmSignUpCommand({ ClientId: publicClientId, Username: username, ConfirmationCode: second }));
+    const again = await errorOf(cognito.send(new ResendConfirmationCodeCommand({ ClientId: publicClientId, Username: username })));
+    expect(again).toMatchObject({ name: 'InvalidParameterException', message: 'User is already confirmed.' });
+    const unknown = await errorOf(cognito.send(new ResendConfirmationCodeCommand({ ClientId: publicClientId, Username: `nobody${userCounter}` })));
+    expect(unknown.name).toBe('UserNotFoundException');
   });
 
   it('enforces the password policy and unique usernames', async () => {
