@@ -5,6 +5,7 @@ import type { CommandFigures } from './commands';
 import type { OnboardingFigures } from './onboarding';
 import type { PeersFigures } from './peers';
 import type { SandboxStartupFigures } from './sandbox-startup';
+import { webAppRows, type WebAppFigures } from './web-app';
 import type { Distribution } from './stats';
 import type { StormFigures } from './storm';
 import { backfillRows, type BackfillFigures } from './backfill';
@@ -14,7 +15,7 @@ import type { Row, RowSink } from './rows';
 
 export type { Row } from './rows';
 
-export const PHASES = ['trigger', 'onboarding', 'storm', 'peers', 'commands', 'lifecycle', 'bundles', 'sandbox'] as const;
+export const PHASES = ['trigger', 'onboarding', 'storm', 'peers', 'commands', 'lifecycle', 'web', 'bundles', 'sandbox'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchResults {
@@ -27,6 +28,7 @@ export interface BenchResults {
   readonly lifecycle?: LifecycleFigures;
   readonly bundles?: readonly BundleFigures[];
   readonly sandbox?: SandboxStartupFigures;
+  readonly web?: WebAppFigures;
 }
 
 /** The targets; the figures are compared against these and reported, never enforced. */
@@ -66,6 +68,7 @@ export function buildRows(results: BenchResults, run: RunSummary): Row[] {
   if (results.peers) peersRows(results.peers, results.storm, add);
   if (results.commands) commandRows(results.commands, add);
   if (results.lifecycle) lifecycleRows(results.lifecycle, add, ms);
+  if (results.web) webAppRows(results.web, add, ms);
   if (results.bundles) bundleRows(results.bundles, add);
   if (results.sandbox) sandboxRows(results.sandbox, add);
   capacityReportRows(results, add);

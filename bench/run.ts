@@ -14,6 +14,7 @@ import { buildRows, formatTable, PHASES, type BenchResults, type Phase } from '.
 import { benchSandboxStartup } from './sandbox-startup';
 import { benchStorm } from './storm';
 import { benchTrigger } from './trigger';
+import { benchWebApp } from './web-app';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -115,6 +116,9 @@ const phases: Record<Phase, () => Promise<void>> = {
   },
   lifecycle: async () => {
     results.lifecycle = await benchLifecycle({ requests: 100, deletions: 10, authorizerConnects: 5 });
+  },
+  web: async () => {
+    results.web = await benchWebApp(3);
   },
   bundles: async () => {
     progress('bundles: building each function and timing 5 cold initialisations');

@@ -1,26 +1,14 @@
-import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '../../sandbox/clients/browser';
 import { startHarness } from '../sandbox/e2e/harness';
 
-/** Debian's Chromium (apt package `chromium`); .ci/run installs it. No browser download. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const missing = chromiumMissing();
+// CI installs Chromium (.ci/run): there a missing browser is a failure, not a skip.
+if (missing && process.env.CI) throw new Error(`the browser tests need Chromium: ${missing}`);
+if (missing) process.stderr.write(`test/browser/webapp.test.ts skipped: ${missing}\n`);
 
-if (!existsSync(CHROMIUM)) {
-  process.stderr.write(`test/browser/webapp.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium)\n`);
-}
-
-describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium against the sandbox', () => {
+describe.skipIf(missing !== undefined)('the web app in Chromium against the sandbox', () => {
   let h: Awaited<ReturnType<typeof startHarness>>;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -31,8 +19,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web app in Chromium against the sand
 
   beforeAll(async () => {
     h = await startHarness({ web: true });
-    // launch() gives Chromium a fresh temporary --user-data-dir of its own (and refuses one in args).
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -165,6 +165,18 @@ describe('report', () => {
     expect(rows.find((r) => r.metric === 'storm did not complete')?.met).toBe(false);
   });
 
+  it("reports the web app's bundle (raw and gzipped, largest first) and its sign-in to first update, or why it was not measured", () => {
+    const assets = [
+      { file: 'assets/index.js', bytes: 455_200, gzipBytes: 136_400 },
+      { file: 'index.html', bytes: 700, gzipBytes: 400 },
+    ];
+    const measured = buildRows({ web: { buildMs: 258, assets, firstUpdateMs: [532, 341, 478] } }, run);
+    expect(measured.find((r) => r.metric === 'bundle a browser downloads (HTML, JS, CSS)')?.value).toBe('455.9 kB (136.8 kB gzipped), 2 files');
+    expect(measured.find((r) => r.metric.startsWith('sign-in click to first live twin update'))?.value).toBe('478 ms (341 ms, 478 ms, 532 ms)');
+    const skipped = buildRows({ web: { buildMs: 258, assets, skipped: '/usr/bin/chromium is missing' } }, run);
+    expect(skipped.find((r) => r.metric === 'sign-in click to first live twin update')?.value).toBe('not measured: /usr/bin/chromium is missing');
+  });
+
   it("quotes ours next to each of the peers' figures when the storm ran", () => {
     const rows = buildRows({ storm: storm({ withoutPolicy: 0, attachPolicy: { calls: 1000, throttled: 0, callsPerUser: 1 } }), peers: peers() }, run);
 
