@@ -11,7 +11,7 @@ export function deviceCard(api: CommandApi, thingName: string, onReleased: () =>
   const card = el(
     'li',
     { 'data-thing-name': thingName },
-    el('h3', {}, thingName),
+    el('h2', {}, thingName),
     el('p', {}, 'Connection: ', connection),
     el('p', {}, 'Reported: ', reported),
     el('p', {}, 'Desired: ', desired),
