@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWebConfig, webConfigFromOutputs } from '../../../web/src/config';
+import { parseWebConfig, regionOfUserPool, stackOutputsOf, webConfigFromOutputs } from '../../../web/src/config';
 
 const OUTPUTS = { UserPoolId: 'eu-west-1_abc', UserPoolClientId: 'confidential', WebAppClientId: 'web', ApiUrl: 'https://api.example.com/', IotDataEndpoint: 'a1-ats.iot.eu-west-1.amazonaws.com' };
 
@@ -29,5 +29,21 @@ describe('web config', () => {
 
   it('refuses an mqttScheme other than ws or wss', () => {
     expect(() => parseWebConfig({ region: 'r', userPoolId: 'p', clientId: 'c', apiUrl: 'a', iotEndpoint: 'i', mqttScheme: 'http' })).toThrow('"mqttScheme" must be "ws" or "wss"');
+  });
+});
+
+describe('web config from a cdk outputs file (npm run web:config)', () => {
+  it('takes the only stack, or the one named, and refuses ambiguity naming the stacks', () => {
+    expect(stackOutputsOf({ IotOnboarding: OUTPUTS }, undefined)).toBe(OUTPUTS);
+    expect(stackOutputsOf({ A: {}, IotOnboarding: OUTPUTS }, 'IotOnboarding')).toBe(OUTPUTS);
+    expect(() => stackOutputsOf({ A: {}, B: {} }, undefined)).toThrow('the outputs file holds 2 stacks (A, B): pass --stack');
+    expect(() => stackOutputsOf({ A: {} }, 'B')).toThrow('the outputs file has no stack "B" (it has A)');
+    expect(() => stackOutputsOf([], undefined)).toThrow('must hold a JSON object');
+  });
+
+  it('reads the region from the user pool id, and says to pass it when it cannot', () => {
+    expect(regionOfUserPool('eu-west-1_abc')).toBe('eu-west-1');
+    expect(regionOfUserPool('us-gov-west-1_X9')).toBe('us-gov-west-1');
+    expect(() => regionOfUserPool('abc')).toThrow('"abc" is not a user pool id (<region>_<id>): pass the region');
   });
 });
