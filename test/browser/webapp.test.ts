@@ -178,6 +178,22 @@ describe.skipIf(missing !== undefined)('the web app in Chromium against the sand
     await expect(first.locator('#live-status').getAttribute('data-status')).resolves.toBe('live');
   });
 
+  it('serves nothing secret: not the confidential client\'s secret, not the backend credentials, not in any file the page loads', async () => {
+    const page = await openApp();
+    const loaded: string[] = [];
+    page.on('response', (r) => void r.text().then((t) => loaded.push(t), () => undefined));
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const config = await (await fetch(new URL('config.json', h.sandbox.webUrl))).text();
+    const everything = [...loaded, config].join('\n');
+    expect(loaded.length).toBeGreaterThanOrEqual(3);
+    for (const secret of [h.sandbox.userPool.clientSecret, h.sandbox.env.AWS_SECRET_ACCESS_KEY]) {
+      expect(secret && secret.length > 8).toBe(true);
+      expect(everything).not.toContain(secret);
+    }
+    expect(JSON.parse(config)).toMatchObject({ clientId: h.sandbox.userPool.webClientId });
+  });
+
   it('labels every control and signs in with the keyboard alone', async () => {
     const page = await openApp();
     // Inputs with no <label>, buttons with no text: what assistive technology could not name (evaluated in the page).
