@@ -56,7 +56,12 @@ const json = (value: unknown) => JSON.stringify(value);
  *  3. on a classic-shadow delta of `owner` (claim, release), report the new owner and reconnect
  *     with the new twin as will topic.
  */
-export async function startSimulatedDevice(connect: (options: IClientOptions) => Promise<MqttClient>, thingName: string): Promise<SimulatedDevice> {
+export async function startSimulatedDevice(
+  connect: (options: IClientOptions) => Promise<MqttClient>,
+  thingName: string,
+  /** Told what the device does, one line each (`npm run device` prints them). */
+  onEvent: (line: string) => void = () => undefined,
+): Promise<SimulatedDevice> {
   let owner = '';
   let client: MqttClient;
   let closing = false;
@@ -75,6 +80,7 @@ export async function startSimulatedDevice(connect: (options: IClientOptions) =>
     }
     await client.publishAsync(classicTopic(thingName, 'update'), json({ state: { reported: { owner } } }), { qos: 1 });
     ready = true;
+    onEvent(owner ? `serving owner ${owner}: connected: true reported on its twin` : 'unclaimed: waiting for a claim');
     for (const w of waiters.splice(0)) (w.owner === owner ? w.resolve : () => waiters.push(w))();
   }
 
@@ -93,6 +99,7 @@ export async function startSimulatedDevice(connect: (options: IClientOptions) =>
     }
     if (owner && topic === twinOf(owner, thingName, 'update/delta')) {
       await client.publishAsync(twinOf(owner, thingName, 'update'), json({ state: { reported: state } }), { qos: 1 });
+      onEvent(`applied ${json(state)}`);
     }
   }
 
