@@ -24,9 +24,19 @@ export const StackOutputs = {
    * (functions/shared/gates/gates.ts, GateEndpoints).
    */
   QuotaGates: 'QuotaGates',
+  /**
+   * Where the web app is served, `https://<CloudFront domain>` (also its origin: no path, no
+   * slash). Only with web hosting (`-c webHosting=true`, lib/constructs/web-hosting.ts).
+   */
+  WebAppUrl: 'WebAppUrl',
 } as const;
 
 export type StackOutputKey = (typeof StackOutputs)[keyof typeof StackOutputs];
 
-/** Every output with its value, as the sandbox writes them. */
-export type StackOutputValues = Record<StackOutputKey, string>;
+/** The outputs a deployment has only when an option turns them on. */
+export const OPTIONAL_STACK_OUTPUTS = [StackOutputs.WebAppUrl] as const;
+
+type OptionalStackOutputKey = (typeof OPTIONAL_STACK_OUTPUTS)[number];
+
+/** Every output with its value, as the sandbox writes them; the optional ones when their option is on. */
+export type StackOutputValues = Record<Exclude<StackOutputKey, OptionalStackOutputKey>, string> & Partial<Record<OptionalStackOutputKey, string>>;
