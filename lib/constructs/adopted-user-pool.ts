@@ -38,6 +38,11 @@ export class AdoptedUserPool extends Construct {
   readonly userPool: IUserPool;
   readonly appClients: readonly IUserPoolClient[];
   readonly appClient: IUserPoolClient;
+  /**
+   * The web app's public client: the first app client when it has no secret (the default), none
+   * when it has one (a page cannot keep a secret, and the pool has no other client of ours).
+   */
+  readonly webClient: IUserPoolClient | undefined;
   private readonly props: AdoptedUserPoolProps;
 
   constructor(scope: Construct, id: string, props: AdoptedUserPoolProps) {
@@ -47,6 +52,7 @@ export class AdoptedUserPool extends Construct {
     this.userPool = UserPool.fromUserPoolId(this, 'UserPool', props.userPoolId);
     this.appClients = props.appClientIds.map((clientId, i) => UserPoolClient.fromUserPoolClientId(this, `AppClient${i}`, clientId));
     this.appClient = this.appClients[0] as IUserPoolClient;
+    this.webClient = props.appClientHasSecret ? undefined : this.appClient;
   }
 
   /**
@@ -110,6 +116,6 @@ export class AdoptedUserPool extends Construct {
     new CfnOutput(this, 'UserPoolClientId', { key: StackOutputs.UserPoolClientId, value: this.appClient.userPoolClientId });
     // The adopted pool has no client of the product's making: a public first client (the default)
     // is the web app's; a confidential one cannot serve a page, so there is no WebAppClientId.
-    if (!this.props.appClientHasSecret) new CfnOutput(this, 'WebAppClientId', { key: StackOutputs.WebAppClientId, value: this.appClient.userPoolClientId });
+    if (this.webClient) new CfnOutput(this, 'WebAppClientId', { key: StackOutputs.WebAppClientId, value: this.webClient.userPoolClientId });
   }
 }
