@@ -1,11 +1,12 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnApi, CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ApiCors, assertCorsOrigins, corsAllowMethods } from '../../functions/shared/api-cors';
 import { ApiRoutes } from '../../functions/shared/routes';
@@ -44,9 +45,11 @@ export interface CommandApiProps {
 export class CommandApi extends Construct {
   readonly api: HttpApi;
   readonly handler: ProductFunction;
+  private readonly corsOrigins: readonly string[];
 
   constructor(scope: Construct, id: string, props: CommandApiProps) {
     super(scope, id);
+    this.corsOrigins = props.corsOrigins ?? [];
     this.handler = new ProductFunction(this, 'Handler', {
       source: 'publish-command',
       timeout: Duration.seconds(FunctionBudgets.publishCommand.timeoutSeconds),
@@ -94,9 +97,52 @@ export class CommandApi extends Construct {
     }
   }
 
+  /**
+   * Also allows `origin`, known only at deploy time (the hosted web app's CloudFront domain), besides
+   * `corsOrigins`. The API's own template cannot name it: the distribution's Content-Security-Policy
+   * names the API, so API → distribution → headers policy → API would be a cycle CloudFormation
+   * refuses. The whole CORS configuration therefore leaves the API's template for a custom resource
+   * that sets it (UpdateApi) once both exist, and again whenever an origin changes. Deleting the
+   * custom resource changes nothing (the API's own update may just have set its configuration).
+   */
+  allowOriginAtDeploy(origin: string): void {
+    const cfnApi = this.api.node.defaultChild as CfnApi;
+    cfnApi.corsConfiguration = undefined;
+    const apiId = this.api.apiId;
+    const update = {
+      service: 'ApiGatewayV2',
+      action: 'updateApi',
+      parameters: { ApiId: apiId, CorsConfiguration: corsConfiguration([...this.corsOrigins, origin]) },
+      physicalResourceId: PhysicalResourceId.of(`${apiId}-cors`),
+      // The response is the whole API; keep one field (a custom resource's data is capped at 4 KB).
+      outputPaths: ['ApiId'],
+    };
+    // UpdateApi is `apigateway:PATCH` on the API's own ARN ("API Gateway Amazon Resource Name (ARN) reference",
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html).
+    const apiArn = Stack.of(this).formatArn({ service: 'apigateway', account: '', resource: '/apis', resourceName: apiId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    new AwsCustomResource(this, 'Cors', {
+      onCreate: update,
+      onUpdate: update,
+      policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['apigateway:PATCH'], resources: [apiArn] })]),
+      installLatestAwsSdk: false,
+    });
+  }
+
   addOutputs(): void {
     new CfnOutput(this, 'ApiUrl', { key: StackOutputs.ApiUrl, value: this.api.apiEndpoint });
   }
+}
+
+/** The CORS configuration as API Gateway takes it (UpdateApi; the same values `corsPreflight` gives CDK). */
+function corsConfiguration(origins: readonly string[]) {
+  assertCorsOrigins(origins.filter((o) => !Token.isUnresolved(o)), 'corsOrigins has');
+  return {
+    AllowOrigins: [...origins],
+    AllowMethods: corsAllowMethods(),
+    AllowHeaders: [...ApiCors.allowHeaders],
+    MaxAge: ApiCors.maxAgeSeconds,
+    AllowCredentials: false,
+  };
 }
 
 /**
