@@ -25,6 +25,7 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
   }
   const adoptUserPool = adoptedPoolFromContext(context);
   const corsOrigins = corsOriginsFromContext(context('corsOrigins'));
+  const webHosting = booleanFromContext(app, 'webHosting');
   const stack = new IotOnboardingStack(app, context('stackName') ?? 'IotOnboarding', {
     ...(adoptUserPool ? { adoptUserPool } : {}),
     ...(onboardingVersion ? { onboardingVersion } : {}),
@@ -32,6 +33,7 @@ export function buildApp(app: App = new App()): { app: App; stack: IotOnboarding
     ...(iotLogLevel ? { iotLogLevel: iotLogLevel as IotLogLevel } : {}),
     ...(trustRevalidateSeconds !== undefined ? { trustRevalidateSeconds } : {}),
     ...(corsOrigins ? { corsOrigins } : {}),
+    ...(webHosting !== undefined ? { webHosting } : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   return { app, stack };
@@ -75,6 +77,18 @@ function corsOriginsFromContext(value: string | undefined): string[] | undefined
   if (origins.length === 0) throw new Error(`Context corsOrigins "${value}" is invalid: expected origins, scheme://host[:port], separated by commas`);
   assertCorsOrigins(origins, 'Context corsOrigins has');
   return origins;
+}
+
+/**
+ * `-c webHosting=true` (or a JSON boolean in cdk.json's context): a flag that is on or off, anything
+ * else refused rather than read as off.
+ */
+function booleanFromContext(app: App, key: string): boolean | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context ${key} "${typeof value === 'string' ? value : JSON.stringify(value)}" is invalid: expected true or false`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

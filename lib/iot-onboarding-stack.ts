@@ -15,6 +15,7 @@ import { OnboardingWorkflow } from './constructs/onboarding-workflow';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { UserDirectory } from './constructs/user-directory';
 import { AdoptedUserPool, type AdoptedUserPoolProps } from './constructs/adopted-user-pool';
+import { WebHosting } from './constructs/web-hosting';
 import { StackOutputs } from '../functions/shared/stack-outputs';
 
 export interface IotOnboardingStackProps extends StackProps {
@@ -46,6 +47,13 @@ export interface IotOnboardingStackProps extends StackProps {
    * no wildcard): the API answers their CORS preflights. Default none: no CORS configuration.
    */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Host the web app (web/, built with Vite at synth) privately in S3 behind CloudFront, with its
+   * config.json generated from this stack; its origin joins the API's CORS origins and its URL is
+   * the `WebAppUrl` output. Needs a public app client (an adopted pool's first client without a
+   * secret). Default false.
+   */
+  readonly webHosting?: boolean;
 }
 
 /** The whole product: users, their IoT access, the onboarding workflow and the command API. */
@@ -59,10 +67,14 @@ export class IotOnboardingStack extends Stack {
   readonly alarms: OnboardingAlarms;
   readonly offboardingAlarms: OffboardingAlarms;
   readonly gateAlarms: GateAlarms;
+  /** The hosted web app, when `webHosting` is on. */
+  readonly webHosting?: WebHosting;
 
   constructor(scope: Construct, id: string, props: IotOnboardingStackProps = {}) {
     super(scope, id, props);
     const iotDataEndpoint = props.iotDataEndpoint ?? new IotDataEndpoint(this, 'IotDataEndpoint').url;
+    // The host alone (`https://<host>` → <host>), what MQTT clients connect to.
+    const iotDataEndpointHost = Fn.select(2, Fn.split('/', iotDataEndpoint));
 
     this.users = props.adoptUserPool
       ? new AdoptedUserPool(this, 'Users', props.adoptUserPool)
@@ -119,6 +131,7 @@ export class IotOnboardingStack extends Stack {
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
     if (props.iotLogLevel) new IotLogging(this, 'IotLogging', { level: props.iotLogLevel });
+    if (props.webHosting) this.webHosting = this.hostWebApp(iotDataEndpointHost);
     acknowledgeCustomResourceProvider(this);
 
     this.users.addOutputs();
@@ -127,11 +140,27 @@ export class IotOnboardingStack extends Stack {
     this.offboarding.addOutputs();
     this.commands.addOutputs();
     this.customAuthorizer.addOutputs();
+    this.webHosting?.addOutputs();
     new CfnOutput(this, 'QuotaGates', {
       key: StackOutputs.QuotaGates,
       value: quotaGatesOutput(this, [this.onboarding.attachGate, this.offboarding.detachGate, this.offboarding.userLookupGate, this.offboarding.deviceReleaseGate]),
     });
-    // The host alone (`https://<host>` → <host>), what MQTT clients connect to.
-    new CfnOutput(this, 'IotDataEndpointHost', { key: StackOutputs.IotDataEndpoint, value: Fn.select(2, Fn.split('/', iotDataEndpoint)) });
+    new CfnOutput(this, 'IotDataEndpointHost', { key: StackOutputs.IotDataEndpoint, value: iotDataEndpointHost });
+  }
+
+  /** The web app in S3 behind CloudFront, configured with this stack's pool, public client, API and IoT endpoint. */
+  private hostWebApp(iotEndpoint: string): WebHosting {
+    const webClient = this.users.webClient;
+    if (!webClient) {
+      throw new Error(
+        'webHosting needs a public app client (no secret, SRP allowed) for the web app, and the adopted pool\'s first app client has a secret (appClientHasSecret). ' +
+          'List the public client first in -c appClientIds without -c appClientHasSecret=true, or deploy without -c webHosting=true.',
+      );
+    }
+    const hosting = new WebHosting(this, 'WebApp', {
+      config: { region: this.region, userPoolId: this.users.userPool.userPoolId, clientId: webClient.userPoolClientId, apiUrl: this.commands.api.apiEndpoint, iotEndpoint },
+    });
+    this.commands.allowOriginAtDeploy(hosting.origin);
+    return hosting;
   }
 }
