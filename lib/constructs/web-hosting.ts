@@ -11,6 +11,7 @@ import {
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { acknowledge, nagAccount, nagArn, nagRegion } from '../nag';
 import { webAppSource } from '../web-bundling';
@@ -44,6 +45,12 @@ export class WebHosting extends Construct {
 
   constructor(scope: Construct, id: string, props: WebHostingProps) {
     super(scope, id);
+    // S3 server access logs are let in by a bucket policy (the logging.s3.amazonaws.com principal,
+    // this bucket as source) rather than the legacy LogDeliveryWrite ACL CDK uses without this
+    // flag, which cfn-lint flags (W3045) ("Permissions for server access log delivery",
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+    // Set here, it applies to this construct's buckets only.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     this.logBucket = logBucket(this, props.logRetentionDays ?? 90);
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,

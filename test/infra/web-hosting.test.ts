@@ -87,6 +87,16 @@ describe('web hosting (-c webHosting=true): S3 behind CloudFront', () => {
     expect(bucket.DeletionPolicy).toBe('Delete');
   });
 
+  it("lets S3 deliver the app bucket's access logs to the log bucket by bucket policy, not the legacy LogDeliveryWrite ACL", () => {
+    const logsId = logicalIdOf(hosted.resources, 'AWS::S3::Bucket', 'WebAppLogs');
+    expect(hosted.resources[logsId]?.Properties).not.toHaveProperty('AccessControl');
+    const policy = props(hosted.resources, 'AWS::S3::BucketPolicy', 'WebAppLogsPolicy').PolicyDocument as { Statement: PolicyStatement[] };
+    const delivery = policy.Statement.filter((s) => s.Principal?.Service === 'logging.s3.amazonaws.com');
+    expect(delivery.map((s) => [s.Effect, s.Action, text(s.Resource), s.Condition?.ArnLike?.['aws:SourceArn']])).toEqual([
+      ['Allow', 's3:PutObject', `GETATT(${logsId}.Arn)/s3-access/*`, { 'Fn::GetAtt': [logicalIdOf(hosted.resources, 'AWS::S3::Bucket', 'WebAppBucket'), 'Arn'] }],
+    ]);
+  });
+
   it('lets only this distribution read the app bucket (the CloudFront service principal with AWS:SourceArn), and refuses requests without TLS', () => {
     const policy = props(hosted.resources, 'AWS::S3::BucketPolicy', 'WebAppBucketPolicy').PolicyDocument as { Statement: PolicyStatement[] };
     const cloudFront = policy.Statement.filter((s) => s.Principal?.Service === 'cloudfront.amazonaws.com');
