@@ -1,8 +1,10 @@
 /**
  * `npm run lint:template`: what CloudFormation and Step Functions would refuse, checked before a
- * deploy. Synthesizes the app, runs cfn-lint on the template (errors fail; warnings fail unless
- * listed below with a reason) and asl-validator on every statemachines/*.asl.json, raw and with
- * its placeholders filled, and on every definition in the synthesized template.
+ * deploy. Synthesizes the app twice, as deployed by default and with `-c webHosting=true` (the S3
+ * and CloudFront resources exist only then), runs cfn-lint on both templates (errors fail;
+ * warnings fail unless listed below with a reason) and asl-validator on every
+ * statemachines/*.asl.json, raw and with its placeholders filled, and on every definition in the
+ * synthesized templates.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,13 +28,20 @@ const fail = (message: string): void => {
   console.error(`✗ ${message}`);
 };
 
-function synthesize(): string {
-  const { app, stack } = buildApp(new App({ outdir: join(work, 'cdk.out') }));
+/** The variants linted, each with its context (the second names its own stack, so one cloud assembly holds both). */
+const VARIANTS: ReadonlyArray<{ label: string; context: Record<string, string> }> = [
+  { label: 'default', context: {} },
+  { label: 'webHosting', context: { stackName: 'IotOnboardingWebHosting', webHosting: 'true' } },
+];
+
+/** Both variants share an output directory, so the Lambda bundles are built once (CDK caches staged assets per directory). */
+function synthesize(context: Record<string, string>): string {
+  const { app, stack } = buildApp(new App({ outdir: join(work, 'cdk.out'), context }));
   app.synth();
   return join(work, 'cdk.out', stack.templateFile);
 }
 
-function cfnLint(templatePath: string): void {
+function cfnLint(label: string, templatePath: string): void {
   const version = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) {
     fail('cfn-lint is not installed: `pip install cfn-lint` (Python 3.9+), then run npm run lint:template again');
@@ -41,9 +50,8 @@ function cfnLint(templatePath: string): void {
   const listed = Object.keys(LISTED_WARNINGS);
   const run = spawnSync('cfn-lint', ['--ignore-checks', ...listed, '--', templatePath], { encoding: 'utf8', cwd: work });
   // cfn-lint exit codes are a bit mask: 2 errors, 4 warnings, 8 informational.
-  if ((run.status ?? 2) & 6) fail(`cfn-lint (${version.stdout.trim()}) found problems:\n${run.stdout}${run.stderr}`);
-  else console.log(`✓ cfn-lint (${version.stdout.trim()}): no errors, no unlisted warnings`);
-  for (const [rule, reason] of Object.entries(LISTED_WARNINGS)) console.log(`  listed ${rule}: ${reason}`);
+  if ((run.status ?? 2) & 6) fail(`cfn-lint (${version.stdout.trim()}) found problems in the ${label} template:\n${run.stdout}${run.stderr}`);
+  else console.log(`✓ cfn-lint (${version.stdout.trim()}), ${label} template: no errors, no unlisted warnings`);
 }
 
 /** A value shaped like what CDK or the sandbox fills a `${Name}` placeholder with. */
@@ -83,7 +91,7 @@ function aslValidate(label: string, definition: string): void {
   }
 }
 
-function stateMachines(templatePath: string): void {
+function stateMachineFiles(): void {
   const dir = join(PROJECT_ROOT, 'statemachines');
   const files = readdirSync(dir).filter((f) => f.endsWith('.asl.json')).sort();
   if (files.length === 0) fail('no statemachines/*.asl.json found');
@@ -92,17 +100,24 @@ function stateMachines(templatePath: string): void {
     aslValidate(`${file} (raw)`, raw);
     aslValidate(`${file} (substituted)`, raw.replace(/\$\{([A-Za-z][A-Za-z0-9]*)\}/g, (_whole, name: string) => sampleFor(name)));
   }
+}
+
+function synthesizedStateMachines(label: string, templatePath: string): void {
   const template = JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, { Type: string; Properties?: { DefinitionString?: unknown } }> };
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
-    aslValidate(`${id} (synthesized)`, resolveJoin(resource.Properties?.DefinitionString));
+    aslValidate(`${id} (synthesized, ${label})`, resolveJoin(resource.Properties?.DefinitionString));
   }
 }
 
-const templatePath = synthesize();
-console.log(`Synthesized ${templatePath}`);
-cfnLint(templatePath);
-stateMachines(templatePath);
+for (const { label, context } of VARIANTS) {
+  const templatePath = synthesize(context);
+  console.log(`Synthesized ${templatePath} (${label})`);
+  cfnLint(label, templatePath);
+  synthesizedStateMachines(label, templatePath);
+}
+for (const [rule, reason] of Object.entries(LISTED_WARNINGS)) console.log(`  listed ${rule}: ${reason}`);
+stateMachineFiles();
 if (failures > 0) {
   console.error(`lint:template: ${failures} problem(s)`);
   process.exit(1);
