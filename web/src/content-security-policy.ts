@@ -8,6 +8,9 @@ export type CspSources = Pick<WebConfig, 'region' | 'apiUrl' | 'iotEndpoint' | '
  * and by the sandbox: exactly what the app loads and calls, nothing else.
  *
  * - scripts and styles: the built files beside index.html (`'self'`; no inline code, no eval);
+ * - workers: `blob:` only, for mqtt.js, whose keepalive timer runs in a Worker it makes from a blob
+ *   (worker-timers; its default `timerVariant: 'auto'` in a browser, with no fallback when the
+ *   Worker is refused) so that background tabs do not throttle the pings;
  * - images: the `data:` favicon of index.html only;
  * - connections: config.json (`'self'`), the command API (`apiUrl`), Cognito user pools (SRP
  *   sign-in, amazon-cognito-identity-js), Cognito identity (GetCredentialsForIdentity, twins.ts)
@@ -25,6 +28,7 @@ export function contentSecurityPolicy(sources: CspSources): string {
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
+    'worker-src blob:',
     'img-src data:',
     `connect-src 'self' ${sources.apiUrl} ${cognitoIdp} ${cognitoIdentity} ${mqtt}`,
     "object-src 'none'",

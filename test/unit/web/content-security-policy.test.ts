@@ -28,6 +28,10 @@ describe('the web app\'s Content-Security-Policy', () => {
     expect(policy).not.toMatch(/unsafe-|\*/);
   });
 
+  it("lets mqtt.js start its keepalive timer's Worker from a blob, and no other worker", () => {
+    expect(directives(contentSecurityPolicy(AWS))['worker-src']).toEqual(['blob:']);
+  });
+
   it('forbids framing, plugins, <base> and form posts', () => {
     expect(directives(contentSecurityPolicy(AWS))).toMatchObject({
       'frame-ancestors': ["'none'"],
