@@ -40,6 +40,11 @@ describe.skipIf(missing !== undefined)('the web app in Chromium against the sand
     }
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // The sandbox serves the app with its Content-Security-Policy, as CloudFront does: anything the
+    // policy blocks (a connection, a style, a script) fails the test, not only uncaught errors.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
     const opened: string[] = [];
     sockets.set(page, opened);
     page.on('websocket', (ws) => opened.push(ws.url()));

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { sendJson, startHttpServer } from '../../wire/http';
+import type { WebConfig } from '../../../web/src/config';
+import { contentSecurityPolicy } from '../../../web/src/content-security-policy';
 
 /** Content types of what a Vite build writes. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -26,20 +28,26 @@ export interface WebHosting {
   readonly url: string;
   /** What a browser sends in `Origin` from the app's pages. */
   readonly origin: string;
-  /** Serves `config.json` from now on (until then it answers 503: the deployment is not done). */
-  setConfig(config: unknown): void;
+  /**
+   * Serves `config.json` from now on (until then it answers 503: the deployment is not done), and
+   * the Content-Security-Policy built from it on every answer, as CloudFront does.
+   */
+  setConfig(config: WebConfig): void;
   close(): Promise<void>;
 }
 
 /**
  * Static hosting of the web app, as S3 behind CloudFront serves it on AWS: GET and HEAD only,
- * `/` is index.html, and `config.json` is the deployment's, generated rather than built in.
+ * `/` is index.html, `config.json` is the deployment's, generated rather than built in, and the
+ * app's Content-Security-Policy (web/src/content-security-policy.ts) comes with every answer, so
+ * the sandbox's pages meet the policy the hosted app is served with.
  */
 export async function startWebHosting(options: WebHostingOptions): Promise<WebHosting> {
-  let config: unknown;
+  let config: WebConfig | undefined;
   const root = normalize(options.dir);
   const server = await startHttpServer(
     async (req, _body, res) => {
+      if (config) res.setHeader('content-security-policy', contentSecurityPolicy(config));
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' }).end();
         return;

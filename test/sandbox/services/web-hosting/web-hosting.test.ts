@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebHosting, type WebHosting } from '../../../../sandbox/services/web-hosting';
+import { contentSecurityPolicy } from '../../../../web/src/content-security-policy';
+
+const CONFIG = { region: 'us-east-1', userPoolId: 'us-east-1_pool', clientId: 'web', apiUrl: 'http://127.0.0.1:4001', iotEndpoint: '127.0.0.1:4002', mqttScheme: 'ws' as const };
 
 let dir: string;
 let hosting: WebHosting | undefined;
@@ -26,8 +29,15 @@ describe('web hosting', () => {
   it('answers config.json with 503 until the deployment sets it, then with it', async () => {
     const url = `${hosting?.origin}/config.json`;
     expect((await fetch(url)).status).toBe(503);
-    hosting?.setConfig({ region: 'us-east-1' });
-    await expect((await fetch(url)).json()).resolves.toEqual({ region: 'us-east-1' });
+    hosting?.setConfig(CONFIG);
+    await expect((await fetch(url)).json()).resolves.toEqual(CONFIG);
+  });
+
+  it("serves the app with the Content-Security-Policy of its config, as CloudFront's headers policy does", async () => {
+    hosting?.setConfig(CONFIG);
+    const res = await fetch(hosting?.url ?? '');
+    expect(res.headers.get('content-security-policy')).toBe(contentSecurityPolicy(CONFIG));
+    expect(res.headers.get('content-security-policy')).toContain("connect-src 'self' http://127.0.0.1:4001 ");
   });
 
   it('serves nothing outside its folder', async () => {
