@@ -62,7 +62,9 @@ export async function startSandbox(options: SandboxOptions = {}) {
     const webClient = deployWebClient(services.idp, directory.pool.userPoolId);
     const corsOrigins = [...(options.corsOrigins ?? []), ...(web ? [web.origin] : [])];
     const api = await startApi(ctx, { ...options, corsOrigins }, services, directory, lambda, [webClient.clientId]);
-    const description = describeDeployment({ options, services, directory, webClient, api, awsEnv, stateMachineArn, offboardingStateMachineArn: offboarding.stateMachineArn, gateQueues });
+    const offboardingStateMachineArn = offboarding.stateMachineArn;
+    const webOrigin = web ? { webOrigin: web.origin } : {};
+    const description = describeDeployment({ options, services, directory, webClient, api, awsEnv, stateMachineArn, offboardingStateMachineArn, gateQueues, ...webOrigin });
     web?.setConfig(description.webConfig);
     return { ...sandboxHandle({ ctx, services, directory, webClient, lambda, api, description, stateMachineArn, offboarding }), adopted, ...(web ? { webUrl: web.url } : {}) };
   } catch (error) {

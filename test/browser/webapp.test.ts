@@ -108,6 +108,10 @@ describe.skipIf(missing !== undefined)('the web app in Chromium against the sand
     return (await status.textContent()) ?? '';
   }
 
+  it('gives the app\'s origin as the WebAppUrl output, as web hosting does on AWS', () => {
+    expect(h.sandbox.outputs.WebAppUrl).toBe(new URL(h.sandbox.webUrl ?? '').origin);
+  });
+
   it('signs a new user up in the page, confirms the emailed code, and lands on an empty device list', async () => {
     const page = await openApp();
     const username = `web-new-${Date.now()}`;

@@ -22,6 +22,8 @@ export interface Deployment {
   readonly stateMachineArn: string;
   readonly offboardingStateMachineArn: string;
   readonly gateQueues: QuotaGateQueues;
+  /** Where the web app is served (`--web`), the `WebAppUrl` output as web hosting gives it on AWS. */
+  readonly webOrigin?: string;
 }
 
 /** What the deployment tells its users: stack outputs, environment, app config, endpoints (and the outputs file). */
@@ -45,6 +47,7 @@ export function describeDeployment(d: Deployment) {
     [StackOutputs.CustomAuthorizerName]: AUTHORIZER_NAME,
     [StackOutputs.OffboardingStateMachineArn]: d.offboardingStateMachineArn,
     [StackOutputs.QuotaGates]: JSON.stringify(quotaGatesOutput(d.gateQueues, d.options.gateRates)),
+    ...(d.webOrigin !== undefined ? { [StackOutputs.WebAppUrl]: d.webOrigin } : {}),
   };
   /** What a client, the AWS CLI or the admin CLI needs to talk to the sandbox. */
   const env = {
