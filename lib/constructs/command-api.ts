@@ -133,13 +133,19 @@ export class CommandApi extends Construct {
   }
 }
 
-/** The CORS configuration as API Gateway takes it (UpdateApi; the same values `corsPreflight` gives CDK). */
+/**
+ * The CORS configuration as API Gateway takes it (UpdateApi's and CloudFormation's
+ * `CorsConfiguration`): one rendering of ApiCors, whether it goes in the API's template
+ * (`corsPreflight`) or through the custom resource (`allowOriginAtDeploy`). Origins that are
+ * deploy-time tokens are checked when they resolve, by API Gateway.
+ */
 function corsConfiguration(origins: readonly string[]) {
   assertCorsOrigins(origins.filter((o) => !Token.isUnresolved(o)), 'corsOrigins has');
   return {
     AllowOrigins: [...origins],
     AllowMethods: corsAllowMethods(),
     AllowHeaders: [...ApiCors.allowHeaders],
+    ExposeHeaders: [...ApiCors.exposeHeaders],
     MaxAge: ApiCors.maxAgeSeconds,
     AllowCredentials: false,
   };
@@ -153,15 +159,15 @@ function corsConfiguration(origins: readonly string[]) {
  */
 function corsPreflight(origins: readonly string[] | undefined) {
   if (origins === undefined || origins.length === 0) return {};
-  assertCorsOrigins(origins, 'corsOrigins has');
+  const c = corsConfiguration(origins);
   return {
     corsPreflight: {
-      allowOrigins: [...origins],
-      allowMethods: corsAllowMethods().map((method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod]),
-      allowHeaders: [...ApiCors.allowHeaders],
-      exposeHeaders: [...ApiCors.exposeHeaders],
-      maxAge: Duration.seconds(ApiCors.maxAgeSeconds),
-      allowCredentials: false,
+      allowOrigins: c.AllowOrigins,
+      allowMethods: c.AllowMethods.map((method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod]),
+      allowHeaders: c.AllowHeaders,
+      exposeHeaders: c.ExposeHeaders,
+      maxAge: Duration.seconds(c.MaxAge),
+      allowCredentials: c.AllowCredentials,
     },
   };
 }
