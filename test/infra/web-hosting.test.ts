@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { buildApp } from '../../lib/app';
 import { IotOnboardingStack } from '../../lib/iot-onboarding-stack';
 import { buildWebApp } from '../../lib/web-bundling';
@@ -240,8 +240,14 @@ describe('web hosting with an adopted user pool', () => {
 });
 
 describe('the web app build at synth (local bundling, never Docker)', () => {
+  const outputDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'web-build-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  };
+
   it('builds web/ with Vite: index.html and its hashed script and stylesheet, no config.json, no source maps', () => {
-    const out = mkdtempSync(join(tmpdir(), 'web-build-'));
+    const out = outputDir();
     buildWebApp(out);
     const assets = readdirSync(join(out, 'assets'));
     expect(assets.filter((f) => /^index-[\w-]+\.js$/.test(f))).toHaveLength(1);
@@ -253,7 +259,7 @@ describe('the web app build at synth (local bundling, never Docker)', () => {
   });
 
   it('fails synthesis with a message saying what failed when the build fails', () => {
-    const out = mkdtempSync(join(tmpdir(), 'web-build-'));
+    const out = outputDir();
     expect(() => buildWebApp(out, join(out, 'missing.vite.config.ts'))).toThrow(/building the web app \(web\/\) with Vite failed .* rather than fall back to Docker/);
   });
 });
