@@ -121,12 +121,15 @@ describe('identity pool and IoT access', () => {
     expect(user).not.toContain('presence');
   });
 
-  it('scopes the IoT policy\'s connect to the identity\'s own client id', () => {
+  it('scopes the IoT policy\'s connect to the identity\'s own client id, bare or with a "-<suffix>" per tab', () => {
     const policy = s.resources[logicalIdOf(s.resources, 'AWS::IoT::Policy', 'IotAccessIotPolicy')];
     const connect = (policy?.Properties?.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement.find(
       (st) => [st.Action].flat().includes('iot:Connect'),
     );
-    expect([connect?.Resource].flat().map(joined)).toEqual([expect.stringMatching(/:client\/\$\{cognito-identity\.amazonaws\.com:sub\}$/)]);
+    expect([connect?.Resource].flat().map(joined)).toEqual([
+      expect.stringMatching(/:client\/\$\{cognito-identity\.amazonaws\.com:sub\}$/),
+      expect.stringMatching(/:client\/\$\{cognito-identity\.amazonaws\.com:sub\}-\*$/),
+    ]);
   });
 });
 
