@@ -1,5 +1,5 @@
 import { errorMessage, errorName } from '../functions/shared/aws/error-name';
-import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './app/cli-options';
+import { CliUsageError, helpText, parseCliOptions, usageLine, type CliOptions } from './app/cli-options';
 import { CONTROL_PATHS } from './wire/fault-control';
 import { runDemo } from './demo';
 import { runAdoptionDemo } from './demo/adopt';
@@ -13,7 +13,7 @@ try {
   options = parseCliOptions(process.argv.slice(2));
 } catch (error) {
   if (!(error instanceof CliUsageError)) throw error;
-  process.stderr.write(`${error.message}\n\n${helpText()}`);
+  process.stderr.write(`${usageLine(error)}\n`);
   process.exit(2);
 }
 if (options.help) {

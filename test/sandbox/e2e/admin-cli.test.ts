@@ -182,6 +182,8 @@ describe('npm run admin against a running sandbox', () => {
 
   it.each([
     ['an unknown command', ['frobnicate'], 2, /Unknown command "frobnicate"/],
+    ['a mistyped command', ['stauts', '--username', 'x'], 2, /^error: Unknown command "stauts" \(did you mean status\?\)\. Commands: /],
+    ['a mistyped flag', ['status', '--usrname', 'x'], 2, /^error: status: unknown option --usrname \(did you mean --username\?\); run with --help for usage \(npm run admin -- status --help\)$/m],
     ['a missing --username', ['status'], 2, /--username is required/],
     ['a malformed execution ARN', ['redrive', 'arn:nope'], 2, /is not an execution ARN/],
     ['an unknown user', ['status', '--username', 'nobody-here'], 1, /No user "nobody-here"/],
