@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   const call = spec.prepare(line);
   const str = (flag: string) => line.string(flag);
   const targets = await resolveTargets({ ...(str('stack') ? { stack: str('stack') } : {}), ...(str('outputs-file') ? { outputsFile: str('outputs-file') } : {}), ...(str('region') ? { region: str('region') } : {}) });
-  return call({ clients: createClients(targets.region), targets, out: createOutput(line.flag('json')) });
+  return call({ clients: createClients(targets), targets, out: createOutput(line.flag('json')) });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
@@ -14,6 +14,15 @@ const f = adminCliFixture('admin-cli-');
 type Run = CliRun;
 const admin = (args: string[], env: Record<string, string | undefined> = {}) => f.admin(args, env);
 const runNode = (nodeArgs: string[], env: Record<string, string | undefined> = {}) => f.runNode(nodeArgs, env);
+
+/** The sandbox's outputs file without its Sandbox section: what `cdk deploy --outputs-file` writes. */
+function cdkShapedCopy(name: string): string {
+  const stacks = JSON.parse(readFileSync(f.outputsFile, 'utf8')) as Record<string, Record<string, unknown>>;
+  for (const outputs of Object.values(stacks)) delete outputs.Sandbox;
+  const file = join(f.dir, name);
+  writeFileSync(file, JSON.stringify(stacks));
+  return file;
+}
 
 const json = <T>(run: Run): T => {
   if (run.code !== 0 && run.code !== 3) throw new Error(`admin exited ${run.code}: ${run.stderr}`);
@@ -207,10 +216,30 @@ describe('npm run admin against a running sandbox', () => {
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
   });
 
-  it('says clearly when there are no AWS credentials', async () => {
-    const run = await admin(['failed'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined, AWS_SHARED_CREDENTIALS_FILE: join(f.dir, 'none'), AWS_CONFIG_FILE: join(f.dir, 'none') });
+  it('works from the sandbox outputs file alone, without the printed exports: its Sandbox section gives endpoints and credentials', async () => {
+    const user = await f.h.onboardedUser('file-only');
+    const failed = await f.adminWithFileOnly(['failed', '--json']);
+    expect(failed.stderr).toBe('');
+    expect(json<unknown[]>(failed)).toEqual([]);
+    const status = json<Record<string, unknown>>(await f.adminWithFileOnly(['status', '--username', user.username, '--json']));
+    expect(status).toMatchObject({ identityId: user.access.identityId, onboarded: true });
+  });
+
+  it('takes neither endpoints nor credentials from a cdk deploy outputs file, which has no Sandbox section: no credentials is one clear line', async () => {
+    const run = await f.adminWithFileOnly(['failed'], cdkShapedCopy('cdk-outputs.json'));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: No AWS credentials found/);
+  });
+
+  it('refuses a Sandbox section whose endpoints are not on loopback, before any call', async () => {
+    const file = join(f.dir, 'forged-outputs.json');
+    const stacks = JSON.parse(readFileSync(f.outputsFile, 'utf8')) as Record<string, { Sandbox: { endpoints: Record<string, string> } }>;
+    const stack = Object.values(stacks)[0] as { Sandbox: { endpoints: Record<string, string> } };
+    stack.Sandbox.endpoints.SFN = 'https://states.us-east-1.amazonaws.com';
+    writeFileSync(file, JSON.stringify(stacks));
+    const run = await f.adminWithFileOnly(['failed'], file);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: Outputs file .*forged-outputs\.json has a Sandbox section that is not a sandbox's: Sandbox\.endpoints\.SFN: must be on loopback/);
   });
 
   it('says which target is missing when it cannot find the deployment', async () => {
