@@ -1,6 +1,7 @@
 import { errorMessage, errorName } from '../functions/shared/aws/error-name';
 import { CliUsageError, helpText, parseCliOptions, usageLine, type CliOptions } from './app/cli-options';
 import { serveBanner } from './app/serve-banner';
+import { stopOnSignals } from './app/shutdown';
 import { runDemo } from './demo';
 import { runAdoptionDemo } from './demo/adopt';
 import { timeline } from './demo/timeline';
@@ -56,10 +57,6 @@ if (options.serve) {
 
 function serve(sb: Sandbox): void {
   t.step('Sandbox ready');
+  stopOnSignals(() => sb.close());
   process.stdout.write(`${serveBanner(sb, options).join('\n')}\n`);
-  const stop = () => {
-    void sb.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
