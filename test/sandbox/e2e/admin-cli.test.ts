@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserCommand, AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, DetachPolicyCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { adminCliFixture, type CliRun } from '../../support/admin-cli-fixture';
@@ -153,6 +153,53 @@ describe('npm run admin against a running sandbox', () => {
     const username = await f.h.newUser('never');
     const status = json<Record<string, unknown>>(await admin(['status', '--username', username, '--json']));
     expect(status).toMatchObject({ identityId: null, onboarded: false, attachedPolicies: [], lastExecution: null });
+  });
+
+  describe('status of a user who left', () => {
+    /** Disables or deletes an onboarded user, as an administrator would, and awaits the offboarding the lifecycle rule starts. */
+    async function offboarded(prefix: string, leave: 'disabled' | 'deleted') {
+      const user = await f.h.onboardedUser(prefix);
+      const request = { UserPoolId: f.h.sandbox.userPool.userPoolId, Username: user.username };
+      await f.h.idp.send(leave === 'disabled' ? new AdminDisableUserCommand(request) : new AdminDeleteUserCommand(request));
+      await f.h.sandbox.eventBus.drain();
+      const listed = await f.h.sfn.send(new ListExecutionsCommand({ stateMachineArn: f.h.sandbox.offboardingStateMachineArn }));
+      const execution = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${user.sub}-${leave}-`));
+      expect(await f.h.sandbox.services.sfn.waitForExecution(execution?.executionArn ?? '')).toBe('SUCCEEDED');
+      return { user, executionName: execution?.name ?? '' };
+    }
+
+    it('says a disabled user was offboarded, when and by which execution, and shows no version for the marker offboarding left', async () => {
+      const before = new Date(f.h.sandbox.clock.now() - 1_000).toISOString();
+      const { user, executionName } = await offboarded('disabled', 'disabled');
+      const status = json<Record<string, unknown>>(await admin(['status', '--username', user.username, '--json']));
+      expect(status).toMatchObject({
+        inUserPool: true,
+        enabled: false,
+        identityId: null,
+        onboardedVersion: null,
+        onboarded: false,
+        attachedPolicies: [],
+        execution: { executionName, status: 'SUCCEEDED', reason: 'disabled' },
+      });
+      expect(String(status.offboardedAt) >= before).toBe(true);
+      const shown = await admin(['status', '--username', user.username]);
+      expect(shown.stdout).toMatch(new RegExp(`^offboarded +yes, at ${String(status.offboardedAt).replaceAll('.', '\\.')} \\(disabled\\) by execution ${executionName} SUCCEEDED$`, 'm'));
+      expect(shown.stdout).toMatch(/^identity id +\(none: removed by offboarding\)$/m);
+      expect(shown.stdout).toMatch(/^onboarded version +\(none: offboarded\) \(current 1\)$/m);
+      expect(shown.stdout).not.toMatch(/off-\d/);
+    });
+
+    it('finds a deleted user through the offboarding that names them: not in the pool, offboarded when its execution ended, by which execution', async () => {
+      const { user, executionName } = await offboarded('deleted', 'deleted');
+      const run = await admin(['status', '--username', user.username, '--json']);
+      expect(run.code).toBe(0);
+      const status = json<{ offboardedAt: string; execution: { stoppedAt: string } } & Record<string, unknown>>(run);
+      expect(status).toMatchObject({ sub: user.sub, inUserPool: false, onboarded: false, execution: { executionName, status: 'SUCCEEDED', reason: 'deleted' } });
+      expect(status.offboardedAt).toBe(status.execution.stoppedAt);
+      const shown = await admin(['status', '--username', user.username]);
+      expect(shown.stdout).toMatch(/^in user pool +no \(deleted\)$/m);
+      expect(shown.stdout).toMatch(new RegExp(`^offboarded +yes, at .* \\(deleted\\) by execution ${executionName} SUCCEEDED$`, 'm'));
+    });
   });
 
   it('diagnoses an onboarded user\'s connect as allowed', async () => {
