@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
 import { PROJECT_ROOT } from '../lib/paths';
+import { projectContext } from '../lib/project-context';
 import { parseDefinition } from '../sandbox/services/stepfunctions/definition';
 
 /** cfn-lint warnings the template carries on purpose, with the reason. */
@@ -27,7 +28,7 @@ const fail = (message: string): void => {
 };
 
 function synthesize(): string {
-  const { app, stack } = buildApp(new App({ outdir: join(work, 'cdk.out') }));
+  const { app, stack } = buildApp(new App({ outdir: join(work, 'cdk.out'), context: projectContext() }));
   app.synth();
   return join(work, 'cdk.out', stack.templateFile);
 }
