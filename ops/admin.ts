@@ -7,6 +7,7 @@ import { parseArgsProblem, unknownCommandProblem } from './cli-usage';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const COMMON = `Targets (one of): --stack <name> [--region r] | --outputs-file <cdk outputs json> | IOT_ONBOARDING_* variables
+(the sandbox's outputs file, .sandbox/outputs.json, also gives its endpoints and credentials: no exports needed)
 Output: human tables by default, --json for scripts.
 Exit codes: 0 ok, 1 failed (AWS error, unknown user or execution, missing target), 2 usage, 3 denied / not all redriven / reconcile --dry-run found identities to offboard / backfill --dry-run found users to onboard.`;
 

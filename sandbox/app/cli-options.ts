@@ -134,8 +134,10 @@ needs the right to bind it: root, or CAP_NET_BIND_SERVICE for node):
 ${ports.join('\n')}
   --outputs-file F            where to write the outputs file (default ${DEFAULT_OUTPUTS_FILE}): the stack
                               outputs as \`cdk deploy --outputs-file\` writes them, plus Region,
-                              AppClientSecret, CaFile (the CA as PEM, written next to it as sandbox-ca.pem)
-                              and one <Name>Endpoint key per endpoint
+                              AppClientSecret, CaFile (the CA as PEM, written next to it as sandbox-ca.pem),
+                              one <Name>Endpoint key per endpoint, and a Sandbox section (region,
+                              credentials, SDK endpoints): npm run admin -- <command> --outputs-file F
+                              needs nothing else
   --faults JSON|FILE          fault rules from the start, as the control API takes them, e.g.
                               '[{"operation":"iot:AttachPolicy","throttleTps":1}]'
                               (fields: operation, throttleTps > 0, failNext >= 0, failWith throttle|internal,
