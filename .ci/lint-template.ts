@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
 import { PROJECT_ROOT } from '../lib/paths';
+import { projectContext } from '../lib/project-context';
 import { parseDefinition } from '../sandbox/services/stepfunctions/definition';
 
 /** cfn-lint warnings the template carries on purpose, with the reason. */
@@ -36,7 +37,7 @@ const VARIANTS: ReadonlyArray<{ label: string; context: Record<string, string> }
 
 /** Both variants share an output directory, so the Lambda bundles are built once (CDK caches staged assets per directory). */
 function synthesize(context: Record<string, string>): string {
-  const { app, stack } = buildApp(new App({ outdir: join(work, 'cdk.out'), context }));
+  const { app, stack } = buildApp(new App({ outdir: join(work, 'cdk.out'), context: { ...projectContext(), ...context } }));
   app.synth();
   return join(work, 'cdk.out', stack.templateFile);
 }

@@ -12,6 +12,16 @@ export function nagRegion(scope: IConstruct): string {
   return Token.isUnresolved(region) ? '<AWS::Region>' : region;
 }
 
+/**
+ * The partition as cdk-nag prints it: `aws` where the stack knows its region (the
+ * `@aws-cdk/core:enablePartitionLiterals` feature flag renders the literal then), else the
+ * pseudo parameter.
+ */
+export function nagPartition(scope: IConstruct): string {
+  const partition = Stack.of(scope).partition;
+  return Token.isUnresolved(partition) ? '<AWS::Partition>' : partition;
+}
+
 export function nagAccount(scope: IConstruct): string {
   const account = Stack.of(scope).account;
   return Token.isUnresolved(account) ? '<AWS::AccountId>' : account;

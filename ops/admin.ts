@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util';
 import { ADMIN_COMMANDS, type CommandLine, type RegisteredCommand } from './command-table';
 import { createClients, resolveTargets } from './context';
 import { CliError, createOutput, describeAwsFailure, ExitCodes } from './output';
-import { errorMessage } from '../functions/shared/aws/error-name';
+import { parseArgsProblem, unknownCommandProblem } from './cli-usage';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const COMMON = `Targets (one of): --stack <name> [--region r] | --outputs-file <cdk outputs json> | IOT_ONBOARDING_* variables
+(the sandbox's outputs file, .sandbox/outputs.json, also gives its endpoints and credentials: no exports needed)
 Output: human tables by default, --json for scripts.
 Exit codes: 0 ok, 1 failed (AWS error, unknown user or execution, missing target), 2 usage, 3 denied / not all redriven / reconcile --dry-run found identities to offboard / backfill --dry-run found users to onboard.`;
 
@@ -23,10 +24,14 @@ function usage(): string {
   return `Usage: npm run admin -- <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun npm run admin -- <command> --help for a command's options.\n${COMMON}`;
 }
 
-/** Parses the global options and the command's own; `strict`, so an unknown flag is a usage error. */
+/**
+ * Parses the global options and the command's own; `strict`, so an unknown flag is a usage error:
+ * one line with the nearest valid flag, pointing at the command's help.
+ */
 function parseCommandLine(name: string, spec: RegisteredCommand, args: string[]) {
+  const options = { ...GLOBAL_OPTIONS, ...spec.options };
   try {
-    const parsed = parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...spec.options }, allowPositionals: spec.positionals === true, strict: true });
+    const parsed = parseArgs({ args, options, allowPositionals: spec.positionals === true, strict: true });
     const values = parsed.values as Record<string, string | boolean | undefined>;
     const line: CommandLine = {
       string: (flag) => (typeof values[flag] === 'string' ? values[flag] : undefined),
@@ -35,7 +40,7 @@ function parseCommandLine(name: string, spec: RegisteredCommand, args: string[])
     };
     return line;
   } catch (error) {
-    throw new CliError(`${name}: ${errorMessage(error)} (usage: ${spec.usage})`, ExitCodes.Usage);
+    throw new CliError(`${name}: ${parseArgsProblem(error, Object.keys(options))}; run with --help for usage (npm run admin -- ${name} --help)`, ExitCodes.Usage);
   }
 }
 
@@ -46,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? ExitCodes.Ok : ExitCodes.Usage;
   }
   const spec = Object.hasOwn(ADMIN_COMMANDS, name) ? ADMIN_COMMANDS[name] : undefined;
-  if (!spec) throw new CliError(`Unknown command "${name}". Commands: ${Object.keys(ADMIN_COMMANDS).join(', ')}`, ExitCodes.Usage);
+  if (!spec) throw new CliError(`${unknownCommandProblem(name, Object.keys(ADMIN_COMMANDS))}. Commands: ${Object.keys(ADMIN_COMMANDS).join(', ')}`, ExitCodes.Usage);
   const line = parseCommandLine(name, spec, rest);
   if (line.flag('help')) {
     process.stdout.write(`${spec.summary}\n\nUsage: npm run admin -- ${spec.usage} [--json]\n${spec.details ? `${spec.details}\n` : ''}${COMMON}\n`);
@@ -56,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   const call = spec.prepare(line);
   const str = (flag: string) => line.string(flag);
   const targets = await resolveTargets({ ...(str('stack') ? { stack: str('stack') } : {}), ...(str('outputs-file') ? { outputsFile: str('outputs-file') } : {}), ...(str('region') ? { region: str('region') } : {}) });
-  return call({ clients: createClients(targets.region), targets, out: createOutput(line.flag('json')) });
+  return call({ clients: createClients(targets), targets, out: createOutput(line.flag('json')) });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -189,7 +189,7 @@ const backfill = command({
   run: async ({ clients, targets, out }, input) => withStopRequest(out, (shouldStop) => backfillCommand(clients, targets, out, input, { shouldStop })),
 });
 
-const status = userCommand('status', "Show a user's identity, attached policies, onboarding version and execution", statusCommand);
+const status = userCommand('status', "Show a user's identity, attached policies, onboarding version and execution; for a user who left (disabled or deleted), when offboarding completed and by which execution", statusCommand);
 
 const DIAGNOSE_USAGE = 'diagnose --username U | --thing T --action connect|publish|subscribe|receive [--topic T] [--client-id C]';
 const diagnose = command({

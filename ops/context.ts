@@ -4,10 +4,13 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { IoT } from '@aws-sdk/client-iot';
+import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../functions/shared/aws/clients';
-import { StackOutputs, type StackOutputKey } from '../functions/shared/stack-outputs';
+import type { StackOutputKey } from '../functions/shared/stack-outputs';
+import { endpointVariable, sandboxSectionOf, type SandboxEndpointService, type SandboxSection } from './sandbox-outputs';
+import { TARGET_SOURCES, type TargetField } from './target-sources';
 import { CliError } from './output';
 import { errorMessage } from '../functions/shared/aws/error-name';
 import { GATE_NAMES, type GateName, type QuotaGatesOutput } from '../functions/shared/gates/gates';
@@ -28,6 +31,11 @@ export interface Targets {
   readonly gates: QuotaGatesOutput;
   readonly region: string;
   readonly account: string;
+  /**
+   * The sandbox a sandbox's outputs file points at (its Sandbox section, ops/sandbox-outputs.ts):
+   * the clients sign with its credentials and reach its endpoints. Never set for AWS.
+   */
+  readonly sandbox?: SandboxSection;
 }
 
 export interface Clients {
@@ -38,6 +46,8 @@ export interface Clients {
   readonly iot: Pick<IoT, 'send' | 'describeThing' | 'updateThing' | 'listThings' | 'listTargetsForPolicy'>;
   readonly sqs: Pick<SQSClient, 'send'>;
   readonly cloudwatch: Pick<CloudWatchClient, 'send'>;
+  /** The data plane: the account's ATS endpoint by default (data-ats.iot.<region>.amazonaws.com). */
+  readonly iotData: Pick<IoTDataPlaneClient, 'send'>;
   /**
    * The services' time as the SDK measured it from the answers' `Date` headers (its clock skew
    * correction), for time windows such as `queue`'s metrics; default the machine's clock.
@@ -45,21 +55,8 @@ export interface Clients {
   readonly serviceNow?: () => number;
 }
 
-/** Stack output keys → target fields, and the env variables that can stand in for them. */
-const SOURCES: Record<keyof Omit<Targets, 'region' | 'account' | 'gates'> | 'gates', { output: StackOutputKey; env: string }> = {
-  stateMachineArn: { output: StackOutputs.StateMachineArn, env: 'IOT_ONBOARDING_STATE_MACHINE_ARN' },
-  offboardingStateMachineArn: { output: StackOutputs.OffboardingStateMachineArn, env: 'IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN' },
-  userPoolId: { output: StackOutputs.UserPoolId, env: 'IOT_ONBOARDING_USER_POOL_ID' },
-  identityPoolId: { output: StackOutputs.IdentityPoolId, env: 'IOT_ONBOARDING_IDENTITY_POOL_ID' },
-  developerProviderName: { output: StackOutputs.DeveloperProviderName, env: 'IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME' },
-  iotPolicyName: { output: StackOutputs.IotPolicyName, env: 'IOT_ONBOARDING_POLICY_NAME' },
-  onboardingVersion: { output: StackOutputs.OnboardingVersion, env: 'IOT_ONBOARDING_VERSION' },
-  devicePolicyName: { output: StackOutputs.DevicePolicyName, env: 'IOT_ONBOARDING_DEVICE_POLICY_NAME' },
-  gates: { output: StackOutputs.QuotaGates, env: 'IOT_ONBOARDING_QUOTA_GATES' },
-};
-
 /** The stack outputs the CLI reads (each must be one the stack declares). */
-export const OUTPUTS_READ: readonly StackOutputKey[] = Object.values(SOURCES).map((s) => s.output);
+export const OUTPUTS_READ: readonly StackOutputKey[] = Object.values(TARGET_SOURCES).map((s) => s.output);
 
 export interface TargetOptions {
   readonly stack?: string;
@@ -69,17 +66,18 @@ export interface TargetOptions {
 
 /**
  * Finds the deployment: `--stack` reads CloudFormation outputs, `--outputs-file` reads
- * `cdk deploy --outputs-file` JSON (the sandbox writes one too), and the IOT_ONBOARDING_*
- * variables fill or override single values.
+ * `cdk deploy --outputs-file` JSON (the sandbox writes one too, with a Sandbox section that makes
+ * the file alone enough), and the IOT_ONBOARDING_* variables fill or override single values.
  */
 export async function resolveTargets(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<Targets> {
-  let outputs: Record<string, string> = {};
-  if (options.stack) outputs = await stackOutputs(options.stack, options.region);
-  else if (options.outputsFile) outputs = outputsFromFile(options.outputsFile);
-  else if (env.IOT_ONBOARDING_OUTPUTS_FILE) outputs = outputsFromFile(env.IOT_ONBOARDING_OUTPUTS_FILE);
+  let found: FileOutputs = { outputs: {} };
+  const file = options.outputsFile ?? env.IOT_ONBOARDING_OUTPUTS_FILE;
+  if (options.stack) found = { outputs: await stackOutputs(options.stack, options.region) };
+  else if (file) found = outputsFromFile(file);
+  const { outputs, sandbox } = found;
 
-  const value = (key: keyof typeof SOURCES): string => {
-    const source = SOURCES[key];
+  const value = (key: TargetField): string => {
+    const source = TARGET_SOURCES[key];
     const found = env[source.env] ?? outputs[source.output];
     if (!found) {
       throw new CliError(
@@ -103,6 +101,7 @@ export async function resolveTargets(options: TargetOptions, env: NodeJS.Process
     gates: parseGates(value('gates')),
     region: arnParts[1] as string,
     account: arnParts[2] as string,
+    ...(sandbox ? { sandbox } : {}),
   };
 }
 
@@ -133,7 +132,12 @@ async function stackOutputs(stackName: string, region: string | undefined): Prom
   return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
 }
 
-function outputsFromFile(path: string): Record<string, string> {
+interface FileOutputs {
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly sandbox?: SandboxSection;
+}
+
+function outputsFromFile(path: string): FileOutputs {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -146,20 +150,32 @@ function outputsFromFile(path: string): Record<string, string> {
   if (stacks.length !== 1 || typeof first !== 'object' || first === null) {
     throw new CliError(`Outputs file ${path} must hold exactly one stack's outputs`);
   }
-  return first as Record<string, string>;
+  const sandbox = sandboxSectionOf(first as Record<string, unknown>);
+  if (sandbox instanceof Error) throw new CliError(`Outputs file ${path} has a Sandbox section that is not a sandbox's: ${sandbox.message}`);
+  return { outputs: first as Record<string, string>, ...(sandbox ? { sandbox } : {}) };
 }
 
-/** SDK clients for the CLI: default credential chain, endpoint variables honoured. */
-export function createClients(region: string): Clients {
-  const config = clientConfig({ region, requestTimeoutMs: 10_000, maxAttempts: 5 });
-  const sqs = new SQSClient(config);
+/**
+ * SDK clients for the CLI. Against AWS: the default credential chain, endpoint variables honoured.
+ * Against a sandbox's outputs file: its credentials and endpoints, so the file alone is enough;
+ * an `AWS_ENDPOINT_URL_<SERVICE>` set in the environment still redirects that one service.
+ */
+export function createClients(targets: Pick<Targets, 'region' | 'sandbox'>, env: NodeJS.ProcessEnv = process.env): Clients {
+  const { region, sandbox } = targets;
+  const credentials = sandbox ? { credentials: { accessKeyId: sandbox.accessKeyId, secretAccessKey: sandbox.secretAccessKey } } : {};
+  const config = (service: SandboxEndpointService) => {
+    const endpoint = sandbox ? (env[endpointVariable(service)] ?? sandbox.endpoints[service]) : undefined;
+    return clientConfig({ region, requestTimeoutMs: 10_000, maxAttempts: 5, ...credentials, ...(endpoint ? { endpoint } : {}) });
+  };
+  const sqs = new SQSClient(config('SQS'));
   return {
-    sfn: new SFNClient(config),
-    cognitoIdp: new CognitoIdentityProviderClient(config),
-    cognitoIdentity: new CognitoIdentityClient(config),
-    iot: new IoT(config),
+    sfn: new SFNClient(config('SFN')),
+    cognitoIdp: new CognitoIdentityProviderClient(config('COGNITO_IDENTITY_PROVIDER')),
+    cognitoIdentity: new CognitoIdentityClient(config('COGNITO_IDENTITY')),
+    iot: new IoT(config('IOT')),
+    iotData: new IoTDataPlaneClient(config('IOT_DATA_PLANE')),
     sqs,
-    cloudwatch: new CloudWatchClient(config),
+    cloudwatch: new CloudWatchClient(config('CLOUDWATCH')),
     serviceNow: () => Date.now() + sqs.config.systemClockOffset,
   };
 }

@@ -1,6 +1,7 @@
 import { errorMessage, errorName } from '../functions/shared/aws/error-name';
-import { CliUsageError, helpText, parseCliOptions, type CliOptions } from './app/cli-options';
-import { CONTROL_PATHS } from './wire/fault-control';
+import { CliUsageError, helpText, parseCliOptions, usageLine, type CliOptions } from './app/cli-options';
+import { serveBanner } from './app/serve-banner';
+import { stopOnSignals } from './app/shutdown';
 import { runDemo } from './demo';
 import { runAdoptionDemo } from './demo/adopt';
 import { timeline } from './demo/timeline';
@@ -13,7 +14,7 @@ try {
   options = parseCliOptions(process.argv.slice(2));
 } catch (error) {
   if (!(error instanceof CliUsageError)) throw error;
-  process.stderr.write(`${error.message}\n\n${helpText()}`);
+  process.stderr.write(`${usageLine(error)}\n`);
   process.exit(2);
 }
 if (options.help) {
@@ -58,46 +59,6 @@ if (options.serve) {
 
 function serve(sb: Sandbox): void {
   t.step('Sandbox ready');
-  const e = sb.endpoints;
-  const cors = [...options.corsOrigins, ...(sb.webUrl ? [new URL(sb.webUrl).origin] : [])];
-  const lines = [
-    ...(sb.webUrl ? ['', `Web app                   ${sb.webUrl}   (sign in with a user of the pool: SRP, public app client ${sb.userPool.webClientId})`] : []),
-    '',
-    'Endpoints',
-    `  HTTP API                ${e.api}   (GET /devices, POST|DELETE /devices/{thingName}/claim, POST /devices/{thingName}/commands, GET /iot/credentials)`,
-    `  ${''.padEnd(22)}  CORS: ${cors.length > 0 ? `preflights answered for ${cors.join(', ')}` : 'none (npm start -- --serve --cors-origin <origin>)'}`,
-    `  IoT data + MQTT/WS      ${e.iotDataPlane}   (WebSocket: ${e.mqttWebSocket}, SigV4)`,
-    `  MQTT/TCP                ${e.mqttTcp}   (custom authorizer ${sb.authorizerName} only)`,
-    `  MQTT/TLS                ${e.mqttTls}   (ALPN "mqtt": custom authorizer; no ALPN: device client certificate, policy ${sb.devicePolicyName}; trust the CA below)`,
-    ...(e.mqttTlsDevice ? [`  MQTT/TLS (2nd port)     ${e.mqttTlsDevice}`] : []),
-    `  MQTT/WebSocket TLS      ${e.mqttWebSocketTls}`,
-    `  Cognito user pools      ${e.cognitoIdp}`,
-    `  Cognito identity        ${e.cognitoIdentity}`,
-    `  IoT control plane       ${e.iotControlPlane}`,
-    `  Step Functions          ${e.stepFunctions}`,
-    `  SQS                     ${e.sqs}   (AWS JSON 1.0 and query protocol)`,
-    `  CloudWatch              ${e.cloudWatch}   (GetMetricData, AWS/SQS metrics; AWS JSON 1.0 and query protocol)`,
-    `  Fault control API       ${e.control}${CONTROL_PATHS.faults}   (and ${CONTROL_PATHS.calls}; see README)`,
-    '',
-    'Stack outputs',
-    ...Object.entries(sb.outputs).map(([k, v]) => `  ${k.padEnd(22)}  ${v}`),
-    `  ${'AppClientSecret'.padEnd(22)}  ${sb.userPool.clientSecret}`,
-    `  written with the endpoints and the secret to ${options.outputsFile}; CA certificate: ${sb.caFile ?? '(not written)'}`,
-    ...(options.faults.length > 0 ? ['', `Fault rules in force: ${JSON.stringify(options.faults)}`] : []),
-    '',
-    'Point the AWS CLI, an SDK or the admin CLI at the sandbox:',
-    ...Object.entries(sb.env).map(([k, v]) => `  export ${k}=${v}`),
-    '',
-    'CA certificate of the TLS listeners:',
-    sb.caPem.trim(),
-    '',
-    'Then e.g.: npm run admin -- failed   |   aws stepfunctions list-executions --state-machine-arn $IOT_ONBOARDING_STATE_MACHINE_ARN',
-    'Ctrl-C stops the sandbox.',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-  const stop = () => {
-    void sb.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(() => sb.close());
+  process.stdout.write(`${serveBanner(sb, options).join('\n')}\n`);
 }

@@ -4,7 +4,7 @@ import { Effect, FederatedPrincipal, PolicyDocument, PolicyStatement, Role, type
 import { CfnPolicy } from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import type { ProductFunction } from './function';
-import { acknowledge, nagAccount, nagRegion } from '../nag';
+import { acknowledge, nagAccount, nagPartition, nagRegion } from '../nag';
 import { devicePolicyDocument } from '../../functions/shared/iot-policy/device-policy';
 import { iotPolicyDocument, iotPolicyStatements } from '../../functions/shared/iot-policy/user-policy';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
@@ -63,7 +63,7 @@ export class IotAccess extends Construct {
     });
 
     // One acknowledgement per wildcard resource of the template, named as cdk-nag prints it.
-    const asNagPrints = { partition: '<AWS::Partition>', region: nagRegion(this), account: nagAccount(this) };
+    const asNagPrints = { partition: nagPartition(this), region: nagRegion(this), account: nagAccount(this) };
     for (const resource of new Set(iotPolicyStatements(asNagPrints, '<cognito-identity.amazonaws.com:sub>').flatMap((s) => s.Resource))) {
       if (!resource.includes('*')) continue;
       acknowledge(
@@ -130,7 +130,7 @@ export class IotAccess extends Construct {
     add(['iot:ListThings'], ['*']);
     add(['iot:DeleteThingShadow'], [identityThings]);
     add(['iot:UpdateThingShadow'], [things]);
-    const arn = (name: string) => `arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${name}`;
+    const arn = (name: string) => `arn:${nagPartition(this)}:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${name}`;
     const role = grantee.executionRole;
     acknowledge(role, `IAM5[Resource::${arn('*')}]`, 'Device thing names are chosen by operators (no common prefix): DescribeThing, the conditional UpdateThing of owner and the device shadow notice need any thing.');
     acknowledge(role, `IAM5[Resource::${arn(`${nagRegion(this)}:*`)}]`, 'Twins live on identity things, named by identity id (region:guid): the wildcard is limited to identity-shaped names.');
@@ -147,7 +147,7 @@ export class IotAccess extends Construct {
     grantee.addToRolePolicy(new PolicyStatement({ actions, resources: [identityThings] }));
     acknowledge(
       grantee.executionRole,
-      `IAM5[Resource::arn:<AWS::Partition>:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
+      `IAM5[Resource::arn:${nagPartition(this)}:iot:${nagRegion(this)}:${nagAccount(this)}:thing/${nagRegion(this)}:*]`,
       'User shadows are named by identity id (region:guid); the wildcard is limited to identity-shaped thing names.',
     );
   }

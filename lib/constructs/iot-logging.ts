@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnLogging } from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
-import { acknowledge, nagAccount, nagRegion } from '../nag';
+import { acknowledge, nagAccount, nagPartition, nagRegion } from '../nag';
 
 export type IotLogLevel = 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
 
@@ -39,7 +39,7 @@ export class IotLogging extends Construct {
     });
     acknowledge(
       this.role,
-      `IAM5[Resource::arn:<AWS::Partition>:logs:${nagRegion(this)}:${nagAccount(this)}:log-group:AWSIotLogsV2:*]`,
+      `IAM5[Resource::arn:${nagPartition(this)}:logs:${nagRegion(this)}:${nagAccount(this)}:log-group:AWSIotLogsV2:*]`,
       'IoT writes log streams it names itself inside the AWSIotLogsV2 group.',
     );
     new CfnLogging(this, 'Logging', { accountId: stack.account, roleArn: this.role.roleArn, defaultLogLevel: props.level });

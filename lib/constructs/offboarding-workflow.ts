@@ -10,7 +10,7 @@ import { FunctionBudgets } from '../../functions/shared/aws/time-budgets';
 import { userLifecycleCdkEventPattern } from '../../functions/shared/identity/lifecycle-events';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { renderOffboardingDefinition } from '../../statemachines/offboarding';
-import { acknowledge, grantWildcard, nagAccount, nagRegion } from '../nag';
+import { acknowledge, grantWildcard, nagAccount, nagPartition, nagRegion } from '../nag';
 import { DetachGate, DeviceReleaseGate, UserLookupGate } from '../../functions/shared/gates/gates';
 import { ProductFunction } from './function';
 import { QuotaGateQueue } from './quota-gate';
@@ -115,7 +115,7 @@ export class OffboardingWorkflow extends Construct {
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
       new PolicyStatement({ actions: ['states:DescribeExecution', 'states:RedriveExecution'], resources: [executions] }),
     ];
-    const nagExecutions = `IAM5[Resource::arn:<AWS::Partition>:states:${nagRegion(this)}:${nagAccount(this)}:execution:${stateMachineName}:offboard-*]`;
+    const nagExecutions = `IAM5[Resource::arn:${nagPartition(this)}:states:${nagRegion(this)}:${nagAccount(this)}:execution:${stateMachineName}:offboard-*]`;
     const starterReason = 'Starters describe and redrive only offboarding executions of this state machine (names offboard-<who>-<reason>-<time>).';
 
     const lifecycleHandler = new ProductFunction(this, 'LifecycleHandler', {

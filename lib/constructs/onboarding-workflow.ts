@@ -1,5 +1,5 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { acknowledge, nagAccount, nagRegion } from '../nag';
+import { acknowledge, nagAccount, nagPartition, nagRegion } from '../nag';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -164,7 +164,7 @@ export class OnboardingWorkflow extends Construct {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:RedriveExecution'], resources: [executions] }));
     acknowledge(
       fn.executionRole,
-      `IAM5[Resource::arn:<AWS::Partition>:states:${nagRegion(this)}:${nagAccount(this)}:execution:${this.stateMachineName}:onboard-*]`,
+      `IAM5[Resource::arn:${nagPartition(this)}:states:${nagRegion(this)}:${nagAccount(this)}:execution:${this.stateMachineName}:onboard-*]`,
       'Describes and redrives only onboarding executions of this state machine (names onboard-<sub>-v<version>).',
     );
   }

@@ -7,8 +7,6 @@ import {
   ListThingsCommand,
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
-import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
-import { clientConfig } from '../../functions/shared/aws/clients';
 import { OWNER_ATTRIBUTE } from '../../functions/shared/iot-policy/device-policy';
 import { deviceNameMessage, deviceNameProblem } from '../../functions/shared/devices/device-name';
 import { releaseDevice } from '../../functions/shared/devices/ownership';
@@ -45,7 +43,7 @@ export async function devicesCommand(clients: Clients, targets: Targets, out: Ou
     case 'show':
       return show(clients, out, thing());
     case 'release':
-      return release(clients, targets, out, thing());
+      return release(clients, out, thing());
     case 'revoke':
       return revoke(clients, out, thing());
   }
@@ -120,12 +118,9 @@ async function show(clients: Clients, out: Output, thingName: string) {
   return result;
 }
 
-async function release(clients: Clients, targets: Targets, out: Output, thingName: string) {
+async function release(clients: Clients, out: Output, thingName: string) {
   await describeOrFail(clients, thingName);
-  // The SDK's default data endpoint is the account's ATS endpoint (data-ats.iot.<region>.amazonaws.com);
-  // AWS_ENDPOINT_URL_IOT_DATA_PLANE overrides it (the sandbox sets it).
-  const iotData = new IoTDataPlaneClient(clientConfig({ region: targets.region, requestTimeoutMs: 10_000 }));
-  const { previousOwner } = await releaseDevice({ iot: clients.iot, iotData }, thingName);
+  const { previousOwner } = await releaseDevice({ iot: clients.iot, iotData: clients.iotData }, thingName);
   const result = { thingName, released: true, previousOwner: previousOwner ?? null };
   out.result(result, () => `Released ${thingName}${previousOwner ? ` from ${previousOwner} (twin deleted, device told)` : ' (it had no owner)'}.`);
   return result;

@@ -1,4 +1,3 @@
-import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { executionArnFor } from '../../functions/shared/workflows/executions';
 import { offboardingExecutionName, OffboardingReasons, startOffboarding } from '../../functions/shared/workflows/offboarding';
 import type { Clients, Targets } from '../context';
@@ -12,8 +11,7 @@ import { userFacts } from './users';
  */
 export async function offboardCommand(clients: Clients, targets: Targets, out: Output, username: string, now = new Date()) {
   const user = await userFacts(clients, targets, username);
-  const state = await clients.cognitoIdp.send(new AdminGetUserCommand({ UserPoolId: targets.userPoolId, Username: username }));
-  if (state.Enabled !== false) {
+  if (user.enabled) {
     throw new CliError(`User "${username}" is enabled: disable it first (aws cognito-idp admin-disable-user); offboarding leaves enabled users alone`);
   }
   const input = { sub: user.sub, reason: OffboardingReasons.Operator };

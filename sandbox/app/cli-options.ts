@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidFaultSpec, parseFaultSpecs, type FaultSpec } from '../wire/faults';
 import type { SandboxPorts } from './options';
-import { errorMessage } from '../../functions/shared/aws/error-name';
 import { corsOriginProblem } from '../../functions/shared/api-cors';
+import { parseArgsProblem } from '../../ops/cli-usage';
 
 /** The AWS JSON (and query) APIs: `--<the service's endpoint prefix>-port` (as in `AWS_ENDPOINT_URL_<SERVICE>` and the SDK's endpoints). */
 const JSON_API_PORTS: ReadonlyArray<readonly [prefix: string, key: keyof SandboxPorts, what: string]> = [
@@ -47,6 +47,11 @@ export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
 
+/** What `npm start` prints for a usage error: one line that ends by pointing at the help, exit code 2. */
+export function usageLine(error: CliUsageError): string {
+  return `npm start: ${error.message}; run with --help for usage (npm start -- --help)`;
+}
+
 export const DEFAULT_OUTPUTS_FILE = '.sandbox/outputs.json';
 
 /** Every option `npm start` takes (helpText documents each). */
@@ -67,7 +72,7 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
   try {
     ({ values } = parseArgs({ args: [...args], options: CLI_OPTIONS }));
   } catch (error) {
-    throw new CliUsageError(errorMessage(error));
+    throw new CliUsageError(parseArgsProblem(error, Object.keys(CLI_OPTIONS)));
   }
   const ports: Record<string, number> = {};
   for (const [flag, [key]] of Object.entries(PORT_FLAGS)) {
@@ -129,8 +134,10 @@ needs the right to bind it: root, or CAP_NET_BIND_SERVICE for node):
 ${ports.join('\n')}
   --outputs-file F            where to write the outputs file (default ${DEFAULT_OUTPUTS_FILE}): the stack
                               outputs as \`cdk deploy --outputs-file\` writes them, plus Region,
-                              AppClientSecret, CaFile (the CA as PEM, written next to it as sandbox-ca.pem)
-                              and one <Name>Endpoint key per endpoint
+                              AppClientSecret, CaFile (the CA as PEM, written next to it as sandbox-ca.pem),
+                              one <Name>Endpoint key per endpoint, and a Sandbox section (region,
+                              credentials, SDK endpoints): npm run admin -- <command> --outputs-file F
+                              needs nothing else
   --faults JSON|FILE          fault rules from the start, as the control API takes them, e.g.
                               '[{"operation":"iot:AttachPolicy","throttleTps":1}]'
                               (fields: operation, throttleTps > 0, failNext >= 0, failWith throttle|internal,

@@ -156,8 +156,9 @@ describe('clean removal', () => {
       [...LOGS, 'iot:DeletePolicy', 'iot:DeletePolicyVersion', 'iot:DetachPolicy', 'iot:ListPolicyVersions', 'iot:ListTargetsForPolicy', ...X_RAY].sort(),
     );
     const arns = policies().map((id) => `<${JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })}>`);
+    // The order of a statement's resources means nothing to IAM (minimizePolicies sorts them).
     for (const action of ['iot:ListTargetsForPolicy', 'iot:ListPolicyVersions', 'iot:DeletePolicyVersion', 'iot:DeletePolicy']) {
-      expect(resourcesOf(roleId, action)).toEqual(arns);
+      expect([...resourcesOf(roleId, action)].sort()).toEqual([...arns].sort());
     }
   });
 

@@ -1,16 +1,18 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import { projectContext } from '../../lib/project-context';
 import { FunctionBudgets, type FunctionBudget } from '../../functions/shared/aws/time-budgets';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
 
 /**
- * An App for infra tests: Lambda bundling skipped (`aws:cdk:bundling-stacks` empty), since these
- * tests assert the template, not the bundles (bench/bundles.ts and lint:template build them).
+ * An App for infra tests, with cdk.json's context (its feature flags) as `cdk synth` has it, and
+ * Lambda bundling skipped (`aws:cdk:bundling-stacks` empty), since these tests assert the
+ * template, not the bundles (bench/bundles.ts and lint:template build them).
  */
 export function testApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  return new App({ context: { ...projectContext(), 'aws:cdk:bundling-stacks': [], ...context } });
 }
 
 /** Synthesizes the product app once per test file with cdk-nag registered. */

@@ -32,3 +32,16 @@ export function runAwsCli(args: readonly string[], env: Readonly<Record<string, 
     });
   });
 }
+
+/**
+ * Runs `aws <args>` with nothing but `env` (and PATH, HOME, no config files, no pager, one
+ * attempt): what a person gets after pasting exports into a fresh shell.
+ */
+export function runAwsCliWithOnly(args: readonly string[], env: Readonly<Record<string, string>>): Promise<CliRun> {
+  const childEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '', ...env };
+  return new Promise((resolve) => {
+    execFile('aws', [...args], { env: childEnv }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}

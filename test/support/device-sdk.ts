@@ -1,4 +1,25 @@
-import { mqtt } from 'aws-iot-device-sdk-v2';
+import { iot, mqtt } from 'aws-iot-device-sdk-v2';
+
+/** What aws-crt's `build()` prints for a custom-authorizer connection on any port but 443 (node_modules/aws-crt/dist/native/aws_iot.js). */
+export const AWS_CRT_PORT_WARNING = 'Warning: Attempting to connect to authorizer with unsupported port. Port is not 443...';
+
+/**
+ * `builder.build()` for a custom-authorizer connection to a sandbox listener. AWS serves custom
+ * authentication on 443 only, so aws-crt warns at every build on another port; the sandbox's
+ * listeners are on ephemeral ports, and the warning, repeated by every such test, says nothing
+ * there. Only that one line is dropped; anything else printed meanwhile passes through.
+ */
+export function buildForSandboxPort(builder: iot.AwsIotMqttConnectionConfigBuilder): mqtt.MqttConnectionConfig {
+  const log = console.log;
+  console.log = (...args: unknown[]) => {
+    if (!(args.length === 1 && args[0] === AWS_CRT_PORT_WARNING)) log(...args);
+  };
+  try {
+    return builder.build();
+  } finally {
+    console.log = log;
+  }
+}
 
 /** Connects the device-SDK connection, runs `use`, and disconnects it afterwards (also when `use` failed). */
 export async function whileConnected<T>(conn: mqtt.MqttClientConnection, use: () => Promise<T>): Promise<T> {

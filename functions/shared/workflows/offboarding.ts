@@ -42,7 +42,23 @@ export type OffboardingInput = z.infer<typeof offboardingInputSchema>;
  */
 export function offboardingExecutionName(input: OffboardingInput, at: Date): string {
   const who = input.sub ?? (input.identityId ?? '').split(':')[1] ?? '';
-  return `offboard-${who}-${input.reason}-${Math.floor(at.getTime() / 1000)}`;
+  return `${offboardingExecutionPrefix(who)}${input.reason}-${Math.floor(at.getTime() / 1000)}`;
+}
+
+/** Every offboarding execution name of one sub or identity guid begins so (`offboardingExecutionName`, and its replacements). */
+export function offboardingExecutionPrefix(who: string): string {
+  return `offboard-${who}-`;
+}
+
+/**
+ * Who, why and when, read back from a name `offboardingExecutionName` made (a replacement's
+ * `-r<epoch>` suffix too); undefined for any other name.
+ */
+export function parseOffboardingExecutionName(name: string): { who: string; reason: OffboardingReason; at: Date } | undefined {
+  const reasons = Object.values(OffboardingReasons).join('|');
+  const match = new RegExp(`^offboard-(.+)-(${reasons})-(\\d{1,12})(?:-r\\d{1,12})?$`).exec(name);
+  if (!match) return undefined;
+  return { who: match[1] as string, reason: match[2] as OffboardingReason, at: new Date(Number(match[3]) * 1000) };
 }
 
 /** Deterministic input: fixed key order, no undefined members. */

@@ -42,6 +42,12 @@ export function offboardedMarker(at: Date): string {
   return `off-${Math.floor(at.getTime() / 1000)}`;
 }
 
+/** When offboarding wrote `custom:iot_onboarded` ({@link offboardedMarker}); undefined for a version or nothing. */
+export function offboardedMarkerTime(onboardedAttribute: string | undefined): Date | undefined {
+  const seconds = /^off-(\d{1,12})$/.exec(onboardedAttribute ?? '')?.[1];
+  return seconds === undefined ? undefined : new Date(Number(seconds) * 1000);
+}
+
 /**
  * The onboarding execution a user needs, given their `custom:iot_onboarded`: the deterministic
  * `onboard-<sub>-v<version>`, or, after an offboarding, a fresh name derived from the marker (the
@@ -49,9 +55,9 @@ export function offboardedMarker(at: Date): string {
  * starter (trigger, API) uses this, so all converge on one execution.
  */
 export function onboardingExecutionNameFor(sub: string, onboardingVersion: string, onboardedAttribute: string | undefined): string {
-  const offboardedAt = /^off-(\d{1,12})$/.exec(onboardedAttribute ?? '')?.[1];
+  const offboardedAt = offboardedMarkerTime(onboardedAttribute);
   const base = executionName(sub, onboardingVersion);
-  return offboardedAt ? `${base}-r${offboardedAt}` : base;
+  return offboardedAt ? `${base}-r${offboardedAt.getTime() / 1000}` : base;
 }
 
 /** The welcome written to the user's own shadow (thing name = identity id). */

@@ -1,29 +1,12 @@
 import type { SandboxClock } from '../clock';
-import { SANDBOX_ACCOUNT, SANDBOX_BACKEND_CREDENTIALS, SANDBOX_REGION } from '../../wire/account';
+import { SANDBOX_ACCOUNT } from '../../wire/account';
+import type { sandboxAwsEnv } from './environment';
 import type { SandboxOptions } from '../options';
 import { startLambdaRuntime, type FunctionSpec } from '../lambda';
 import { quotaGateFunctionSpecs } from './quota-gates';
 import { offboardingFunctionSpecs, type OffboardingIds } from './offboarding';
 import type { DeployedIdentity } from './identity';
 import { DEVELOPER_PROVIDER } from './names';
-import type { SandboxServices } from './services';
-
-/** How every SDK client (the functions', the AWS CLI's, the admin CLI's) reaches the sandbox. */
-export function sandboxAwsEnv({ sfn, identity, idp, iot, secretsManager, sqs, cloudwatch }: SandboxServices) {
-  return {
-    AWS_REGION: SANDBOX_REGION,
-    AWS_ACCESS_KEY_ID: SANDBOX_BACKEND_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SANDBOX_BACKEND_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_SFN: sfn.url,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY: identity.url,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: idp.url,
-    AWS_ENDPOINT_URL_IOT: iot.controlPlaneUrl,
-    AWS_ENDPOINT_URL_IOT_DATA_PLANE: iot.dataPlaneUrl,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
-    AWS_ENDPOINT_URL_SQS: sqs.url,
-    AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.url,
-  };
-}
 
 export interface FunctionsDeployment {
   readonly options: SandboxOptions;

@@ -5,7 +5,7 @@ import { SANDBOX_REGION } from '../../wire/account';
 import type { HttpApiServer } from '../../services/apigateway/http-api';
 import type { SandboxOptions } from '../options';
 import { writeOutputsFile } from './outputs-file';
-import type { sandboxAwsEnv } from './functions';
+import { printedEnvironment, sandboxSection, type sandboxAwsEnv } from './environment';
 import { quotaGatesOutput, type QuotaGateQueues } from './quota-gates';
 import type { DeployedIdentity } from './identity';
 import { AUTHORIZER_NAME, DEVELOPER_PROVIDER, DEVICE_POLICY_NAME, POLICY_NAME, SANDBOX_STACK } from './names';
@@ -49,19 +49,8 @@ export function describeDeployment(d: Deployment) {
     [StackOutputs.QuotaGates]: JSON.stringify(quotaGatesOutput(d.gateQueues, d.options.gateRates)),
     ...(d.webOrigin !== undefined ? { [StackOutputs.WebAppUrl]: d.webOrigin } : {}),
   };
-  /** What a client, the AWS CLI or the admin CLI needs to talk to the sandbox. */
-  const env = {
-    ...d.awsEnv,
-    IOT_ONBOARDING_STATE_MACHINE_ARN: d.stateMachineArn,
-    IOT_ONBOARDING_USER_POOL_ID: pool.userPoolId,
-    IOT_ONBOARDING_IDENTITY_POOL_ID: identityPoolId,
-    IOT_ONBOARDING_DEVELOPER_PROVIDER_NAME: DEVELOPER_PROVIDER,
-    IOT_ONBOARDING_POLICY_NAME: POLICY_NAME,
-    IOT_ONBOARDING_VERSION: onboardingVersion,
-    IOT_ONBOARDING_OFFBOARDING_STATE_MACHINE_ARN: d.offboardingStateMachineArn,
-    IOT_ONBOARDING_DEVICE_POLICY_NAME: DEVICE_POLICY_NAME,
-    IOT_ONBOARDING_QUOTA_GATES: JSON.stringify(quotaGatesOutput(d.gateQueues, d.options.gateRates)),
-  };
+  /** What a client, the AWS CLI or the admin CLI needs to talk to the sandbox (`--serve` prints it). */
+  const env = printedEnvironment(d.awsEnv, outputs, d.services.control.url);
   /** How an app (clients/app-client.ts) reaches this sandbox. */
   const appConfig: AppConfig = {
     region: SANDBOX_REGION,
@@ -81,7 +70,7 @@ export function describeDeployment(d: Deployment) {
   });
   const endpoints = sandboxEndpoints(d.services, d.api);
   const written = d.options.outputsFile
-    ? writeOutputsFile(d.options.outputsFile, SANDBOX_STACK, outputs, { region: SANDBOX_REGION, appClientSecret: client.clientSecret, caPem: d.services.tls.caPem, endpoints })
+    ? writeOutputsFile(d.options.outputsFile, SANDBOX_STACK, outputs, { region: SANDBOX_REGION, appClientSecret: client.clientSecret, caPem: d.services.tls.caPem, endpoints, sandbox: sandboxSection(d.services) })
     : undefined;
   return { outputs, env, appConfig, webConfig, endpoints, written };
 }

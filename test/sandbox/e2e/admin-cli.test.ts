@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserCommand, AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, DetachPolicyCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { adminCliFixture, type CliRun } from '../../support/admin-cli-fixture';
@@ -14,6 +14,15 @@ const f = adminCliFixture('admin-cli-');
 type Run = CliRun;
 const admin = (args: string[], env: Record<string, string | undefined> = {}) => f.admin(args, env);
 const runNode = (nodeArgs: string[], env: Record<string, string | undefined> = {}) => f.runNode(nodeArgs, env);
+
+/** The sandbox's outputs file without its Sandbox section: what `cdk deploy --outputs-file` writes. */
+function cdkShapedCopy(name: string): string {
+  const stacks = JSON.parse(readFileSync(f.outputsFile, 'utf8')) as Record<string, Record<string, unknown>>;
+  for (const outputs of Object.values(stacks)) delete outputs.Sandbox;
+  const file = join(f.dir, name);
+  writeFileSync(file, JSON.stringify(stacks));
+  return file;
+}
 
 const json = <T>(run: Run): T => {
   if (run.code !== 0 && run.code !== 3) throw new Error(`admin exited ${run.code}: ${run.stderr}`);
@@ -146,6 +155,53 @@ describe('npm run admin against a running sandbox', () => {
     expect(status).toMatchObject({ identityId: null, onboarded: false, attachedPolicies: [], lastExecution: null });
   });
 
+  describe('status of a user who left', () => {
+    /** Disables or deletes an onboarded user, as an administrator would, and awaits the offboarding the lifecycle rule starts. */
+    async function offboarded(prefix: string, leave: 'disabled' | 'deleted') {
+      const user = await f.h.onboardedUser(prefix);
+      const request = { UserPoolId: f.h.sandbox.userPool.userPoolId, Username: user.username };
+      await f.h.idp.send(leave === 'disabled' ? new AdminDisableUserCommand(request) : new AdminDeleteUserCommand(request));
+      await f.h.sandbox.eventBus.drain();
+      const listed = await f.h.sfn.send(new ListExecutionsCommand({ stateMachineArn: f.h.sandbox.offboardingStateMachineArn }));
+      const execution = (listed.executions ?? []).find((e) => e.name?.startsWith(`offboard-${user.sub}-${leave}-`));
+      expect(await f.h.sandbox.services.sfn.waitForExecution(execution?.executionArn ?? '')).toBe('SUCCEEDED');
+      return { user, executionName: execution?.name ?? '' };
+    }
+
+    it('says a disabled user was offboarded, when and by which execution, and shows no version for the marker offboarding left', async () => {
+      const before = new Date(f.h.sandbox.clock.now() - 1_000).toISOString();
+      const { user, executionName } = await offboarded('disabled', 'disabled');
+      const status = json<Record<string, unknown>>(await admin(['status', '--username', user.username, '--json']));
+      expect(status).toMatchObject({
+        inUserPool: true,
+        enabled: false,
+        identityId: null,
+        onboardedVersion: null,
+        onboarded: false,
+        attachedPolicies: [],
+        execution: { executionName, status: 'SUCCEEDED', reason: 'disabled' },
+      });
+      expect(String(status.offboardedAt) >= before).toBe(true);
+      const shown = await admin(['status', '--username', user.username]);
+      expect(shown.stdout).toMatch(new RegExp(`^offboarded +yes, at ${String(status.offboardedAt).replaceAll('.', '\\.')} \\(disabled\\) by execution ${executionName} SUCCEEDED$`, 'm'));
+      expect(shown.stdout).toMatch(/^identity id +\(none: removed by offboarding\)$/m);
+      expect(shown.stdout).toMatch(/^onboarded version +\(none: offboarded\) \(current 1\)$/m);
+      expect(shown.stdout).not.toMatch(/off-\d/);
+    });
+
+    it('finds a deleted user through the offboarding that names them: not in the pool, offboarded when its execution ended, by which execution', async () => {
+      const { user, executionName } = await offboarded('deleted', 'deleted');
+      const run = await admin(['status', '--username', user.username, '--json']);
+      expect(run.code).toBe(0);
+      const status = json<{ offboardedAt: string; execution: { stoppedAt: string } } & Record<string, unknown>>(run);
+      expect(status).toMatchObject({ sub: user.sub, inUserPool: false, onboarded: false, execution: { executionName, status: 'SUCCEEDED', reason: 'deleted' } });
+      expect(status.offboardedAt).toBe(status.execution.stoppedAt);
+      const shown = await admin(['status', '--username', user.username]);
+      expect(shown.stdout).toMatch(/^in user pool +no \(deleted\)$/m);
+      expect(shown.stdout).toMatch(new RegExp(`^offboarded +yes, at .* \\(deleted\\) by execution ${executionName} SUCCEEDED$`, 'm'));
+    });
+  });
+
   it('diagnoses an onboarded user\'s connect as allowed', async () => {
     const user = await f.h.onboardedUser('diag');
     const run = await admin(['diagnose', '--username', user.username, '--action', 'connect', '--json']);
@@ -182,6 +238,8 @@ describe('npm run admin against a running sandbox', () => {
 
   it.each([
     ['an unknown command', ['frobnicate'], 2, /Unknown command "frobnicate"/],
+    ['a mistyped command', ['stauts', '--username', 'x'], 2, /^error: Unknown command "stauts" \(did you mean status\?\)\. Commands: /],
+    ['a mistyped flag', ['status', '--usrname', 'x'], 2, /^error: status: unknown option --usrname \(did you mean --username\?\); run with --help for usage \(npm run admin -- status --help\)$/m],
     ['a missing --username', ['status'], 2, /--username is required/],
     ['a malformed execution ARN', ['redrive', 'arn:nope'], 2, /is not an execution ARN/],
     ['an unknown user', ['status', '--username', 'nobody-here'], 1, /No user "nobody-here"/],
@@ -205,10 +263,30 @@ describe('npm run admin against a running sandbox', () => {
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
   });
 
-  it('says clearly when there are no AWS credentials', async () => {
-    const run = await admin(['failed'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined, AWS_SHARED_CREDENTIALS_FILE: join(f.dir, 'none'), AWS_CONFIG_FILE: join(f.dir, 'none') });
+  it('works from the sandbox outputs file alone, without the printed exports: its Sandbox section gives endpoints and credentials', async () => {
+    const user = await f.h.onboardedUser('file-only');
+    const failed = await f.adminWithFileOnly(['failed', '--json']);
+    expect(failed.stderr).toBe('');
+    expect(json<unknown[]>(failed)).toEqual([]);
+    const status = json<Record<string, unknown>>(await f.adminWithFileOnly(['status', '--username', user.username, '--json']));
+    expect(status).toMatchObject({ identityId: user.access.identityId, onboarded: true });
+  });
+
+  it('takes neither endpoints nor credentials from a cdk deploy outputs file, which has no Sandbox section: no credentials is one clear line', async () => {
+    const run = await f.adminWithFileOnly(['failed'], cdkShapedCopy('cdk-outputs.json'));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: No AWS credentials found/);
+  });
+
+  it('refuses a Sandbox section whose endpoints are not on loopback, before any call', async () => {
+    const file = join(f.dir, 'forged-outputs.json');
+    const stacks = JSON.parse(readFileSync(f.outputsFile, 'utf8')) as Record<string, { Sandbox: { endpoints: Record<string, string> } }>;
+    const stack = Object.values(stacks)[0] as { Sandbox: { endpoints: Record<string, string> } };
+    stack.Sandbox.endpoints.SFN = 'https://states.us-east-1.amazonaws.com';
+    writeFileSync(file, JSON.stringify(stacks));
+    const run = await f.adminWithFileOnly(['failed'], file);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: Outputs file .*forged-outputs\.json has a Sandbox section that is not a sandbox's: Sandbox\.endpoints\.SFN: must be on loopback/);
   });
 
   it('says which target is missing when it cannot find the deployment', async () => {

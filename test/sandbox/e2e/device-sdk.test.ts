@@ -1,6 +1,7 @@
 import { auth, iot, mqtt } from 'aws-iot-device-sdk-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, within, type Harness } from './harness';
+import { buildForSandboxPort } from '../../support/device-sdk';
 
 let h: Harness;
 beforeAll(async () => {
@@ -29,15 +30,15 @@ function sigv4Connection(clientId: string, credentials: { accessKeyId: string; s
 
 /** The device SDK's custom-authorizer connection (the second source article's path). */
 function customAuthConnection(username: string, password: string, clientId: string) {
-  const config = iot.AwsIotMqttConnectionConfigBuilder.new_default_builder()
-    // Sets ALPN "mqtt" and port 443; the port is moved to the sandbox's TLS port afterwards.
-    .with_custom_authorizer(username, h.sandbox.authorizerName, '', password)
-    .with_endpoint('localhost')
-    .with_port(tlsPort(h.sandbox.endpoints.mqttTls))
-    .with_certificate_authority(h.sandbox.caPem)
-    .with_client_id(clientId)
-    .with_clean_session(true)
-    .build();
+  const config = buildForSandboxPort(
+      iot.AwsIotMqttConnectionConfigBuilder.new_default_builder()
+      // Sets ALPN "mqtt" and port 443; the port is moved to the sandbox's TLS port afterwards.
+      .with_custom_authorizer(username, h.sandbox.authorizerName, '', password)
+      .with_endpoint('localhost')
+      .with_port(tlsPort(h.sandbox.endpoints.mqttTls))
+      .with_certificate_authority(h.sandbox.caPem)
+      .with_client_id(clientId)
+      .with_clean_session(true));
   return new mqtt.MqttClient().new_connection(config);
 }
 

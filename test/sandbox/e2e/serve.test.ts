@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { executionArnFor } from '../../../functions/onboarding/post-authenticati
 import { executionName } from '../../../functions/shared/workflows/onboarding';
 import { AppClient, subOf } from '../../../sandbox/clients/app-client';
 import { SANDBOX_BACKEND_CREDENTIALS } from '../../../sandbox/wire/account';
+import { runAwsCliWithOnly } from '../../support/aws-cli';
 
 /**
  * `npm start -- --serve` as a separate process, driven only through its files and its network
@@ -45,7 +46,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout.push(chunk.toString());
-      if (stdout.join('').includes('Ctrl-C stops the sandbox')) resolve();
+      if (stdout.join('').includes('stops the sandbox.')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}: ${stdout.join('')}`)));
   });
@@ -95,6 +96,23 @@ describe('npm start -- --serve', () => {
     expect(stdout.join('')).toContain(`export AWS_ENDPOINT_URL_SQS=${outputs.SqsEndpoint}`);
     expect(portOf(outputs.CloudWatchEndpoint)).toBe(ports.cloudWatch);
     expect(stdout.join('')).toContain(`export AWS_ENDPOINT_URL_CLOUDWATCH=${outputs.CloudWatchEndpoint}`);
+  });
+
+  it('prints exports that work as pasted: the AWS CLI v1, which reads only AWS_DEFAULT_REGION, lists executions, and $SANDBOX_CONTROL/_sandbox/faults is the fault rules', async () => {
+    const exports = printedExports();
+    expect(exports.AWS_DEFAULT_REGION).toBe(exports.AWS_REGION);
+    const listed = await runAwsCliWithOnly(['stepfunctions', 'list-executions', '--state-machine-arn', exports.IOT_ONBOARDING_STATE_MACHINE_ARN ?? ''], exports);
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toHaveProperty('executions');
+    expect(exports.SANDBOX_CONTROL).toBe(outputs.ControlEndpoint);
+    const faults = await fetch(`${exports.SANDBOX_CONTROL}/_sandbox/faults`);
+    expect(faults.status).toBe(200);
+    expect(stdout.join('')).toMatch(/^ {2}Control API {13}http:\/\/127\.0\.0\.1:\d+ {3}\(\$SANDBOX_CONTROL\/_sandbox\/faults: fault rules/m);
+  });
+
+  it('prints JSON values quoted, so a shell reads them back unchanged', () => {
+    expect(JSON.parse(printedExports().IOT_ONBOARDING_QUOTA_GATES ?? '')).toHaveProperty('attach.queueUrl');
   });
 
   it('answers the CORS preflights of --cors-origin on the HTTP API, and says so', async () => {
@@ -152,6 +170,15 @@ describe('npm start -- --serve', () => {
     expect(printed).toEqual([expect.stringMatching(/^AUTHORIZATION_FAILURE upgrade cause=no-identity: \/mqtt: /)]);
   });
 });
+
+/** The `export K=V` lines as a POSIX shell reads them (sh -c, so quoting is the shell's own). */
+function printedExports(): Record<string, string> {
+  const lines = stdout.join('').split('\n').filter((l) => l.startsWith('  export '));
+  const script = `${lines.join('\n')}\nenv -0`;
+  const env = execFileSync('sh', ['-c', script], { env: {} }).toString('utf8');
+  const names = new Set(lines.map((l) => /^ {2}export (\w+)=/.exec(l)?.[1]));
+  return Object.fromEntries(env.split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]).filter(([k]) => names.has(k)));
+}
 
 /** Signs up, confirms (as an admin would) and signs in a user with nothing but the outputs file. */
 async function signInNewUser(): Promise<string> {

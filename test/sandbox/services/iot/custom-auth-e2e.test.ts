@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { iot, mqtt } from 'aws-iot-device-sdk-v2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authorizeConnect, principalIdFor, type AuthorizerDeps } from '../../../../functions/authorizer/iot-authorizer/core';
 import { silentLog } from '../../../../functions/shared/observability/logging';
 import { startCognitoIdp, type CognitoIdpServer } from '../../../../sandbox/services/cognito-idp';
@@ -20,7 +20,7 @@ import type { AuthorizationDecision } from '../../../../sandbox/services/iot/aut
 import { startIotCore, type IotCore } from '../../../../sandbox/services/iot/core';
 import type { CustomAuthorizerEvent } from '../../../../sandbox/services/iot/custom-auth';
 import { createSandboxTlsMaterial } from '../../../../sandbox/services/iot/tls';
-import { reportToShadow, whileConnected } from '../../../support/device-sdk';
+import { AWS_CRT_PORT_WARNING, buildForSandboxPort, reportToShadow, whileConnected } from '../../../support/device-sdk';
 
 /**
  * The custom-authorizer path end to end: aws-iot-device-sdk-v2's custom-authorizer connection
@@ -75,15 +75,15 @@ async function idTokenOf(username: string): Promise<string> {
 
 /** The device SDK's custom-authorizer connection, pointed at the sandbox's TLS port and CA. */
 function connection(username: string, password: string, mqttClientId: string) {
-  const config = iot.AwsIotMqttConnectionConfigBuilder.new_default_builder()
-    // Sets ALPN "mqtt" and port 443; the port is moved to the sandbox's afterwards.
-    .with_custom_authorizer(username, AUTHORIZER, '', password)
-    .with_endpoint('localhost')
-    .with_port(core.tlsPort ?? 0)
-    .with_certificate_authority(caPem)
-    .with_client_id(mqttClientId)
-    .with_clean_session(true)
-    .build();
+  const config = buildForSandboxPort(
+      iot.AwsIotMqttConnectionConfigBuilder.new_default_builder()
+      // Sets ALPN "mqtt" and port 443; the port is moved to the sandbox's afterwards.
+      .with_custom_authorizer(username, AUTHORIZER, '', password)
+      .with_endpoint('localhost')
+      .with_port(core.tlsPort ?? 0)
+      .with_certificate_authority(caPem)
+      .with_client_id(mqttClientId)
+      .with_clean_session(true));
   return new mqtt.MqttClient().new_connection(config);
 }
 
@@ -183,5 +183,17 @@ describe('aws-iot-device-sdk-v2 custom authorizer → real authorizer core → s
     const error = await conn.connect().catch((e: unknown) => e);
     expect(String(error)).toMatch(/Failed to connect/);
     expect(denials.at(-1)).toMatchObject({ reason: 'iot-policy-denies' });
+  });
+});
+
+describe('the test log', () => {
+  it("has no aws-crt warning about port 443 for a custom-authorizer connection to a sandbox port, which a plain build prints each time", () => {
+    const printed = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const builder = () => iot.AwsIotMqttConnectionConfigBuilder.new_default_builder().with_custom_authorizer('someone', AUTHORIZER, '', 'password').with_endpoint('localhost').with_port(8443).with_client_id('quiet');
+    builder().build();
+    expect(printed).toHaveBeenCalledWith(AWS_CRT_PORT_WARNING);
+    printed.mockClear();
+    buildForSandboxPort(builder());
+    expect(printed).not.toHaveBeenCalled();
   });
 });

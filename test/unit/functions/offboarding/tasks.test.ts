@@ -98,6 +98,24 @@ describe('offboarding execution names', () => {
     expect(bySub).toBe(offboardingExecutionName({ sub: SUB, reason: 'disabled' }, new Date('2026-12-01T10:00:00.900Z')));
     expect(bySub).not.toBe(offboardingExecutionName({ sub: SUB, reason: 'disabled' }, new Date('2026-12-02T10:00:00Z')));
   });
+
+  it('read back as who, why and when, a replacement\'s too, and nothing else', async () => {
+    const { offboardingExecutionName, parseOffboardingExecutionName } = await import('../../../../functions/shared/workflows/offboarding');
+    const at = new Date('2026-12-01T10:00:00Z');
+    const name = offboardingExecutionName({ sub: SUB, reason: 'deleted' }, at);
+    expect(parseOffboardingExecutionName(name)).toEqual({ who: SUB, reason: 'deleted', at });
+    expect(parseOffboardingExecutionName(`${name}-r1796500000`)).toEqual({ who: SUB, reason: 'deleted', at });
+    expect(parseOffboardingExecutionName(`onboard-${SUB}-v1`)).toBeUndefined();
+  });
+});
+
+describe('the offboarded marker', () => {
+  it('tells when offboarding recorded it, and nothing for a version', async () => {
+    const { offboardedMarker, offboardedMarkerTime } = await import('../../../../functions/shared/workflows/onboarding');
+    expect(offboardedMarkerTime(offboardedMarker(new Date('2026-12-01T10:00:00.700Z')))).toEqual(new Date('2026-12-01T10:00:00Z'));
+    expect(offboardedMarkerTime('1')).toBeUndefined();
+    expect(offboardedMarkerTime(undefined)).toBeUndefined();
+  });
 });
 
 describe('onboarding version and the offboarded marker', () => {

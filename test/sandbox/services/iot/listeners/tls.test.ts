@@ -8,6 +8,7 @@ import { generate } from 'selfsigned';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsListeners } from '../../../../../sandbox/services/iot/listeners/tls';
 import { createSandboxTlsMaterial, type SandboxTlsMaterial } from '../../../../../sandbox/services/iot/tls';
+import { buildForSandboxPort } from '../../../../support/device-sdk';
 
 /**
  * The MQTT/TLS listener asks for a client certificate only on AWS IoT's X.509 endpoint (ALPN
@@ -212,15 +213,15 @@ describe('closing the MQTT/TLS listener', () => {
 
 describe('aws-iot-device-sdk-v2 (awscrt, s2n on Linux) against the MQTT/TLS listener', { timeout: 20_000 }, () => {
   it('connects its custom-authorizer connection over TLS with ALPN mqtt', async () => {
-    const config = iot.AwsIotMqttConnectionConfigBuilder.new_default_builder()
-      // Sets ALPN "mqtt" and port 443; the port is moved to the listener's afterwards.
-      .with_custom_authorizer('someone', 'Authorizer', '', 'password')
-      .with_endpoint('localhost')
-      .with_port(listeners.mqttsPort)
-      .with_certificate_authority(tls.caPem)
-      .with_client_id('crt-custom-auth')
-      .with_clean_session(true)
-      .build();
+    const config = buildForSandboxPort(
+      iot.AwsIotMqttConnectionConfigBuilder.new_default_builder()
+        // Sets ALPN "mqtt" and port 443; the port is moved to the listener's afterwards.
+        .with_custom_authorizer('someone', 'Authorizer', '', 'password')
+        .with_endpoint('localhost')
+        .with_port(listeners.mqttsPort)
+        .with_certificate_authority(tls.caPem)
+        .with_client_id('crt-custom-auth')
+        .with_clean_session(true));
     const conn = new mqtt.MqttClient().new_connection(config);
     clients.push({ destroy: () => void conn.disconnect().catch(() => undefined) });
     const accepted = serverSide();
