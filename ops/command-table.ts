@@ -1,3 +1,4 @@
+import { createUserCommand, signInCommand, TOKEN_CHOICES } from './commands/accounts';
 import type { ParseArgsConfig } from 'node:util';
 import { diagnoseCommand, type DiagnoseAction } from './commands/diagnose';
 import { diagnoseDeviceCommand } from './commands/diagnose-device';
@@ -228,6 +229,27 @@ const devices = command({
   },
 });
 
+const USERS_USAGE = 'users create --username U --email E --password P | sign-in --username U --password P [--print id-token|access-token|refresh-token]';
+const users = command({
+  summary: 'Create a confirmed user with a password, or sign one in (SRP, as the web app) and print the tokens',
+  usage: USERS_USAGE,
+  options: { username: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, print: { type: 'string' } },
+  positionals: true,
+  parse: (line) => {
+    const sub = line.positionals[0];
+    if (sub !== 'create' && sub !== 'sign-in') throw usageError('users', USERS_USAGE, 'name one of create, sign-in');
+    const required = (flag: string) => requiredString(line, `users ${sub}`, USERS_USAGE, flag);
+    if (sub === 'create') return { sub, username: required('username'), email: required('email'), password: required('password') } as const;
+    const print = line.string('print') === undefined ? undefined : oneOf(line, 'users sign-in', USERS_USAGE, 'print', TOKEN_CHOICES);
+    return { sub, username: required('username'), password: required('password'), ...(print ? { print } : {}) } as const;
+  },
+  run: async ({ clients, targets, out }, input) => {
+    if (input.sub === 'create') await createUserCommand(clients, targets, out, input);
+    else await signInCommand(targets, out, input);
+    return ExitCodes.Ok;
+  },
+});
+
 /** Every admin command, each owning its options and their validation. */
 const queue = command({
   summary: "Show every quota gate's backlog: messages waiting, in flight and dead-lettered, the oldest one's age and the rate it drains at (CloudWatch), and how long the wait drains",
@@ -240,4 +262,4 @@ const queue = command({
   },
 });
 
-export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, backfill, status, diagnose, devices, queue };
+export const ADMIN_COMMANDS: Readonly<Record<string, RegisteredCommand>> = { failed, redrive, onboard, offboard, reconcile, backfill, status, diagnose, devices, users, queue };

@@ -10,7 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../functions/shared/aws/clients';
 import type { StackOutputKey } from '../functions/shared/stack-outputs';
 import { endpointVariable, sandboxSectionOf, type SandboxEndpointService, type SandboxSection } from './sandbox-outputs';
-import { TARGET_SOURCES, type TargetField } from './target-sources';
+import { OPTIONAL_TARGET_SOURCES, TARGET_SOURCES, type TargetField } from './target-sources';
 import { CliError } from './output';
 import { errorMessage } from '../functions/shared/aws/error-name';
 import { GATE_NAMES, type GateName, type QuotaGatesOutput } from '../functions/shared/gates/gates';
@@ -29,6 +29,8 @@ export interface Targets {
   readonly devicePolicyName: string;
   /** Every quota gate's queues and rate (`queue`): the `QuotaGates` output. */
   readonly gates: QuotaGatesOutput;
+  /** The web app's public client (`users sign-in` signs in with it, as the app does); absent for some adopted pools. */
+  readonly webAppClientId?: string;
   readonly region: string;
   readonly account: string;
   /**
@@ -56,7 +58,7 @@ export interface Clients {
 }
 
 /** The stack outputs the CLI reads (each must be one the stack declares). */
-export const OUTPUTS_READ: readonly StackOutputKey[] = Object.values(TARGET_SOURCES).map((s) => s.output);
+export const OUTPUTS_READ: readonly StackOutputKey[] = [...Object.values(TARGET_SOURCES), ...Object.values(OPTIONAL_TARGET_SOURCES)].map((s) => s.output);
 
 export interface TargetOptions {
   readonly stack?: string;
@@ -99,10 +101,17 @@ export async function resolveTargets(options: TargetOptions, env: NodeJS.Process
     onboardingVersion: value('onboardingVersion'),
     devicePolicyName: value('devicePolicyName'),
     gates: parseGates(value('gates')),
+    ...optionalTargets(env, outputs),
     region: arnParts[1] as string,
     account: arnParts[2] as string,
     ...(sandbox ? { sandbox } : {}),
   };
+}
+
+function optionalTargets(env: NodeJS.ProcessEnv, outputs: Readonly<Record<string, string | undefined>>): { webAppClientId?: string } {
+  const source = OPTIONAL_TARGET_SOURCES.webAppClientId;
+  const webAppClientId = env[source.env] ?? outputs[source.output];
+  return webAppClientId ? { webAppClientId } : {};
 }
 
 const endpointsSchema = z.object({ queueUrl: z.url(), deadLetterQueueUrl: z.url(), ratePerSecond: z.number().check(z.positive()) });

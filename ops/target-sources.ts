@@ -19,7 +19,13 @@ export const TARGET_SOURCES = {
 
 export type TargetField = keyof typeof TARGET_SOURCES;
 
+/** Targets a deployment may lack: the web app's public client (an adopted pool whose first client has a secret has none). */
+export const OPTIONAL_TARGET_SOURCES = {
+  webAppClientId: { output: StackOutputs.WebAppClientId, env: 'IOT_ONBOARDING_WEB_APP_CLIENT_ID' },
+} as const satisfies Record<string, { output: StackOutputKey; env: `IOT_ONBOARDING_${string}` }>;
+
 /** The `IOT_ONBOARDING_*` variables that point the admin CLI at a deployment with these outputs. */
 export function targetEnvironment(outputs: Readonly<StackOutputValues>): Record<(typeof TARGET_SOURCES)[TargetField]['env'], string> {
-  return Object.fromEntries(Object.values(TARGET_SOURCES).map((s) => [s.env, outputs[s.output]])) as Record<(typeof TARGET_SOURCES)[TargetField]['env'], string>;
+  const optional = Object.values(OPTIONAL_TARGET_SOURCES).flatMap((s) => (outputs[s.output] ? [[s.env, outputs[s.output]]] : []));
+  return Object.fromEntries([...Object.values(TARGET_SOURCES).map((s) => [s.env, outputs[s.output]]), ...optional]) as Record<(typeof TARGET_SOURCES)[TargetField]['env'], string>;
 }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { AdminDeleteUserCommand, AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserCommand, AdminDisableUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { AttachPolicyCommand, DetachPolicyCommand, ListAttachedPoliciesCommand } from '@aws-sdk/client-iot';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { adminCliFixture, type CliRun } from '../../support/admin-cli-fixture';
@@ -485,5 +485,36 @@ describe('npm run admin -- diagnose --thing', () => {
     expect(json<{ cause: string }>(denied).cause).toBe('unclaimed');
     const other = await admin(['diagnose', '--thing', registered.thingName, '--action', 'publish', '--topic', '$aws/things/device_other/shadow/update', '--json']);
     expect(json<{ cause: string }>(other).cause).toBe('topic-outside-device-policy');
+  });
+});
+
+describe('npm run admin -- users', () => {
+  it('creates a confirmed user with a password, who signs in at once; refuses the same name again and a weak password, one line each', async () => {
+    const username = `cli-user-${Date.now()}`;
+    const created = await f.adminWithFileOnly(['users', 'create', '--username', username, '--email', `${username}@example.com`, '--password', f.h.password]);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const user = await f.h.idp.send(new AdminGetUserCommand({ UserPoolId: f.h.sandbox.userPool.userPoolId, Username: username }));
+    expect(user.UserStatus).toBe('CONFIRMED');
+    expect(user.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'email_verified', Value: 'true' }]));
+    await expect(f.h.app.signIn(username, f.h.password)).resolves.toMatchObject({ idToken: expect.any(String) });
+
+    const again = await f.adminWithFileOnly(['users', 'create', '--username', username, '--email', `${username}@example.com`, '--password', f.h.password]);
+    expect(again).toMatchObject({ code: 1, stderr: `error: A user "${username}" already exists in ${f.h.sandbox.userPool.userPoolId}\n` });
+    const weak = await f.adminWithFileOnly(['users', 'create', '--username', `${username}-2`, '--email', 'w@example.com', '--password', 'short']);
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toMatch(/^error: The password breaks the pool's policy: .+\n$/);
+  });
+
+  it('signs a user in with SRP through the public web client and prints the ID token alone for $(...), which the API takes', async () => {
+    const user = await f.h.onboardedUser('cli-sign-in');
+    const run = await f.adminWithFileOnly(['users', 'sign-in', '--username', user.username, '--password', f.h.password, '--print', 'id-token']);
+    expect(run.code).toBe(0);
+    const idToken = run.stdout.trim();
+    expect(idToken.split('.')).toHaveLength(3);
+    await expect(f.h.app.listDevices(idToken)).resolves.toEqual({ devices: [] });
+    const wrong = await f.adminWithFileOnly(['users', 'sign-in', '--username', user.username, '--password', 'Wrong-Passw0rd!']);
+    expect(wrong).toMatchObject({ code: 1, stdout: '', stderr: `error: Incorrect username or password for "${user.username}"\n` });
+    const bad = await f.adminWithFileOnly(['users', 'sign-in', '--username', user.username, '--password', f.h.password, '--print', 'secret']);
+    expect(bad.code).toBe(2);
   });
 });
