@@ -13,7 +13,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { acknowledge, nagAccount, nagArn, nagRegion } from '../nag';
+import { acknowledge, nagAccount, nagArn, nagPartition, nagRegion } from '../nag';
 import { webAppSource } from '../web-bundling';
 import { StackOutputs } from '../../functions/shared/stack-outputs';
 import { contentSecurityPolicy } from '../../web/src/content-security-policy';
@@ -165,7 +165,7 @@ function acknowledgeDeploymentHandler(deployment: BucketDeployment, bucket: Buck
   const writing = 'CDK grants the handler read-write access to the web app bucket with these wildcards: it syncs the build into it and prunes what the build no longer has.';
   for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) acknowledge(role, `IAM5[Action::${action}]`, `${reading} ${writing}`);
   for (const action of ['s3:DeleteObject*', 's3:Abort*']) acknowledge(role, `IAM5[Action::${action}]`, writing);
-  acknowledge(role, `IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${nagAccount(stack)}-${nagRegion(stack)}/*]`, reading);
+  acknowledge(role, `IAM5[Resource::arn:${nagPartition(stack)}:s3:::cdk-${qualifier}-assets-${nagAccount(stack)}-${nagRegion(stack)}/*]`, reading);
   acknowledge(role, `IAM5[Resource::${nagArn(bucket.node.defaultChild as CfnResource)}/*]`, writing);
   if (role.node.scope) acknowledge(role.node.scope, 'L1', "The runtime of CDK's BucketDeployment handler is chosen by aws-cdk-lib, which ships its code.");
 }

@@ -33,8 +33,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'serve-'));
+/** Spawns `--serve` on fresh ports; resolves at its ready line, rejects with its stderr if it exits. */
+async function startServe(): Promise<void> {
   for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freePort();
   const faults = JSON.stringify([{ operation: 'iot:AttachPolicy', throttleTps: 0.001 }]);
   // prettier-ignore
@@ -43,13 +43,30 @@ beforeAll(async () => {
     '--sqs-port', `${ports.sqs}`, '--monitoring-port', `${ports.cloudWatch}`, '--faults', faults, '--cors-origin', 'http://localhost:5173'];
   // Its own process group: tsx runs the sandbox in a child process, and both must stop at the end.
   child = spawn(join('node_modules', '.bin', 'tsx'), args, { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout.push(chunk.toString());
       if (stdout.join('').includes('stops the sandbox.')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}: ${stdout.join('')}`)));
+    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}: ${stderr.join('')}${stdout.join('')}`)));
   });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'serve-'));
+  // A port found free can be taken by a parallel test file before the sandbox binds it: try again
+  // with fresh ports then (the sandbox says "a fixed port is already in use").
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await startServe();
+      break;
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('already in use')) throw error;
+      stdout.length = 0;
+    }
+  }
   outputs = (JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')) as { IotOnboarding: Record<string, string> }).IotOnboarding;
 });
 

@@ -56,8 +56,15 @@ describe('admin command table: each command validates its own options before any
     expect(typeof ADMIN_COMMANDS[name]?.prepare(commandLine)).toBe('function');
   });
 
-  it('declares positional arguments only for redrive (execution ARNs) and devices (its subcommand)', () => {
-    expect(Object.entries(ADMIN_COMMANDS).filter(([, c]) => c.positionals).map(([n]) => n)).toEqual(['redrive', 'devices']);
+  it('declares positional arguments only for redrive (execution ARNs), devices and users (their subcommands)', () => {
+    expect(Object.entries(ADMIN_COMMANDS).filter(([, c]) => c.positionals).map(([n]) => n)).toEqual(['redrive', 'devices', 'users']);
+  });
+
+  it('refuses a users subcommand it does not know, and sign-in --print other than a token, before any AWS call', () => {
+    const line = (positionals: string[], values: Record<string, string> = {}) => ({ string: (flag: string) => values[flag], flag: () => false, positionals });
+    expect(() => ADMIN_COMMANDS.users?.prepare(line(['delete']))).toThrow(/users: name one of create, sign-in/);
+    expect(() => ADMIN_COMMANDS.users?.prepare(line(['create'], { username: 'u', password: 'p' }))).toThrow(/--email is required/);
+    expect(() => ADMIN_COMMANDS.users?.prepare(line(['sign-in'], { username: 'u', password: 'p', print: 'secret' }))).toThrow(/--print/);
   });
 
   it('refuses a devices subcommand it does not know, before any AWS call', () => {
