@@ -1,3 +1,4 @@
+import { CLIENT_ID_SEPARATOR } from '../../functions/shared/iot-policy/user-policy';
 import type { DiagnoseCause } from '../../functions/shared/iot-policy/denial-causes';
 import { TestAuthorizationCommand, type ActionType } from '@aws-sdk/client-iot';
 import { iotPolicyDocument } from '../../functions/shared/iot-policy/user-policy';
@@ -54,9 +55,10 @@ export async function diagnoseCommand(
     return finish('no-policy-attached', `No IoT policy is attached to ${identityId}: IoT refuses Cognito identities without one (AUTHORIZATION_FAILURE). Re-run onboarding.`);
   }
   const clientId = options.clientId ?? identityId;
-  if (options.action === 'connect' && clientId !== identityId) {
-    checks.push(['client id', `${clientId} (expected ${identityId})`]);
-    return finish('client-id-mismatch', `The client id must be the identity id ${identityId}; the policy allows iot:Connect only as client/<identity id>.`);
+  // The user policy allows the identity id, bare or followed by "-<suffix>" (one per browser tab).
+  if (options.action === 'connect' && clientId !== identityId && !clientId.startsWith(`${identityId}${CLIENT_ID_SEPARATOR}`)) {
+    checks.push(['client id', `${clientId} (expected ${identityId} or ${identityId}${CLIENT_ID_SEPARATOR}<suffix>)`]);
+    return finish('client-id-mismatch', `The client id must be the identity id ${identityId}, or it followed by "${CLIENT_ID_SEPARATOR}" and a suffix; the policy allows iot:Connect only as client/<identity id> and client/<identity id>${CLIENT_ID_SEPARATOR}*.`);
   }
   const name = spec.resource === 'client' ? clientId : (options.topic as string);
   const resource = iotResourceArn(spec.resource, name, { region: targets.region, account: targets.account });

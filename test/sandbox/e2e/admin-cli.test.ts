@@ -223,6 +223,16 @@ describe('npm run admin against a running sandbox', () => {
     expect(json<Record<string, unknown>>(run)).toMatchObject({ cause: 'client-id-mismatch' });
   });
 
+  it("diagnoses a web tab's client id (<identity id>-<suffix>) as allowed, and another identity's suffixed id as a mismatch", async () => {
+    const user = await f.h.onboardedUser('diag-tab');
+    const tab = await admin(['diagnose', '--username', user.username, '--action', 'connect', '--client-id', `${user.access.identityId}-3f9a1c`, '--json']);
+    expect(tab.code).toBe(0);
+    expect(json<Record<string, unknown>>(tab)).toMatchObject({ cause: 'allowed' });
+    const other = await f.h.onboardedUser('diag-tab-other');
+    const theirs = await admin(['diagnose', '--username', user.username, '--action', 'connect', '--client-id', `${other.access.identityId}-3f9a1c`, '--json']);
+    expect(json<Record<string, unknown>>(theirs)).toMatchObject({ cause: 'client-id-mismatch' });
+  });
+
   it('diagnoses a publish to a topic outside the IoT policy', async () => {
     const user = await f.h.onboardedUser('diag-topic');
     const run = await admin(['diagnose', '--username', user.username, '--action', 'publish', '--topic', '$aws/things/thermostat_1/shadow/update']);
