@@ -29,6 +29,8 @@ export function signInFailureMessage(error: unknown): string {
       return 'This account is not confirmed yet. Confirm it with the code you were sent, then sign in.';
     case 'PasswordResetRequiredException':
       return 'Your password must be reset before you can sign in.';
+    case 'UnsupportedChallenge':
+      return 'This account signs in with a second factor (an authenticator app or a text message), which this app does not support yet. Ask the operator to turn it off for your account.';
     default:
       return SHARED[cognitoErrorName(error) ?? ''] ?? `Sign-in failed: ${detail(error)}`;
   }

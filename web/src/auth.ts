@@ -52,6 +52,8 @@ export function signIn(config: WebConfig, username: string, password: string, on
       onSuccess: (session: CognitoUserSession) => resolve(new RefreshingSession(user, session, onEnded)),
       onFailure: reject,
       newPasswordRequired: () => reject(Object.assign(new Error('This account must set a new password first.'), { code: 'PasswordResetRequiredException' })),
+      // Second factors and custom challenges are not handled by this app yet: say so rather than fail obscurely.
+      ...Object.fromEntries(['mfaRequired', 'totpRequired', 'selectMFAType', 'mfaSetup', 'customChallenge'].map((step) => [step, () => reject(Object.assign(new Error(step), { code: 'UnsupportedChallenge' }))])),
     });
   });
 }
@@ -81,6 +83,7 @@ class RefreshingSession implements Session {
   }
 
   async idToken(): Promise<string> {
+    if (this.ended) throw new Error('You are signed out.');
     if (Date.now() >= this.refreshAtMs) await this.refresh();
     return this.session.getIdToken().getJwtToken();
   }
@@ -112,6 +115,8 @@ class RefreshingSession implements Session {
     this.refreshing ??= new Promise<void>((resolve, reject) => {
       this.user.refreshSession(this.session.getRefreshToken(), (error: unknown, next: CognitoUserSession | null) => {
         this.refreshing = undefined;
+        // Signed out while the refresh was in flight: its tokens are not kept.
+        if (this.ended) return reject(new Error('You are signed out.'));
         if (error || !next) {
           const name = cognitoErrorName(error);
           // Only a refused refresh token ends the session; a network failure is retried on next use.

@@ -11,7 +11,7 @@ export function devicesView(config: WebConfig, session: Session, onSignOut: () =
   const api = new CommandApi(config.apiUrl, () => session.idToken());
   const list = el('ul', { id: 'device-list', 'aria-labelledby': 'devices-heading' });
   const listStatus = el('p', { id: 'devices-status', role: 'status', 'aria-live': 'polite' });
-  const liveStatus = el('p', { id: 'live-status', 'data-status': 'connecting' }, 'Connecting for live updates…');
+  const liveStatus = el('p', { id: 'live-status', role: 'status', 'aria-live': 'polite', 'data-status': 'connecting' }, 'Connecting for live updates…');
   const refresh = el('button', { type: 'button' }, 'Refresh');
   const signOut = el('button', { type: 'button' }, 'Sign out');
   const twins = new LiveTwins({
@@ -28,20 +28,33 @@ export function devicesView(config: WebConfig, session: Session, onSignOut: () =
     },
   });
 
+  // Overlapping loads (refresh, claim, release) may answer out of order: only the latest one shows.
+  let generation = 0;
   const load = async () => {
+    const mine = ++generation;
     listStatus.textContent = 'Loading your devices…';
     list.setAttribute('aria-busy', 'true');
     try {
       const devices = await listOnceOnboarded(api, (text) => (listStatus.textContent = text));
-      list.replaceChildren(...devices.map((d) => deviceCard(api, d.thingName, () => void load())));
+      if (mine !== generation) return;
+      // Cards are kept by thing name, so a reload keeps a command being typed and its status.
+      const kept = new Map([...list.children].map((c) => [(c as HTMLElement).dataset.thingName ?? '', c as HTMLElement]));
+      list.replaceChildren(...devices.map((d) => kept.get(d.thingName) ?? deviceCard(api, d.thingName, () => released(d.thingName))));
       for (const card of list.children) showTwin(card as HTMLElement, twins.twin((card as HTMLElement).dataset.thingName ?? ''));
       listStatus.textContent = devices.length === 0 ? 'You have no devices yet. Claim one below.' : `${devices.length} device(s).`;
       void twins.show(devices.map((d) => d.thingName));
     } catch (error) {
-      listStatus.textContent = `Your devices could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+      if (mine === generation) listStatus.textContent = `Your devices could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
-      list.setAttribute('aria-busy', 'false');
+      if (mine === generation) list.setAttribute('aria-busy', 'false');
     }
+  };
+  // The released device's button had focus: give it to the list's heading, then reload.
+  const released = (thingName: string) => {
+    heading.tabIndex = -1;
+    heading.focus();
+    listStatus.textContent = `${thingName} released.`;
+    void load();
   };
   refresh.addEventListener('click', () => void load());
   signOut.addEventListener('click', () => {
@@ -49,7 +62,8 @@ export function devicesView(config: WebConfig, session: Session, onSignOut: () =
     onSignOut();
   });
 
-  const section = el('section', {}, el('h1', { id: 'devices-heading' }, 'Your devices'), el('p', {}, `Signed in as ${session.username}. `, signOut), liveStatus, list, listStatus, refresh, claimForm(api, load));
+  const heading = el('h1', { id: 'devices-heading' }, 'Your devices');
+  const section = el('section', {}, heading, el('p', {}, `Signed in as ${session.username}. `, signOut), liveStatus, list, listStatus, refresh, claimForm(api, load));
   void load();
   return { element: section, dispose: () => twins.stop() };
 }

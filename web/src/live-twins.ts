@@ -13,16 +13,22 @@ export type LinkStatus = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
 export interface LiveTwinsOptions {
   readonly config: WebConfig;
-  readonly api: CommandApi;
-  readonly session: Session;
+  readonly api: Pick<CommandApi, 'iotAccess'>;
+  readonly session: Pick<Session, 'clockSkewMs'>;
   readonly onTwin: (thingName: string, twin: TwinView) => void;
   readonly onStatus: (status: LinkStatus, detail?: string) => void;
+  /** Reconnect backoff: full jitter up to a ceiling doubling from `first` to `max` (tests shorten it). */
+  readonly backoffMs?: { readonly first: number; readonly max: number };
 }
 
 /** Re-sign this long before the identity's credentials expire (they last 1 hour). */
 export const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60_000;
-/** Reconnect backoff after an unexpected drop: doubling from 1 s, capped at 30 s. */
+/** Reconnect backoff after an unexpected drop: a random wait up to a ceiling doubling from 1 s to 30 s. */
 const BACKOFF_MS = { first: 1_000, max: 30_000 } as const;
+/** How long the WebSocket upgrade, CONNECT and SUBACK may take together before the attempt is abandoned. */
+const CONNECT_TIMEOUT_MS = 15_000;
+/** A connection that lasted this long resets the backoff; one that drops sooner keeps backing off. */
+const STABLE_MS = 60_000;
 
 /** A random suffix: each connection's client id is `<identityId>-<suffix>`, so tabs never displace each other. */
 function connectionSuffix(): string {
@@ -43,11 +49,17 @@ export class LiveTwins {
   private tracked: readonly string[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private backoffMs: number = BACKOFF_MS.first;
+  private readonly backoff: { readonly first: number; readonly max: number };
+  private ceilingMs: number;
+  private connectedAt = 0;
+  private identity: IdentityCredentials | undefined;
   private opening: Promise<void> | undefined;
   private stopped = false;
 
-  constructor(private readonly options: LiveTwinsOptions) {}
+  constructor(private readonly options: LiveTwinsOptions) {
+    this.backoff = options.backoffMs ?? BACKOFF_MS;
+    this.ceilingMs = this.backoff.first;
+  }
 
   /** Connects (once) and shows these devices' twins; later calls change the set shown. */
   async show(thingNames: readonly string[]): Promise<void> {
@@ -72,13 +84,12 @@ export class LiveTwins {
     this.options.onStatus('stopped');
   }
 
-  /** Opens a connection with fresh credentials, then retires the previous one. */
+  /** Opens a connection (credentials reused until near expiry), then retires the previous one. */
   private open(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.opening ??= this.connect()
       .then(
-        () => {
-          this.backoffMs = BACKOFF_MS.first;
-        },
+        () => clearTimeout(this.retryTimer),
         (error: unknown) => this.retryLater(error),
       )
       .finally(() => {
@@ -89,7 +100,9 @@ export class LiveTwins {
 
   private async connect(): Promise<void> {
     if (!this.client) this.options.onStatus('connecting');
-    const identity = await identityCredentials(this.options.config, this.options.api, this.options.session.clockSkewMs());
+    const fresh = this.identity && this.identity.expiresAtLocalMs - Date.now() > CREDENTIAL_REFRESH_MARGIN_MS;
+    const identity = fresh && this.identity ? this.identity : await identityCredentials(this.options.config, this.options.api as CommandApi, this.options.session.clockSkewMs());
+    this.identity = identity;
     const client = await this.connectClient(identity);
     if (this.stopped) {
       client.end(true);
@@ -100,19 +113,24 @@ export class LiveTwins {
     this.identityId = identity.access.identityId;
     this.requestTwins(client, this.tracked);
     previous?.end(true);
+    this.connectedAt = Date.now();
     this.options.onStatus('live');
     this.scheduleRefresh(identity.expiresAtLocalMs);
   }
 
   private async connectClient(identity: IdentityCredentials): Promise<MqttClient> {
     const { access, credentials } = identity;
-    const url = await presignMqttUrl(`${this.options.config.mqttScheme ?? 'wss'}://${access.iotEndpoint}/mqtt`, access.region, credentials);
-    // reconnectPeriod 0: a reconnect needs a newly signed URL, which `open()` makes.
-    const client = await mqtt.connectAsync(url, { clientId: `${access.identityId}-${connectionSuffix()}`, protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 10_000, keepalive: 60 });
+    // Signed at AWS's time (the session measured the skew): a slow local clock would otherwise sign URLs IoT refuses.
+    const signingDate = new Date(Date.now() - this.options.session.clockSkewMs());
+    const url = await presignMqttUrl(`${this.options.config.mqttScheme ?? 'wss'}://${access.iotEndpoint}/mqtt`, access.region, credentials, { signingDate });
+    const client = mqtt.connect(url, { clientId: `${access.identityId}-${connectionSuffix()}`, protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: CONNECT_TIMEOUT_MS, keepalive: 60 });
+    // After CONNECT, mqtt.js reports keepalive timeouts and protocol errors as `error` events: the close that follows reconnects.
+    client.on('error', () => undefined);
     try {
+      await settleWithin(connected(client), CONNECT_TIMEOUT_MS, 'AWS IoT did not accept the connection in time');
       client.on('message', (topic, payload) => this.onMessage(access.identityId, topic, payload));
       client.on('close', () => this.onClose(client));
-      const granted = await client.subscribeAsync(twinFilters(access.identityId), { qos: 1 });
+      const granted = await settleWithin(client.subscribeAsync(twinFilters(access.identityId), { qos: 1 }), CONNECT_TIMEOUT_MS, 'AWS IoT did not answer the subscription in time');
       const refused = granted.find((g) => g.qos === 128);
       if (refused) throw new Error(`AWS IoT refused the subscription to ${refused.topic}`);
       return client;
@@ -138,6 +156,8 @@ export class LiveTwins {
   private onClose(client: MqttClient): void {
     if (client !== this.client || this.stopped) return;
     this.client = undefined;
+    // A connection that held for a while starts the backoff over; one that dropped at once does not.
+    if (Date.now() - this.connectedAt >= STABLE_MS) this.ceilingMs = this.backoff.first;
     this.options.onStatus('reconnecting', 'The live connection dropped; reconnecting.');
     this.retryLater(undefined);
   }
@@ -148,11 +168,33 @@ export class LiveTwins {
     this.refreshTimer = setTimeout(() => void this.open(), inMs);
   }
 
+  /** Tries again after a random wait up to the ceiling (full jitter: tabs dropped together do not retry together). */
   private retryLater(error: unknown): void {
     if (this.stopped) return;
-    if (error !== undefined) this.options.onStatus(this.client ? 'live' : 'reconnecting', `Live updates paused: ${error instanceof Error ? error.message : String(error)}`);
+    // While the previous connection still serves (a failed re-signing), the page stays live.
+    if (error !== undefined && !this.client) this.options.onStatus('reconnecting', `Reconnecting for live updates: ${error instanceof Error ? error.message : String(error)}`);
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.open(), this.backoffMs);
-    this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MS.max);
+    this.retryTimer = setTimeout(() => void this.open(), Math.max(100, Math.random() * this.ceilingMs));
+    this.ceilingMs = Math.min(this.ceilingMs * 2, this.backoff.max);
   }
+}
+
+/** Resolves on the client's CONNACK; rejects on an error, a close or an end before it (mqtt.js's connectAsync can wait forever). */
+function connected(client: MqttClient): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (reason: string) => () => reject(new Error(reason));
+    client.once('connect', () => resolve());
+    client.once('error', (error) => reject(error));
+    client.once('close', fail('the connection closed before AWS IoT accepted it'));
+    client.once('end', fail('the connection ended before AWS IoT accepted it'));
+  });
+}
+
+/** `promise`, or a rejection with `message` after `ms`. */
+function settleWithin<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -4,7 +4,7 @@ import { el } from './dom';
 import { signInView } from './sign-in-view';
 import { signIn, type Session } from './auth';
 import { signInFailureMessage } from './auth-messages';
-import { signUpView } from './sign-up-view';
+import { confirmView, signUpView } from './sign-up-view';
 
 const root = document.getElementById('app');
 /** Stops what the screen shown runs in the background (the live connection). */
@@ -16,6 +16,7 @@ function show(screen: HTMLElement, dispose?: () => void): void {
   disposeShown = dispose;
   root?.replaceChildren(screen);
   const heading = screen.querySelector('h1');
+  document.title = heading?.textContent ? `${heading.textContent} · Devices` : 'Devices';
   if (heading) {
     heading.tabIndex = -1;
     heading.focus();
@@ -23,8 +24,17 @@ function show(screen: HTMLElement, dispose?: () => void): void {
 }
 
 function start(config: WebConfig): void {
-  const signedOut = (notice?: string, username?: string) =>
-    show(signInView(config, { onSignedIn: signedIn, onSignUp: signingUp, onEnded: (reason) => signedOut(reason), ...(notice ? { notice } : {}), ...(username ? { username } : {}) }));
+  const signedOut = (notice?: string, username?: string): void =>
+    show(
+      signInView(config, {
+        onSignedIn: signedIn,
+        onSignUp: signingUp,
+        onConfirm: (u, p) => show(confirmView(config, u, undefined, { onConfirmed: (c) => void confirmed(c, p), onCancel: () => signedOut(undefined, u) })),
+        onEnded: (reason) => signedOut(reason),
+        ...(notice ? { notice } : {}),
+        ...(username ? { username } : {}),
+      }),
+    );
   const signedIn = (session: Session) => {
     const screen = devicesView(config, session, () => signedOut('You are signed out.'));
     show(screen.element, screen.dispose);

@@ -1,11 +1,13 @@
 import { signIn, type OnSessionEnded, type Session } from './auth';
-import { signInFailureMessage } from './auth-messages';
+import { cognitoErrorName, signInFailureMessage } from './auth-messages';
 import type { WebConfig } from './config';
 import { el, field } from './dom';
 
 export interface SignInHandlers {
   readonly onSignedIn: (session: Session) => void;
   readonly onSignUp: () => void;
+  /** The account exists but is not confirmed: go to the code step with what was typed. */
+  readonly onConfirm: (username: string, password: string) => void;
   readonly onEnded: OnSessionEnded;
   /** Shown above the form (e.g. why the previous session ended, or that an account is confirmed). */
   readonly notice?: string;
@@ -29,6 +31,13 @@ export function signInView(config: WebConfig, handlers: SignInHandlers): HTMLEle
       (error: unknown) => {
         status.textContent = signInFailureMessage(error);
         submit.disabled = false;
+        if (cognitoErrorName(error) === 'UserNotConfirmedException') {
+          const confirm = el('button', { type: 'button' }, 'Enter the confirmation code');
+          confirm.addEventListener('click', () => handlers.onConfirm(username.input.value.trim(), password.input.value));
+          status.append(' ', confirm);
+          confirm.focus();
+          return;
+        }
         password.input.focus();
       },
     );
@@ -39,7 +48,8 @@ export function signInView(config: WebConfig, handlers: SignInHandlers): HTMLEle
     'section',
     {},
     el('h1', { id: 'sign-in-heading' }, 'Sign in'),
-    ...(handlers.notice ? [el('p', { id: 'sign-in-notice', role: 'status' }, handlers.notice)] : []),
+    // An alert: announced although focus goes to the heading.
+    ...(handlers.notice ? [el('p', { id: 'sign-in-notice', role: 'alert' }, handlers.notice)] : []),
     form,
     el('p', {}, 'New here? ', create),
   );

@@ -31,7 +31,7 @@ export function signUpView(config: WebConfig, handlers: SignUpHandlers): HTMLEle
     signUp(config, name, email.input.value.trim(), password.input.value).then(
       (delivery) => {
         if (!delivery) return handlers.onConfirmed(name, password.input.value);
-        section.replaceWith(confirmView(config, name, delivery, (confirmed) => handlers.onConfirmed(confirmed, password.input.value)));
+        section.replaceWith(confirmView(config, name, delivery, { onConfirmed: (confirmed) => handlers.onConfirmed(confirmed, password.input.value), onCancel: handlers.onCancel }));
       },
       (error: unknown) => {
         status.textContent = signUpFailureMessage(error);
@@ -43,8 +43,9 @@ export function signUpView(config: WebConfig, handlers: SignUpHandlers): HTMLEle
   return section;
 }
 
-/** The confirmation step: the code, and a way to have a new one sent. */
-function confirmView(config: WebConfig, username: string, delivery: CodeDelivery | undefined, onConfirmed: (username: string) => void): HTMLElement {
+/** The confirmation step: the code, a way to have a new one sent, and the way back. Also reached from sign-in. */
+export function confirmView(config: WebConfig, username: string, delivery: CodeDelivery | undefined, handlers: { onConfirmed: (username: string) => void; onCancel: () => void }): HTMLElement {
+  const { onConfirmed } = handlers;
   const code = field('confirmation-code', 'Confirmation code', { autocomplete: 'one-time-code', inputmode: 'numeric', 'aria-describedby': 'code-sent' });
   const submit = el('button', { type: 'submit' }, 'Confirm');
   const status = el('p', { id: 'confirm-status', role: 'status', 'aria-live': 'polite' });
@@ -52,11 +53,14 @@ function confirmView(config: WebConfig, username: string, delivery: CodeDelivery
   const form = el('form', { 'aria-labelledby': 'confirm-heading' }, sent, code.wrapper, submit, status);
   const resend = el('button', { type: 'button' }, 'Send a new code');
   resend.addEventListener('click', () => {
+    resend.disabled = true;
     status.textContent = 'Sending a new code…';
-    resendCode(config, username).then(
-      (d) => (status.textContent = `${deliveredTo(d)} Use the newest code.`),
-      (error: unknown) => (status.textContent = confirmFailureMessage(error)),
-    );
+    resendCode(config, username)
+      .then(
+        (d) => (status.textContent = `${deliveredTo(d)} Use the newest code.`),
+        (error: unknown) => (status.textContent = confirmFailureMessage(error)),
+      )
+      .finally(() => (resend.disabled = false));
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -71,7 +75,9 @@ function confirmView(config: WebConfig, username: string, delivery: CodeDelivery
       },
     );
   });
-  const section = el('section', {}, el('h1', { id: 'confirm-heading', tabindex: '-1' }, 'Confirm your account'), form, el('p', {}, resend));
+  const back = el('button', { type: 'button' }, 'Back to sign-in');
+  back.addEventListener('click', handlers.onCancel);
+  const section = el('section', {}, el('h1', { id: 'confirm-heading', tabindex: '-1' }, 'Confirm your account'), form, el('p', {}, resend, ' ', back));
   queueMicrotask(() => section.querySelector('h1')?.focus());
   return section;
 }

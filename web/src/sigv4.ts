@@ -42,13 +42,13 @@ export interface TemporaryCredentials {
  * The SigV4-presigned URL of AWS IoT's MQTT-over-WebSocket endpoint (service `iotdevicegateway`):
  * only `host` is signed, and the session token is appended after signing, as AWS IoT expects.
  */
-export async function presignMqttUrl(endpoint: string, region: string, credentials: TemporaryCredentials, expiresIn = 300): Promise<string> {
+export async function presignMqttUrl(endpoint: string, region: string, credentials: TemporaryCredentials, options: { expiresIn?: number; signingDate?: Date } = {}): Promise<string> {
   const url = new URL(endpoint);
   const { sessionToken, ...longTerm } = credentials;
   const signer = new SignatureV4({ service: 'iotdevicegateway', region, credentials: longTerm, sha256: WebCryptoSha256 });
   const signed = await signer.presign(
     { method: 'GET', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: url.pathname, headers: { host: url.host }, query: {} },
-    { expiresIn },
+    { expiresIn: options.expiresIn ?? 300, ...(options.signingDate ? { signingDate: options.signingDate } : {}) },
   );
   const query = new URLSearchParams({ ...(signed.query as Record<string, string>), 'X-Amz-Security-Token': sessionToken });
   return `${url.origin}${url.pathname}?${query.toString().replace(/\+/g, '%20')}`;

@@ -75,6 +75,8 @@ export function applyTwinMessage(
   const shown = current(thingName);
   const next = viewAfter(rest.join('/'), body);
   if (!next) return undefined;
+  // A 404 get answer for a twin shown as existing is another tab's early answer (topics are not ordered): not newer.
+  if (!next.exists && rest.join('/') === 'get/rejected' && shown?.exists) return undefined;
   const stale = next.exists && shown?.exists === true && shown.version !== undefined && next.version !== undefined && next.version < shown.version;
   return stale ? undefined : { thingName, twin: next };
 }

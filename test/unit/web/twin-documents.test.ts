@@ -36,6 +36,11 @@ describe('twin documents in the page', () => {
     expect(apply(topic('lamp', 'update/documents'), { current: { state: { reported: { connected: true } }, version: 1 } }, deleted)?.twin).toMatchObject({ exists: true, version: 1 });
   });
 
+  it("ignores a 404 get answer while the twin is shown as existing (another tab's early answer, topics are not ordered)", () => {
+    const shown = { lamp: { exists: true, reported: { connected: true }, version: 2 } };
+    expect(apply(topic('lamp', 'get/rejected'), { code: 404, message: 'No shadow exists with name: lamp' }, shown)).toBeUndefined();
+  });
+
   it('marks a deleted twin as gone', () => {
     expect(apply(topic('lamp', 'delete/accepted'), { version: 3, timestamp: 1 })).toEqual({ thingName: 'lamp', twin: { exists: false, version: 3 } });
   });
