@@ -101,7 +101,11 @@ function resendConfirmationCode(ctx: IdpContext, input: Record<string, unknown>)
   const username = requireString(input, 'Username');
   checkSecretHash(client, [username], optionalString(input, 'SecretHash'));
   const user = ctx.state.findUser(p, username);
-  if (!user) throw userNotFound('Username/client id combination not found.');
+  // The sandbox's app clients prevent user existence errors (PreventUserExistenceErrors ENABLED):
+  // for an unknown user Cognito "returns CodeDeliveryDetails ... with a simulated delivery medium"
+  // and sends nothing (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html).
+  // The simulated destination's form is not documented; this one is masked like a real one.
+  if (!user) return { CodeDeliveryDetails: { Destination: maskEmail(`${username}@${username.length % 2 ? 'gmail.com' : 'outlook.com'}`), DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
   if (user.status !== 'UNCONFIRMED') throw new AwsServiceError(400, 'InvalidParameterException', 'User is already confirmed.');
   const delivery = user.confirmation?.delivery ?? codeDelivery(p, user);
   const destination = delivery && user.attributes.get(delivery.attribute);

@@ -144,7 +144,7 @@ describe('sign-up and sign-in', () => {
     expect(error.name).toBe('CodeMismatchException');
   });
 
-  it('resends a new code to the same address (the old one stops matching), hands each to the outbox, and refuses a confirmed user', async () => {
+  it('resends a new code to the same address (the old one stops matching), hands each to the outbox, refuses a confirmed user, and does not tell an unknown one apart', async () => {
     const username = `resend${++userCounter}`;
     const signUp = await cognito.send(new SignUpCommand({ ClientId: publicClientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] }));
     const first = idp.confirmationCode(userPoolId, username) ?? '';
@@ -162,8 +162,11 @@ describe('sign-up and sign-in', () => {
     await cognito.send(new ConfirmSignUpCommand({ ClientId: publicClientId, Username: username, ConfirmationCode: second }));
     const again = await errorOf(cognito.send(new ResendConfirmationCodeCommand({ ClientId: publicClientId, Username: username })));
     expect(again).toMatchObject({ name: 'InvalidParameterException', message: 'User is already confirmed.' });
-    const unknown = await errorOf(cognito.send(new ResendConfirmationCodeCommand({ ClientId: publicClientId, Username: `nobody${userCounter}` })));
-    expect(unknown.name).toBe('UserNotFoundException');
+    // Existence errors are prevented: an unknown user gets a simulated delivery, and nothing is sent.
+    const sentBefore = sentCodes.length;
+    const unknown = await cognito.send(new ResendConfirmationCodeCommand({ ClientId: publicClientId, Username: `nobody${userCounter}` }));
+    expect(unknown.CodeDeliveryDetails).toMatchObject({ DeliveryMedium: 'EMAIL', AttributeName: 'email', Destination: expect.stringMatching(/^\w\*\*\*@\w\*\*\*$/) });
+    expect(sentCodes.length).toBe(sentBefore);
   });
 
   it('enforces the password policy and unique usernames', async () => {
