@@ -26,12 +26,12 @@ const PORT_FLAGS: Readonly<Record<string, readonly [keyof SandboxPorts, string]>
   'wss-port': ['mqttWss', 'MQTT over WebSocket with TLS (wss://)'],
   ...Object.fromEntries(JSON_API_PORTS.map(([prefix, key, what]) => [`${prefix}-port`, [key, what] as const])),
   'control-port': ['control', 'fault control API (/_sandbox/faults, /_sandbox/calls)'],
-  'web-port': ['web', 'the web app (with --web)'],
+  'web-port': ['web', 'the web app (with --serve)'],
 };
 
 export interface CliOptions {
   readonly serve: boolean;
-  /** Build and serve the web app (implies serve). */
+  /** Build and serve the web app: with --serve unless --no-web (--web alone implies --serve). */
   readonly web: boolean;
   /** Deploy against a team's existing user pool (and, without --serve, run the adoption demo). */
   readonly adopt: boolean;
@@ -58,6 +58,7 @@ export const DEFAULT_OUTPUTS_FILE = '.sandbox/outputs.json';
 export const CLI_OPTIONS = {
   serve: { type: 'boolean' },
   web: { type: 'boolean' },
+  'no-web': { type: 'boolean' },
   adopt: { type: 'boolean' },
   'outputs-file': { type: 'string', default: DEFAULT_OUTPUTS_FILE },
   faults: { type: 'string' },
@@ -81,7 +82,8 @@ export function parseCliOptions(args: readonly string[]): CliOptions {
   }
   return {
     serve: values.serve === true || values.web === true,
-    web: values.web === true,
+    // The issue's "npm start -- --serve serves the app": --serve serves it unless told --no-web.
+    web: values['no-web'] !== true && (values.web === true || values.serve === true),
     adopt: values.adopt === true,
     help: values.help === true,
     outputsFile: String(values['outputs-file']),
@@ -122,9 +124,11 @@ function readFaults(value: string): FaultSpec[] {
 export function helpText(): string {
   const ports = Object.entries(PORT_FLAGS).map(([flag, [, what]]) => `  --${`${flag} N`.padEnd(26)}${what}`);
   return `npm start                   run the end-to-end demo against the offline sandbox, then exit
-npm start -- --serve        keep the sandbox running and print its endpoints and environment
-npm start -- --web          --serve, and build web/ with Vite and serve the web app on its own port
-                            (its origin gets CORS on the HTTP API; its config.json comes from the deployment)
+npm start -- --serve        keep the sandbox running, print its endpoints and environment, and build web/
+                            with Vite and serve the web app on its own port (its origin gets CORS on the
+                            HTTP API; its config.json comes from the deployment)
+npm start -- --no-web --serve   the same without the web app
+npm start -- --web          the same as --serve (from before --serve served the web app)
 npm start -- --adopt        deploy against a team's existing user pool (its users, its own pre sign-up
                             trigger, MFA, verification, a custom attribute) and show what adoption
                             changes and what cdk destroy puts back; with --serve, keep that sandbox running

@@ -20,9 +20,11 @@ describe('npm start options', () => {
     expect(parseCliOptions(['--monitoring-port', '4582']).ports).toEqual({ cloudwatch: 4582 });
   });
 
-  it('serves the web app with --web, which implies --serve, on --web-port when given', () => {
+  it('serves the web app with --serve (or --web, which implies --serve), on --web-port when given; --no-web leaves it out; the demo builds none', () => {
     expect(parseCliOptions(['--web', '--web-port', '8080'])).toMatchObject({ web: true, serve: true, ports: { web: 8080 } });
-    expect(parseCliOptions(['--serve'])).toMatchObject({ web: false, serve: true });
+    expect(parseCliOptions(['--serve'])).toMatchObject({ web: true, serve: true });
+    expect(parseCliOptions(['--serve', '--no-web'])).toMatchObject({ web: false, serve: true });
+    expect(parseCliOptions([])).toMatchObject({ web: false, serve: false });
   });
 
   it('allows no CORS origin by default', () => {
