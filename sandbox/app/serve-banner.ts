@@ -1,7 +1,8 @@
 import { CONTROL_PATHS } from '../wire/fault-control';
 import type { Sandbox } from '..';
 import type { CliOptions } from './cli-options';
-import { CONTROL_VARIABLE } from './deploy/environment';
+import { dirname, join } from 'node:path';
+import { CONTROL_VARIABLE, ENV_FILE_NAME, exportLines } from './deploy/environment';
 
 /**
  * What `npm start -- --serve` prints once the sandbox is ready: its endpoints, the stack outputs,
@@ -38,7 +39,8 @@ export function serveBanner(sb: Sandbox, options: CliOptions): string[] {
     ...(options.faults.length > 0 ? ['', `Fault rules in force: ${JSON.stringify(options.faults)}`] : []),
     '',
     'Point the AWS CLI (v1 or v2), an SDK or the admin CLI at the sandbox:',
-    ...Object.entries(sb.env).map(([k, v]) => `  export ${k}=${shellQuoted(v)}`),
+    ...exportLines(sb.env).map((line) => `  ${line}`),
+    `  (also in ${join(dirname(options.outputsFile), ENV_FILE_NAME)}: . ${join(dirname(options.outputsFile), ENV_FILE_NAME)})`,
     '',
     'CA certificate of the TLS listeners:',
     sb.caPem.trim(),
@@ -46,9 +48,4 @@ export function serveBanner(sb: Sandbox, options: CliOptions): string[] {
     `Then e.g.: npm run admin -- failed   |   aws stepfunctions list-executions --state-machine-arn $IOT_ONBOARDING_STATE_MACHINE_ARN   |   curl $${CONTROL_VARIABLE}${CONTROL_PATHS.calls}`,
     `Ctrl-C or kill ${process.pid} stops the sandbox.`,
   ];
-}
-
-/** A value as a POSIX shell reads it back unchanged: as is when it is plain, else in single quotes. */
-function shellQuoted(value: string): string {
-  return /^[\w@%+=:,./-]*$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }

@@ -47,7 +47,23 @@ export function sandboxAwsEnv(services: SandboxServices) {
   };
 }
 
-/** The environment `--serve` prints: the AWS variables, the admin CLI's targets, the control API. */
+/** The HTTP API's base URL, for curl: `$IOT_ONBOARDING_API_URL/devices`. */
+export const API_URL_VARIABLE = 'IOT_ONBOARDING_API_URL';
+
+/** The environment `--serve` prints: the AWS variables, the admin CLI's targets, the HTTP API, the control API. */
 export function printedEnvironment(awsEnv: ReturnType<typeof sandboxAwsEnv>, outputs: StackOutputValues, controlUrl: string) {
-  return { ...awsEnv, ...targetEnvironment(outputs), [CONTROL_VARIABLE]: controlUrl } as const;
+  return { ...awsEnv, ...targetEnvironment(outputs), [API_URL_VARIABLE]: outputs.ApiUrl, [CONTROL_VARIABLE]: controlUrl } as const;
+}
+
+/** The file beside the outputs file that a shell sources to get the printed environment: `. .sandbox/env.sh`. */
+export const ENV_FILE_NAME = 'env.sh';
+
+/** `export NAME=value` lines, each value quoted so a POSIX shell reads it back unchanged. */
+export function exportLines(env: Readonly<Record<string, string>>): string[] {
+  return Object.entries(env).map(([k, v]) => `export ${k}=${shellQuoted(v)}`);
+}
+
+/** A value as a POSIX shell reads it back unchanged: as is when it is plain, else in single quotes. */
+function shellQuoted(value: string): string {
+  return /^[\w@%+=:,./-]*$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }

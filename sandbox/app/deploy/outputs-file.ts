@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SANDBOX_SECTION_KEY, type SandboxSection } from '../../../ops/sandbox-outputs';
+import { ENV_FILE_NAME, exportLines } from './environment';
 
 /** What the outputs file holds beyond the stack outputs: how a client reaches this sandbox. */
 export interface SandboxConnection {
@@ -11,6 +12,8 @@ export interface SandboxConnection {
   readonly endpoints: Readonly<Record<string, string>>;
   /** Written as the Sandbox section: what the admin CLI signs and connects with (ops/sandbox-outputs.ts). */
   readonly sandbox: SandboxSection;
+  /** The printed environment, written as `env.sh` beside the file for a shell to source. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /** The CA certificate is written next to the outputs file under this name. */
@@ -33,5 +36,7 @@ export function writeOutputsFile(path: string, stack: string, outputs: Readonly<
   const content = { ...outputs, Region: connection.region, AppClientSecret: connection.appClientSecret, CaFile: caFile, ...endpoints, [SANDBOX_SECTION_KEY]: connection.sandbox };
   // The file holds the app client secret: readable by its owner only.
   writeFileSync(path, `${JSON.stringify({ [stack]: content }, null, 2)}\n`, { mode: 0o600 });
+  // The printed exports, for `. .sandbox/env.sh` (the sandbox's credentials are fixed and not secret, but the file stays private like its neighbour).
+  writeFileSync(join(folder, ENV_FILE_NAME), `# npm start -- --serve: point the AWS CLI (v1 and v2), the SDKs, the admin CLI and curl at this sandbox\n${exportLines(connection.env).join('\n')}\n`, { mode: 0o600 });
   return { caFile };
 }

@@ -70,7 +70,7 @@ export function describeDeployment(d: Deployment) {
   });
   const endpoints = sandboxEndpoints(d.services, d.api);
   const written = d.options.outputsFile
-    ? writeOutputsFile(d.options.outputsFile, SANDBOX_STACK, outputs, { region: SANDBOX_REGION, appClientSecret: client.clientSecret, caPem: d.services.tls.caPem, endpoints, sandbox: sandboxSection(d.services) })
+    ? writeOutputsFile(d.options.outputsFile, SANDBOX_STACK, outputs, { region: SANDBOX_REGION, appClientSecret: client.clientSecret, caPem: d.services.tls.caPem, endpoints, sandbox: sandboxSection(d.services), env })
     : undefined;
   return { outputs, env, appConfig, webConfig, endpoints, written };
 }

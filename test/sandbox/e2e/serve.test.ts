@@ -128,6 +128,13 @@ describe('npm start -- --serve', () => {
     expect(stdout.join('')).toMatch(/^ {2}Control API {13}http:\/\/127\.0\.0\.1:\d+ {3}\(\$SANDBOX_CONTROL\/_sandbox\/faults: fault rules/m);
   });
 
+  it('writes the same exports to env.sh beside the outputs file, which a shell sources; they include the HTTP API for curl', () => {
+    const sourced = execFileSync('sh', ['-c', `. '${join(dir, 'env.sh')}' && env`], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+    const env = Object.fromEntries(sourced.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(env).toMatchObject(printedExports());
+    expect(env.IOT_ONBOARDING_API_URL).toBe(outputs.ApiUrl);
+  });
+
   it('prints JSON values quoted, so a shell reads them back unchanged', () => {
     expect(JSON.parse(printedExports().IOT_ONBOARDING_QUOTA_GATES ?? '')).toHaveProperty('attach.queueUrl');
   });
