@@ -28,6 +28,11 @@ export default defineConfig({
         extends: true,
         test: { name: 'sandbox', include: ['test/sandbox/**/*.test.ts'], isolate: false },
       },
+      // The README's hands-on blocks, run as printed against `npm start -- --serve`.
+      {
+        extends: true,
+        test: { name: 'readme', include: ['test/readme/**/*.test.ts'] },
+      },
       // The web app in Debian's Chromium (playwright-core) against a sandbox serving it.
       {
         extends: true,

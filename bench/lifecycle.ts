@@ -41,7 +41,7 @@ const ADMIN_GET_USER = 'cognito-idp:AdminGetUser';
  * The bench sandbox's trust window: 1 s, so that moving the sandbox clock 1 s before a request
  * makes it re-validate while 100 requests move the clock less than SigV4's 5-minute skew (the
  * bench's own SDK clients sign with the real time). What one re-validation costs does not
- * depend on the window; how often it happens does (README, Trust rules).
+ * depend on the window; how often it happens does (docs/client-flow.md, Trust rules).
  */
 const BENCH_WINDOW_S = 1;
 
@@ -133,7 +133,7 @@ async function timeDeletions(fixture: BenchSandbox, counter: CallCounter, count:
  * Identity lifecycle figures: what re-validating a user costs an API call (AdminGetUser calls
  * and milliseconds), against the same calls inside the window; and how long a deleted user's
  * IoT access outlives the AdminDeleteUser call in the sandbox (event delivery is immediate here;
- * on AWS, CloudTrail's delivery to EventBridge adds its own delay: README, Users leaving). The
+ * on AWS, CloudTrail's delivery to EventBridge adds its own delay: docs/offboarding.md). The
  * counted calls per request, per authorizer CONNECT and per offboarding feed the capacity model.
  */
 export async function benchLifecycle(options: { requests: number; deletions: number; authorizerConnects: number }): Promise<LifecycleFigures> {

@@ -223,7 +223,7 @@ function bundleRows(bundles: readonly BundleFigures[], add: RowSink): void {
     add({ section: s, metric: `${b.name}: minified bundle`, value: kB(b.bytes), target: `< ${kB(TARGETS.bundleBytes)}`, met: b.bytes < TARGETS.bundleBytes });
     add({ section: s, metric: `${b.name}: cold initialisation (median of ${b.runs ?? 10})`, value: ms(b.coldInitMs), target: `< ${TARGETS.coldInitMs} ms`, met: b.coldInitMs < TARGETS.coldInitMs });
   }
-  // Not deployed: what adopting the Powertools Tracer would cost (README, Design decisions). A
+  // Not deployed: what adopting the Powertools Tracer would cost (docs/design-decisions.md). A
   // figure for a decision, not a target: nothing built from these rows ships.
   for (const b of bundles) {
     if (!b.withTracer) continue;

@@ -1,7 +1,7 @@
 /**
  * `npm run device -- --dir DIR --thing NAME --outputs-file FILE [--ca FILE]`: runs a device that
  * `npm run admin -- devices register --out DIR` registered, with its certificate over mutual TLS,
- * as the firmware protocol says (README, "Devices and ownership"): it waits for a claim, serves its
+ * as the firmware protocol says (docs/client-flow.md, "Devices and ownership"): it waits for a claim, serves its
  * owner's twin, and applies each command by reporting it, printing one line per event.
  * Against the sandbox the outputs file names its TLS endpoint and CA; against AWS it connects to
  * the `IotDataEndpoint` output on port 8883 and `--ca` is Amazon Root CA 1.

@@ -1,4 +1,4 @@
-/** Exit codes of `npm run admin` (also in the README). */
+/** Exit codes of `npm run admin` (also in docs/operations.md). */
 export const ExitCodes = {
   Ok: 0,
   /** An AWS call failed, a target is missing, a user or execution does not exist. */

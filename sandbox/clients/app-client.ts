@@ -12,7 +12,7 @@ import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { Sha256 } from '../../functions/shared/aws/sha256';
 
 /**
- * What an app does, in the order of the README's client flow: sign up and in against the user
+ * What an app does, in the order of the client flow (docs/client-flow.md): sign up and in against the user
  * pool (USER_PASSWORD_AUTH with SECRET_HASH), fetch its IoT identity from the API, exchange the
  * token for credentials, connect by MQTT over WebSocket with SigV4, and send commands. It uses
  * only public clients (AWS SDK v3, fetch, mqtt.js); the sandbox demo, the end-to-end tests and

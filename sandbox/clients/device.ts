@@ -33,7 +33,7 @@ export function connectDevice(
   });
 }
 
-/** A simulated device (the demo's lamp): firmware behaviour as the README describes it for firmware authors. */
+/** A simulated device (the demo's lamp): firmware behaviour as docs/client-flow.md describes it for firmware authors. */
 export interface SimulatedDevice {
   /** The owner the device currently serves ('' when unclaimed). */
   readonly owner: () => string;

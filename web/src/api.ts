@@ -16,7 +16,7 @@ export interface Device {
   readonly thingName: string;
 }
 
-/** The command API (README, "The client flow") called with the user's ID token. */
+/** The command API (docs/client-flow.md) called with the user's ID token. */
 export class CommandApi {
   constructor(
     private readonly apiUrl: string,

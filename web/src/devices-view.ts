@@ -80,7 +80,7 @@ const ONBOARDING_WAITS = 15;
 
 /**
  * GET /devices, waiting while the API answers 409 NotOnboarded: right after a user's first sign-in
- * the post-authentication trigger has only started their onboarding (README, "The client flow").
+ * the post-authentication trigger has only started their onboarding (docs/client-flow.md).
  */
 async function listOnceOnboarded(api: CommandApi, say: (text: string) => void): Promise<Device[]> {
   for (let attempt = 1; ; attempt++) {

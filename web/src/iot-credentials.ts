@@ -2,7 +2,7 @@ import type { CommandApi } from './api';
 import type { WebConfig } from './config';
 import type { TemporaryCredentials } from './sigv4';
 
-/** What `GET /iot/credentials` answers (README, "The client flow"). */
+/** What `GET /iot/credentials` answers (docs/client-flow.md). */
 export interface IotAccess {
   readonly identityId: string;
   readonly token: string;

@@ -15,7 +15,7 @@ export const TRUST_DEFAULTS = {
    * The cache is per warm instance and the UserRead quota (CognitoQuotas.userReadRps, 120 RPS by
    * default) per account: a user whose requests reach k instances within a window costs up to k
    * calls per window. 10,000 active users spread over 3 instances: at most 3 × 10,000 / 300 = 100
-   * calls per second (README, "Trust rules").
+   * calls per second (docs/client-flow.md, "Trust rules").
    */
   revalidateSeconds: 300,
 } as const;

@@ -38,7 +38,7 @@ export function sandboxHandle({ ctx, services, directory, webClient, lambda, api
     registerDevice: (thingName: string) => registerDevice(operatorIot, { thingName, policyName: DEVICE_POLICY_NAME }),
     /** Connects a registered device with mqtt.js over mutual TLS (client id = thing name unless given). */
     connectDevice: (device: Pick<DeviceCredentials, 'thingName' | 'certificatePem' | 'privateKey'>, options?: IClientOptions) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options),
-    /** Runs the simulated device (the firmware protocol of the README) over mutual TLS. */
+    /** Runs the simulated device (the firmware protocol of docs/client-flow.md) over mutual TLS. */
     startSimulatedDevice: (device: DeviceCredentials) =>
       startSimulatedDevice((options) => connectDevice(iot.mqttsUrl ?? '', tls.caPem, device, options), device.thingName),
     appConfig,
