@@ -102,7 +102,7 @@ const phases: Record<Phase, () => Promise<void>> = {
     results.trigger = await benchTrigger({ invocations: 1_000 });
   },
   onboarding: async () => {
-    results.onboarding = await benchOnboarding({ users: 100, concurrency: 2, costUsers: 50 });
+    results.onboarding = await benchOnboarding({ users: 70, concurrency: 2, costUsers: 50 });
   },
   storm: async () => {
     results.storm = await benchStorm({ users, tps, concurrency: stormConcurrency, offboardUsers, offboardingQuotas });
@@ -112,7 +112,7 @@ const phases: Record<Phase, () => Promise<void>> = {
     results.peers = await benchPeers({ users: peersUsers, tps, concurrency: values['storm-concurrency'] === 'all' ? peersUsers : stormConcurrency, onError: peersOnError });
   },
   commands: async () => {
-    results.commands = await benchCommands({ samples: 200, sustainMs: 4_000, callers: [1, 16], handlerCalls: 1_000 });
+    results.commands = await benchCommands({ samples: 200, sustainMs: 3_000, callers: [1, 16], handlerCalls: 1_000 });
   },
   lifecycle: async () => {
     results.lifecycle = await benchLifecycle({ requests: 100, deletions: 10, authorizerConnects: 5 });
