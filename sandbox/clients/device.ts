@@ -75,8 +75,11 @@ export async function startSimulatedDevice(
     client.on('message', (topic, payload) => void onMessage(topic, JSON.parse(payload.toString('utf8')) as { state?: Record<string, unknown> }));
     await client.subscribeAsync([classicTopic(thingName, 'update/delta'), classicTopic(thingName, 'get/accepted')], { qos: 1 });
     if (owner) {
-      await client.subscribeAsync(twinOf(owner, thingName, 'update/delta'), { qos: 1 });
+      await client.subscribeAsync([twinOf(owner, thingName, 'update/delta'), twinOf(owner, thingName, 'get/accepted')], { qos: 1 });
       await client.publishAsync(twinOf(owner, thingName, 'update'), json({ state: { reported: { connected: true } } }), { qos: 1 });
+      // Commands sent while the device was offline (or before it served this owner) are a delta
+      // no one delivered: read the twin once and apply what is still wanted.
+      await client.publishAsync(twinOf(owner, thingName, 'get'), '{}', { qos: 1 });
     }
     await client.publishAsync(classicTopic(thingName, 'update'), json({ state: { reported: { owner } } }), { qos: 1 });
     ready = true;
@@ -97,9 +100,12 @@ export async function startSimulatedDevice(
       await session();
       return;
     }
-    if (owner && topic === twinOf(owner, thingName, 'update/delta')) {
-      await client.publishAsync(twinOf(owner, thingName, 'update'), json({ state: { reported: state } }), { qos: 1 });
-      onEvent(`applied ${json(state)}`);
+    // A twin's delta: from update/delta as it happens, or from the get answer after (re)connecting.
+    const delta = topic === twinOf(owner, thingName, 'get/accepted') ? (message as { state?: { delta?: Record<string, unknown> } }).state?.delta : state;
+    const isTwin = topic === twinOf(owner, thingName, 'update/delta') || topic === twinOf(owner, thingName, 'get/accepted');
+    if (owner && isTwin && delta && Object.keys(delta).length > 0) {
+      await client.publishAsync(twinOf(owner, thingName, 'update'), json({ state: { reported: delta } }), { qos: 1 });
+      onEvent(`applied ${json(delta)}`);
     }
   }
 

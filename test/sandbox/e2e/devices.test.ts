@@ -159,6 +159,23 @@ describe('devices belong to users (end to end)', { timeout: 60_000 }, () => {
     }
   });
 
+  it('applies a command sent while the device was offline once it connects (it reads its twin, not only deltas as they come)', async () => {
+    const alice = await h.onboardedUser('alice');
+    const registered = await newDevice();
+    await h.app.claimDevice(alice.tokens.idToken, registered.thingName, registered.claimCode);
+    await h.app.sendCommand(alice.tokens.idToken, registered.thingName, { power: 'ON', level: 3 });
+    const app = await h.connect(alice.access, alice.credentials);
+    const twin = (op: string) => twinTopic(alice.access.identityId, registered.thingName, op);
+    await app.subscribeAsync(twin('update/accepted'), { qos: 1 });
+    const applied = nextMessage(app, twin('update/accepted'), (m) => (m.state as { reported?: { level?: unknown } }).reported?.level === 3);
+    const device = await h.sandbox.startSimulatedDevice(registered);
+    try {
+      await within(applied, 10_000, 'the missed command reported on the twin');
+    } finally {
+      await device.close();
+    }
+  });
+
   it('reports connected: false on the twin through the last will when the device drops', async () => {
     const alice = await h.onboardedUser('alice');
     const registered = await newDevice();
