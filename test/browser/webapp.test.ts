@@ -203,6 +203,15 @@ describe.skipIf(missing !== undefined)('the web app in Chromium against the sand
     expect(JSON.parse(config)).toMatchObject({ clientId: h.sandbox.userPool.webClientId });
   });
 
+  it('signs out: Cognito revokes the refresh token, and the page is back at sign-in', async () => {
+    const page = await signedInPage('web-out');
+    const revoked = page.waitForResponse((r) => r.request().headers()['x-amz-target'] === 'AWSCognitoIdentityProviderService.RevokeToken');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(revoked.then((r) => r.status())).resolves.toBe(200);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expect(page.locator('#sign-in-notice').textContent()).resolves.toBe('You are signed out.');
+  });
+
   it('labels every control and signs in with the keyboard alone', async () => {
     const page = await openApp();
     // Inputs with no <label>, buttons with no text: what assistive technology could not name (evaluated in the page).

@@ -93,9 +93,12 @@ class RefreshingSession implements Session {
   }
 
   signOut(): void {
+    if (this.ended) return;
     this.ended = true;
     clearTimeout(this.timer);
-    this.user.signOut();
+    // With a callback the library revokes the refresh token (RevokeToken) and with it the access
+    // tokens it issued, then forgets them; a failed revocation still forgets them.
+    this.user.signOut(() => undefined);
   }
 
   /** Times the next refresh from the token's own lifetime (`exp - iat`), so a skewed local clock does not matter. */

@@ -27,6 +27,7 @@ async function refreshAuth(ctx: IdpContext, { pool: p, client, params }: FlowReq
   const token = params['REFRESH_TOKEN'];
   if (!token) throw invalidParameter('Missing required parameter REFRESH_TOKEN');
   const grant = ctx.state.refreshGrants.get(token);
+  if (!grant && ctx.state.revokedRefreshTokens.has(token)) throw notAuthorized('Refresh Token has been revoked');
   if (!grant || grant.poolId !== p.id || grant.clientId !== client.clientId) throw notAuthorized('Invalid Refresh Token');
   const user = p.users.get(grant.username);
   if (!user || user.sub !== grant.sub) throw notAuthorized('Refresh Token has been revoked');

@@ -132,6 +132,10 @@ export class IdpState {
   private readonly accessTokens = new Map<string, Set<string>>();
   /** Revoked access tokens (`jti`): AdminDisableUser "revokes all access tokens for the user", deletion ends all. */
   private readonly revokedAccessTokens = new Set<string>();
+  /** Refresh tokens revoked by RevokeToken: a later use says so. */
+  readonly revokedRefreshTokens = new Set<string>();
+  /** Access token ids by the `origin_jti` of the sign-in (and refresh token) they came from. */
+  private readonly accessTokensByOrigin = new Map<string, Set<string>>();
 
   /** Receives each code Cognito would send (the sandbox has no mail or SMS). */
   onMessage: ((message: SentCode) => void) | undefined;
@@ -174,10 +178,21 @@ export class IdpState {
     return user;
   }
 
-  recordAccessToken(sub: string, jti: string): void {
+  recordAccessToken(sub: string, jti: string, originJti: string): void {
     const issued = this.accessTokens.get(sub) ?? new Set<string>();
     issued.add(jti);
     this.accessTokens.set(sub, issued);
+    const family = this.accessTokensByOrigin.get(originJti) ?? new Set<string>();
+    family.add(jti);
+    this.accessTokensByOrigin.set(originJti, family);
+  }
+
+  /** RevokeToken: the refresh token and every access token issued with it (same `origin_jti`). */
+  revokeRefreshToken(token: string, grant: RefreshGrant): void {
+    this.refreshGrants.delete(token);
+    this.revokedRefreshTokens.add(token);
+    for (const jti of this.accessTokensByOrigin.get(grant.originJti) ?? []) this.revokedAccessTokens.add(jti);
+    this.accessTokensByOrigin.delete(grant.originJti);
   }
 
   isRevoked(jti: string): boolean {

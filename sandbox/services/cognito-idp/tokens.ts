@@ -23,7 +23,7 @@ export async function authenticationResult(ctx: IdpContext, p: PoolRecord, clien
     originJti,
   });
   const accessJti = decodeJwt(tokens.accessToken).jti;
-  if (accessJti) ctx.state.recordAccessToken(user.sub, accessJti);
+  if (accessJti) ctx.state.recordAccessToken(user.sub, accessJti, originJti);
   const result: Record<string, unknown> = { AccessToken: tokens.accessToken, ExpiresIn: lifetime, TokenType: 'Bearer', IdToken: tokens.idToken };
   if (!grant) {
     const refreshToken = randomBytes(96).toString('base64url');

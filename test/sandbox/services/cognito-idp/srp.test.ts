@@ -5,8 +5,10 @@ import {
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
+  GetUserCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
@@ -151,6 +153,28 @@ describe('USER_SRP_AUTH with amazon-cognito-identity-js (what a browser app runs
     );
     await expectPoolToken(refreshed.getIdToken().getJwtToken(), username);
     expect(refreshed.getRefreshToken().getToken()).toBe(session.getRefreshToken().getToken());
+  });
+
+  it("signs out with the library's revoking signOut: RevokeToken ends that refresh token and its access tokens, not another session's", async () => {
+    const username = await newUser();
+    const first = await librarySignIn(username, PASSWORD);
+    const second = await librarySignIn(username, PASSWORD);
+    const refreshToken = first.session.getRefreshToken().getToken();
+    await new Promise<void>((resolve, reject) => first.user.signOut((error?: unknown) => (error ? reject(error as Error) : resolve())));
+    const refresh = (token: string) => f.cognito.send(new InitiateAuthCommand({ ClientId: publicClient, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
+    await expect(refresh(refreshToken)).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Refresh Token has been revoked' });
+    await expect(f.cognito.send(new GetUserCommand({ AccessToken: first.session.getAccessToken().getJwtToken() }))).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Access Token has been revoked' });
+    await expect(refresh(second.session.getRefreshToken().getToken())).resolves.toMatchObject({ AuthenticationResult: { IdToken: expect.any(String) } });
+    await expect(f.cognito.send(new GetUserCommand({ AccessToken: second.session.getAccessToken().getJwtToken() }))).resolves.toMatchObject({ Username: username });
+  });
+
+  it('refuses RevokeToken from another client, or without the secret of a client that has one', async () => {
+    const username = await newUser();
+    const { session } = await librarySignIn(username, PASSWORD);
+    const token = session.getRefreshToken().getToken();
+    await expect(f.cognito.send(new RevokeTokenCommand({ ClientId: secretClient.clientId, Token: token }))).rejects.toMatchObject({ name: 'UnauthorizedException' });
+    await expect(f.cognito.send(new RevokeTokenCommand({ ClientId: noSrpClient, Token: token }))).rejects.toMatchObject({ name: 'UnauthorizedException' });
+    await expect(f.cognito.send(new InitiateAuthCommand({ ClientId: publicClient, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }))).resolves.toBeDefined();
   });
 
   it('refuses a wrong password with "Incorrect username or password."', async () => {
