@@ -23,7 +23,7 @@ export function claimRefusalMessage(error: unknown, thingName: string): string {
     case 'ClaimContended':
       return `${thingName} changed while you were claiming it. Try again.`;
     case 'NotOnboarded':
-      return 'Your account is still being set up. Try again in a few seconds.';
+      return `Your account is still being set up.${error.retryAfterSeconds !== undefined ? ` Try again in ${error.retryAfterSeconds} s.` : ' Try again in a few seconds.'}`;
     case 'Throttled':
     case 'UpstreamFailure':
       return `The service is busy.${retry}`;

@@ -11,6 +11,7 @@ describe('claim refusal messages', () => {
     [refused(429, 'ClaimRateLimited', 120), 'Too many wrong claim codes. Try again in 120 s.'],
     [refused(429, 'ClaimRateLimited'), 'Too many wrong claim codes. Wait a few minutes before trying again.'],
     [refused(404, 'DeviceNotFound'), 'There is no device named lamp-1.'],
+    [refused(409, 'NotOnboarded', 5), 'Your account is still being set up. Try again in 5 s.'],
   ])('gives %s its own message', (error, expected) => {
     expect(claimRefusalMessage(error, 'lamp-1')).toContain(expected);
   });
