@@ -141,6 +141,15 @@ describe.skipIf(missing !== undefined)('the web app in Chromium against the sand
     await expect(page.locator('#device-list li').count()).resolves.toBe(0);
   });
 
+  it('says when to try again after too many wrong codes: Retry-After reaches the page through CORS', async () => {
+    const page = await signedInPage('web-limit');
+    const device = await h.sandbox.registerDevice(`web_limit_${Date.now()}`);
+    const wrong = device.claimCode.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    let message = '';
+    for (let attempt = 1; attempt <= 10 && !message.startsWith('Too many'); attempt++) message = await claim(page, device.thingName, wrong);
+    expect(message).toMatch(/^Too many wrong claim codes\. Try again in \d+ s\.$/);
+  });
+
   it("claims a device, sees it come online and apply a command live, without reload; another user's page shows none of it", async () => {
     const alice = await signedInPage('web-alice');
     const device = await claimedDevice(alice, 'web_claim');
