@@ -8,7 +8,7 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../functions/shared/aws/clients';
-import type { StackOutputKey } from '../functions/shared/stack-outputs';
+import { stackOutputsOf, type StackOutputKey } from '../functions/shared/stack-outputs';
 import { endpointVariable, sandboxSectionOf, type SandboxEndpointService, type SandboxSection } from './sandbox-outputs';
 import { OPTIONAL_TARGET_SOURCES, TARGET_SOURCES, type TargetField } from './target-sources';
 import { CliError } from './output';
@@ -153,11 +153,11 @@ function outputsFromFile(path: string): FileOutputs {
   } catch (error) {
     throw new CliError(`Cannot read outputs file ${path}: ${errorMessage(error)}`);
   }
-  // `cdk deploy --outputs-file` writes { "<StackName>": { "<OutputKey>": "<value>" } }.
-  const stacks = Object.values(parsed as Record<string, unknown>);
-  const first = stacks[0];
-  if (stacks.length !== 1 || typeof first !== 'object' || first === null) {
-    throw new CliError(`Outputs file ${path} must hold exactly one stack's outputs`);
+  let first: Record<string, string>;
+  try {
+    first = stackOutputsOf(parsed, undefined);
+  } catch (error) {
+    throw new CliError(`Outputs file ${path}: ${errorMessage(error)}`);
   }
   const sandbox = sandboxSectionOf(first as Record<string, unknown>);
   if (sandbox instanceof Error) throw new CliError(`Outputs file ${path} has a Sandbox section that is not a sandbox's: ${sandbox.message}`);

@@ -10,8 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectDevice, startSimulatedDevice } from '../sandbox/clients/device';
-import { StackOutputs } from '../functions/shared/stack-outputs';
-import { stackOutputsOf } from '../web/src/config';
+import { stackOutputsOf, StackOutputs } from '../functions/shared/stack-outputs';
 
 const USAGE = 'usage: npm run device -- --dir DIR --thing NAME --outputs-file FILE [--ca FILE]';
 

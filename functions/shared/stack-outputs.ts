@@ -40,3 +40,18 @@ type OptionalStackOutputKey = (typeof OPTIONAL_STACK_OUTPUTS)[number];
 
 /** Every output with its value, as the sandbox writes them; the optional ones when their option is on. */
 export type StackOutputValues = Record<Exclude<StackOutputKey, OptionalStackOutputKey>, string> & Partial<Record<OptionalStackOutputKey, string>>;
+
+/** The outputs of `stack` in a `cdk deploy --outputs-file` file, or of its only stack: the
+ * one reading of that file, for the admin CLI, `npm run device` and `npm run web:config`. */
+export function stackOutputsOf(file: unknown, stack: string | undefined): Record<string, string> {
+  if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new Error('the outputs file must hold a JSON object: { "<stack>": { "<output>": "<value>" } }');
+  const stacks = file as Record<string, Record<string, string>>;
+  const names = Object.keys(stacks);
+  const name = stack ?? (names.length === 1 ? names[0] : undefined);
+  if (name === undefined) throw new Error(`the outputs file holds ${names.length} stacks (${names.join(', ') || 'none'}), not one: name the stack to read`);
+  const outputs: unknown = stacks[name];
+  if (outputs === undefined) throw new Error(`the outputs file has no stack "${name}" (it has ${names.join(', ')})`);
+  if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) throw new Error(`the outputs of stack "${name}" must be a JSON object`);
+  return outputs as Record<string, string>;
+}
+

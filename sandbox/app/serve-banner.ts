@@ -1,8 +1,7 @@
 import { CONTROL_PATHS } from '../wire/fault-control';
 import type { Sandbox } from '..';
 import type { CliOptions } from './cli-options';
-import { dirname, join } from 'node:path';
-import { CONTROL_VARIABLE, ENV_FILE_NAME, exportLines } from './deploy/environment';
+import { CONTROL_VARIABLE, exportLines } from './deploy/environment';
 
 /**
  * What `npm start -- --serve` prints once the sandbox is ready: its endpoints, the stack outputs,
@@ -40,7 +39,7 @@ export function serveBanner(sb: Sandbox, options: CliOptions): string[] {
     '',
     'Point the AWS CLI (v1 or v2), an SDK or the admin CLI at the sandbox:',
     ...exportLines(sb.env).map((line) => `  ${line}`),
-    `  (also in ${join(dirname(options.outputsFile), ENV_FILE_NAME)}: . ${join(dirname(options.outputsFile), ENV_FILE_NAME)})`,
+    ...(sb.envFile ? [`  (also in ${sb.envFile}: . ${sb.envFile})`] : []),
     '',
     'CA certificate of the TLS listeners:',
     sb.caPem.trim(),

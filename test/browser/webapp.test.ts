@@ -194,6 +194,8 @@ describe.skipIf(missing !== undefined)('the web app in Chromium against the sand
     await shows(first, device.thingName, 'reported', '"level":7');
     await shows(second, device.thingName, 'reported', '"level":7');
     await expect(first.locator('#live-status').getAttribute('data-status')).resolves.toBe('live');
+    // Neither tab was ever disconnected by the other (one shared client id would make them take turns).
+    expect([sockets.get(first)?.length, sockets.get(second)?.length]).toEqual([1, 1]);
   });
 
   it('serves nothing secret: not the confidential client\'s secret, not the backend credentials, not in any file the page loads', async () => {

@@ -5,9 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { StackOutputs } from '../../functions/shared/stack-outputs';
-import { regionOfUserPool, stackOutputsOf, webConfigFromOutputs } from '../src/config';
+import { stackOutputsOf, StackOutputs } from '../../functions/shared/stack-outputs';
+import { regionOfUserPool, webConfigFromOutputs } from '../src/config';
 
+// With more than one stack in the file, --stack names the one to read.
 const USAGE = 'usage: npm run web:config -- --outputs-file <cdk outputs json> [--stack <name>] [--region <region>] [--out <file>]';
 
 function fail(message: string): never {

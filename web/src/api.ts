@@ -12,6 +12,11 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** " Try again in N s." from the answer's Retry-After, or `fallback` when it sent none. */
+export function retryHint(error: ApiRequestError, fallback: string): string {
+  return error.retryAfterSeconds !== undefined ? ` Try again in ${error.retryAfterSeconds} s.` : fallback;
+}
+
 export interface Device {
   readonly thingName: string;
 }

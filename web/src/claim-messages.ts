@@ -1,4 +1,4 @@
-import { ApiRequestError } from './api';
+import { ApiRequestError, retryHint } from './api';
 
 /**
  * What the user reads when a claim is refused, by the API's error code
@@ -6,7 +6,7 @@ import { ApiRequestError } from './api';
  */
 export function claimRefusalMessage(error: unknown, thingName: string): string {
   if (!(error instanceof ApiRequestError)) return `The claim did not reach the service (${error instanceof Error ? error.message : String(error)}). Check your connection and try again.`;
-  const retry = error.retryAfterSeconds !== undefined ? ` Try again in ${error.retryAfterSeconds} s.` : ' Wait a few minutes before trying again.';
+  const retry = retryHint(error, ' Wait a few minutes before trying again.');
   switch (error.code) {
     case 'InvalidClaimCode':
       return `That claim code does not match ${thingName}. Check the code on the device's label (letters and digits, in groups of four).`;
@@ -23,7 +23,7 @@ export function claimRefusalMessage(error: unknown, thingName: string): string {
     case 'ClaimContended':
       return `${thingName} changed while you were claiming it. Try again.`;
     case 'NotOnboarded':
-      return `Your account is still being set up.${error.retryAfterSeconds !== undefined ? ` Try again in ${error.retryAfterSeconds} s.` : ' Try again in a few seconds.'}`;
+      return `Your account is still being set up.${retryHint(error, ' Try again in a few seconds.')}`;
     case 'Throttled':
     case 'UpstreamFailure':
       return `The service is busy.${retry}`;

@@ -68,15 +68,3 @@ export function regionOfUserPool(userPoolId: string): string {
   return match[1];
 }
 
-/** The outputs of `stack` in a `cdk deploy --outputs-file` file, or of its only stack (npm run web:config). */
-export function stackOutputsOf(file: unknown, stack: string | undefined): Record<string, string> {
-  if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new Error('the outputs file must hold a JSON object: { "<stack>": { "<output>": "<value>" } }');
-  const stacks = file as Record<string, Record<string, string>>;
-  const names = Object.keys(stacks);
-  const name = stack ?? (names.length === 1 ? names[0] : undefined);
-  if (name === undefined) throw new Error(`the outputs file holds ${names.length} stacks (${names.join(', ') || 'none'}): pass --stack`);
-  const outputs = stacks[name];
-  if (!outputs) throw new Error(`the outputs file has no stack "${name}" (it has ${names.join(', ')})`);
-  return outputs;
-}
-

@@ -1,4 +1,4 @@
-import { ApiRequestError } from './api';
+import { ApiRequestError, retryHint } from './api';
 
 /**
  * What the user reads when a command or a release is refused, by the API's error code
@@ -7,7 +7,7 @@ import { ApiRequestError } from './api';
  */
 export function deviceRefusalMessage(error: unknown, thingName: string, action: 'command' | 'release'): string {
   if (!(error instanceof ApiRequestError)) return `The request did not reach the service (${error instanceof Error ? error.message : String(error)}). Check your connection and try again.`;
-  const retry = error.retryAfterSeconds !== undefined ? ` Try again in ${error.retryAfterSeconds} s.` : ' Try again in a few seconds.';
+  const retry = retryHint(error, ' Try again in a few seconds.');
   switch (error.code) {
     case 'InvalidCommand':
       return `Not a valid command: ${error.message}`;

@@ -44,7 +44,6 @@ function connectionSuffix(): string {
  */
 export class LiveTwins {
   private client: MqttClient | undefined;
-  private identityId: string | undefined;
   private readonly twins = new Map<string, TwinView>();
   private tracked: readonly string[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -110,7 +109,6 @@ export class LiveTwins {
     }
     const previous = this.client;
     this.client = client;
-    this.identityId = identity.access.identityId;
     this.requestTwins(client, this.tracked);
     previous?.end(true);
     this.connectedAt = Date.now();
@@ -149,8 +147,9 @@ export class LiveTwins {
 
   /** Asks for each twin's current document; the answers arrive on the `get/+` subscription. */
   private requestTwins(client: MqttClient | undefined, thingNames: readonly string[]): void {
-    if (!client || !this.identityId) return;
-    for (const thing of thingNames) client.publish(`$aws/things/${this.identityId}/shadow/name/${thing}/get`, '{}', { qos: 1 });
+    const identityId = this.identity?.access.identityId;
+    if (!client || !identityId) return;
+    for (const thing of thingNames) client.publish(`$aws/things/${identityId}/shadow/name/${thing}/get`, '{}', { qos: 1 });
   }
 
   private onClose(client: MqttClient): void {

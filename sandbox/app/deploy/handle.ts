@@ -50,6 +50,8 @@ export function sandboxHandle({ ctx, services, directory, webClient, lambda, api
     endpoints: { ...endpoints, iotDataHost: iot.dataEndpointHost, tlsPort: iot.tlsPort ?? 0 },
     /** The CA file written next to the outputs file, when one was written. */
     ...(written ? { caFile: written.caFile } : {}),
+    /** The printed exports, written next to the outputs file for `. <envFile>`, when one was written. */
+    ...(written ? { envFile: written.envFile } : {}),
     stateMachineArn,
     offboardingStateMachineArn: offboarding.stateMachineArn,
     /** Runs the real reconciler function once, as its schedule does on AWS. */

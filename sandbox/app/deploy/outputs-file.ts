@@ -27,7 +27,7 @@ export const CA_FILE_NAME = 'sandbox-ca.pem';
  * object, holds the region, credentials and SDK endpoints the admin CLI uses when given this file
  * alone. The CA goes to `sandbox-ca.pem` in the same folder; `CaFile` is its absolute path.
  */
-export function writeOutputsFile(path: string, stack: string, outputs: Readonly<Record<string, string>>, connection: SandboxConnection): { caFile: string } {
+export function writeOutputsFile(path: string, stack: string, outputs: Readonly<Record<string, string>>, connection: SandboxConnection): { caFile: string; envFile: string } {
   const folder = dirname(path);
   mkdirSync(folder, { recursive: true });
   const caFile = resolve(join(folder, CA_FILE_NAME));
@@ -37,6 +37,7 @@ export function writeOutputsFile(path: string, stack: string, outputs: Readonly<
   // The file holds the app client secret: readable by its owner only.
   writeFileSync(path, `${JSON.stringify({ [stack]: content }, null, 2)}\n`, { mode: 0o600 });
   // The printed exports, for `. .sandbox/env.sh` (the sandbox's credentials are fixed and not secret, but the file stays private like its neighbour).
-  writeFileSync(join(folder, ENV_FILE_NAME), `# npm start -- --serve: point the AWS CLI (v1 and v2), the SDKs, the admin CLI and curl at this sandbox\n${exportLines(connection.env).join('\n')}\n`, { mode: 0o600 });
-  return { caFile };
+  const envFile = join(folder, ENV_FILE_NAME);
+  writeFileSync(envFile, `# npm start -- --serve: point the AWS CLI (v1 and v2), the SDKs, the admin CLI and curl at this sandbox\n${exportLines(connection.env).join('\n')}\n`, { mode: 0o600 });
+  return { caFile, envFile };
 }

@@ -28,6 +28,11 @@ function codeDelivery(p: PoolRecord, user: UserRecord): CodeDelivery | undefined
   return undefined;
 }
 
+/** `CodeDeliveryDetails` as SignUp and ResendConfirmationCode answer it: the destination masked. */
+function codeDeliveryDetails(delivery: CodeDelivery, destination: string) {
+  return { Destination: maskDestination(delivery, destination), DeliveryMedium: delivery.medium, AttributeName: delivery.attribute };
+}
+
 /** Applies the pre sign-up trigger's answer: auto-confirmed users get no code; auto-verified attributes are verified. */
 function applyPreSignUp(ctx: IdpContext, p: PoolRecord, user: UserRecord, answer: PreSignUpResponse): CodeDelivery | undefined {
   if (answer.autoVerifyEmail && user.attributes.has('email')) user.attributes.set('email_verified', 'true');
@@ -72,7 +77,7 @@ async function signUp(ctx: IdpContext, input: Record<string, unknown>, req: Inco
   return {
     UserConfirmed: user.status === 'CONFIRMED',
     UserSub: user.sub,
-    ...(delivery && destination ? { CodeDeliveryDetails: { Destination: maskDestination(delivery, destination), DeliveryMedium: delivery.medium, AttributeName: delivery.attribute } } : {}),
+    ...(delivery && destination ? { CodeDeliveryDetails: codeDeliveryDetails(delivery, destination) } : {}),
   };
 }
 
@@ -105,13 +110,13 @@ function resendConfirmationCode(ctx: IdpContext, input: Record<string, unknown>)
   // for an unknown user Cognito "returns CodeDeliveryDetails ... with a simulated delivery medium"
   // and sends nothing (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html).
   // The simulated destination's form is not documented; this one is masked like a real one.
-  if (!user) return { CodeDeliveryDetails: { Destination: maskEmail(`${username}@${username.length % 2 ? 'gmail.com' : 'outlook.com'}`), DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
+  if (!user) return { CodeDeliveryDetails: codeDeliveryDetails({ medium: 'EMAIL', attribute: 'email' }, `${username}@example.com`) };
   if (user.status !== 'UNCONFIRMED') throw new AwsServiceError(400, 'InvalidParameterException', 'User is already confirmed.');
   const delivery = user.confirmation?.delivery ?? codeDelivery(p, user);
   const destination = delivery && user.attributes.get(delivery.attribute);
   if (!delivery || !destination) throw new AwsServiceError(400, 'InvalidParameterException', 'Cannot resend codes. Auto verification not turned on.');
   ctx.state.issueConfirmationCode(p, user, delivery);
-  return { CodeDeliveryDetails: { Destination: maskDestination(delivery, destination), DeliveryMedium: delivery.medium, AttributeName: delivery.attribute } };
+  return { CodeDeliveryDetails: codeDeliveryDetails(delivery, destination) };
 }
 
 /**

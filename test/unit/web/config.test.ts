@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseWebConfig, regionOfUserPool, stackOutputsOf, webConfigFromOutputs } from '../../../web/src/config';
+import { stackOutputsOf } from '../../../functions/shared/stack-outputs';
+import { parseWebConfig, regionOfUserPool, webConfigFromOutputs } from '../../../web/src/config';
 
 const OUTPUTS = { UserPoolId: 'eu-west-1_abc', UserPoolClientId: 'confidential', WebAppClientId: 'web', ApiUrl: 'https://api.example.com/', IotDataEndpoint: 'a1-ats.iot.eu-west-1.amazonaws.com' };
 
@@ -36,7 +37,8 @@ describe('web config from a cdk outputs file (npm run web:config)', () => {
   it('takes the only stack, or the one named, and refuses ambiguity naming the stacks', () => {
     expect(stackOutputsOf({ IotOnboarding: OUTPUTS }, undefined)).toBe(OUTPUTS);
     expect(stackOutputsOf({ A: {}, IotOnboarding: OUTPUTS }, 'IotOnboarding')).toBe(OUTPUTS);
-    expect(() => stackOutputsOf({ A: {}, B: {} }, undefined)).toThrow('the outputs file holds 2 stacks (A, B): pass --stack');
+    expect(() => stackOutputsOf({ A: {}, B: {} }, undefined)).toThrow('the outputs file holds 2 stacks (A, B), not one: name the stack to read');
+    expect(() => stackOutputsOf({ A: 'x' }, undefined)).toThrow('the outputs of stack "A" must be a JSON object');
     expect(() => stackOutputsOf({ A: {} }, 'B')).toThrow('the outputs file has no stack "B" (it has A)');
     expect(() => stackOutputsOf([], undefined)).toThrow('must hold a JSON object');
   });
